@@ -1,0 +1,312 @@
+//! Command-line interface: argument parsing (clap derive) and dispatch only; no model logic.
+
+use anyhow::{Context, Result};
+use belonging::experiment::{self, Plan, RunError};
+use belonging::output::{manifest, Manifest, OutputError, ResultsDir, Status};
+use belonging::scenario::{self, builtin, Override, ScenarioError, Source};
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// belonging: an agent-based simulation of loneliness, belonging and collective identity
+/// through group participation (support groups above all).
+#[derive(Debug, Parser)]
+#[command(name = "belonging", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's replicates and write tables and plots.
+    Run(RunArgs),
+    /// Validate scenario files without running them.
+    Check {
+        /// Scenario files (or built-in names).
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+    },
+    /// Redraw the plots of a results folder from its files alone.
+    Plot {
+        /// A results folder written by `belonging run`.
+        dir: PathBuf,
+    },
+    /// List the built-in scenarios.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file or built-in name (default: the built-in `default` scenario).
+    pub scenario: Option<String>,
+    /// Number of replicates (overrides the scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Base seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks (overrides the scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override any scenario field: --set population.size=5000 --set events[0].hazard=0.002
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/<scenario>-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Overwrite the results in an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Exit code of an error: 2 for bad input (scenario, arguments, output folder, sizes), 1 otherwise.
+pub fn exit_code(e: &anyhow::Error) -> i32 {
+    for cause in e.chain() {
+        if cause.downcast_ref::<ScenarioError>().is_some() {
+            return 2;
+        }
+        match cause.downcast_ref::<OutputError>() {
+            Some(OutputError::Exists(_) | OutputError::NotWritable { .. }) => return 2,
+            Some(OutputError::Io { .. }) => return 1,
+            None => {}
+        }
+        if let Some(RunError::TooLarge { .. }) = cause.downcast_ref::<RunError>() {
+            return 2;
+        }
+        if cause.downcast_ref::<BadInput>().is_some() {
+            return 2;
+        }
+    }
+    1
+}
+
+/// A user error found by the CLI itself.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+pub fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { scenarios } => check(&scenarios),
+        Command::Plot { dir } => plot(&dir),
+        Command::List => list(),
+    }
+}
+
+fn overrides(args: &RunArgs) -> Result<Vec<Override>, ScenarioError> {
+    let mut out = Vec::new();
+    for s in &args.set {
+        out.push(Override::parse(s)?);
+    }
+    let mut put = |path: &str, value: String| {
+        out.push(Override {
+            path: path.into(),
+            value,
+        })
+    };
+    if let Some(r) = args.replicates {
+        put("replicates", r.to_string());
+    }
+    if let Some(s) = args.seed {
+        put("seed", s.to_string());
+    }
+    if let Some(s) = args.steps {
+        put("steps", s.to_string());
+    }
+    Ok(out)
+}
+
+fn run(args: RunArgs) -> Result<()> {
+    let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
+    let cfg = scenario::resolve(&source, &overrides(&args)?)?;
+    let s = &cfg.scenario;
+    let threads = match args.threads {
+        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let plan = Plan::replicates(s.seed, s.replicates);
+    experiment::runner::check_memory(&cfg, &plan, threads)?;
+
+    let started = manifest::now_secs();
+    let out = match &args.out {
+        Some(p) => p.clone(),
+        None => default_out(&s.name, started),
+    };
+    let dir = ResultsDir::create(&out, args.force, plan.jobs.len())?;
+    let scenario_text = scenario::to_ron(s);
+    let mut m = Manifest {
+        tool: "belonging".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        status: Status::Running,
+        scenario: s.name.clone(),
+        scenario_source: source.label(),
+        scenario_hash: manifest::fnv1a(scenario_text.as_bytes()),
+        command: std::env::args().collect(),
+        seed: s.seed,
+        replicates: s.replicates,
+        steps: s.steps,
+        burn_in: s.burn_in,
+        agents: s.population.size,
+        threads,
+        lonely_threshold: s.belonging.threshold,
+        started: manifest::rfc3339(started),
+        finished: None,
+        wall_seconds: None,
+        agent_steps: 0,
+        agent_steps_per_second: None,
+        files: Vec::new(),
+    };
+    dir.write_manifest(&m)?;
+    dir.write_text("scenario.ron", &scenario_text)?;
+
+    let bar = progress_bar(plan.jobs.len() as u64, args.quiet);
+    let clock = Instant::now();
+    let result = experiment::run_plan(&cfg, &plan, threads, |r| {
+        dir.write_job(&cfg, &r).map_err(|e| e.to_string())?;
+        bar.inc(1);
+        Ok(())
+    });
+    bar.finish_and_clear();
+    let agent_steps =
+        plan.jobs.len() as u64 * s.population.size as u64 * (s.steps + s.burn_in) as u64;
+    if let Err(e) = result {
+        m.status = Status::Failed;
+        let _ = dir.write_manifest(&m);
+        return Err(e).context(format!("run into {} failed", out.display()));
+    }
+    let mut files = dir.finish(&cfg, &plan)?;
+    let sim_seconds = clock.elapsed().as_secs_f64();
+    belonging::plot::register_fonts();
+    let plots = belonging::plot::plot_dir(&out);
+    let wall = clock.elapsed().as_secs_f64();
+    m.finished = Some(manifest::rfc3339(manifest::now_secs()));
+    m.wall_seconds = Some(wall);
+    m.agent_steps = agent_steps;
+    m.agent_steps_per_second = Some(agent_steps as f64 / sim_seconds.max(1e-9));
+    match plots {
+        Ok(paths) => {
+            files.extend(
+                paths
+                    .iter()
+                    .filter_map(|p| p.strip_prefix(&out).ok().map(|r| r.display().to_string())),
+            );
+            files.insert(0, "scenario.ron".into());
+            m.files = files;
+            m.status = Status::Complete;
+            dir.write_manifest(&m)?;
+        }
+        Err(e) => {
+            m.status = Status::Failed;
+            let _ = dir.write_manifest(&m);
+            return Err(anyhow::anyhow!(e)).context("drawing the plots failed");
+        }
+    }
+    if !args.quiet {
+        eprintln!(
+            "belonging: {} agents x {} weeks (+{} burn-in) x {} replicates in {:.2} s \
+             ({:.2} M agent-steps/s on {} threads) -> {}",
+            s.population.size,
+            s.steps,
+            s.burn_in,
+            s.replicates,
+            wall,
+            agent_steps as f64 / sim_seconds.max(1e-9) / 1e6,
+            threads,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn default_out(name: &str, secs: u64) -> PathBuf {
+    let base = Path::new("output");
+    let stem = format!("{name}-{}", manifest::stamp(secs));
+    let mut path = base.join(&stem);
+    let mut k = 2;
+    while path.exists() {
+        path = base.join(format!("{stem}-{k}"));
+        k += 1;
+    }
+    path
+}
+
+fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replicates (ETA {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn check(files: &[String]) -> Result<()> {
+    let mut bad = 0;
+    for f in files {
+        let source = Source::from_arg(f);
+        match scenario::resolve(&source, &[]) {
+            Ok(cfg) => {
+                let s = &cfg.scenario;
+                println!(
+                    "ok: {} ({}: {} agents, {} weeks, {} replicates)",
+                    source.label(),
+                    s.name,
+                    s.population.size,
+                    s.steps,
+                    s.replicates
+                );
+            }
+            Err(e) => {
+                bad += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if bad > 0 {
+        return Err(BadInput(format!(
+            "{bad} of {} scenario files are invalid",
+            files.len()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn plot(dir: &Path) -> Result<()> {
+    if !dir.join("summary.csv").is_file() {
+        return Err(BadInput(format!(
+            "{}: not a results folder (no summary.csv); give a folder written by `belonging run`",
+            dir.display()
+        ))
+        .into());
+    }
+    belonging::plot::register_fonts();
+    let files = belonging::plot::plot_dir(dir)?;
+    for f in files {
+        println!("{}", f.display());
+    }
+    Ok(())
+}
+
+fn list() -> Result<()> {
+    for (name, text) in builtin::BUILTIN {
+        let description = scenario::load::parse_str(name, text)
+            .map(|s| s.description)
+            .unwrap_or_else(|e| format!("(invalid: {e})"));
+        println!("{name:<14} {description}");
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! Process 1: life events strike, break memberships and ties, and bring distress, stigma
+//! and an identity shift; conditions with a duration resolve.
+
+use crate::model::{World, NEVER};
+use crate::rng::Rng;
+use crate::scenario::Config;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    let t = w.t;
+    for i in 0..w.n() {
+        if w.agents.condition_active[i] && t >= w.agents.condition_end[i] {
+            w.agents.condition_active[i] = false;
+        }
+    }
+    let Some(step) = w.recorded_step() else {
+        return; // no events during the burn-in
+    };
+    let events = &cfg.scenario.events;
+    for i in 0..w.n() {
+        if w.agents.condition_active[i] {
+            continue;
+        }
+        for (k, e) in events.iter().enumerate() {
+            let pulse = e
+                .pulse
+                .filter(|p| p.step == step)
+                .map_or(0.0, |p| p.fraction);
+            let p = 1.0 - (1.0 - e.hazard) * (1.0 - pulse);
+            if p > 0.0 && rng.random_bool(p) {
+                strike(w, cfg, i, k, rng);
+                break;
+            }
+        }
+    }
+}
+
+/// Agent i is struck by event kind k now.
+pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
+    let e = &cfg.scenario.events[k];
+    let t = w.t;
+    // Lost memberships, by kind.
+    let losses = &cfg.event_losses[k];
+    if !losses.is_empty() {
+        let mut lost = Vec::new();
+        for m in &w.agents.memberships[i] {
+            let g = m.group as usize;
+            let kind = w.groups.kind[g] as usize;
+            if let Some(&(_, p)) = losses.iter().find(|(kk, _)| *kk == kind) {
+                if rng.random_bool(p) {
+                    lost.push(g);
+                }
+            }
+        }
+        for g in lost {
+            w.leave(i, g);
+            w.counts.group_leaves += 1;
+        }
+    }
+    // Lost ties.
+    if e.tie_loss > 0.0 {
+        let mut lost = Vec::new();
+        for tie in &w.agents.ties[i] {
+            if rng.random_bool(e.tie_loss) {
+                lost.push(tie.other as usize);
+            }
+        }
+        for j in lost {
+            w.remove_tie(i, j);
+        }
+    }
+    let a = &mut w.agents;
+    a.distress[i] = (a.distress[i] + e.distress as f32).min(1.0);
+    a.condition[i] = k as u16;
+    a.condition_active[i] = true;
+    a.condition_end[i] = match e.duration {
+        Some(mean) => {
+            let weeks = Exp::new(1.0 / mean).map_or(mean, |d| d.sample(rng));
+            t.saturating_add(weeks.ceil().max(1.0) as u32)
+                .min(NEVER - 1)
+        }
+        None => NEVER,
+    };
+    a.stigma[i] = e.stigma as f32;
+    a.integration[i] = 0.0;
+    a.event_step[i] = t;
+    if e.identity_shift > 0.0 {
+        let d = w.dims;
+        for k in i * d..(i + 1) * d {
+            let step: f32 = e.identity_shift as f32 * rng.random_range(-1.0..=1.0);
+            a.identity[k] = (a.identity[k] + step).clamp(0.0, 1.0);
+            a.identity_base[k] = (a.identity_base[k] + step).clamp(0.0, 1.0);
+        }
+    }
+    w.counts.new_events += 1;
+}

@@ -1,0 +1,86 @@
+//! Process 4: outside support groups, a stigmatized attendee may be excluded: more so where
+//! the acceptance norm is low and the agent's identity is far from the group's prototype.
+//! Exclusion lowers identification, weakens the tie to the excluder and raises `exclusion`;
+//! only sustained exclusion (weeks in a row above a threshold) leads to resignation.
+
+use crate::model::{distance, World};
+use crate::rng::Rng;
+use crate::scenario::Config;
+use rand::RngExt;
+
+pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    let x = &cfg.scenario.exclusion;
+    let sqrt_d = (w.dims as f32).sqrt();
+    let mut attendees = Vec::new();
+    for g in 0..w.n_groups() {
+        if !w.groups.met[g] || w.is_support(g) || w.groups.attendees[g].len() < 2 {
+            continue;
+        }
+        std::mem::swap(&mut attendees, &mut w.groups.attendees[g]);
+        let acceptance = w.groups.acceptance[g];
+        for (xi, &i) in attendees.iter().enumerate() {
+            let i = i as usize;
+            let a = &w.agents;
+            if !a.condition_active[i] || a.stigma[i] <= 0.0 {
+                continue;
+            }
+            let far = distance(w.identity_of(i), w.prototype_of(g)) / sqrt_d;
+            let p = x.rate as f32
+                * a.stigma[i]
+                * (1.0 - 0.5 * a.integration[i])
+                * (1.0 - acceptance)
+                * (0.5 + far);
+            if p > 0.0 && rng.random_bool(p.min(1.0) as f64) {
+                let mut y = rng.random_range(0..attendees.len() - 1);
+                if y >= xi {
+                    y += 1;
+                }
+                exclude(w, cfg, i, attendees[y] as usize, g);
+            }
+        }
+        std::mem::swap(&mut attendees, &mut w.groups.attendees[g]);
+    }
+    // Weekly: exclusion fades; sustained exclusion turns into resignation.
+    for i in 0..w.n() {
+        let a = &mut w.agents;
+        a.exclusion[i] *= 1.0 - x.decay as f32;
+        if a.exclusion[i] > x.threshold as f32 {
+            a.excluded_weeks[i] += 1;
+        } else {
+            a.excluded_weeks[i] = 0;
+        }
+        if a.excluded_weeks[i] >= x.resign_weeks {
+            a.resigned[i] = true;
+        } else if a.resigned[i]
+            && a.exclusion[i] < 0.5 * x.threshold as f32
+            && rng.random_bool(x.recovery)
+        {
+            a.resigned[i] = false;
+        }
+        if a.resigned[i] {
+            a.approach[i] -= x.resigned_withdrawal as f32 * a.approach[i];
+        }
+    }
+}
+
+/// Agent j excludes agent i in group g.
+pub fn exclude(w: &mut World, cfg: &Config, i: usize, j: usize, g: usize) {
+    let x = &cfg.scenario.exclusion;
+    if let Some(k) = w.membership_index(i, g) {
+        let m = &mut w.agents.memberships[i][k];
+        m.ident = (m.ident - x.identification_loss as f32).max(0.0);
+    }
+    if let Some(k) = w.tie_index(i, j as u32) {
+        let tie = w.agents.ties[i][k];
+        let weight = tie.weight * (1.0 - x.tie_loss as f32);
+        if weight < cfg.scenario.ties.min_weight as f32 {
+            w.remove_tie(i, j);
+        } else {
+            w.set_tie(i, j, weight, tie.seen);
+        }
+    }
+    let a = &mut w.agents;
+    a.exclusion[i] += x.hit as f32 * (1.0 - a.exclusion[i]);
+    a.distress[i] = (a.distress[i] + x.distress as f32).min(1.0);
+    w.counts.exclusions += 1;
+}

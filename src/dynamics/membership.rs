@@ -1,0 +1,203 @@
+//! Process 7: membership change. Agents with an active condition seek a support group (more
+//! when lonely and approaching), joining one with room or waiting until enough others wait to
+//! found one; members drop out at a rate that falls with identification and graduate once
+//! their condition has resolved and they are no longer lonely; groups below the minimum size
+//! dissolve. Everyone may join community groups (more with approach and unmet membership:
+//! substitution) and leaves voluntary groups they no longer identify with.
+
+use crate::model::{init, World};
+use crate::rng::Rng;
+use crate::scenario::Config;
+use rand::RngExt;
+
+pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    if !cfg.support_foci.is_empty() {
+        support_turnover(w, cfg, rng);
+        support_seeking(w, cfg, rng);
+    }
+    community(w, cfg, rng);
+}
+
+fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    let sp = &cfg.scenario.support;
+    let threshold = cfg.scenario.belonging.threshold as f32;
+    for g in 0..w.n_groups() {
+        if !(w.groups.active[g] && w.is_support(g)) {
+            continue;
+        }
+        let mut x = 0;
+        while x < w.groups.members[g].len() {
+            let i = w.groups.members[g][x] as usize;
+            let a = &w.agents;
+            let ident = w
+                .membership_index(i, g)
+                .map_or(0.0, |k| a.memberships[i][k].ident);
+            let graduate = !a.condition_active[i]
+                && a.loneliness[i] <= threshold
+                && rng.random_bool(sp.graduation);
+            let drop = !graduate
+                && rng.random_bool(sp.dropout * (1.0 - ident as f64).powf(sp.dropout_shape));
+            if graduate || drop {
+                w.leave(i, g); // swap_remove: re-examine position x
+                if graduate {
+                    w.counts.support_graduations += 1;
+                } else {
+                    w.counts.support_dropouts += 1;
+                }
+            } else {
+                x += 1;
+            }
+        }
+        let size = w.groups.members[g].len() as u32;
+        if size >= sp.min_size {
+            w.groups.established[g] = true;
+        } else if w.groups.established[g] {
+            w.dissolve(g);
+            w.counts.support_dissolved += 1;
+        }
+    }
+}
+
+fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    let s = &cfg.scenario;
+    let sp = &s.support;
+    // The waiting list forgets those whose condition resolved or who found a group.
+    for k in 0..w.waiting.len() {
+        let mut list = std::mem::take(&mut w.waiting[k]);
+        list.retain(|&i| {
+            let i = i as usize;
+            w.agents.condition_active[i]
+                && w.agents.condition[i] as usize == k
+                && !w.in_support_for(i, k as u16)
+        });
+        w.waiting[k] = list;
+    }
+    for i in 0..w.n() {
+        let a = &w.agents;
+        if !a.condition_active[i] {
+            continue;
+        }
+        let k = a.condition[i];
+        if !cfg.support_foci.contains(&(k as usize))
+            || w.waiting[k as usize].contains(&(i as u32))
+            || w.in_support_for(i, k)
+        {
+            continue;
+        }
+        let p = sp.seek_rate * a.loneliness[i] as f64 * a.approach[i] as f64;
+        if p > 0.0 && rng.random_bool(p.min(1.0)) {
+            w.waiting[k as usize].push(i as u32);
+        }
+    }
+    // Place waiting agents into groups with room, in order of arrival; found new groups when
+    // enough wait and no group has room.
+    for &k in &cfg.support_foci {
+        let mut list = std::mem::take(&mut w.waiting[k]);
+        let mut open: Vec<usize> = (0..w.n_groups())
+            .filter(|&g| w.groups.active[g] && w.is_support(g) && w.groups.focus[g] == k as u16)
+            .collect();
+        let existing = open.len() as u32;
+        list.retain(|&i| {
+            open.retain(|&g| w.groups.members[g].len() < w.groups.capacity[g] as usize);
+            if open.is_empty() {
+                return true;
+            }
+            let g = open[rng.random_range(0..open.len())];
+            let joined = w.join(
+                i as usize,
+                g,
+                sp.identification as f32,
+                sp.attendance as f32,
+            );
+            if joined {
+                w.counts.support_joins += 1;
+            }
+            !joined
+        });
+        let mut founded = 0;
+        while list.len() >= sp.found_size as usize
+            && (sp.max_groups == 0 || existing + founded < sp.max_groups)
+        {
+            let founders: Vec<u32> = list.drain(..sp.found_size as usize).collect();
+            let d = w.dims;
+            let mut proto = vec![0.0f32; d];
+            for &i in &founders {
+                for (c, p) in proto.iter_mut().enumerate() {
+                    *p += w.agents.identity[i as usize * d + c] / founders.len() as f32;
+                }
+            }
+            let g = init::add_support_group(w, cfg, k as u16, &proto);
+            for &i in &founders {
+                if w.join(
+                    i as usize,
+                    g,
+                    sp.identification as f32,
+                    sp.attendance as f32,
+                ) {
+                    w.counts.support_joins += 1;
+                }
+            }
+            w.counts.support_founded += 1;
+            founded += 1;
+        }
+        w.waiting[k] = list;
+    }
+}
+
+fn community(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    let s = &cfg.scenario;
+    let m = &s.membership;
+    // Leaving voluntary groups one no longer identifies with.
+    for i in 0..w.n() {
+        let mut k = 0;
+        while k < w.agents.memberships[i].len() {
+            let mb = w.agents.memberships[i][k];
+            let g = mb.group as usize;
+            let kind = (!w.is_support(g)).then(|| &s.groups[w.groups.kind[g] as usize]);
+            let voluntary = kind.is_some_and(|k| k.voluntary_exit);
+            let turnover = if kind.is_some_and(|k| k.joinable) {
+                m.turnover
+            } else {
+                0.0
+            };
+            let p = if mb.ident < m.leave_threshold as f32 {
+                m.leave_rate.max(turnover)
+            } else {
+                turnover
+            };
+            if voluntary && p > 0.0 && rng.random_bool(p) {
+                w.leave(i, g);
+                w.counts.group_leaves += 1;
+                if w.groups.members[g].is_empty() {
+                    w.dissolve(g);
+                }
+            } else {
+                k += 1;
+            }
+        }
+    }
+    // Joining: substitution of lost memberships.
+    let joinable: Vec<usize> = (0..w.n_groups())
+        .filter(|&g| {
+            w.groups.active[g] && !w.is_support(g) && s.groups[w.groups.kind[g] as usize].joinable
+        })
+        .collect();
+    if joinable.is_empty() || m.join_rate <= 0.0 {
+        return;
+    }
+    for i in 0..w.n() {
+        let unmet = 1.0 - w.agents.membership[i] as f64;
+        let p = m.join_rate * w.agents.approach[i] as f64 * unmet;
+        if p <= 0.0 || !rng.random_bool(p.min(1.0)) {
+            continue;
+        }
+        for _ in 0..3 {
+            let g = joinable[rng.random_range(0..joinable.len())];
+            let attendance = crate::model::logistic(w.groups.attendance_logit[g]);
+            if w.join(i, g, m.new_identification as f32, attendance) {
+                w.counts.group_joins += 1;
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The processes of one step, one file each, in the order of MODEL.md; `sim` orders them.
+
+pub mod belonging;
+pub mod events;
+pub mod exclusion;
+pub mod identity;
+pub mod interaction;
+pub mod meetings;
+pub mod membership;
+pub mod sim;
+pub mod ties;
+
+pub use sim::step;

@@ -1,0 +1,21 @@
+//! One step (one week) of the model: the processes of MODEL.md in order, each with its own
+//! random stream keyed by (job seed, step, phase).
+
+use crate::model::{StepCounts, World};
+use crate::rng::{stream, Phase};
+use crate::scenario::Config;
+
+/// Advances the world by one week.
+pub fn step(w: &mut World, cfg: &Config, job_seed: u64) {
+    let t = w.t as u64;
+    w.counts = StepCounts::default();
+    super::events::run(w, cfg, &mut stream(job_seed, t, Phase::Events));
+    super::meetings::run(w, cfg, &mut stream(job_seed, t, Phase::Meetings));
+    super::interaction::run(w, cfg, &mut stream(job_seed, t, Phase::Interaction));
+    super::exclusion::run(w, cfg, &mut stream(job_seed, t, Phase::Exclusion));
+    super::identity::run(w, cfg, &mut stream(job_seed, t, Phase::Identity));
+    super::ties::run(w, cfg, &mut stream(job_seed, t, Phase::Ties));
+    super::membership::run(w, cfg, &mut stream(job_seed, t, Phase::Membership));
+    super::belonging::run(w, cfg);
+    w.t += 1;
+}

@@ -1,0 +1,237 @@
+//! One job: build a world, run the burn-in and the recorded steps, and record what the
+//! output stage needs (time series, event-aligned curve, trajectories, prototypes, snapshots).
+
+use super::plan::Job;
+use crate::dynamics;
+use crate::model::{init, metrics, World, NEVER};
+use crate::rng::{self, Phase};
+use crate::scenario::Config;
+use rand::seq::SliceRandom;
+
+/// Accumulated event-aligned statistics for one offset (weeks since the event).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AlignedBucket {
+    pub loneliness_sum: f64,
+    pub lonely_count: f64,
+    pub belonging_sum: f64,
+    pub n: u64,
+}
+
+/// One sampled agent at one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrajectoryRow {
+    pub agent: u32,
+    pub step: u32,
+    pub in_support: bool,
+    pub values: [f32; 7], // loneliness, belonging, attachment, membership, collective, approach, distress
+}
+
+/// One support group's prototype at one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrototypeRow {
+    pub step: u32,
+    pub group: u32,
+    pub focus: u16,
+    pub size: u32,
+    pub identification: f32,
+    pub coherence: f32,
+    pub position: Vec<f32>,
+}
+
+/// The state of the world at one step, for agents.csv, ties.csv and memberships.csv.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub step: u32,
+    pub world: World,
+}
+
+/// Everything one job produced.
+#[derive(Debug, Clone)]
+pub struct JobResult {
+    pub job: Job,
+    /// One row of metrics per recorded step.
+    pub series: Vec<metrics::Metrics>,
+    /// Buckets for weeks since event = -before ..= after.
+    pub aligned: Vec<AlignedBucket>,
+    pub aligned_before: u32,
+    /// Sampled agents' trajectories (first replicate of a point only), with for each sampled
+    /// agent whether it was ever affected and its event step (recorded steps).
+    pub trajectories: Vec<TrajectoryRow>,
+    pub sampled: Vec<(u32, bool, Option<u32>)>,
+    pub prototypes: Vec<PrototypeRow>,
+    pub snapshots: Vec<Snapshot>,
+    pub agent_steps: u64,
+}
+
+/// Runs one job to the end. Deterministic in (cfg, job.seed).
+pub fn run_job(cfg: &Config, job: Job) -> JobResult {
+    let s = &cfg.scenario;
+    let mut w = init::build(cfg, job.seed);
+    let n = w.n();
+    let before = s.output.event_window_before as usize;
+    let after = s.output.event_window_after as usize;
+    let threshold = s.belonging.threshold as f32;
+
+    // Trajectory candidates: oversample, then keep half affected, half not, at the end.
+    let want = s.output.sample_agents as usize;
+    let candidates: Vec<u32> = if job.replicate == 0 && want > 0 {
+        let mut all: Vec<u32> = (0..n as u32).collect();
+        all.shuffle(&mut rng::stream(job.seed, u64::MAX, Phase::Output));
+        all.truncate((want * 8).min(n));
+        all.sort_unstable();
+        all
+    } else {
+        Vec::new()
+    };
+
+    let mut result = JobResult {
+        job,
+        series: Vec::with_capacity(s.steps as usize),
+        aligned: vec![AlignedBucket::default(); before + after + 1],
+        aligned_before: before as u32,
+        trajectories: Vec::new(),
+        sampled: Vec::new(),
+        prototypes: Vec::new(),
+        snapshots: Vec::new(),
+        agent_steps: 0,
+    };
+    // Ring buffer of each agent's loneliness over the last `before` steps.
+    let mut history = vec![0.0f32; n * before];
+
+    for _ in 0..s.burn_in {
+        dynamics::step(&mut w, cfg, job.seed);
+        push_history(&mut history, &w, before);
+    }
+    for step in 0..s.steps {
+        dynamics::step(&mut w, cfg, job.seed);
+        let t = w.t - 1; // the step just simulated
+        result.series.push(metrics::observe(
+            &w,
+            s.belonging.threshold,
+            s.identity.cluster_tolerance,
+        ));
+        // Event-aligned curve.
+        let a = &w.agents;
+        for i in 0..n {
+            let e = a.event_step[i];
+            if e == NEVER {
+                continue;
+            }
+            let since = (t - e) as usize;
+            if since <= after {
+                let b = &mut result.aligned[before + since];
+                b.loneliness_sum += a.loneliness[i] as f64;
+                b.lonely_count += f64::from(u8::from(a.loneliness[i] > threshold));
+                b.belonging_sum += a.belonging[i] as f64;
+                b.n += 1;
+            }
+            if e == t && before > 0 {
+                // Just struck: the ring holds the weeks before (slot of step t-k is (t-k) % before).
+                for k in 1..=before.min(t as usize) {
+                    let l = history[i * before + (t as usize - k) % before];
+                    let b = &mut result.aligned[before - k];
+                    b.loneliness_sum += l as f64;
+                    b.lonely_count += f64::from(u8::from(l > threshold));
+                    b.n += 1;
+                    // Belonging history is not kept; the before-event belonging is left out.
+                }
+            }
+        }
+        push_history(&mut history, &w, before);
+        for &i in &candidates {
+            let i = i as usize;
+            result.trajectories.push(TrajectoryRow {
+                agent: i as u32,
+                step,
+                in_support: w.in_support(i),
+                values: [
+                    a.loneliness[i],
+                    a.belonging[i],
+                    a.attachment[i],
+                    a.membership[i],
+                    a.collective[i],
+                    a.approach[i],
+                    a.distress[i],
+                ],
+            });
+        }
+        record_prototypes(&w, step, &mut result.prototypes);
+        let last = step + 1 == s.steps;
+        let snap = s.output.snapshot_every.is_some_and(|k| (step + 1) % k == 0);
+        if last || snap {
+            result.snapshots.push(Snapshot {
+                step,
+                world: w.clone(),
+            });
+        }
+    }
+    result.agent_steps = n as u64 * (s.burn_in as u64 + s.steps as u64);
+
+    // Keep the sample: affected first up to half, then fill with the others.
+    if !candidates.is_empty() {
+        let burn = s.burn_in;
+        let info = |i: u32| {
+            let e = w.agents.event_step[i as usize];
+            (i, e != NEVER, (e != NEVER).then(|| e - burn))
+        };
+        let affected: Vec<_> = candidates
+            .iter()
+            .map(|&i| info(i))
+            .filter(|x| x.1)
+            .collect();
+        let others: Vec<_> = candidates
+            .iter()
+            .map(|&i| info(i))
+            .filter(|x| !x.1)
+            .collect();
+        let take_aff = affected
+            .len()
+            .min(want / 2)
+            .max(want.saturating_sub(others.len()));
+        let mut keep: Vec<_> = affected.into_iter().take(take_aff).collect();
+        let rest = want.saturating_sub(keep.len());
+        keep.extend(others.into_iter().take(rest));
+        keep.sort_unstable_by_key(|x| x.0);
+        result
+            .trajectories
+            .retain(|r| keep.binary_search_by_key(&r.agent, |x| x.0).is_ok());
+        result.sampled = keep;
+    }
+    result
+}
+
+fn push_history(history: &mut [f32], w: &World, before: usize) {
+    if before == 0 {
+        return;
+    }
+    let slot = (w.t as usize - 1) % before;
+    for (i, l) in w.agents.loneliness.iter().enumerate() {
+        history[i * before + slot] = *l;
+    }
+}
+
+fn record_prototypes(w: &World, step: u32, out: &mut Vec<PrototypeRow>) {
+    for g in 0..w.n_groups() {
+        if !(w.is_support(g) && w.groups.active[g]) || w.groups.members[g].is_empty() {
+            continue;
+        }
+        let members = &w.groups.members[g];
+        let ident: f32 = members
+            .iter()
+            .filter_map(|&i| {
+                w.membership_index(i as usize, g)
+                    .map(|k| w.agents.memberships[i as usize][k].ident)
+            })
+            .sum::<f32>()
+            / members.len() as f32;
+        out.push(PrototypeRow {
+            step,
+            group: g as u32,
+            focus: w.groups.focus[g],
+            size: members.len() as u32,
+            identification: ident,
+            coherence: w.groups.coherence[g],
+            position: w.prototype_of(g).to_vec(),
+        });
+    }
+}

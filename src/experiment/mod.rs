@@ -1,0 +1,10 @@
+//! Experiment stage: plans of jobs (replicates, later sweep points), seeding, and the
+//! parallel runner. Knows nothing of files or terminals: results go to a caller's sink.
+
+pub mod job;
+pub mod plan;
+pub mod runner;
+
+pub use job::{run_job, JobResult};
+pub use plan::{Job, Plan};
+pub use runner::{run_plan, RunError};

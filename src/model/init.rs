@@ -1,0 +1,179 @@
+//! Building the initial world from a validated configuration.
+
+use super::*;
+use crate::rng::{self, Phase};
+use crate::scenario::{Config, Dist};
+use rand::seq::SliceRandom;
+use rand::RngExt;
+use rand_distr::{Beta, Distribution, Poisson};
+
+/// Draws from a Beta distribution with the given mean and sd (constant if sd = 0).
+pub fn sample_dist<R: rand::Rng + ?Sized>(d: &Dist, rng: &mut R) -> f32 {
+    if d.sd <= 0.0 || d.mean <= 0.0 || d.mean >= 1.0 {
+        return d.mean.clamp(0.0, 1.0) as f32;
+    }
+    let k = d.mean * (1.0 - d.mean) / (d.sd * d.sd) - 1.0;
+    match Beta::new(d.mean * k, (1.0 - d.mean) * k) {
+        Ok(beta) => beta.sample(rng).clamp(0.0, 1.0) as f32,
+        Err(_) => d.mean as f32,
+    }
+}
+
+/// Builds the world of one job: agents, ordinary groups with their ties, cross ties and the
+/// initial support groups. Deterministic in `job_seed`.
+pub fn build(cfg: &Config, job_seed: u64) -> World {
+    let s = &cfg.scenario;
+    let n = cfg.agents();
+    let dims = s.identity.dims as usize;
+    let mut rng = rng::stream(job_seed, u64::MAX, Phase::Init);
+    let p = &s.population;
+
+    let mut agents = Agents::default();
+    for _ in 0..n {
+        agents.need.push(sample_dist(&p.need, &mut rng).max(0.01));
+        let a = sample_dist(&p.approach, &mut rng);
+        agents.approach.push(a);
+        agents.approach_base.push(a);
+        let r = sample_dist(&p.regulation, &mut rng);
+        agents.regulation.push(r);
+        agents.regulation_base.push(r);
+    }
+    agents.identity = (0..n * dims).map(|_| rng.random::<f32>()).collect();
+    agents.identity_base = agents.identity.clone();
+    agents.distress = vec![0.0; n];
+    agents.condition = vec![NONE; n];
+    agents.condition_active = vec![false; n];
+    agents.condition_end = vec![NEVER; n];
+    agents.stigma = vec![0.0; n];
+    agents.integration = vec![0.0; n];
+    agents.event_step = vec![NEVER; n];
+    agents.exclusion = vec![0.0; n];
+    agents.excluded_weeks = vec![0; n];
+    agents.resigned = vec![false; n];
+    agents.loneliness = vec![0.0; n];
+    agents.attachment = vec![0.0; n];
+    agents.membership = vec![0.0; n];
+    agents.collective = vec![0.0; n];
+    agents.belonging = vec![0.0; n];
+    agents.memberships = vec![Vec::new(); n];
+    agents.ties = vec![Vec::new(); n];
+
+    let mut world = World {
+        dims,
+        t: 0,
+        burn_in: s.burn_in,
+        agents,
+        groups: Groups::default(),
+        support_kind: s.groups.len() as u16,
+        waiting: vec![Vec::new(); s.events.len()],
+        counts: StepCounts::default(),
+        scratch_loneliness: vec![0.0; n],
+    };
+
+    for (k, kind) in s.groups.iter().enumerate() {
+        // Each agent takes floor(m) memberships of this kind, plus one with probability frac(m).
+        let whole = kind.memberships.floor() as usize;
+        let frac = kind.memberships - kind.memberships.floor();
+        let mut slots: Vec<u32> = Vec::new();
+        for i in 0..n as u32 {
+            let m = whole + usize::from(rng.random_bool(frac));
+            slots.extend(std::iter::repeat_n(i, m));
+        }
+        slots.shuffle(&mut rng);
+        let extra = Poisson::new((kind.size - 2.0).max(0.0) + 1e-9).ok();
+        let mut at = 0;
+        while at < slots.len() {
+            let size = 2 + extra.as_ref().map_or(0, |d| d.sample(&mut rng) as usize);
+            let size = size.min(kind.capacity as usize);
+            let end = (at + size).min(slots.len());
+            if end - at < 2 {
+                break; // a last lone slot stays unfilled: a group of one is no group
+            }
+            let proto = vec![0.0; dims];
+            let g = world.add_group(
+                k as u16,
+                NONE,
+                kind.capacity,
+                kind.meeting_rate,
+                kind.attendance,
+                kind.acceptance,
+                &proto,
+            );
+            for &i in &slots[at..end] {
+                let ident = (kind.identification + rng.random_range(-0.15..=0.15)).clamp(0.0, 1.0);
+                world.join(i as usize, g, ident as f32, kind.attendance as f32);
+            }
+            at = end;
+        }
+    }
+    // Ties inside ordinary groups.
+    for g in 0..world.n_groups() {
+        let kind = &s.groups[world.groups.kind[g] as usize];
+        let members = world.groups.members[g].clone();
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                if rng.random_bool(kind.tie_density) {
+                    let w = (kind.tie_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
+                    let prev = world
+                        .tie_index(i as usize, j)
+                        .map_or(0.0, |k| world.agents.ties[i as usize][k].weight);
+                    world.set_tie(i as usize, j as usize, prev.max(w as f32), 0);
+                }
+            }
+        }
+    }
+    // Acquaintance ties across groups.
+    let cross = (s.network.cross_ties * n as f64 / 2.0).round() as usize;
+    for _ in 0..cross {
+        let i = rng.random_range(0..n);
+        let j = rng.random_range(0..n);
+        if i != j && world.tie_index(i, j as u32).is_none() {
+            let w = (s.network.cross_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
+            world.set_tie(i, j, w as f32, 0);
+        }
+    }
+    // Prototypes start at the members' mean identity.
+    for g in 0..world.n_groups() {
+        let mut mean = vec![0.0f32; dims];
+        let members = &world.groups.members[g];
+        for &i in members {
+            for (d, m) in mean.iter_mut().enumerate() {
+                *m += world.agents.identity[i as usize * dims + d];
+            }
+        }
+        let len = members.len().max(1) as f32;
+        for (d, m) in mean.iter().enumerate() {
+            world.groups.prototype[g * dims + d] = m / len;
+        }
+    }
+    // Standing support groups, one set per condition that has them.
+    for &k in &cfg.support_foci {
+        for _ in 0..s.support.initial_groups {
+            let proto: Vec<f32> = (0..dims).map(|_| rng.random::<f32>()).collect();
+            add_support_group(&mut world, cfg, k as u16, &proto);
+        }
+    }
+    crate::dynamics::belonging::update_coherence(&mut world, cfg, true);
+    crate::dynamics::belonging::update_components(&mut world, cfg);
+    // Start everyone at the loneliness their belonging implies.
+    for i in 0..n {
+        let need = world.agents.need[i];
+        world.agents.loneliness[i] = ((need - world.agents.belonging[i]).max(0.0) / need).min(1.0);
+    }
+    world
+}
+
+/// Founds a support group on condition `focus`; returns its id.
+pub fn add_support_group(world: &mut World, cfg: &Config, focus: u16, prototype: &[f32]) -> usize {
+    let sp = &cfg.scenario.support;
+    let kind = world.support_kind;
+    world.add_group(
+        kind,
+        focus,
+        sp.capacity,
+        sp.meeting_rate,
+        sp.attendance,
+        1.0,
+        prototype,
+    )
+}

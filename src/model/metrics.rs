@@ -1,0 +1,363 @@
+//! Per-step observables of a world: every metric of MODEL.md "Outputs".
+//!
+//! Means over an empty set (e.g. affected agents before any event) are NaN and are written
+//! as empty CSV fields.
+
+use super::World;
+
+macro_rules! metrics {
+    ($($name:ident),* $(,)?) => {
+        /// Index of each metric in [`Metrics::values`].
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(usize)]
+        pub enum M { $($name),* }
+        /// Metric names, in column order.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+metrics!(
+    loneliness_mean,
+    loneliness_prevalence,
+    loneliness_mean_affected,
+    loneliness_prevalence_affected,
+    loneliness_mean_unaffected,
+    loneliness_prevalence_unaffected,
+    belonging_mean,
+    attachment_mean,
+    membership_mean,
+    collective_mean,
+    belonging_mean_affected,
+    attachment_mean_affected,
+    membership_mean_affected,
+    collective_mean_affected,
+    belonging_mean_unaffected,
+    attachment_mean_unaffected,
+    membership_mean_unaffected,
+    collective_mean_unaffected,
+    affected,
+    active_conditions,
+    new_events,
+    support_groups,
+    support_members,
+    support_mean_size,
+    support_joins,
+    support_dropouts,
+    support_graduations,
+    support_founded,
+    support_dissolved,
+    support_identification,
+    support_coherence,
+    support_waiting,
+    exclusions,
+    exclusion_mean,
+    resigned,
+    ties,
+    mean_degree,
+    mean_tie_weight,
+    isolated,
+    groups_per_agent,
+    group_joins,
+    group_leaves,
+    approach_mean,
+    distress_mean,
+    regulation_mean,
+    integration_mean_affected,
+    identity_diversity,
+    identity_clusters,
+    largest_cluster_share,
+);
+
+pub const COUNT: usize = NAMES.len();
+
+/// One row of metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metrics {
+    pub values: [f64; COUNT],
+}
+
+impl Metrics {
+    pub fn get(&self, m: M) -> f64 {
+        self.values[m as usize]
+    }
+}
+
+/// Index of a metric by name.
+pub fn index_of(name: &str) -> Option<usize> {
+    NAMES.iter().position(|n| *n == name)
+}
+
+#[derive(Default, Clone, Copy)]
+struct Acc {
+    n: f64,
+    lonely_sum: f64,
+    lonely_count: f64,
+    b: f64,
+    a: f64,
+    m: f64,
+    c: f64,
+}
+
+impl Acc {
+    fn add(&mut self, w: &World, i: usize, threshold: f32) {
+        let ag = &w.agents;
+        self.n += 1.0;
+        self.lonely_sum += ag.loneliness[i] as f64;
+        self.lonely_count += f64::from(u8::from(ag.loneliness[i] > threshold));
+        self.b += ag.belonging[i] as f64;
+        self.a += ag.attachment[i] as f64;
+        self.m += ag.membership[i] as f64;
+        self.c += ag.collective[i] as f64;
+    }
+    fn mean(&self, x: f64) -> f64 {
+        if self.n > 0.0 {
+            x / self.n
+        } else {
+            f64::NAN
+        }
+    }
+}
+
+/// Computes the metrics of the current step. Sums run in agent order (deterministic).
+pub fn observe(w: &World, threshold: f64, cluster_tolerance: f64) -> Metrics {
+    use M::*;
+    let mut v = [f64::NAN; COUNT];
+    let ag = &w.agents;
+    let n = w.n();
+    let th = threshold as f32;
+    let (mut all, mut aff, mut un) = (Acc::default(), Acc::default(), Acc::default());
+    let mut active = 0.0;
+    let mut integration = 0.0;
+    let (mut excl, mut n_resigned, mut degree, mut wsum, mut n_isolated, mut memberships) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut approach, mut distress, mut regulation) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        all.add(w, i, th);
+        if ag.event_step[i] != super::NEVER {
+            aff.add(w, i, th);
+            integration += ag.integration[i] as f64;
+        } else {
+            un.add(w, i, th);
+        }
+        active += f64::from(u8::from(ag.condition_active[i]));
+        excl += ag.exclusion[i] as f64;
+        n_resigned += f64::from(u8::from(ag.resigned[i]));
+        let d = ag.ties[i].len();
+        degree += d as f64;
+        n_isolated += f64::from(u8::from(d == 0));
+        wsum += ag.ties[i].iter().map(|t| t.weight as f64).sum::<f64>();
+        memberships += ag.memberships[i].len() as f64;
+        approach += ag.approach[i] as f64;
+        distress += ag.distress[i] as f64;
+        regulation += ag.regulation[i] as f64;
+    }
+    for (acc, cols) in [
+        (
+            &all,
+            [
+                loneliness_mean,
+                loneliness_prevalence,
+                belonging_mean,
+                attachment_mean,
+                membership_mean,
+                collective_mean,
+            ],
+        ),
+        (
+            &aff,
+            [
+                loneliness_mean_affected,
+                loneliness_prevalence_affected,
+                belonging_mean_affected,
+                attachment_mean_affected,
+                membership_mean_affected,
+                collective_mean_affected,
+            ],
+        ),
+        (
+            &un,
+            [
+                loneliness_mean_unaffected,
+                loneliness_prevalence_unaffected,
+                belonging_mean_unaffected,
+                attachment_mean_unaffected,
+                membership_mean_unaffected,
+                collective_mean_unaffected,
+            ],
+        ),
+    ] {
+        v[cols[0] as usize] = acc.mean(acc.lonely_sum);
+        v[cols[1] as usize] = acc.mean(acc.lonely_count);
+        v[cols[2] as usize] = acc.mean(acc.b);
+        v[cols[3] as usize] = acc.mean(acc.a);
+        v[cols[4] as usize] = acc.mean(acc.m);
+        v[cols[5] as usize] = acc.mean(acc.c);
+    }
+    let nf = n as f64;
+    v[affected as usize] = aff.n;
+    v[active_conditions as usize] = active;
+    v[integration_mean_affected as usize] = aff.mean(integration);
+    v[exclusion_mean as usize] = excl / nf;
+    v[resigned as usize] = n_resigned;
+    v[ties as usize] = degree / 2.0;
+    v[mean_degree as usize] = degree / nf;
+    v[mean_tie_weight as usize] = if degree > 0.0 {
+        wsum / degree
+    } else {
+        f64::NAN
+    };
+    v[isolated as usize] = n_isolated;
+    v[groups_per_agent as usize] = memberships / nf;
+    v[approach_mean as usize] = approach / nf;
+    v[distress_mean as usize] = distress / nf;
+    v[regulation_mean as usize] = regulation / nf;
+
+    let c = &w.counts;
+    v[new_events as usize] = c.new_events as f64;
+    v[support_joins as usize] = c.support_joins as f64;
+    v[support_dropouts as usize] = c.support_dropouts as f64;
+    v[support_graduations as usize] = c.support_graduations as f64;
+    v[support_founded as usize] = c.support_founded as f64;
+    v[support_dissolved as usize] = c.support_dissolved as f64;
+    v[exclusions as usize] = c.exclusions as f64;
+    v[group_joins as usize] = c.group_joins as f64;
+    v[group_leaves as usize] = c.group_leaves as f64;
+
+    let (mut groups, mut members, mut ident, mut ident_n, mut coh) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for g in 0..w.n_groups() {
+        if !(w.is_support(g) && w.groups.active[g]) {
+            continue;
+        }
+        groups += 1.0;
+        members += w.groups.members[g].len() as f64;
+        coh += w.groups.coherence[g] as f64;
+        for &i in &w.groups.members[g] {
+            if let Some(k) = w.membership_index(i as usize, g) {
+                ident += ag.memberships[i as usize][k].ident as f64;
+                ident_n += 1.0;
+            }
+        }
+    }
+    v[support_groups as usize] = groups;
+    v[support_members as usize] = members;
+    v[support_mean_size as usize] = if groups > 0.0 {
+        members / groups
+    } else {
+        f64::NAN
+    };
+    v[support_identification as usize] = if ident_n > 0.0 {
+        ident / ident_n
+    } else {
+        f64::NAN
+    };
+    v[support_coherence as usize] = if groups > 0.0 { coh / groups } else { f64::NAN };
+    v[support_waiting as usize] = w.waiting.iter().map(|l| l.len()).sum::<usize>() as f64;
+
+    let (div, clusters, largest) = identity_structure(w, cluster_tolerance);
+    v[identity_diversity as usize] = div;
+    v[identity_clusters as usize] = clusters;
+    v[largest_cluster_share as usize] = largest;
+    Metrics { values: v }
+}
+
+/// Identity diversity (root mean squared distance to the mean position), the number of major
+/// identity clusters and the share of agents in the largest.
+///
+/// Identity space is cut into cells of side `tol`; a cluster is a connected set of occupied
+/// cells (face-adjacent). Clusters holding fewer than max(2, 1% of agents) agents are not
+/// counted as major clusters.
+pub fn identity_structure(w: &World, tol: f64) -> (f64, f64, f64) {
+    let n = w.n();
+    let d = w.dims;
+    if n == 0 {
+        return (f64::NAN, 0.0, f64::NAN);
+    }
+    let x = &w.agents.identity;
+    let mut mean = vec![0.0f64; d];
+    for i in 0..n {
+        for k in 0..d {
+            mean[k] += x[i * d + k] as f64;
+        }
+    }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
+    let mut ss = 0.0;
+    for i in 0..n {
+        for k in 0..d {
+            let e = x[i * d + k] as f64 - mean[k];
+            ss += e * e;
+        }
+    }
+    let diversity = (ss / n as f64).sqrt();
+
+    let cells_per_dim = (1.0 / tol).ceil().max(1.0) as u128;
+    let cell = |v: f32| -> u128 { ((v as f64 / tol) as u128).min(cells_per_dim - 1) };
+    let key_of = |i: usize| {
+        (0..d).fold(0u128, |acc, k| {
+            acc.saturating_mul(cells_per_dim)
+                .saturating_add(cell(x[i * d + k]))
+        })
+    };
+    // Occupied cells (sorted by key) with their agent counts: by a dense count when the grid
+    // is small, else by sorting the agents' keys.
+    let mut cells: Vec<(u128, usize)> = Vec::new();
+    let grid = cells_per_dim
+        .checked_pow(d as u32)
+        .filter(|&g| g <= 4 * n as u128 + 4096);
+    if let Some(g) = grid {
+        let mut counts = vec![0usize; g as usize];
+        for i in 0..n {
+            counts[key_of(i) as usize] += 1;
+        }
+        cells.extend(
+            counts
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| c > 0)
+                .map(|(k, &c)| (k as u128, c)),
+        );
+    } else {
+        let mut keys: Vec<u128> = (0..n).map(key_of).collect();
+        keys.sort_unstable();
+        for k in keys {
+            match cells.last_mut() {
+                Some((c, cnt)) if *c == k => *cnt += 1,
+                _ => cells.push((k, 1)),
+            }
+        }
+    }
+    let mut parent: Vec<usize> = (0..cells.len()).collect();
+    fn find(p: &mut [usize], mut a: usize) -> usize {
+        while p[a] != a {
+            p[a] = p[p[a]];
+            a = p[a];
+        }
+        a
+    }
+    for (ci, &(key, _)) in cells.iter().enumerate() {
+        // Face neighbours in the + direction of each dimension.
+        let mut stride = 1u128;
+        for _ in 0..d {
+            let coord = (key / stride) % cells_per_dim;
+            if coord + 1 < cells_per_dim {
+                let nk = key + stride;
+                if let Ok(cj) = cells.binary_search_by(|(c, _)| c.cmp(&nk)) {
+                    let (a, b) = (find(&mut parent, ci), find(&mut parent, cj));
+                    if a != b {
+                        parent[a] = b;
+                    }
+                }
+            }
+            stride = stride.saturating_mul(cells_per_dim);
+        }
+    }
+    let mut sizes = vec![0usize; cells.len()];
+    for ci in 0..cells.len() {
+        let r = find(&mut parent, ci);
+        sizes[r] += cells[ci].1;
+    }
+    let min_size = ((n as f64 * 0.01).ceil() as usize).max(2);
+    let major = sizes.iter().filter(|&&s| s >= min_size).count();
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    (diversity, major as f64, largest as f64 / n as f64)
+}

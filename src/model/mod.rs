@@ -1,0 +1,468 @@
+//! Model state: agents as a struct of arrays, groups, ties, identity space.
+//!
+//! Invariants (checked by [`World::check_invariants`] in tests, every step):
+//! - every state variable is finite and in [0, 1];
+//! - membership lists agree in both directions (agent lists group <=> group lists agent),
+//!   no duplicates, and only active groups have members;
+//! - ties are symmetric (same weight, same last-seen step on both sides), have no self-ties
+//!   or duplicates, and weights lie in (0, 1].
+
+pub mod init;
+pub mod metrics;
+
+/// "No condition" / "no event kind".
+pub const NONE: u16 = u16::MAX;
+/// "Never" for step fields.
+pub const NEVER: u32 = u32::MAX;
+
+/// One side of an undirected tie (each tie is stored on both agents).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tie {
+    pub other: u32,
+    pub weight: f32,
+    /// Step at which the tie was last reinforced.
+    pub seen: u32,
+}
+
+/// One agent's membership of one group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Member {
+    pub group: u32,
+    /// Identification s_ig.
+    pub ident: f32,
+    /// Running record of attendance (exponentially weighted).
+    pub attend: f32,
+    /// Step of joining.
+    pub joined: u32,
+}
+
+/// Agent state, struct of arrays indexed by agent id (u32).
+#[derive(Debug, Clone, Default)]
+pub struct Agents {
+    pub need: Vec<f32>,
+    pub approach: Vec<f32>,
+    pub approach_base: Vec<f32>,
+    pub regulation: Vec<f32>,
+    pub regulation_base: Vec<f32>,
+    pub distress: Vec<f32>,
+    /// Identity positions, `dims` values per agent.
+    pub identity: Vec<f32>,
+    /// Personal identity each agent returns to (anchoring), `dims` values per agent.
+    pub identity_base: Vec<f32>,
+    /// Event kind of the agent's (most recent) condition, or NONE.
+    pub condition: Vec<u16>,
+    pub condition_active: Vec<bool>,
+    /// Step at which the condition resolves (NEVER = chronic).
+    pub condition_end: Vec<u32>,
+    pub stigma: Vec<f32>,
+    pub integration: Vec<f32>,
+    /// Step of the most recent life event (NEVER if none).
+    pub event_step: Vec<u32>,
+    pub exclusion: Vec<f32>,
+    /// Consecutive weeks with `exclusion` above the threshold.
+    pub excluded_weeks: Vec<u32>,
+    pub resigned: Vec<bool>,
+    pub loneliness: Vec<f32>,
+    pub attachment: Vec<f32>,
+    pub membership: Vec<f32>,
+    pub collective: Vec<f32>,
+    pub belonging: Vec<f32>,
+    pub memberships: Vec<Vec<Member>>,
+    pub ties: Vec<Vec<Tie>>,
+}
+
+/// Group state, struct of arrays indexed by group id. Dissolved groups stay (inactive) so
+/// ids are stable.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    /// Index into the scenario's group kinds; `support_kind` for support groups.
+    pub kind: Vec<u16>,
+    /// Event kind a support group is about (NONE for ordinary groups).
+    pub focus: Vec<u16>,
+    pub members: Vec<Vec<u32>>,
+    /// Prototype positions, `dims` values per group.
+    pub prototype: Vec<f32>,
+    pub active: Vec<bool>,
+    /// A support group is established once it has reached the minimum size; only then can it
+    /// dissolve by falling below it.
+    pub established: Vec<bool>,
+    pub capacity: Vec<u32>,
+    pub meeting_rate: Vec<f32>,
+    /// logit of baseline attendance.
+    pub attendance_logit: Vec<f32>,
+    pub acceptance: Vec<f32>,
+    /// Coherence of the group around its prototype, in [0, 1].
+    pub coherence: Vec<f32>,
+    /// Met this step.
+    pub met: Vec<bool>,
+    /// Attendees this step (scratch, reused).
+    pub attendees: Vec<Vec<u32>>,
+}
+
+/// Things that happened during the current step (reset each step).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StepCounts {
+    pub new_events: u32,
+    pub support_joins: u32,
+    pub support_dropouts: u32,
+    pub support_graduations: u32,
+    pub support_founded: u32,
+    pub support_dissolved: u32,
+    pub exclusions: u32,
+    pub group_joins: u32,
+    pub group_leaves: u32,
+}
+
+/// The whole state of one run.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub dims: usize,
+    /// Current step (0 = first week of the burn-in).
+    pub t: u32,
+    /// Steps of burn-in: recorded step = t - burn_in.
+    pub burn_in: u32,
+    pub agents: Agents,
+    pub groups: Groups,
+    /// Kind index used for support groups (= number of ordinary kinds).
+    pub support_kind: u16,
+    /// Agents waiting for a support group, per event kind.
+    pub waiting: Vec<Vec<u32>>,
+    pub counts: StepCounts,
+    /// Scratch: loneliness at the start of the belonging phase (for contagion).
+    pub scratch_loneliness: Vec<f32>,
+}
+
+impl World {
+    pub fn n(&self) -> usize {
+        self.agents.need.len()
+    }
+
+    pub fn n_groups(&self) -> usize {
+        self.groups.kind.len()
+    }
+
+    pub fn is_support(&self, g: usize) -> bool {
+        self.groups.kind[g] == self.support_kind
+    }
+
+    /// The recorded step, or None during the burn-in.
+    pub fn recorded_step(&self) -> Option<u32> {
+        self.t.checked_sub(self.burn_in)
+    }
+
+    pub fn identity_of(&self, i: usize) -> &[f32] {
+        &self.agents.identity[i * self.dims..(i + 1) * self.dims]
+    }
+
+    pub fn prototype_of(&self, g: usize) -> &[f32] {
+        &self.groups.prototype[g * self.dims..(g + 1) * self.dims]
+    }
+
+    /// Position of tie (i, j) in i's list.
+    #[inline]
+    pub fn tie_index(&self, i: usize, j: u32) -> Option<usize> {
+        self.agents.ties[i].iter().position(|t| t.other == j)
+    }
+
+    /// Sets (creating if needed) tie (i, j) to `weight`, marked seen at `seen`, on both sides.
+    pub fn set_tie(&mut self, i: usize, j: usize, weight: f32, seen: u32) {
+        debug_assert!(i != j);
+        for (a, b) in [(i, j), (j, i)] {
+            let list = &mut self.agents.ties[a];
+            match list.iter_mut().find(|t| t.other == b as u32) {
+                Some(t) => {
+                    t.weight = weight;
+                    t.seen = seen;
+                }
+                None => list.push(Tie {
+                    other: b as u32,
+                    weight,
+                    seen,
+                }),
+            }
+        }
+    }
+
+    /// Removes tie (i, j) from both sides (no-op if absent).
+    pub fn remove_tie(&mut self, i: usize, j: usize) {
+        for (a, b) in [(i, j), (j, i)] {
+            let list = &mut self.agents.ties[a];
+            if let Some(k) = list.iter().position(|t| t.other == b as u32) {
+                list.swap_remove(k);
+            }
+        }
+    }
+
+    /// Position of group g in agent i's memberships.
+    #[inline]
+    pub fn membership_index(&self, i: usize, g: usize) -> Option<usize> {
+        self.agents.memberships[i]
+            .iter()
+            .position(|m| m.group == g as u32)
+    }
+
+    /// Agent i's identification with group g (0 if not a member).
+    #[inline]
+    pub fn identification(&self, i: usize, g: usize) -> f32 {
+        self.agents.memberships[i]
+            .iter()
+            .find(|m| m.group == g as u32)
+            .map_or(0.0, |m| m.ident)
+    }
+
+    /// Adds agent i to group g (both directions). Returns false if already a member or full.
+    pub fn join(&mut self, i: usize, g: usize, ident: f32, attend: f32) -> bool {
+        if !self.groups.active[g]
+            || self.membership_index(i, g).is_some()
+            || self.groups.members[g].len() >= self.groups.capacity[g] as usize
+        {
+            return false;
+        }
+        self.agents.memberships[i].push(Member {
+            group: g as u32,
+            ident,
+            attend,
+            joined: self.t,
+        });
+        self.groups.members[g].push(i as u32);
+        true
+    }
+
+    /// Removes agent i from group g (both directions).
+    pub fn leave(&mut self, i: usize, g: usize) {
+        if let Some(k) = self.membership_index(i, g) {
+            self.agents.memberships[i].swap_remove(k);
+        }
+        let members = &mut self.groups.members[g];
+        if let Some(k) = members.iter().position(|&m| m as usize == i) {
+            members.swap_remove(k);
+        }
+    }
+
+    /// Adds a new group and returns its id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_group(
+        &mut self,
+        kind: u16,
+        focus: u16,
+        capacity: u32,
+        meeting_rate: f64,
+        attendance: f64,
+        acceptance: f64,
+        prototype: &[f32],
+    ) -> usize {
+        let g = self.n_groups();
+        self.groups.kind.push(kind);
+        self.groups.focus.push(focus);
+        self.groups.members.push(Vec::new());
+        self.groups.prototype.extend_from_slice(prototype);
+        self.groups.active.push(true);
+        self.groups.established.push(false);
+        self.groups.capacity.push(capacity);
+        self.groups.meeting_rate.push(meeting_rate as f32);
+        self.groups.attendance_logit.push(logit(attendance) as f32);
+        self.groups.acceptance.push(acceptance as f32);
+        self.groups.coherence.push(0.0);
+        self.groups.met.push(false);
+        self.groups.attendees.push(Vec::new());
+        g
+    }
+
+    /// Dissolves group g: every member leaves; the id stays, inactive.
+    pub fn dissolve(&mut self, g: usize) {
+        let members = std::mem::take(&mut self.groups.members[g]);
+        for &i in &members {
+            if let Some(k) = self.membership_index(i as usize, g) {
+                self.agents.memberships[i as usize].swap_remove(k);
+            }
+        }
+        self.groups.active[g] = false;
+        self.groups.attendees[g].clear();
+        self.groups.met[g] = false;
+    }
+
+    /// Agent i is in a support group focused on event kind k.
+    pub fn in_support_for(&self, i: usize, k: u16) -> bool {
+        self.agents.memberships[i]
+            .iter()
+            .any(|m| self.is_support(m.group as usize) && self.groups.focus[m.group as usize] == k)
+    }
+
+    /// Agent i is in any support group.
+    pub fn in_support(&self, i: usize) -> bool {
+        self.agents.memberships[i]
+            .iter()
+            .any(|m| self.is_support(m.group as usize))
+    }
+
+    /// Checks every invariant of the module docs; returns the first violation found.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let a = &self.agents;
+        let n = self.n();
+        let unit = |name: &str, v: &[f32]| -> Result<(), String> {
+            match v
+                .iter()
+                .position(|x| !(x.is_finite() && (0.0..=1.0).contains(x)))
+            {
+                Some(i) => Err(format!("{name}[{i}] = {} is not in [0, 1]", v[i])),
+                None => Ok(()),
+            }
+        };
+        unit("need", &a.need)?;
+        unit("approach", &a.approach)?;
+        unit("approach_base", &a.approach_base)?;
+        unit("regulation", &a.regulation)?;
+        unit("regulation_base", &a.regulation_base)?;
+        unit("distress", &a.distress)?;
+        unit("identity", &a.identity)?;
+        unit("identity_base", &a.identity_base)?;
+        unit("stigma", &a.stigma)?;
+        unit("integration", &a.integration)?;
+        unit("exclusion", &a.exclusion)?;
+        unit("loneliness", &a.loneliness)?;
+        unit("attachment", &a.attachment)?;
+        unit("membership", &a.membership)?;
+        unit("collective", &a.collective)?;
+        unit("belonging", &a.belonging)?;
+        unit("prototype", &self.groups.prototype)?;
+        unit("coherence", &self.groups.coherence)?;
+        for (name, len) in [
+            ("identity", a.identity.len() / self.dims.max(1)),
+            ("memberships", a.memberships.len()),
+            ("ties", a.ties.len()),
+            ("condition", a.condition.len()),
+            ("loneliness", a.loneliness.len()),
+        ] {
+            if len != n {
+                return Err(format!("{name} has {len} entries for {n} agents"));
+            }
+        }
+        for i in 0..n {
+            let ms = &a.memberships[i];
+            for (k, m) in ms.iter().enumerate() {
+                let g = m.group as usize;
+                if g >= self.n_groups() {
+                    return Err(format!("agent {i} is in unknown group {g}"));
+                }
+                if !self.groups.active[g] {
+                    return Err(format!("agent {i} is in dissolved group {g}"));
+                }
+                if !self.groups.members[g].contains(&(i as u32)) {
+                    return Err(format!("agent {i} lists group {g}, which does not list it"));
+                }
+                if ms[..k].iter().any(|o| o.group == m.group) {
+                    return Err(format!("agent {i} lists group {g} twice"));
+                }
+                for (name, v) in [("identification", m.ident), ("attendance", m.attend)] {
+                    if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                        return Err(format!("agent {i} group {g}: {name} = {v}"));
+                    }
+                }
+            }
+            let ts = &a.ties[i];
+            for (k, t) in ts.iter().enumerate() {
+                let j = t.other as usize;
+                if j == i || j >= n {
+                    return Err(format!("agent {i} has a tie to {j}"));
+                }
+                if !(t.weight.is_finite() && t.weight > 0.0 && t.weight <= 1.0) {
+                    return Err(format!("tie ({i}, {j}) has weight {}", t.weight));
+                }
+                if ts[..k].iter().any(|o| o.other == t.other) {
+                    return Err(format!("tie ({i}, {j}) is listed twice"));
+                }
+                match a.ties[j].iter().find(|o| o.other as usize == i) {
+                    Some(back) if back.weight == t.weight && back.seen == t.seen => {}
+                    Some(back) => {
+                        return Err(format!(
+                            "tie ({i}, {j}) is asymmetric: {} vs {}",
+                            t.weight, back.weight
+                        ))
+                    }
+                    None => return Err(format!("tie ({i}, {j}) has no reverse ({j}, {i})")),
+                }
+            }
+            if a.condition_active[i] && a.condition[i] == NONE {
+                return Err(format!("agent {i} has an active condition of no kind"));
+            }
+        }
+        for g in 0..self.n_groups() {
+            let members = &self.groups.members[g];
+            if !self.groups.active[g] && !members.is_empty() {
+                return Err(format!("dissolved group {g} still has members"));
+            }
+            if members.len() > self.groups.capacity[g] as usize {
+                return Err(format!("group {g} is over capacity"));
+            }
+            for (k, &i) in members.iter().enumerate() {
+                if members[..k].contains(&i) {
+                    return Err(format!("group {g} lists agent {i} twice"));
+                }
+                if self.membership_index(i as usize, g).is_none() {
+                    return Err(format!("group {g} lists agent {i}, which does not list it"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[inline]
+pub fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln()
+}
+
+#[inline]
+pub fn logistic(x: f32) -> f32 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// e^x from basic IEEE operations only (no libm), so results are bit-identical on every
+/// platform; relative error below 2e-6 for |x| <= 30 (tested; f32 rounding of x·log2 e).
+#[inline]
+pub fn exp(x: f32) -> f32 {
+    let x = x.clamp(-87.0, 88.0);
+    let t = x * std::f32::consts::LOG2_E;
+    // floor without a libm call (the baseline x86-64 target has no rounding instruction).
+    let mut k = t as i32;
+    if (k as f32) > t {
+        k -= 1;
+    }
+    let f = t - k as f32; // in [0, 1)
+                          // 2^f on [0, 1): degree-6 Taylor polynomial of e^(f ln 2), Horner form.
+    let y = f * std::f32::consts::LN_2;
+    let p = 1.0
+        + y * (1.0
+            + y * (0.5
+                + y * (1.0 / 6.0 + y * (1.0 / 24.0 + y * (1.0 / 120.0 + y * (1.0 / 720.0))))));
+    let bits = ((k + 127) as u32) << 23;
+    p * f32::from_bits(bits)
+}
+
+/// Euclidean distance between two identity positions.
+#[inline]
+pub fn distance(a: &[f32], b: &[f32]) -> f32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f32>()
+        .sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_matches_libm() {
+        let mut x = -30.0f32;
+        while x < 10.0 {
+            let (a, b) = (exp(x) as f64, (x as f64).exp());
+            assert!(((a - b) / b).abs() < 2e-6, "exp({x}) = {a}, expected {b}");
+            x += 0.00731;
+        }
+        assert_eq!(exp(0.0), 1.0);
+        assert!(exp(-200.0) >= 0.0 && exp(-200.0) < 1e-37);
+    }
+}

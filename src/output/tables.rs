@@ -1,0 +1,310 @@
+//! The CSV tables of a run: headers and the rows of one job. Each table's rows for one job
+//! are produced by one function here, so the schema lives in one place (docs/OUTPUTS.md
+//! documents it for readers).
+
+use crate::experiment::job::{JobResult, Snapshot};
+use crate::model::{metrics, NEVER, NONE};
+use crate::scenario::Config;
+use std::fmt::Write;
+
+/// A number as CSV text: shortest round-trip form; missing (NaN) as an empty field.
+#[inline]
+pub fn num(out: &mut String, x: f64) {
+    if x.is_finite() {
+        let _ = write!(out, "{x}");
+    } else if x.is_nan() {
+    } else {
+        let _ = write!(out, "{}", if x > 0.0 { "inf" } else { "-inf" });
+    }
+}
+
+#[inline]
+fn num32(out: &mut String, x: f32) {
+    num(out, x as f64);
+}
+
+/// The tables, in the order they are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Timeseries,
+    EventAligned,
+    Trajectories,
+    Prototypes,
+    Agents,
+    Ties,
+    Memberships,
+    Groups,
+}
+
+impl Table {
+    pub const ALL: [Table; 8] = [
+        Table::Timeseries,
+        Table::EventAligned,
+        Table::Trajectories,
+        Table::Prototypes,
+        Table::Agents,
+        Table::Ties,
+        Table::Memberships,
+        Table::Groups,
+    ];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Table::Timeseries => "timeseries.csv",
+            Table::EventAligned => "event_aligned.csv",
+            Table::Trajectories => "trajectories.csv",
+            Table::Prototypes => "prototypes.csv",
+            Table::Agents => "agents.csv",
+            Table::Ties => "ties.csv",
+            Table::Memberships => "memberships.csv",
+            Table::Groups => "groups.csv",
+        }
+    }
+
+    pub fn header(self, dims: usize) -> String {
+        let xs: String = (0..dims).map(|d| format!(",x{d}")).collect();
+        match self {
+            Table::Timeseries => format!("replicate,step,{}", metrics::NAMES.join(",")),
+            Table::EventAligned => {
+                "replicate,weeks_since_event,loneliness_mean,loneliness_prevalence,belonging_mean,n"
+                    .into()
+            }
+            Table::Trajectories => {
+                "replicate,agent,step,affected,event_step,in_support,loneliness,\
+                 belonging,attachment,membership,collective,approach,distress"
+                    .into()
+            }
+            Table::Prototypes => {
+                format!("replicate,step,group,focus,size,identification,coherence{xs}")
+            }
+            Table::Agents => format!(
+                "replicate,step,agent,need,approach,regulation,distress,loneliness,lonely,\
+                 belonging,attachment,membership,collective,affected,event_step,condition,\
+                 condition_active,stigma,integration,exclusion,resigned,degree,strength,groups,\
+                 support_groups{xs}"
+            ),
+            Table::Ties => "replicate,step,a,b,weight".into(),
+            Table::Memberships => {
+                "replicate,step,agent,group,kind,identification,attendance,joined".into()
+            }
+            Table::Groups => format!("replicate,step,group,kind,focus,active,size,coherence{xs}"),
+        }
+    }
+
+    /// The rows of this table contributed by one job (no header).
+    pub fn rows(self, cfg: &Config, r: &JobResult) -> String {
+        let mut out = String::new();
+        let rep = r.job.replicate;
+        match self {
+            Table::Timeseries => {
+                for (step, m) in r.series.iter().enumerate() {
+                    let _ = write!(out, "{rep},{step}");
+                    for &v in &m.values {
+                        out.push(',');
+                        num(&mut out, v);
+                    }
+                    out.push('\n');
+                }
+            }
+            Table::EventAligned => {
+                for (k, b) in r.aligned.iter().enumerate() {
+                    let since = k as i64 - r.aligned_before as i64;
+                    let _ = write!(out, "{rep},{since},");
+                    let n = b.n as f64;
+                    let mean = |x: f64| if b.n > 0 { x / n } else { f64::NAN };
+                    num(&mut out, mean(b.loneliness_sum));
+                    out.push(',');
+                    num(&mut out, mean(b.lonely_count));
+                    out.push(',');
+                    // Belonging is recorded from the event on.
+                    num(
+                        &mut out,
+                        if since < 0 {
+                            f64::NAN
+                        } else {
+                            mean(b.belonging_sum)
+                        },
+                    );
+                    let _ = writeln!(out, ",{}", b.n);
+                }
+            }
+            Table::Trajectories => {
+                for row in &r.trajectories {
+                    let Some(&(_, affected, event)) = r.sampled.iter().find(|s| s.0 == row.agent)
+                    else {
+                        continue;
+                    };
+                    let _ = write!(
+                        out,
+                        "{rep},{},{},{},",
+                        row.agent,
+                        row.step,
+                        u8::from(affected)
+                    );
+                    if let Some(e) = event {
+                        let _ = write!(out, "{e}");
+                    }
+                    let _ = write!(out, ",{}", u8::from(row.in_support));
+                    for v in row.values {
+                        out.push(',');
+                        num32(&mut out, v);
+                    }
+                    out.push('\n');
+                }
+            }
+            Table::Prototypes => {
+                for p in &r.prototypes {
+                    let _ = write!(
+                        out,
+                        "{rep},{},{},{},{},",
+                        p.step,
+                        p.group,
+                        event_name(cfg, p.focus),
+                        p.size
+                    );
+                    num32(&mut out, p.identification);
+                    out.push(',');
+                    num32(&mut out, p.coherence);
+                    for &x in &p.position {
+                        out.push(',');
+                        num32(&mut out, x);
+                    }
+                    out.push('\n');
+                }
+            }
+            Table::Agents => {
+                for s in &r.snapshots {
+                    agents_rows(&mut out, cfg, rep, s);
+                }
+            }
+            Table::Ties => {
+                for s in &r.snapshots {
+                    for (i, ties) in s.world.agents.ties.iter().enumerate() {
+                        for t in ties.iter().filter(|t| t.other as usize > i) {
+                            let _ = write!(out, "{rep},{},{i},{},", s.step, t.other);
+                            num32(&mut out, t.weight);
+                            out.push('\n');
+                        }
+                    }
+                }
+            }
+            Table::Memberships => {
+                for s in &r.snapshots {
+                    let w = &s.world;
+                    for (i, ms) in w.agents.memberships.iter().enumerate() {
+                        for m in ms {
+                            let g = m.group as usize;
+                            let _ = write!(
+                                out,
+                                "{rep},{},{i},{g},{},",
+                                s.step,
+                                kind_name(cfg, w.groups.kind[g])
+                            );
+                            num32(&mut out, m.ident);
+                            out.push(',');
+                            num32(&mut out, m.attend);
+                            let _ = writeln!(out, ",{}", m.joined as i64 - w.burn_in as i64);
+                        }
+                    }
+                }
+            }
+            Table::Groups => {
+                for s in &r.snapshots {
+                    let w = &s.world;
+                    for g in 0..w.n_groups() {
+                        let _ = write!(
+                            out,
+                            "{rep},{},{g},{},{},{},{},",
+                            s.step,
+                            kind_name(cfg, w.groups.kind[g]),
+                            event_name(cfg, w.groups.focus[g]),
+                            u8::from(w.groups.active[g]),
+                            w.groups.members[g].len()
+                        );
+                        num32(&mut out, w.groups.coherence[g]);
+                        for &x in w.prototype_of(g) {
+                            out.push(',');
+                            num32(&mut out, x);
+                        }
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn kind_name(cfg: &Config, kind: u16) -> &str {
+    cfg.scenario
+        .groups
+        .get(kind as usize)
+        .map_or("support", |g| g.name.as_str())
+}
+
+fn event_name(cfg: &Config, k: u16) -> &str {
+    if k == NONE {
+        return "";
+    }
+    cfg.scenario
+        .events
+        .get(k as usize)
+        .map_or("", |e| e.name.as_str())
+}
+
+fn agents_rows(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot) {
+    let w = &s.world;
+    let a = &w.agents;
+    let th = cfg.scenario.belonging.threshold as f32;
+    for i in 0..w.n() {
+        let _ = write!(out, "{rep},{},{i}", s.step);
+        for v in [
+            a.need[i],
+            a.approach[i],
+            a.regulation[i],
+            a.distress[i],
+            a.loneliness[i],
+        ] {
+            out.push(',');
+            num32(out, v);
+        }
+        let _ = write!(out, ",{}", u8::from(a.loneliness[i] > th));
+        for v in [
+            a.belonging[i],
+            a.attachment[i],
+            a.membership[i],
+            a.collective[i],
+        ] {
+            out.push(',');
+            num32(out, v);
+        }
+        let affected = a.event_step[i] != NEVER;
+        let _ = write!(out, ",{},", u8::from(affected));
+        if affected {
+            let _ = write!(out, "{}", a.event_step[i] as i64 - w.burn_in as i64);
+        }
+        let _ = write!(
+            out,
+            ",{},{}",
+            event_name(cfg, a.condition[i]),
+            u8::from(a.condition_active[i])
+        );
+        for v in [a.stigma[i], a.integration[i], a.exclusion[i]] {
+            out.push(',');
+            num32(out, v);
+        }
+        let strength: f32 = a.ties[i].iter().map(|t| t.weight).sum();
+        let _ = write!(out, ",{},{},", u8::from(a.resigned[i]), a.ties[i].len());
+        num32(out, strength);
+        let support = a.memberships[i]
+            .iter()
+            .filter(|m| w.is_support(m.group as usize))
+            .count();
+        let _ = write!(out, ",{},{}", a.memberships[i].len(), support);
+        for &x in w.identity_of(i) {
+            out.push(',');
+            num32(out, x);
+        }
+        out.push('\n');
+    }
+}

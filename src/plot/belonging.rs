@@ -1,0 +1,101 @@
+//! `belonging`: attachment, group membership, collective identity and overall
+//! belonging over time; all agents solid with 95% CI ribbons, affected agents
+//! dashed in the same colour.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::data::Summary;
+use super::panel::{band_panel, title, BandPanel, LegendEntry, Series, Stroke, Swatch};
+use super::style::{self, BLUE, GREEN, INK, PURPLE};
+use super::{DrawResult, Figure, TitleInfo};
+
+/// (legend label, colour, metric stem).
+const METRICS: [(&str, RGBColor, &str); 4] = [
+    ("Belonging (overall)", INK, "belonging_mean"),
+    ("Attachment", BLUE, "attachment_mean"),
+    ("Group membership", GREEN, "membership_mean"),
+    ("Collective identity", PURPLE, "collective_mean"),
+];
+
+/// Width of the legend strip right of the plot.
+const LEGEND_STRIP_W: u32 = 400;
+
+pub(crate) struct Belonging {
+    title: String,
+    series: Vec<Series>,
+    has_affected: bool,
+}
+
+impl Belonging {
+    /// `None` when summary.csv has none of the belonging metrics.
+    pub fn new(summary: &Summary, info: &TitleInfo) -> Option<Self> {
+        let mut series = Vec::new();
+        let mut has_affected = false;
+        for (label, color, stem) in METRICS {
+            if let Some(points) = summary.series(stem) {
+                series.push(Series::band(label, color, points));
+            }
+        }
+        for (label, color, stem) in METRICS {
+            if let Some(points) = summary.series(&format!("{stem}_affected")) {
+                has_affected = true;
+                let label = (!series.iter().any(|s| s.label.as_deref() == Some(label)))
+                    .then(|| format!("{label} (affected)"));
+                series.push(Series {
+                    label,
+                    stroke: Stroke::dashed(color, style::THIN_W),
+                    points: points.to_vec(),
+                    ribbon: false,
+                });
+            }
+        }
+        if series.is_empty() {
+            return None;
+        }
+        Some(Belonging {
+            title: format!(
+                "Belonging over time — {}",
+                info.with_replicates(info.replicates)
+            ),
+            series,
+            has_affected,
+        })
+    }
+}
+
+impl Figure for Belonging {
+    fn name(&self) -> &'static str {
+        "belonging"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let body = title(root, &self.title)?;
+        let width = body.dim_in_pixel().0;
+        let (plot, legend) = body.split_horizontally(width.saturating_sub(LEGEND_STRIP_W));
+        let mut panel = band_panel(
+            &plot,
+            &BandPanel {
+                caption: None,
+                x_desc: Some("Time (weeks)"),
+                y_desc: "Mean score (0–1)",
+                y_cap: 1.0,
+                y_step: 0.1,
+                legend_inside: false,
+                extra_legend_rows: 0,
+            },
+            &self.series,
+        )?;
+        if self.has_affected {
+            panel.legend_entry(LegendEntry::new(
+                "all agents",
+                Swatch::Line(Stroke::solid(INK, style::LINE_W)),
+            ));
+            panel.legend_entry(LegendEntry::new(
+                "affected by a life event",
+                Swatch::Line(Stroke::dashed(INK, style::THIN_W)),
+            ));
+        }
+        panel.finish_outside(&legend)
+    }
+}

@@ -1,0 +1,90 @@
+//! `loneliness`: (a) mean loneliness and (b) prevalence of loneliness over
+//! time, for affected, unaffected and all agents, with 95% CI ribbons.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::data::{scale, Summary};
+use super::panel::{band_panel, title, BandPanel, Series};
+use super::style::{BLUE, INK, VERMILLION};
+use super::{DrawResult, Figure, TitleInfo};
+
+/// (legend label, colour, metric-name suffix).
+const GROUPS: [(&str, RGBColor, &str); 3] = [
+    ("affected by a life event", VERMILLION, "_affected"),
+    ("not affected", BLUE, "_unaffected"),
+    ("all agents", INK, ""),
+];
+
+pub(crate) struct Loneliness {
+    title: String,
+    mean: Vec<Series>,
+    prevalence: Vec<Series>,
+}
+
+impl Loneliness {
+    /// `None` when summary.csv has none of the loneliness metrics.
+    pub fn new(summary: &Summary, info: &TitleInfo) -> Option<Self> {
+        let mut mean = Vec::new();
+        let mut prevalence = Vec::new();
+        for (label, color, suffix) in GROUPS {
+            if let Some(points) = summary.series(&format!("loneliness_mean{suffix}")) {
+                mean.push(Series::band(label, color, points));
+            }
+            if let Some(points) = summary.series(&format!("loneliness_prevalence{suffix}")) {
+                prevalence.push(Series::band(label, color, &scale(points, 100.0)));
+            }
+        }
+        if mean.is_empty() && prevalence.is_empty() {
+            return None;
+        }
+        Some(Loneliness {
+            title: format!(
+                "Loneliness over time — {}",
+                info.with_replicates(info.replicates)
+            ),
+            mean,
+            prevalence,
+        })
+    }
+}
+
+impl Figure for Loneliness {
+    fn name(&self) -> &'static str {
+        "loneliness"
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let body = title(root, &self.title)?;
+        let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
+        band_panel(
+            &left,
+            &BandPanel {
+                caption: Some("(a) Mean loneliness"),
+                x_desc: Some("Time (weeks)"),
+                y_desc: "Loneliness (0–1)",
+                y_cap: 1.0,
+                y_step: 0.1,
+                legend_inside: true,
+                extra_legend_rows: 0,
+            },
+            &self.mean,
+        )?
+        .finish()?;
+        band_panel(
+            &right,
+            &BandPanel {
+                caption: Some("(b) Prevalence of loneliness"),
+                x_desc: Some("Time (weeks)"),
+                y_desc: "Share of agents lonely (%)",
+                y_cap: 100.0,
+                y_step: 10.0,
+                legend_inside: true,
+                extra_legend_rows: 0,
+            },
+            &self.prevalence,
+        )?
+        .finish()?;
+        Ok(())
+    }
+}

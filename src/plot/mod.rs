@@ -1,0 +1,263 @@
+//! Plotting stage: turns a results folder into projector-ready charts.
+//!
+//! [`plot_dir`] reads the CSV/JSON files a run writes and draws
+//! every chart it has inputs for into `dir/plots/`, each as PNG and SVG:
+//!
+//! | file stem       | input                         | content                                        |
+//! |-----------------|-------------------------------|------------------------------------------------|
+//! | `loneliness`    | `summary.csv`                 | mean loneliness and prevalence by group         |
+//! | `belonging`     | `summary.csv`                 | attachment, membership, collective identity     |
+//! | `identity`      | `summary.csv`, `prototypes.csv` | support groups and prototype paths           |
+//! | `event_aligned` | `event_aligned.csv`           | loneliness around a life event ("loss and regain") |
+//! | `trajectories`  | `trajectories.csv`            | individual loneliness paths                     |
+//!
+//! `summary.csv` is required; every other input is optional and a chart whose
+//! input is missing or empty is skipped.  Files are written atomically (drawn
+//! to a hidden temporary name in `plots/`, then renamed).
+
+mod belonging;
+mod data;
+mod event_aligned;
+mod identity;
+mod loneliness;
+mod panel;
+mod style;
+mod trajectories;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use data::{Manifest, Summary};
+
+/// Errors of the plotting stage.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A required input file does not exist.
+    #[error("{}: required input file is missing", path.display())]
+    MissingInput {
+        /// The missing file.
+        path: PathBuf,
+    },
+    /// A CSV file is malformed (bad header, bad number, wrong field count...).
+    #[error("{}, line {line}: {message}", path.display())]
+    Csv {
+        /// The file concerned.
+        path: PathBuf,
+        /// 1-based line number in the file (1 is the header).
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// `manifest.json` is not valid JSON.
+    #[error("{}: invalid JSON: {source}", path.display())]
+    Json {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The embedded font could not be registered with plotters.
+    #[error("cannot register the embedded DejaVu Sans font: {0}")]
+    Font(String),
+    /// Drawing a chart failed.
+    #[error("drawing plot `{plot}` failed: {message}")]
+    Draw {
+        /// The chart's file stem, e.g. `loneliness`.
+        plot: String,
+        /// The backend's error message.
+        message: String,
+    },
+}
+
+/// Result of the font registration, computed once.
+static FONTS: OnceLock<Result<(), String>> = OnceLock::new();
+
+fn fonts() -> &'static Result<(), String> {
+    FONTS.get_or_init(|| {
+        use plotters::style::{register_font, FontStyle};
+        register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+            .map_err(|_| "DejaVu Sans regular is not a valid font".to_string())?;
+        register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold())
+            .map_err(|_| "DejaVu Sans bold is not a valid font".to_string())?;
+        Ok(())
+    })
+}
+
+/// Registers the embedded `DejaVu Sans` font with plotters (idempotent; call
+/// once at start; safe to call many times). [`plot_dir`] calls it itself.
+pub fn register_fonts() {
+    let _ = fonts();
+}
+
+/// Reads the results folder `dir` and writes every plot into `dir/plots/` as
+/// both PNG and SVG.
+///
+/// Returns the list of written file paths. Missing optional inputs skip that
+/// plot (not an error); a missing `summary.csv` is an error.
+///
+/// Inputs, all optional except `summary.csv`: `manifest.json` (`scenario`,
+/// `replicates`, `lonely_threshold`), `summary.csv`, `event_aligned.csv`,
+/// `trajectories.csv`, `prototypes.csv`. An empty optional file (no bytes or
+/// header only) counts as missing.
+///
+/// # Errors
+///
+/// [`PlotError::MissingInput`] when `summary.csv` is absent;
+/// [`PlotError::Csv`] / [`PlotError::Json`] for malformed inputs (with file and
+/// line); [`PlotError::Io`] when a file cannot be read or written;
+/// [`PlotError::Draw`] / [`PlotError::Font`] when rendering fails.
+pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
+    fonts().clone().map_err(PlotError::Font)?;
+
+    let manifest = Manifest::load(&dir.join("manifest.json"))?;
+    let summary = Summary::load(&dir.join("summary.csv"))?;
+    let event = data::EventAligned::load(&dir.join("event_aligned.csv"))?;
+    let trajectories = data::Trajectories::load(&dir.join("trajectories.csv"))?;
+    let prototypes = data::Prototypes::load(&dir.join("prototypes.csv"))?;
+
+    let out = dir.join("plots");
+    std::fs::create_dir_all(&out).map_err(|source| PlotError::Io {
+        path: out.clone(),
+        source,
+    })?;
+
+    let title = TitleInfo::new(&manifest, &summary);
+    let mut written = Vec::new();
+    if let Some(fig) = loneliness::Loneliness::new(&summary, &title) {
+        written.extend(render(&out, &fig)?);
+    }
+    if let Some(fig) = belonging::Belonging::new(&summary, &title) {
+        written.extend(render(&out, &fig)?);
+    }
+    if let Some(fig) = identity::Identity::new(&summary, prototypes.as_ref(), &title) {
+        written.extend(render(&out, &fig)?);
+    }
+    if let Some(event) = &event {
+        written.extend(render(&out, &event_aligned::EventFig::new(event, &title))?);
+    }
+    if let Some(fig) = trajectories
+        .as_ref()
+        .and_then(|t| trajectories::TrajectoryFig::new(t, &manifest, &title))
+    {
+        written.extend(render(&out, &fig)?);
+    }
+    Ok(written)
+}
+
+/// What chart titles say about the run.
+pub(crate) struct TitleInfo {
+    /// Scenario name, or "simulation" when the manifest does not give one.
+    pub scenario: String,
+    /// Number of replicates (manifest, else the largest `n` in summary.csv).
+    pub replicates: Option<u64>,
+}
+
+impl TitleInfo {
+    fn new(manifest: &Manifest, summary: &Summary) -> Self {
+        TitleInfo {
+            scenario: manifest
+                .scenario
+                .clone()
+                .unwrap_or_else(|| "simulation".to_string()),
+            replicates: manifest.replicates.or(summary.max_n),
+        }
+    }
+
+    /// "scenario (n = R replicates)".
+    pub fn with_replicates(&self, n: Option<u64>) -> String {
+        match n {
+            Some(1) => format!("{} (n = 1 replicate)", self.scenario),
+            Some(n) => format!("{} (n = {n} replicates)", self.scenario),
+            None => self.scenario.clone(),
+        }
+    }
+}
+
+/// Error type of the drawing code: the backend's message.
+pub(crate) type DrawResult<T = ()> = Result<T, String>;
+
+/// Converts any displayable drawing error to the message of a [`DrawResult`].
+pub(crate) trait OrDraw<T> {
+    fn or_draw(self) -> DrawResult<T>;
+}
+
+impl<T, E: std::fmt::Display> OrDraw<T> for Result<T, E> {
+    fn or_draw(self) -> DrawResult<T> {
+        self.map_err(|e| e.to_string())
+    }
+}
+
+/// One chart, drawable on any plotters backend.
+pub(crate) trait Figure {
+    /// File stem in `plots/`.
+    fn name(&self) -> &'static str;
+    /// Draws the whole figure on `root` (already filled white).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+}
+
+/// Draws `fig` as PNG and SVG into `out`, atomically; returns the final paths.
+fn render<F: Figure>(out: &Path, fig: &F) -> Result<Vec<PathBuf>, PlotError> {
+    let name = fig.name();
+    let draw_err = |message: String| PlotError::Draw {
+        plot: name.to_string(),
+        message,
+    };
+
+    // PNG: the bitmap backend picks the encoder from the extension, so the
+    // temporary name must end in `.png`.
+    let png = out.join(format!("{name}.png"));
+    let png_tmp = out.join(format!(".{name}.tmp.png"));
+    let result = (|| {
+        let root = BitMapBackend::new(&png_tmp, style::SIZE).into_drawing_area();
+        root.fill(&WHITE).or_draw()?;
+        fig.draw(&root)?;
+        root.present().or_draw()
+    })();
+    if let Err(message) = result {
+        let _ = std::fs::remove_file(&png_tmp);
+        return Err(draw_err(message));
+    }
+    rename(&png_tmp, &png)?;
+
+    let svg = out.join(format!("{name}.svg"));
+    let svg_tmp = out.join(format!(".{name}.tmp.svg"));
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, style::SIZE).into_drawing_area();
+        root.fill(&WHITE).or_draw().map_err(draw_err)?;
+        fig.draw(&root).map_err(draw_err)?;
+        root.present().or_draw().map_err(draw_err)?;
+    }
+    std::fs::write(&svg_tmp, text).map_err(|source| PlotError::Io {
+        path: svg_tmp.clone(),
+        source,
+    })?;
+    rename(&svg_tmp, &svg)?;
+    Ok(vec![png, svg])
+}
+
+fn rename(from: &Path, to: &Path) -> Result<(), PlotError> {
+    std::fs::rename(from, to).map_err(|source| {
+        let _ = std::fs::remove_file(from);
+        PlotError::Io {
+            path: to.to_path_buf(),
+            source,
+        }
+    })
+}

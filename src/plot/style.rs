@@ -1,0 +1,49 @@
+//! Shared look: canvas size, font sizes, line widths and the Okabe–Ito palette.
+
+use plotters::style::{FontStyle, RGBColor, TextStyle};
+
+/// Canvas size in pixels (PNG and SVG alike).
+pub(crate) const SIZE: (u32, u32) = (1600, 1000);
+
+/// Font family registered by [`super::register_fonts`].
+pub(crate) const FAMILY: &str = "sans-serif";
+
+pub(crate) const TITLE_PX: f64 = 44.0;
+pub(crate) const CAPTION_PX: f64 = 32.0;
+pub(crate) const AXIS_DESC_PX: f64 = 30.0;
+pub(crate) const TICK_PX: f64 = 24.0;
+pub(crate) const LEGEND_PX: f64 = 24.0;
+pub(crate) const NOTE_PX: f64 = 24.0;
+
+/// Main data lines.
+pub(crate) const LINE_W: u32 = 4;
+/// Secondary lines (reference lines, affected-agent dashes).
+pub(crate) const THIN_W: u32 = 3;
+/// Opacity of confidence ribbons.
+pub(crate) const RIBBON_ALPHA: f64 = 0.2;
+
+// Okabe–Ito colour-blind-safe palette.
+pub(crate) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub(crate) const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub(crate) const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub(crate) const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+pub(crate) const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub(crate) const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub(crate) const INK: RGBColor = RGBColor(0x00, 0x00, 0x00);
+/// Greys for grid lines and notes.
+pub(crate) const GRID_MAJOR: RGBColor = RGBColor(0xD9, 0xD9, 0xD9);
+pub(crate) const GRID_MINOR: RGBColor = RGBColor(0xF0, 0xF0, 0xF0);
+pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+
+/// Colours cycled for an open-ended number of series (e.g. support groups).
+pub(crate) const CYCLE: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY];
+
+/// Regular text of `px` pixels.
+pub(crate) fn font(px: f64) -> TextStyle<'static> {
+    TextStyle::from((FAMILY, px))
+}
+
+/// Bold text of `px` pixels.
+pub(crate) fn bold(px: f64) -> TextStyle<'static> {
+    TextStyle::from((FAMILY, px, FontStyle::Bold))
+}

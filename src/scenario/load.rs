@@ -1,0 +1,93 @@
+//! Reading a scenario from RON text: syntax and type errors with file, line, column,
+//! field path and the offending line.
+
+use super::error::{snippet, ScenarioError};
+use super::schema::Scenario;
+use std::path::Path;
+
+/// Largest scenario file accepted (a scenario is a few kilobytes; this refuses accidents).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Reads and parses a scenario file (no semantic validation yet).
+pub fn read_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let io = |source| ScenarioError::Io {
+        file: file.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(io(std::io::Error::other("is a directory, not a file")));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(io(std::io::Error::other(format!(
+            "file is {} bytes; a scenario file may be at most {} bytes",
+            meta.len(),
+            MAX_FILE_BYTES
+        ))));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    parse_bytes(&file, &bytes)
+}
+
+/// Parses bytes that should hold UTF-8 RON.
+pub fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_str(file, text),
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+            let line = valid.matches('\n').count() + 1;
+            let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(ScenarioError::Parse {
+                file: file.to_string(),
+                line,
+                col,
+                field: None,
+                message: format!(
+                    "the file is not UTF-8 text (invalid byte 0x{:02x}); expected a RON scenario",
+                    bytes[e.valid_up_to()]
+                ),
+                snippet: snippet(&valid, line, col),
+            })
+        }
+    }
+}
+
+/// Parses RON text into a [`Scenario`], filling defaults for absent fields.
+pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    if text.trim().is_empty() {
+        return Err(ScenarioError::Parse {
+            file: file.to_string(),
+            line: 1,
+            col: 1,
+            field: None,
+            message: "the file is empty; expected a scenario such as `(name: \"demo\")`".into(),
+            snippet: String::new(),
+        });
+    }
+    let parse_error = |e: ron::error::SpannedError, field: Option<String>| {
+        let (line, col) = (e.span.start.line, e.span.start.col);
+        ScenarioError::Parse {
+            file: file.to_string(),
+            line,
+            col,
+            field,
+            message: e.code.to_string(),
+            snippet: snippet(text, line, col),
+        }
+    };
+    let options = ron::Options::default().with_recursion_limit(64);
+    let mut de = ron::Deserializer::from_str_with_options(text, &options)
+        .map_err(|e| parse_error(e, None))?;
+    let scenario: Scenario = match serde_path_to_error::deserialize(&mut de) {
+        Ok(s) => s,
+        Err(e) => {
+            let path = e.path().to_string();
+            let field = (path != ".").then_some(path);
+            let spanned = de.span_error(e.into_inner());
+            return Err(parse_error(spanned, field));
+        }
+    };
+    de.end().map_err(|e| parse_error(de.span_error(e), None))?;
+    Ok(scenario)
+}

@@ -1,0 +1,251 @@
+//! `--set KEY=VALUE` overrides: any field of a scenario, addressed by its path
+//! (`population.size`, `events[0].hazard`, `support.enabled`).
+//!
+//! The scenario is turned into a JSON tree, the value is put at the path, and the tree is
+//! deserialized again, so an override is checked exactly like the same value in a file.
+
+use super::error::ScenarioError;
+use super::schema::Scenario;
+use serde_json::Value;
+
+/// One parsed `KEY=VALUE`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub path: String,
+    pub value: String,
+}
+
+impl Override {
+    pub fn parse(arg: &str) -> Result<Self, ScenarioError> {
+        match arg.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok(Override {
+                path: k.trim().to_string(),
+                value: v.trim().to_string(),
+            }),
+            _ => Err(ScenarioError::Override {
+                arg: arg.to_string(),
+                message: "expected KEY=VALUE, e.g. population.size=5000".into(),
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if name.is_empty() && out.is_empty() {
+            return Err(format!("`{path}` does not start with a field name"));
+        }
+        if !name.is_empty() {
+            out.push(Segment::Key(name.to_string()));
+        }
+        while !rest.is_empty() {
+            let close = rest
+                .find(']')
+                .ok_or_else(|| format!("missing `]` in `{path}`"))?;
+            let idx = rest[1..close]
+                .parse::<usize>()
+                .map_err(|_| format!("`{}` is not a list index in `{path}`", &rest[1..close]))?;
+            out.push(Segment::Index(idx));
+            rest = &rest[close + 1..];
+            if !rest.is_empty() && !rest.starts_with('[') {
+                return Err(format!("unexpected `{rest}` in `{path}`"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Turns the text of a value into JSON: RON syntax (numbers, booleans, strings, lists,
+/// structs, `None`, `Some(x)`); a bare word is taken as a string (an enum variant).
+fn parse_value(text: &str) -> Value {
+    match ron::from_str::<ron::Value>(text) {
+        Ok(v) => ron_to_json(v),
+        Err(_) => Value::String(text.to_string()),
+    }
+}
+
+fn ron_to_json(v: ron::Value) -> Value {
+    use ron::Value as R;
+    match v {
+        R::Bool(b) => Value::Bool(b),
+        R::Char(c) => Value::String(c.to_string()),
+        R::String(s) => Value::String(s),
+        R::Bytes(b) => Value::Array(b.into_iter().map(Value::from).collect()),
+        R::Number(n) => {
+            let f = n.into_f64();
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                if f < 0.0 {
+                    Value::from(f as i64)
+                } else {
+                    Value::from(f as u64)
+                }
+            } else {
+                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+            }
+        }
+        R::Option(None) | R::Unit => Value::Null,
+        R::Option(Some(b)) => ron_to_json(*b),
+        R::Seq(items) => Value::Array(items.into_iter().map(ron_to_json).collect()),
+        R::Map(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        R::String(s) => s,
+                        other => format!("{other:?}"),
+                    };
+                    (key, ron_to_json(v))
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "None",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a section",
+    }
+}
+
+/// Applies overrides in order; errors name the argument and what was expected.
+pub fn apply(scenario: &Scenario, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    if overrides.is_empty() {
+        return Ok(scenario.clone());
+    }
+    let err = |o: &Override, message: String| ScenarioError::Override {
+        arg: format!("{}={}", o.path, o.value),
+        message,
+    };
+    let mut tree = serde_json::to_value(scenario).map_err(|e| ScenarioError::Override {
+        arg: String::new(),
+        message: format!("internal: cannot represent the scenario: {e}"),
+    })?;
+    for o in overrides {
+        let path = parse_path(&o.path).map_err(|m| err(o, m))?;
+        let mut node = &mut tree;
+        let mut walked = String::new();
+        for seg in &path {
+            node = match seg {
+                Segment::Key(k) => {
+                    let Value::Object(map) = node else {
+                        return Err(err(
+                            o,
+                            format!("`{walked}` is {}, it has no field `{k}`", describe(node)),
+                        ));
+                    };
+                    if !map.contains_key(k) {
+                        let mut keys: Vec<&String> = map.keys().collect();
+                        keys.sort();
+                        let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                        let at = if walked.is_empty() {
+                            "the scenario"
+                        } else {
+                            &walked
+                        };
+                        return Err(err(
+                            o,
+                            format!(
+                                "{at} has no field `{k}`; expected one of {}",
+                                keys.join(", ")
+                            ),
+                        ));
+                    }
+                    if !walked.is_empty() {
+                        walked.push('.');
+                    }
+                    walked.push_str(k);
+                    map.get_mut(k).expect("key checked above")
+                }
+                Segment::Index(i) => {
+                    let Value::Array(items) = node else {
+                        return Err(err(
+                            o,
+                            format!("`{walked}` is {}, not a list", describe(node)),
+                        ));
+                    };
+                    let len = items.len();
+                    walked.push_str(&format!("[{i}]"));
+                    items.get_mut(*i).ok_or_else(|| {
+                        err(
+                            o,
+                            format!("`{walked}` does not exist: the list has {len} entries"),
+                        )
+                    })?
+                }
+            };
+        }
+        *node = parse_value(&o.value);
+    }
+    serde_path_to_error::deserialize::<_, Scenario>(tree).map_err(|e| {
+        let path = e.path().to_string();
+        ScenarioError::Override {
+            arg: overrides
+                .iter()
+                .map(|o| format!("{}={}", o.path, o.value))
+                .collect::<Vec<_>>()
+                .join(" "),
+            message: format!("{path}: {}", e.inner()),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(s: &Scenario, arg: &str) -> Result<Scenario, ScenarioError> {
+        apply(s, &[Override::parse(arg).unwrap()])
+    }
+
+    #[test]
+    fn sets_nested_and_indexed_fields() {
+        let mut s = Scenario::default();
+        s.events.push(Default::default());
+        let s2 = set(&s, "population.size=5000").unwrap();
+        assert_eq!(s2.population.size, 5000);
+        let s3 = set(&s, "events[0].hazard=0.002").unwrap();
+        assert_eq!(s3.events[0].hazard, 0.002);
+        let s4 = set(&s, "support.enabled=false").unwrap();
+        assert!(!s4.support.enabled);
+        let s5 = set(&s, "events[0].duration=52").unwrap();
+        assert_eq!(s5.events[0].duration, Some(52.0));
+        let s6 = set(&s, "events[0].pulse=(step: 10, fraction: 0.5)").unwrap();
+        assert_eq!(s6.events[0].pulse.map(|p| p.step), Some(10));
+    }
+
+    #[test]
+    fn unknown_field_lists_expected() {
+        let s = Scenario::default();
+        let e = set(&s, "population.sise=5").unwrap_err().to_string();
+        assert!(e.contains("no field `sise`") && e.contains("`size`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_field() {
+        let s = Scenario::default();
+        let e = set(&s, "population.size=lots").unwrap_err().to_string();
+        assert!(e.contains("population.size"), "{e}");
+    }
+
+    #[test]
+    fn index_out_of_range() {
+        let s = Scenario::default();
+        let e = set(&s, "events[3].hazard=0.1").unwrap_err().to_string();
+        assert!(e.contains("0 entries"), "{e}");
+    }
+}

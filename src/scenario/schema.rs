@@ -1,0 +1,665 @@
+//! The RON schema of a scenario: serde types with documented defaults.
+//!
+//! Every struct denies unknown fields (a misspelled key is an error) and fills
+//! every missing field from its `Default`, so a minimal scenario is a few lines.
+//! `docs/SCENARIOS.md` is the reference of every field; keep the two in step.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario: who lives in the town, which groups and life events exist,
+/// and every parameter of the dynamics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    /// Short name, used in output folder names and plot titles.
+    pub name: String,
+    /// One line for `belonging list` and plot subtitles.
+    pub description: String,
+    /// Base seed; replicate r runs with a seed derived from (seed, r).
+    pub seed: u64,
+    /// Simulated weeks recorded (after the burn-in).
+    pub steps: u32,
+    /// Weeks simulated before recording starts, without life events, so the
+    /// network settles from its initial condition.
+    pub burn_in: u32,
+    /// Independent replicates (each with its own seed).
+    pub replicates: u32,
+    pub population: Population,
+    /// Kinds of ordinary groups (families, workplaces, friend circles, community groups, ...).
+    pub groups: Vec<GroupKind>,
+    pub support: Support,
+    /// Kinds of life events.
+    pub events: Vec<EventKind>,
+    pub network: Network,
+    pub identity: Identity,
+    pub attendance: Attendance,
+    pub interaction: Interaction,
+    pub exclusion: Exclusion,
+    pub ties: Ties,
+    pub membership: Membership,
+    pub belonging: Belonging,
+    pub traits: Traits,
+    pub output: Output,
+}
+
+/// A trait distribution in [0, 1]: a Beta distribution with this mean and standard deviation
+/// (sd = 0 gives the constant `mean`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dist {
+    pub mean: f64,
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Population {
+    /// Number of agents.
+    pub size: u32,
+    /// Need to belong (Baumeister & Leary 1995), a fixed trait.
+    pub need: Dist,
+    /// Baseline willingness to seek contact and support.
+    pub approach: Dist,
+    /// Baseline emotional-regulation capacity.
+    pub regulation: Dist,
+}
+
+/// One kind of ordinary group. Agents are placed into groups of this kind at the start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GroupKind {
+    /// Name of the kind, referred to by events (`lose`) and outputs.
+    pub name: String,
+    /// Expected number of groups of this kind per agent at the start (e.g. 0.6 = 60% are in one;
+    /// 1.4 = everyone in one, 40% in a second).
+    pub memberships: f64,
+    /// Mean group size at the start.
+    pub size: f64,
+    /// Most members a group of this kind accepts.
+    pub capacity: u32,
+    /// Probability that two members start with a tie.
+    pub tie_density: f64,
+    /// Initial weight of those ties.
+    pub tie_weight: f64,
+    /// Probability that the group meets in a given week.
+    pub meeting_rate: f64,
+    /// Baseline attendance (probability that an average member attends a meeting).
+    pub attendance: f64,
+    /// Acceptance norm towards stigmatized members (1 = never excludes).
+    pub acceptance: f64,
+    /// Mean initial identification of members with the group.
+    pub identification: f64,
+    /// Agents looking for new groups may join groups of this kind.
+    pub joinable: bool,
+    /// Members may leave when they no longer identify with the group.
+    pub voluntary_exit: bool,
+}
+
+/// Support groups: peer groups focused on one life event (condition).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Support {
+    /// Support groups exist at all (false gives the control condition).
+    pub enabled: bool,
+    /// Support groups that exist at the start for each event kind with `support: true`.
+    pub initial_groups: u32,
+    /// Most members a support group accepts.
+    pub capacity: u32,
+    /// A group that falls below this size dissolves.
+    pub min_size: u32,
+    /// A new group is founded once this many agents wait for one.
+    pub found_size: u32,
+    /// Most support groups per event kind at once (0 = no limit).
+    pub max_groups: u32,
+    /// Probability that a support group meets in a given week.
+    pub meeting_rate: f64,
+    /// Baseline attendance of a support-group member.
+    pub attendance: f64,
+    /// Facilitation quality: scales informational support and practice.
+    pub facilitation: f64,
+    /// Weekly probability scale of seeking a group (× loneliness × approach).
+    pub seek_rate: f64,
+    /// Weekly dropout hazard of a member with zero identification.
+    pub dropout: f64,
+    /// How fast the dropout hazard falls with identification (hazard × (1 - s)^dropout_shape).
+    pub dropout_shape: f64,
+    /// Weekly probability of leaving once the condition has resolved and the agent is not lonely.
+    pub graduation: f64,
+    /// Gain in regulation per meeting attended (× facilitation).
+    pub informational: f64,
+    /// Gain in approach per meeting attended (× facilitation): practice in seeking support.
+    pub practice: f64,
+    /// Weekly growth of integration of the condition into identity (× identification).
+    pub integration_rate: f64,
+    /// Weight of shared fate (a shared condition) in the identification target.
+    pub shared_fate: f64,
+    /// Initial identification of a new member.
+    pub identification: f64,
+}
+
+/// A group loss caused by a life event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Loss {
+    /// Group kind name.
+    pub kind: String,
+    /// Probability of losing each membership of that kind.
+    pub probability: f64,
+}
+
+/// A pulse of events: at `step`, a `fraction` of the agents without an active condition is struck.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pulse {
+    pub step: u32,
+    pub fraction: f64,
+}
+
+/// One kind of life event (chronic illness, job loss, relocation, bereavement, ...).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventKind {
+    pub name: String,
+    /// Weekly probability that an agent without an active condition is struck.
+    pub hazard: f64,
+    /// Optional one-off pulse in addition to the hazard.
+    pub pulse: Option<Pulse>,
+    /// Memberships lost, by group kind.
+    pub lose: Vec<Loss>,
+    /// Fraction of the agent's ties lost.
+    pub tie_loss: f64,
+    /// Distress shock (added, capped at 1).
+    pub distress: f64,
+    /// Stigma and visibility of the condition (0 = none).
+    pub stigma: f64,
+    /// Size of the random displacement in identity space.
+    pub identity_shift: f64,
+    /// Mean duration in weeks after which the condition resolves (exponential); None = chronic.
+    pub duration: Option<f64>,
+    /// Support groups focused on this condition exist (when `support.enabled`).
+    pub support: bool,
+}
+
+/// How the social network is built beyond the ties inside groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Network {
+    /// Mean number of extra ties per agent to random others (acquaintances outside groups).
+    pub cross_ties: f64,
+    /// Initial weight of those ties.
+    pub cross_weight: f64,
+}
+
+/// The identity-dynamics rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdentityRule {
+    /// Group prototypes drift towards their attendees; members move towards the prototype.
+    Prototype,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Identity {
+    pub rule: IdentityRule,
+    /// Dimensions of the continuous identity space [0,1]^d.
+    pub dims: u32,
+    /// Prototype drift per meeting towards the identification-weighted mean of the attendees.
+    pub drift: f64,
+    /// Standard deviation of the prototype's random step per meeting (fluidity).
+    pub noise: f64,
+    /// Movement of an attendee towards the prototype per meeting (× identification).
+    pub conformity: f64,
+    /// Weekly return of each agent's identity towards its personal identity.
+    pub anchoring: f64,
+    /// Rate at which identification approaches its target each week the group meets.
+    pub identification_rate: f64,
+    /// Weight of similarity to the prototype in the identification target.
+    pub similarity_weight: f64,
+    /// Weight of recent attendance in the identification target.
+    pub attendance_weight: f64,
+    /// Distance (Euclidean, in identity space) at which similarity falls to 1/e.
+    pub similarity_scale: f64,
+    /// Agents within this distance form one identity cluster (metric only).
+    pub cluster_tolerance: f64,
+}
+
+/// Attendance model: logit p = logit(base) + approach·(a-0.5) + identification·(s-0.5)
+/// - loneliness·L - distress·δ - resigned·[resigned] - self_stigma·σ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Attendance {
+    pub approach: f64,
+    pub identification: f64,
+    pub loneliness: f64,
+    pub distress: f64,
+    pub resigned: f64,
+    pub self_stigma: f64,
+    /// Weight of the newest meeting in the running attendance record.
+    pub memory: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Interaction {
+    /// Co-attendees each attendee meets per meeting.
+    pub encounters: u32,
+    /// Reinforcement of an existing tie per encounter (× warmth, towards 1).
+    pub tie_gain: f64,
+    /// Probability scale that strangers form a tie (× trust × similarity).
+    pub new_tie: f64,
+    /// Initial weight of a new tie (× warmth).
+    pub new_tie_weight: f64,
+    /// How much loneliness cools an encounter: warmth = (1 - w·L_i)(1 - w·L_j).
+    pub warmth_loneliness: f64,
+    /// Distress relieved per encounter (× warmth × regulation of the receiver's partner).
+    pub emotional_support: f64,
+    /// Weekly probability scale of private contact along a tie (× mean approach of the pair).
+    pub contact: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Exclusion {
+    /// Probability scale per meeting of being excluded: × stigma × (1 - integration/2)
+    /// × (1 - acceptance) × (0.5 + distance to prototype / √d).
+    pub rate: f64,
+    /// Identification lost per exclusion.
+    pub identification_loss: f64,
+    /// Fraction of the tie to the excluder lost.
+    pub tie_loss: f64,
+    /// Rise of `exclusion` per episode (towards 1).
+    pub hit: f64,
+    /// Distress added per episode.
+    pub distress: f64,
+    /// Weekly decay of `exclusion`.
+    pub decay: f64,
+    /// Level of `exclusion` that counts as being excluded this week.
+    pub threshold: f64,
+    /// Consecutive weeks above the threshold before resignation (sustained, not acute).
+    pub resign_weeks: u32,
+    /// Weekly probability of leaving resignation once exclusion is below half the threshold.
+    pub recovery: f64,
+    /// Weekly loss of approach while resigned (× approach).
+    pub resigned_withdrawal: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ties {
+    /// Weekly relative decay of a tie not reinforced that week.
+    pub decay: f64,
+    /// Extra decay for lonely pairs: rate × (1 + lonely_decay × mean loneliness of the pair).
+    pub lonely_decay: f64,
+    /// Ties weaker than this vanish.
+    pub min_weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Membership {
+    /// Weekly probability scale of joining a joinable group (× approach × unmet membership).
+    pub join_rate: f64,
+    /// Identification of a new member.
+    pub new_identification: f64,
+    /// Identification below which members of voluntary groups consider leaving.
+    pub leave_threshold: f64,
+    /// Weekly probability of leaving a group below the threshold.
+    pub leave_rate: f64,
+    /// Weekly probability of leaving a joinable voluntary group for reasons outside the model
+    /// (moving on); balances joining so memberships stay stationary.
+    pub turnover: f64,
+}
+
+/// Belonging and loneliness (process 8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Belonging {
+    /// Saturation scale of attachment: A = 1 - exp(-Σ w / kappa_attachment).
+    pub kappa_attachment: f64,
+    /// Saturation scale of membership: M = 1 - exp(-Σ s·attendance / kappa_membership).
+    pub kappa_membership: f64,
+    /// Saturation scale of collective identity: C = 1 - exp(-Σ s·coherence / kappa_collective).
+    pub kappa_collective: f64,
+    /// Weights of A, M and C in B (normalised to sum 1).
+    pub weight_attachment: f64,
+    pub weight_membership: f64,
+    pub weight_collective: f64,
+    /// Weekly rate at which loneliness approaches the relative gap between need and belonging.
+    pub rate: f64,
+    /// Pull of loneliness towards tie-weighted neighbours' loneliness.
+    pub contagion: f64,
+    /// Loneliness above which an agent counts as lonely.
+    pub threshold: f64,
+}
+
+/// Slow dynamics of the agents' own states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Traits {
+    /// Weekly return of approach towards its baseline.
+    pub approach_recovery: f64,
+    /// Weekly loss of approach per unit loneliness (hypervigilance).
+    pub hypervigilance: f64,
+    /// Weekly relief of distress per unit regulation.
+    pub distress_recovery: f64,
+    /// Weekly distress added per unit loneliness.
+    pub distress_from_loneliness: f64,
+    /// Weekly return of regulation towards its baseline.
+    pub regulation_recovery: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Output {
+    /// Individual agents followed in `trajectories.csv` (half affected, half not, where possible).
+    pub sample_agents: u32,
+    /// Also write agent and tie snapshots every K steps (None = only at the end).
+    pub snapshot_every: Option<u32>,
+    /// Weeks before the event shown in the event-aligned curve.
+    pub event_window_before: u32,
+    /// Weeks after the event shown in the event-aligned curve.
+    pub event_window_after: u32,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            name: "scenario".into(),
+            description: String::new(),
+            seed: 1,
+            steps: 520,
+            burn_in: 208,
+            replicates: 20,
+            population: Population::default(),
+            groups: default_groups(),
+            support: Support::default(),
+            events: Vec::new(),
+            network: Network::default(),
+            identity: Identity::default(),
+            attendance: Attendance::default(),
+            interaction: Interaction::default(),
+            exclusion: Exclusion::default(),
+            ties: Ties::default(),
+            membership: Membership::default(),
+            belonging: Belonging::default(),
+            traits: Traits::default(),
+            output: Output::default(),
+        }
+    }
+}
+
+impl Default for Population {
+    fn default() -> Self {
+        Population {
+            size: 2000,
+            need: Dist {
+                mean: 0.6,
+                sd: 0.15,
+            },
+            approach: Dist {
+                mean: 0.55,
+                sd: 0.15,
+            },
+            regulation: Dist {
+                mean: 0.5,
+                sd: 0.15,
+            },
+        }
+    }
+}
+
+impl Default for GroupKind {
+    fn default() -> Self {
+        GroupKind {
+            name: "group".into(),
+            memberships: 1.0,
+            size: 10.0,
+            capacity: 40,
+            tie_density: 0.3,
+            tie_weight: 0.4,
+            meeting_rate: 0.5,
+            attendance: 0.7,
+            acceptance: 0.7,
+            identification: 0.5,
+            joinable: false,
+            voluntary_exit: true,
+        }
+    }
+}
+
+/// The ordinary groups of a town: families, workplaces, friend circles and community groups.
+pub fn default_groups() -> Vec<GroupKind> {
+    vec![
+        GroupKind {
+            name: "family".into(),
+            memberships: 0.85,
+            size: 3.0,
+            capacity: 8,
+            tie_density: 1.0,
+            tie_weight: 0.7,
+            meeting_rate: 1.0,
+            attendance: 0.9,
+            acceptance: 0.85,
+            identification: 0.7,
+            joinable: false,
+            voluntary_exit: false,
+        },
+        GroupKind {
+            name: "work".into(),
+            memberships: 0.6,
+            size: 15.0,
+            capacity: 60,
+            tie_density: 0.15,
+            tie_weight: 0.35,
+            meeting_rate: 1.0,
+            attendance: 0.85,
+            acceptance: 0.5,
+            identification: 0.4,
+            joinable: false,
+            voluntary_exit: false,
+        },
+        GroupKind {
+            name: "friends".into(),
+            memberships: 0.9,
+            size: 5.0,
+            capacity: 12,
+            tie_density: 0.8,
+            tie_weight: 0.5,
+            meeting_rate: 0.6,
+            attendance: 0.75,
+            acceptance: 0.7,
+            identification: 0.55,
+            joinable: false,
+            voluntary_exit: true,
+        },
+        GroupKind {
+            name: "community".into(),
+            memberships: 0.5,
+            size: 20.0,
+            capacity: 40,
+            tie_density: 0.08,
+            tie_weight: 0.3,
+            meeting_rate: 0.5,
+            attendance: 0.6,
+            acceptance: 0.6,
+            identification: 0.4,
+            joinable: true,
+            voluntary_exit: true,
+        },
+    ]
+}
+
+impl Default for Support {
+    fn default() -> Self {
+        Support {
+            enabled: true,
+            initial_groups: 2,
+            capacity: 14,
+            min_size: 4,
+            found_size: 6,
+            max_groups: 0,
+            meeting_rate: 0.9,
+            attendance: 0.75,
+            facilitation: 0.7,
+            seek_rate: 0.3,
+            dropout: 0.03,
+            dropout_shape: 1.5,
+            graduation: 0.05,
+            informational: 0.02,
+            practice: 0.02,
+            integration_rate: 0.03,
+            shared_fate: 0.3,
+            identification: 0.35,
+        }
+    }
+}
+
+impl Default for EventKind {
+    fn default() -> Self {
+        EventKind {
+            name: "event".into(),
+            hazard: 0.0,
+            pulse: None,
+            lose: Vec::new(),
+            tie_loss: 0.2,
+            distress: 0.4,
+            stigma: 0.0,
+            identity_shift: 0.1,
+            duration: None,
+            support: true,
+        }
+    }
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            cross_ties: 1.0,
+            cross_weight: 0.3,
+        }
+    }
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity {
+            rule: IdentityRule::Prototype,
+            dims: 2,
+            drift: 0.1,
+            noise: 0.02,
+            conformity: 0.02,
+            anchoring: 0.02,
+            identification_rate: 0.05,
+            similarity_weight: 0.4,
+            attendance_weight: 0.3,
+            similarity_scale: 0.4,
+            cluster_tolerance: 0.05,
+        }
+    }
+}
+
+impl Default for Attendance {
+    fn default() -> Self {
+        Attendance {
+            approach: 2.0,
+            identification: 1.5,
+            loneliness: 1.5,
+            distress: 1.0,
+            resigned: 1.5,
+            self_stigma: 2.0,
+            memory: 0.1,
+        }
+    }
+}
+
+impl Default for Interaction {
+    fn default() -> Self {
+        Interaction {
+            encounters: 2,
+            tie_gain: 0.15,
+            new_tie: 0.15,
+            new_tie_weight: 0.25,
+            warmth_loneliness: 0.6,
+            emotional_support: 0.05,
+            contact: 0.4,
+        }
+    }
+}
+
+impl Default for Exclusion {
+    fn default() -> Self {
+        Exclusion {
+            rate: 0.25,
+            identification_loss: 0.1,
+            tie_loss: 0.3,
+            hit: 0.3,
+            distress: 0.05,
+            decay: 0.1,
+            threshold: 0.3,
+            resign_weeks: 8,
+            recovery: 0.02,
+            resigned_withdrawal: 0.05,
+        }
+    }
+}
+
+impl Default for Ties {
+    fn default() -> Self {
+        Ties {
+            decay: 0.25,
+            lonely_decay: 1.0,
+            min_weight: 0.05,
+        }
+    }
+}
+
+impl Default for Membership {
+    fn default() -> Self {
+        Membership {
+            join_rate: 0.05,
+            new_identification: 0.3,
+            leave_threshold: 0.15,
+            leave_rate: 0.05,
+            turnover: 0.002,
+        }
+    }
+}
+
+impl Default for Belonging {
+    fn default() -> Self {
+        Belonging {
+            kappa_attachment: 3.0,
+            kappa_membership: 1.0,
+            kappa_collective: 0.6,
+            weight_attachment: 0.4,
+            weight_membership: 0.3,
+            weight_collective: 0.3,
+            rate: 0.2,
+            contagion: 0.1,
+            threshold: 0.4,
+        }
+    }
+}
+
+impl Default for Traits {
+    fn default() -> Self {
+        Traits {
+            approach_recovery: 0.02,
+            hypervigilance: 0.02,
+            distress_recovery: 0.1,
+            distress_from_loneliness: 0.02,
+            regulation_recovery: 0.01,
+        }
+    }
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output {
+            sample_agents: 30,
+            snapshot_every: None,
+            event_window_before: 8,
+            event_window_after: 156,
+        }
+    }
+}

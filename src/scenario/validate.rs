@@ -1,0 +1,376 @@
+//! Semantic validation: ranges, finiteness and consistency, every problem at once,
+//! each named by its field path.
+
+use super::error::Problem;
+use super::schema::*;
+
+/// Most agents one population may hold (indices are u32; memory is checked separately).
+pub const MAX_AGENTS: u32 = 100_000_000;
+/// Most weeks one run may simulate.
+pub const MAX_STEPS: u32 = 100_000;
+/// Most replicates one run may ask for.
+pub const MAX_REPLICATES: u32 = 100_000;
+/// Most identity dimensions.
+pub const MAX_DIMS: u32 = 16;
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn push(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+        self.problems.push(Problem::new(path, msg));
+    }
+
+    fn finite(&mut self, path: &str, v: f64) -> bool {
+        if v.is_finite() {
+            true
+        } else {
+            self.push(path, format!("must be a finite number, got {v}"));
+            false
+        }
+    }
+
+    /// v in [lo, hi].
+    fn range(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
+        if self.finite(path, v) && !(lo..=hi).contains(&v) {
+            self.push(path, format!("must be in [{lo}, {hi}], got {v}"));
+        }
+    }
+
+    fn unit(&mut self, path: &str, v: f64) {
+        self.range(path, v, 0.0, 1.0);
+    }
+
+    fn non_negative(&mut self, path: &str, v: f64) {
+        if self.finite(path, v) && v < 0.0 {
+            self.push(path, format!("must be >= 0, got {v}"));
+        }
+    }
+
+    fn positive(&mut self, path: &str, v: f64) {
+        if self.finite(path, v) && v <= 0.0 {
+            self.push(path, format!("must be > 0, got {v}"));
+        }
+    }
+
+    fn count(&mut self, path: &str, v: u32, lo: u32, hi: u32) {
+        if !(lo..=hi).contains(&v) {
+            self.push(path, format!("must be an integer in [{lo}, {hi}], got {v}"));
+        }
+    }
+
+    fn dist(&mut self, path: &str, d: &Dist) {
+        self.unit(&format!("{path}.mean"), d.mean);
+        self.range(&format!("{path}.sd"), d.sd, 0.0, 0.5);
+        if d.mean.is_finite() && d.sd.is_finite() && d.sd > 0.0 {
+            let max_var = d.mean * (1.0 - d.mean);
+            if d.sd * d.sd >= max_var {
+                self.push(
+                    format!("{path}.sd"),
+                    format!(
+                        "too large for mean {}: a distribution on [0, 1] needs sd < {:.4}",
+                        d.mean,
+                        max_var.sqrt()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Checks a parsed scenario; returns every problem found.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    if s.name.trim().is_empty() {
+        c.push("name", "must not be empty");
+    } else if !s
+        .name
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+    {
+        c.push(
+            "name",
+            format!(
+                "may hold only letters, digits, '-', '_' and '.', got {:?}",
+                s.name
+            ),
+        );
+    }
+    c.count("steps", s.steps, 1, MAX_STEPS);
+    c.count("burn_in", s.burn_in, 0, MAX_STEPS);
+    c.count("replicates", s.replicates, 1, MAX_REPLICATES);
+
+    let p = &s.population;
+    c.count("population.size", p.size, 2, MAX_AGENTS);
+    c.dist("population.need", &p.need);
+    c.dist("population.approach", &p.approach);
+    c.dist("population.regulation", &p.regulation);
+    if p.need.mean.is_finite() && p.need.mean <= 0.0 {
+        c.push(
+            "population.need.mean",
+            "must be > 0: loneliness is the gap relative to need",
+        );
+    }
+
+    for (i, g) in s.groups.iter().enumerate() {
+        let at = |f: &str| format!("groups[{i}].{f}");
+        if g.name.trim().is_empty() {
+            c.push(at("name"), "must not be empty");
+        }
+        if s.groups[..i].iter().any(|o| o.name == g.name) {
+            c.push(
+                at("name"),
+                format!("duplicate group kind name {:?}", g.name),
+            );
+        }
+        c.range(&at("memberships"), g.memberships, 0.0, 5.0);
+        c.range(&at("size"), g.size, 2.0, 10_000.0);
+        c.count(&at("capacity"), g.capacity, 2, 1_000_000);
+        if g.size.is_finite() && (g.capacity as f64) < g.size {
+            c.push(
+                at("capacity"),
+                format!(
+                    "must be at least the mean size {} (got {})",
+                    g.size, g.capacity
+                ),
+            );
+        }
+        c.unit(&at("tie_density"), g.tie_density);
+        c.range(&at("tie_weight"), g.tie_weight, 0.0, 1.0);
+        c.unit(&at("meeting_rate"), g.meeting_rate);
+        c.range(&at("attendance"), g.attendance, 0.001, 0.999);
+        c.unit(&at("acceptance"), g.acceptance);
+        c.unit(&at("identification"), g.identification);
+    }
+
+    let sp = &s.support;
+    c.count("support.capacity", sp.capacity, 2, 10_000);
+    c.count("support.min_size", sp.min_size, 1, 10_000);
+    c.count("support.found_size", sp.found_size, 1, 10_000);
+    if sp.capacity < sp.min_size {
+        c.push(
+            "support.capacity",
+            format!(
+                "must be at least support.min_size ({}), got {}",
+                sp.min_size, sp.capacity
+            ),
+        );
+    }
+    if sp.found_size < sp.min_size || sp.found_size > sp.capacity {
+        c.push(
+            "support.found_size",
+            format!(
+                "must lie between support.min_size ({}) and support.capacity ({}), got {}",
+                sp.min_size, sp.capacity, sp.found_size
+            ),
+        );
+    }
+    c.count("support.initial_groups", sp.initial_groups, 0, 100_000);
+    for (name, v) in [
+        ("meeting_rate", sp.meeting_rate),
+        ("facilitation", sp.facilitation),
+        ("seek_rate", sp.seek_rate),
+        ("dropout", sp.dropout),
+        ("graduation", sp.graduation),
+        ("informational", sp.informational),
+        ("practice", sp.practice),
+        ("integration_rate", sp.integration_rate),
+        ("shared_fate", sp.shared_fate),
+        ("identification", sp.identification),
+    ] {
+        c.unit(&format!("support.{name}"), v);
+    }
+    c.range("support.attendance", sp.attendance, 0.001, 0.999);
+    c.range("support.dropout_shape", sp.dropout_shape, 0.0, 10.0);
+
+    for (i, e) in s.events.iter().enumerate() {
+        let at = |f: &str| format!("events[{i}].{f}");
+        if e.name.trim().is_empty() {
+            c.push(at("name"), "must not be empty");
+        }
+        if s.events[..i].iter().any(|o| o.name == e.name) {
+            c.push(at("name"), format!("duplicate event name {:?}", e.name));
+        }
+        c.unit(&at("hazard"), e.hazard);
+        if let Some(pulse) = e.pulse {
+            c.unit(&at("pulse.fraction"), pulse.fraction);
+            if pulse.step >= s.steps {
+                c.push(
+                    at("pulse.step"),
+                    format!(
+                        "must be before the end of the run (steps = {}), got {}",
+                        s.steps, pulse.step
+                    ),
+                );
+            }
+        }
+        for (j, l) in e.lose.iter().enumerate() {
+            if !s.groups.iter().any(|g| g.name == l.kind) {
+                let names: Vec<String> = s.groups.iter().map(|g| format!("{:?}", g.name)).collect();
+                c.push(
+                    format!("events[{i}].lose[{j}].kind"),
+                    format!(
+                        "no group kind named {:?}; expected one of {}",
+                        l.kind,
+                        names.join(", ")
+                    ),
+                );
+            }
+            c.unit(&format!("events[{i}].lose[{j}].probability"), l.probability);
+        }
+        c.unit(&at("tie_loss"), e.tie_loss);
+        c.unit(&at("distress"), e.distress);
+        c.unit(&at("stigma"), e.stigma);
+        c.unit(&at("identity_shift"), e.identity_shift);
+        if let Some(d) = e.duration {
+            c.range(&at("duration"), d, 1.0, 1.0e6);
+        }
+    }
+
+    c.range("network.cross_ties", s.network.cross_ties, 0.0, 100.0);
+    c.unit("network.cross_weight", s.network.cross_weight);
+
+    let id = &s.identity;
+    c.count("identity.dims", id.dims, 1, MAX_DIMS);
+    c.unit("identity.drift", id.drift);
+    c.range("identity.noise", id.noise, 0.0, 0.5);
+    c.unit("identity.conformity", id.conformity);
+    c.unit("identity.anchoring", id.anchoring);
+    c.unit("identity.identification_rate", id.identification_rate);
+    c.unit("identity.similarity_weight", id.similarity_weight);
+    c.unit("identity.attendance_weight", id.attendance_weight);
+    c.range(
+        "identity.similarity_scale",
+        id.similarity_scale,
+        0.001,
+        10.0,
+    );
+    c.range(
+        "identity.cluster_tolerance",
+        id.cluster_tolerance,
+        0.01,
+        1.0,
+    );
+    if id.similarity_weight + id.attendance_weight + s.support.shared_fate > 1.0 + 1e-9 {
+        c.push(
+            "identity.similarity_weight",
+            "similarity_weight + attendance_weight + support.shared_fate must be at most 1 \
+             (identification is a weighted sum in [0, 1])",
+        );
+    }
+
+    let a = &s.attendance;
+    for (name, v) in [
+        ("approach", a.approach),
+        ("identification", a.identification),
+        ("loneliness", a.loneliness),
+        ("distress", a.distress),
+        ("resigned", a.resigned),
+        ("self_stigma", a.self_stigma),
+    ] {
+        c.range(&format!("attendance.{name}"), v, 0.0, 20.0);
+    }
+    c.unit("attendance.memory", a.memory);
+
+    let it = &s.interaction;
+    c.count("interaction.encounters", it.encounters, 0, 1000);
+    for (name, v) in [
+        ("tie_gain", it.tie_gain),
+        ("new_tie", it.new_tie),
+        ("new_tie_weight", it.new_tie_weight),
+        ("warmth_loneliness", it.warmth_loneliness),
+        ("emotional_support", it.emotional_support),
+        ("contact", it.contact),
+    ] {
+        c.unit(&format!("interaction.{name}"), v);
+    }
+
+    let x = &s.exclusion;
+    for (name, v) in [
+        ("rate", x.rate),
+        ("identification_loss", x.identification_loss),
+        ("tie_loss", x.tie_loss),
+        ("hit", x.hit),
+        ("distress", x.distress),
+        ("decay", x.decay),
+        ("threshold", x.threshold),
+        ("recovery", x.recovery),
+        ("resigned_withdrawal", x.resigned_withdrawal),
+    ] {
+        c.unit(&format!("exclusion.{name}"), v);
+    }
+    c.count("exclusion.resign_weeks", x.resign_weeks, 1, MAX_STEPS);
+
+    c.unit("ties.decay", s.ties.decay);
+    c.range("ties.lonely_decay", s.ties.lonely_decay, 0.0, 10.0);
+    c.range("ties.min_weight", s.ties.min_weight, 0.0001, 0.5);
+    if s.interaction.new_tie_weight.is_finite()
+        && s.interaction.new_tie_weight > 0.0
+        && s.interaction.new_tie_weight < s.ties.min_weight
+    {
+        c.push(
+            "interaction.new_tie_weight",
+            format!(
+                "must be at least ties.min_weight ({}) or new ties vanish at once, got {}",
+                s.ties.min_weight, s.interaction.new_tie_weight
+            ),
+        );
+    }
+
+    let m = &s.membership;
+    c.unit("membership.join_rate", m.join_rate);
+    c.unit("membership.new_identification", m.new_identification);
+    c.unit("membership.leave_threshold", m.leave_threshold);
+    c.unit("membership.leave_rate", m.leave_rate);
+    c.unit("membership.turnover", m.turnover);
+
+    let b = &s.belonging;
+    c.positive("belonging.kappa_attachment", b.kappa_attachment);
+    c.positive("belonging.kappa_membership", b.kappa_membership);
+    c.positive("belonging.kappa_collective", b.kappa_collective);
+    c.non_negative("belonging.weight_attachment", b.weight_attachment);
+    c.non_negative("belonging.weight_membership", b.weight_membership);
+    c.non_negative("belonging.weight_collective", b.weight_collective);
+    let wsum = b.weight_attachment + b.weight_membership + b.weight_collective;
+    if wsum.is_finite() && wsum <= 0.0 {
+        c.push(
+            "belonging.weight_attachment",
+            "the three weights must not all be 0",
+        );
+    }
+    c.unit("belonging.rate", b.rate);
+    c.unit("belonging.contagion", b.contagion);
+    if b.rate + b.contagion > 1.0 + 1e-9 {
+        c.push(
+            "belonging.contagion",
+            format!(
+                "belonging.rate + belonging.contagion must be at most 1, got {}",
+                b.rate + b.contagion
+            ),
+        );
+    }
+    c.range("belonging.threshold", b.threshold, 0.0, 1.0);
+
+    let t = &s.traits;
+    for (name, v) in [
+        ("approach_recovery", t.approach_recovery),
+        ("hypervigilance", t.hypervigilance),
+        ("distress_recovery", t.distress_recovery),
+        ("distress_from_loneliness", t.distress_from_loneliness),
+        ("regulation_recovery", t.regulation_recovery),
+    ] {
+        c.unit(&format!("traits.{name}"), v);
+    }
+
+    let o = &s.output;
+    c.count("output.sample_agents", o.sample_agents, 0, 10_000);
+    if let Some(k) = o.snapshot_every {
+        c.count("output.snapshot_every", k, 1, MAX_STEPS);
+    }
+    c.count("output.event_window_before", o.event_window_before, 0, 520);
+    c.count("output.event_window_after", o.event_window_after, 0, 5200);
+    c.problems
+}
