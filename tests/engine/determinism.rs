@@ -1,0 +1,67 @@
+//! Determinism: same seed, same bytes, for any thread count; different seeds differ.
+
+use crate::common::*;
+use belonging::output::Table;
+
+fn tables(cfg: &belonging::scenario::Config, threads: usize) -> Vec<String> {
+    let results = run_all(cfg, threads);
+    Table::ALL
+        .iter()
+        .map(|t| results.iter().map(|r| t.rows(cfg, r)).collect::<String>())
+        .collect()
+}
+
+#[test]
+fn one_two_and_four_threads_give_identical_results() {
+    let cfg = config(
+        "classroom",
+        &[
+            "population.size=150",
+            "steps=40",
+            "burn_in=10",
+            "replicates=5",
+        ],
+    );
+    let one = tables(&cfg, 1);
+    assert!(
+        one[0].lines().count() == 5 * 40,
+        "timeseries has one row per replicate and step"
+    );
+    for threads in [2, 4] {
+        assert_eq!(
+            one,
+            tables(&cfg, threads),
+            "{threads} threads differ from 1"
+        );
+    }
+}
+
+#[test]
+fn same_seed_twice_is_identical_and_different_seeds_differ() {
+    let cfg = config(
+        "classroom",
+        &[
+            "population.size=150",
+            "steps=40",
+            "burn_in=5",
+            "replicates=2",
+        ],
+    );
+    let a = tables(&cfg, 2);
+    assert_eq!(a, tables(&cfg, 2));
+    let other = config(
+        "classroom",
+        &[
+            "population.size=150",
+            "steps=40",
+            "burn_in=5",
+            "replicates=2",
+            "seed=8",
+        ],
+    );
+    let b = tables(&other, 2);
+    assert_ne!(a[0], b[0], "a different seed must change the time series");
+    // Replicates of one run differ from each other too.
+    let results = run_all(&cfg, 1);
+    assert_ne!(results[0].series, results[1].series);
+}

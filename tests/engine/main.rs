@@ -1,0 +1,9 @@
+//! Engine tests: mechanisms one at a time, invariants every step, determinism, a golden
+//! snapshot, and validation targets of MODEL.md over replicates. One binary (links once).
+
+mod common;
+mod determinism;
+mod golden;
+mod invariants;
+mod mechanisms;
+mod validation;

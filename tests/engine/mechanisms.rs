@@ -1,0 +1,275 @@
+//! Each mechanism on its own, on small hand-built worlds.
+
+use crate::common::*;
+use belonging::dynamics::{exclusion, interaction, membership, ties};
+use belonging::model::init;
+use belonging::rng::{stream, Phase};
+
+#[test]
+fn an_unreinforced_tie_decays_at_the_stated_rate() {
+    // contact = 0: no private contact; the tie is not seen this week, so it decays by
+    // ties.decay x (1 + lonely_decay x mean loneliness).
+    let (mut w, cfg) = bare_world(
+        4,
+        &[
+            "interaction.contact=0",
+            "ties.decay=0.1",
+            "ties.lonely_decay=1.0",
+        ],
+    );
+    w.t = 10;
+    w.set_tie(0, 1, 0.8, 3);
+    w.set_tie(2, 3, 0.8, 3);
+    w.agents.loneliness[0] = 0.0;
+    w.agents.loneliness[1] = 0.0;
+    w.agents.loneliness[2] = 0.5;
+    w.agents.loneliness[3] = 0.5;
+    ties::run(&mut w, &cfg, &mut stream(1, 10, Phase::Ties));
+    let weight = |w: &belonging::model::World, i: usize, j: u32| {
+        w.agents.ties[i][w.tie_index(i, j).unwrap()].weight
+    };
+    // Exact arithmetic of the rule, in f32: 0.8 x (1 - 0.1) and 0.8 x (1 - 0.1 x 1.5).
+    assert_eq!(weight(&w, 0, 1), 0.8 * (1.0 - 0.1f32));
+    assert_eq!(weight(&w, 2, 3), 0.8 * (1.0 - 0.1f32 * 1.5));
+    // After k weeks a tie of weight w0 holds w0 (1 - d)^k; it vanishes below min_weight.
+    for week in 11..40 {
+        w.t = week;
+        ties::run(&mut w, &cfg, &mut stream(1, week as u64, Phase::Ties));
+    }
+    // 0.8 x 0.9^30 = 0.034 < min_weight 0.05: gone, on both sides.
+    assert!(w.tie_index(0, 1).is_none() && w.tie_index(1, 0).is_none());
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn a_reinforced_tie_does_not_decay() {
+    let (mut w, cfg) = bare_world(2, &["interaction.contact=0"]);
+    w.t = 5;
+    w.set_tie(0, 1, 0.6, 5); // seen this week (e.g. met at a meeting)
+    ties::run(&mut w, &cfg, &mut stream(1, 5, Phase::Ties));
+    assert_eq!(w.agents.ties[0][0].weight, 0.6);
+}
+
+#[test]
+fn exclusion_lowers_identification_weakens_the_tie_and_raises_exclusion() {
+    let (mut w, cfg) = bare_world(
+        3,
+        &[
+            "exclusion.identification_loss=0.1",
+            "exclusion.tie_loss=0.3",
+            "exclusion.hit=0.3",
+        ],
+    );
+    let g = add_plain_group(&mut w, 0, &[0, 1, 2], 0.2);
+    w.set_tie(0, 1, 0.5, 0);
+    let before = w.identification(0, g);
+    exclusion::exclude(&mut w, &cfg, 0, 1, g);
+    assert!((w.identification(0, g) - (before - 0.1)).abs() < 1e-6);
+    let tie = w.agents.ties[0][w.tie_index(0, 1).unwrap()].weight;
+    assert!((tie - 0.35).abs() < 1e-6, "{tie}");
+    assert!((w.agents.exclusion[0] - 0.3).abs() < 1e-6);
+    assert_eq!(w.counts.exclusions, 1);
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn stigmatized_attendees_are_excluded_where_acceptance_is_low_and_never_where_it_is_full() {
+    // Agent 0 has a visible, stigmatized condition and attends two groups every week: one
+    // with acceptance 0 and one with acceptance 1. Over 200 weeks it is excluded in the
+    // first (p per meeting = rate x stigma x 0.5..1.5 >= 0.25 here) and never in the second.
+    let (mut w, cfg) = bare_world(6, &["exclusion.rate=1.0"]);
+    let low = add_plain_group(&mut w, 0, &[0, 1, 2], 0.0);
+    let full = add_plain_group(&mut w, 0, &[0, 3, 4], 1.0);
+    w.agents.condition[0] = 0;
+    w.agents.condition_active[0] = true;
+    w.agents.stigma[0] = 0.5;
+    let (mut low_ident, mut full_ident) = (0.0, 0.0);
+    for week in 0..200u32 {
+        w.t = week;
+        for g in [low, full] {
+            w.groups.met[g] = true;
+            w.groups.attendees[g] = w.groups.members[g].clone();
+        }
+        // Keep identification topped up so the loss can be measured each week.
+        for m in w.agents.memberships[0].iter_mut() {
+            m.ident = 0.5;
+        }
+        w.counts = Default::default();
+        exclusion::run(&mut w, &cfg, &mut stream(3, week as u64, Phase::Exclusion));
+        low_ident += 0.5 - w.identification(0, low) as f64;
+        full_ident += 0.5 - w.identification(0, full) as f64;
+    }
+    assert!(
+        low_ident > 0.1 * 200.0 * 0.25 * 0.5,
+        "identification lost in the low-acceptance group: {low_ident}"
+    );
+    assert_eq!(full_ident, 0.0);
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn sustained_exclusion_leads_to_resignation_and_one_episode_does_not() {
+    let (mut w, cfg) = bare_world(
+        4,
+        &[
+            "exclusion.hit=0.3",
+            "exclusion.decay=0.1",
+            "exclusion.threshold=0.3",
+            "exclusion.resign_weeks=8",
+            "exclusion.rate=0",
+        ],
+    );
+    let g = add_plain_group(&mut w, 0, &[0, 1, 2, 3], 0.5);
+    // One episode for agent 0, then 30 quiet weeks.
+    exclusion::exclude(&mut w, &cfg, 0, 1, g);
+    // Agent 2: excluded every week for 30 weeks.
+    for week in 0..30u32 {
+        w.t = week;
+        exclusion::exclude(&mut w, &cfg, 2, 1, g);
+        exclusion::run(&mut w, &cfg, &mut stream(4, week as u64, Phase::Exclusion));
+    }
+    assert!(
+        !w.agents.resigned[0],
+        "one episode must not cause resignation"
+    );
+    assert!(
+        w.agents.resigned[2],
+        "sustained exclusion must cause resignation"
+    );
+    assert!(w.agents.approach[2] < w.agents.approach_base[2]);
+}
+
+#[test]
+fn attending_a_support_group_raises_approach_and_regulation() {
+    let (mut w, cfg) = bare_world(
+        4,
+        &[
+            "support.practice=0.05",
+            "support.informational=0.05",
+            "support.facilitation=0.8",
+            "interaction.encounters=0",
+        ],
+    );
+    let proto = vec![0.5; w.dims];
+    let sg = init::add_support_group(&mut w, &cfg, 0, &proto);
+    let plain = add_plain_group(&mut w, 0, &[2, 3], 1.0);
+    for i in [0, 1] {
+        assert!(w.join(i, sg, 0.5, 0.8));
+    }
+    for g in [sg, plain] {
+        w.groups.met[g] = true;
+        w.groups.attendees[g] = w.groups.members[g].clone();
+    }
+    let a0 = w.agents.approach.clone();
+    let r0 = w.agents.regulation.clone();
+    interaction::run(&mut w, &cfg, &mut stream(5, 0, Phase::Interaction));
+    for i in [0, 1] {
+        let expected = a0[i] + 0.05 * 0.8 * (1.0 - a0[i]);
+        assert!((w.agents.approach[i] - expected).abs() < 1e-6);
+        assert!(w.agents.regulation[i] > r0[i]);
+    }
+    for i in [2, 3] {
+        assert_eq!(
+            w.agents.approach[i], a0[i],
+            "an ordinary group gives no practice"
+        );
+        assert_eq!(w.agents.regulation[i], r0[i]);
+    }
+}
+
+#[test]
+fn a_resolved_condition_lets_an_agent_graduate() {
+    let (mut w, cfg) = bare_world(
+        12,
+        &[
+            "support.graduation=1.0",
+            "support.dropout=0",
+            "support.min_size=1",
+            "support.found_size=1",
+        ],
+    );
+    let proto = vec![0.5; w.dims];
+    let sg = init::add_support_group(&mut w, &cfg, 0, &proto);
+    for i in 0..6 {
+        assert!(w.join(i, sg, 0.6, 0.8));
+        w.agents.condition[i] = 0;
+        w.agents.loneliness[i] = 0.1;
+    }
+    // Agents 0..3: condition resolved; agents 3..6: still active.
+    for i in 0..6 {
+        w.agents.condition_active[i] = i >= 3;
+    }
+    membership::run(&mut w, &cfg, &mut stream(6, 0, Phase::Membership));
+    for i in 0..3 {
+        assert!(!w.in_support(i), "agent {i} should have graduated");
+    }
+    for i in 3..6 {
+        assert!(
+            w.in_support(i),
+            "agent {i} still has its condition and stays"
+        );
+    }
+    assert_eq!(w.counts.support_graduations, 3);
+    assert_eq!(w.counts.support_dropouts, 0);
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn a_lonely_agent_with_a_condition_finds_or_founds_a_support_group() {
+    let (mut w, cfg) = bare_world(
+        10,
+        &[
+            "support.seek_rate=1.0",
+            "support.found_size=4",
+            "support.min_size=2",
+        ],
+    );
+    for i in 0..6 {
+        w.agents.condition[i] = 0;
+        w.agents.condition_active[i] = true;
+        w.agents.loneliness[i] = 1.0;
+        w.agents.approach[i] = 1.0;
+    }
+    membership::run(&mut w, &cfg, &mut stream(7, 0, Phase::Membership));
+    // Six seekers, no group: one group of found_size = 4 is founded, two wait.
+    assert_eq!(w.counts.support_founded, 1);
+    assert_eq!((0..6).filter(|&i| w.in_support(i)).count(), 4);
+    assert_eq!(w.waiting[0].len(), 2);
+    assert!(
+        (6..10).all(|i| !w.in_support(i)),
+        "agents without a condition do not seek"
+    );
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn loneliness_moves_towards_the_gap_between_need_and_belonging() {
+    // No ties, no groups: belonging 0, so the target is the full gap (1) and loneliness
+    // moves by rate x (1 - L) each week (no neighbours, no contagion).
+    let (mut w, cfg) = bare_world(3, &["belonging.rate=0.2"]);
+    w.agents.loneliness = vec![0.0; 3];
+    belonging::dynamics::belonging::run(&mut w, &cfg);
+    for i in 0..3 {
+        assert!((w.agents.loneliness[i] - 0.2).abs() < 1e-6);
+        assert_eq!(w.agents.belonging[i], 0.0);
+    }
+}
+
+#[test]
+fn contagion_pulls_loneliness_towards_neighbours() {
+    let (mut w, cfg) = bare_world(3, &["belonging.rate=0", "belonging.contagion=0.1"]);
+    w.set_tie(0, 1, 0.5, 0);
+    w.agents.loneliness = vec![0.2, 0.8, 0.5];
+    belonging::dynamics::belonging::run(&mut w, &cfg);
+    assert!((w.agents.loneliness[0] - (0.2 + 0.1 * 0.6)).abs() < 1e-6);
+    assert!((w.agents.loneliness[1] - (0.8 - 0.1 * 0.6)).abs() < 1e-6);
+    assert_eq!(w.agents.loneliness[2], 0.5, "no ties, no contagion");
+}
+
+#[test]
+fn warmth_falls_with_both_partners_loneliness() {
+    let (_, cfg) = bare_world(2, &["interaction.warmth_loneliness=0.6"]);
+    assert_eq!(interaction::warmth(&cfg, 0.0, 0.0), 1.0);
+    assert!(interaction::warmth(&cfg, 0.5, 0.0) < 1.0);
+    assert!(interaction::warmth(&cfg, 0.5, 0.5) < interaction::warmth(&cfg, 0.5, 0.0));
+}
