@@ -81,7 +81,8 @@ fn encounter(
             let tie = &mut w.agents.ties[i][k];
             tie.weight = new;
             tie.seen = t;
-            if let Some(back) = w.agents.ties[j].iter_mut().find(|b| b.other as usize == i) {
+            if let Some(b) = w.tie_index(j, i as u32) {
+                let back = &mut w.agents.ties[j][b];
                 back.weight = new;
                 back.seen = t;
             }

@@ -1,4 +1,4 @@
-//! The processes of one step, one file each, in the order of MODEL.md; `sim` orders them.
+//! The processes of one step, one file each, in the order of docs/ODD.md; `sim` orders them.
 
 pub mod belonging;
 pub mod events;

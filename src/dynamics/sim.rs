@@ -1,4 +1,4 @@
-//! One step (one week) of the model: the processes of MODEL.md in order, each with its own
+//! One step (one week) of the model: the processes of docs/ODD.md in order, each with its own
 //! random stream keyed by (job seed, step, phase).
 
 use crate::model::{StepCounts, World};

@@ -1,4 +1,4 @@
-//! Per-step observables of a world: every metric of MODEL.md "Outputs".
+//! Per-step observables of a world: every output metric listed in docs/ODD.md.
 //!
 //! Means over an empty set (e.g. affected agents before any event) are NaN and are written
 //! as empty CSV fields.
@@ -226,7 +226,9 @@ pub fn observe(w: &World, threshold: f64, cluster_tolerance: f64) -> Metrics {
 
     let (mut groups, mut members, mut ident, mut ident_n, mut coh) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for g in 0..w.n_groups() {
-        if !(w.is_support(g) && w.groups.active[g]) {
+        // Standing groups with no members yet are not counted (they have no prototype
+        // coherence and are left out of prototypes.csv too).
+        if !(w.is_support(g) && w.groups.active[g]) || w.groups.members[g].is_empty() {
             continue;
         }
         groups += 1.0;

@@ -161,7 +161,7 @@ impl World {
     /// Position of tie (i, j) in i's list.
     #[inline]
     pub fn tie_index(&self, i: usize, j: u32) -> Option<usize> {
-        self.agents.ties[i].iter().position(|t| t.other == j)
+        scan(&self.agents.ties[i], |t| t.other == j)
     }
 
     /// Sets (creating if needed) tie (i, j) to `weight`, marked seen at `seen`, on both sides.
@@ -196,18 +196,14 @@ impl World {
     /// Position of group g in agent i's memberships.
     #[inline]
     pub fn membership_index(&self, i: usize, g: usize) -> Option<usize> {
-        self.agents.memberships[i]
-            .iter()
-            .position(|m| m.group == g as u32)
+        scan(&self.agents.memberships[i], |m| m.group == g as u32)
     }
 
     /// Agent i's identification with group g (0 if not a member).
     #[inline]
     pub fn identification(&self, i: usize, g: usize) -> f32 {
-        self.agents.memberships[i]
-            .iter()
-            .find(|m| m.group == g as u32)
-            .map_or(0.0, |m| m.ident)
+        let list = &self.agents.memberships[i];
+        scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident)
     }
 
     /// Adds agent i to group g (both directions). Returns false if already a member or full.
@@ -405,6 +401,20 @@ impl World {
         }
         Ok(())
     }
+}
+
+/// Position of the (only) element matching `hit` in a short list. Scans the whole list
+/// without an early exit: for the handful of ties or memberships an agent has, a loop without
+/// unpredictable branches is faster than `position`. Lists hold no duplicates (invariant).
+#[inline]
+pub fn scan<T>(list: &[T], hit: impl Fn(&T) -> bool) -> Option<usize> {
+    let mut pos = usize::MAX;
+    for (k, x) in list.iter().enumerate() {
+        if hit(x) {
+            pos = k;
+        }
+    }
+    (pos != usize::MAX).then_some(pos)
 }
 
 #[inline]

@@ -105,7 +105,8 @@ pub struct Support {
     pub initial_groups: u32,
     /// Most members a support group accepts.
     pub capacity: u32,
-    /// A group that falls below this size dissolves.
+    /// A group that has reached this size dissolves when it falls below it again (standing
+    /// groups that never reached it stay open).
     pub min_size: u32,
     /// A new group is founded once this many agents wait for one.
     pub found_size: u32,
@@ -147,7 +148,8 @@ pub struct Loss {
     pub probability: f64,
 }
 
-/// A pulse of events: at `step`, a `fraction` of the agents without an active condition is struck.
+/// A pulse of events: at `step`, each agent without an active condition is struck with
+/// probability `fraction`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pulse {
@@ -174,7 +176,8 @@ pub struct EventKind {
     pub stigma: f64,
     /// Size of the random displacement in identity space.
     pub identity_shift: f64,
-    /// Mean duration in weeks after which the condition resolves (exponential); None = chronic.
+    /// Mean duration in weeks after which the condition resolves (exponential, rounded up to
+    /// whole weeks); None = chronic.
     pub duration: Option<f64>,
     /// Support groups focused on this condition exist (when `support.enabled`).
     pub support: bool,
@@ -219,7 +222,8 @@ pub struct Identity {
     pub attendance_weight: f64,
     /// Distance (Euclidean, in identity space) at which similarity falls to 1/e.
     pub similarity_scale: f64,
-    /// Agents within this distance form one identity cluster (metric only).
+    /// Side of the grid cells used to count identity clusters (metric only): face-adjacent
+    /// occupied cells form one cluster.
     pub cluster_tolerance: f64,
 }
 
@@ -247,11 +251,12 @@ pub struct Interaction {
     pub tie_gain: f64,
     /// Probability scale that strangers form a tie (× trust × similarity).
     pub new_tie: f64,
-    /// Initial weight of a new tie (× warmth).
+    /// Initial weight of a new tie (× (0.5 + 0.5 warmth), at least 1.5 × ties.min_weight).
     pub new_tie_weight: f64,
     /// How much loneliness cools an encounter: warmth = (1 - w·L_i)(1 - w·L_j).
     pub warmth_loneliness: f64,
-    /// Distress relieved per encounter (× warmth × regulation of the receiver's partner).
+    /// Share of current distress relieved per encounter (× warmth × the partner's regulation;
+    /// × (1 + facilitation) in support groups).
     pub emotional_support: f64,
     /// Weekly probability scale of private contact along a tie (× mean approach of the pair).
     pub contact: f64,
@@ -368,7 +373,7 @@ impl Default for Scenario {
             description: String::new(),
             seed: 1,
             steps: 520,
-            burn_in: 208,
+            burn_in: 156,
             replicates: 20,
             population: Population::default(),
             groups: default_groups(),

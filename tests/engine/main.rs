@@ -1,5 +1,5 @@
 //! Engine tests: mechanisms one at a time, invariants every step, determinism, a golden
-//! snapshot, and validation targets of MODEL.md over replicates. One binary (links once).
+//! snapshot, and validation targets of docs/ODD.md over replicates. One binary (links once).
 
 mod common;
 mod determinism;

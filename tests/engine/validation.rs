@@ -1,4 +1,4 @@
-//! Validation targets of MODEL.md, over replicates, each with a tolerance derived from the
+//! Validation targets of docs/ODD.md (section 7), over replicates, each with a tolerance derived from the
 //! replicates' spread (95% CI, Student t) and, where the claim is "about" a published
 //! figure, a stated margin.
 
@@ -10,7 +10,7 @@ fn metric(name: &str) -> usize {
 }
 
 /// Target 1: with no life events, the prevalence of loneliness stays within the published
-/// range (Surkalim et al. 2022: 3-28% across ages and regions; MODEL.md asks for roughly
+/// range (Surkalim et al. 2022: 3-28% across ages and regions; the design brief asks for roughly
 /// 5-25%) and does not drift over 10 simulated years.
 ///
 /// Tolerances: the 95% CI of the replicates' mean prevalence must lie inside 5-25%; the
