@@ -39,7 +39,9 @@ fn job_classroom(c: &mut Criterion) {
     let mut group = c.benchmark_group("job");
     group.throughput(Throughput::Elements(cfg.agents() as u64 * steps));
     group.sample_size(20);
-    group.bench_function("classroom_replicate", |b| b.iter(|| run_job(&cfg, plan.jobs[0])));
+    group.bench_function("classroom_replicate", |b| {
+        b.iter(|| run_job(&cfg, plan.jobs[0]))
+    });
     group.finish();
 }
 
