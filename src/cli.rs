@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use belonging::experiment::{self, Plan, RunError};
 use belonging::output::{manifest, Manifest, OutputError, ResultsDir, Status};
+use belonging::plot::PlotError;
 use belonging::scenario::{self, builtin, Override, ScenarioError, Source};
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -67,6 +68,9 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Most worker threads `--threads` accepts (more is a typo, and spawning them is slow).
+pub const MAX_THREADS: usize = 1024;
+
 /// Exit code of an error: 2 for bad input (scenario, arguments, output folder, sizes), 1 otherwise.
 pub fn exit_code(e: &anyhow::Error) -> i32 {
     for cause in e.chain() {
@@ -86,6 +90,23 @@ pub fn exit_code(e: &anyhow::Error) -> i32 {
         }
     }
     1
+}
+
+/// The message of an error and its causes, joined by `: `, without repeating a cause whose
+/// text its parent already shows (many errors print their source in their own message).
+pub fn render_error(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 /// A user error found by the CLI itself.
@@ -131,11 +152,20 @@ fn run(args: RunArgs) -> Result<()> {
     let s = &cfg.scenario;
     let threads = match args.threads {
         Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) if t > MAX_THREADS => {
+            return Err(BadInput(format!(
+                "--threads {t} is more than the {MAX_THREADS} worker threads a run may use"
+            ))
+            .into())
+        }
         Some(t) => t,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let plan = Plan::replicates(s.seed, s.replicates);
-    experiment::runner::check_memory(&cfg, &plan, threads)?;
+    // One job runs on one thread: threads beyond the number of jobs would only idle.
+    let threads = threads.min(plan.jobs.len()).max(1);
+    experiment::runner::check_memory(&cfg, &plan, threads)
+        .with_context(|| format!("{}: not enough memory for this run", source.label()))?;
 
     let started = manifest::now_secs();
     let out = match &args.out {
@@ -294,7 +324,13 @@ fn plot(dir: &Path) -> Result<()> {
         .into());
     }
     belonging::plot::register_fonts();
-    let files = belonging::plot::plot_dir(dir)?;
+    let files = belonging::plot::plot_dir(dir).map_err(|e| match e {
+        // A damaged results folder is bad input, not a failure of the tool.
+        PlotError::MissingInput { .. } | PlotError::Csv { .. } | PlotError::Json { .. } => {
+            anyhow::Error::new(BadInput(format!("{e}; is this a complete results folder?")))
+        }
+        other => anyhow::Error::new(other),
+    })?;
     for f in files {
         println!("{}", f.display());
     }

@@ -7,7 +7,7 @@ use clap::Parser;
 fn main() {
     let args = cli::Cli::parse();
     if let Err(e) = cli::dispatch(args) {
-        eprintln!("error: {e:#}");
+        eprintln!("error: {}", cli::render_error(&e));
         std::process::exit(cli::exit_code(&e));
     }
 }
