@@ -35,7 +35,11 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     /// Syntax or type error, with its position and the offending line.
-    #[error("{file}:{line}:{col}: {}{message}\n{snippet}", field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
+    #[error(
+        "{file}:{line}:{col}: {}{message}{}",
+        field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default(),
+        if snippet.is_empty() { String::new() } else { format!("\n{snippet}") }
+    )]
     Parse {
         file: String,
         line: usize,

@@ -15,7 +15,19 @@ pub fn read_file(path: &Path) -> Result<Scenario, ScenarioError> {
         file: file.clone(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            io(std::io::Error::new(
+                e.kind(),
+                format!(
+                    "no such file (built-in scenarios, run by name: {})",
+                    super::builtin::names().join(", ")
+                ),
+            ))
+        } else {
+            io(e)
+        }
+    })?;
     if meta.is_dir() {
         return Err(io(std::io::Error::other("is a directory, not a file")));
     }
@@ -65,14 +77,29 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             snippet: String::new(),
         });
     }
+    if text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with("//")
+    }) {
+        return Err(ScenarioError::Parse {
+            file: file.to_string(),
+            line: 1,
+            col: 1,
+            field: None,
+            message: "the file holds only comments; expected a scenario such as \
+                      `(name: \"demo\")`"
+                .into(),
+            snippet: String::new(),
+        });
+    }
     let parse_error = |e: ron::error::SpannedError, field: Option<String>| {
         let (line, col) = (e.span.start.line, e.span.start.col);
         ScenarioError::Parse {
             file: file.to_string(),
             line,
             col,
-            field,
-            message: e.code.to_string(),
+            field: field.and_then(|f| known_path(&f)),
+            message: explain(&e.code, text, line, col),
             snippet: snippet(text, line, col),
         }
     };
@@ -90,4 +117,46 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     };
     de.end().map_err(|e| parse_error(de.span_error(e), None))?;
     Ok(scenario)
+}
+
+/// The known part of a serde field path: `population.?` (a syntax error inside `population`)
+/// becomes `population`; a path with nothing known becomes `None`.
+fn known_path(path: &str) -> Option<String> {
+    let mut p = path.trim();
+    while let Some(rest) = p.strip_suffix(".?").or_else(|| p.strip_suffix('?')) {
+        p = rest;
+    }
+    (!p.is_empty() && p != ".").then(|| p.to_string())
+}
+
+/// RON's message, with a hint where its wording alone leaves a person guessing.
+fn explain(code: &ron::Error, text: &str, line: usize, col: usize) -> String {
+    let chars: Vec<char> = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .chars()
+        .collect();
+    let before = &chars[..col.saturating_sub(1).min(chars.len())];
+    let here = chars.get(col.saturating_sub(1)).copied();
+    let at_line_start = before.iter().all(|c| c.is_whitespace());
+    let after_digit = before.last().is_some_and(char::is_ascii_digit);
+    match code {
+        // `size: 1.5` for a count: RON reads `1`, then stops at the `.`.
+        ron::Error::ExpectedComma if after_digit && matches!(here, Some('.' | 'e' | 'E')) => {
+            "expected a whole number here, not a decimal".into()
+        }
+        ron::Error::ExpectedComma if line > 1 && at_line_start => {
+            "expected a comma: is a `,` missing at the end of the previous line?".into()
+        }
+        ron::Error::ExpectedComma => "expected a comma between two entries".into(),
+        ron::Error::IntegerOutOfBounds if here == Some('-') || before.last() == Some(&'-') => {
+            "expected a whole number >= 0, got a negative number".into()
+        }
+        ron::Error::IntegerOutOfBounds => "the number is too large for this field".into(),
+        ron::Error::Eof => {
+            "unexpected end of the file: is a closing `)`, `]` or `\"` missing?".into()
+        }
+        other => other.to_string(),
+    }
 }

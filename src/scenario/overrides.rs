@@ -70,21 +70,33 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
 /// structs, `None`, `Some(x)`); a bare word is taken as a string (an enum variant).
 fn parse_value(text: &str) -> Value {
     match ron::from_str::<ron::Value>(text) {
+        // RON reads a bare word (`lots`, `Prototype`) as a unit struct: keep the word.
+        Ok(ron::Value::Unit) if text.trim() != "()" => Value::String(text.trim().to_string()),
         Ok(v) => ron_to_json(v),
         Err(_) => Value::String(text.to_string()),
     }
 }
 
-fn ron_to_json(v: ron::Value) -> Value {
-    use ron::Value as R;
-    match v {
-        R::Bool(b) => Value::Bool(b),
-        R::Char(c) => Value::String(c.to_string()),
-        R::String(s) => Value::String(s),
-        R::Bytes(b) => Value::Array(b.into_iter().map(Value::from).collect()),
-        R::Number(n) => {
-            let f = n.into_f64();
-            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+/// A RON number as JSON: integers exactly (a 64-bit seed must survive), floats as floats.
+/// JSON has no NaN or infinity; those become the strings `NaN`, `inf`, `-inf`, which a
+/// number field then refuses (see [`non_finite`]).
+fn number_to_json(n: ron::Number) -> Value {
+    use ron::Number as N;
+    match n {
+        N::I8(v) => Value::from(v),
+        N::I16(v) => Value::from(v),
+        N::I32(v) => Value::from(v),
+        N::I64(v) => Value::from(v),
+        N::U8(v) => Value::from(v),
+        N::U16(v) => Value::from(v),
+        N::U32(v) => Value::from(v),
+        N::U64(v) => Value::from(v),
+        other => {
+            let f = other.into_f64();
+            if !f.is_finite() {
+                Value::String(f.to_string())
+            } else if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                // `60.0` for a count is still 60.
                 if f < 0.0 {
                     Value::from(f as i64)
                 } else {
@@ -94,6 +106,26 @@ fn ron_to_json(v: ron::Value) -> Value {
                 serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
             }
         }
+    }
+}
+
+/// The non-finite value a serde message complains about, if that is what it is:
+/// `invalid type: string "NaN", expected f64` -> `NaN`.
+fn non_finite(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("invalid type: string \"")?;
+    let (value, expected) = rest.split_once('"')?;
+    (["NaN", "inf", "-inf"].contains(&value) && expected.starts_with(", expected f"))
+        .then_some(value)
+}
+
+fn ron_to_json(v: ron::Value) -> Value {
+    use ron::Value as R;
+    match v {
+        R::Bool(b) => Value::Bool(b),
+        R::Char(c) => Value::String(c.to_string()),
+        R::String(s) => Value::String(s),
+        R::Bytes(b) => Value::Array(b.into_iter().map(Value::from).collect()),
+        R::Number(n) => number_to_json(n),
         R::Option(None) | R::Unit => Value::Null,
         R::Option(Some(b)) => ron_to_json(*b),
         R::Seq(items) => Value::Array(items.into_iter().map(ron_to_json).collect()),
@@ -193,15 +225,35 @@ pub fn apply(scenario: &Scenario, overrides: &[Override]) -> Result<Scenario, Sc
     }
     serde_path_to_error::deserialize::<_, Scenario>(tree).map_err(|e| {
         let path = e.path().to_string();
-        ScenarioError::Override {
-            arg: overrides
+        let inner = e.inner().to_string();
+        let message = match non_finite(&inner) {
+            Some(v) => format!("{path}: must be a finite number, got {v}"),
+            None => format!("{path}: {inner}"),
+        };
+        // Name the override that put the bad value there (the last one touching the path).
+        let arg = match overrides.iter().rev().find(|o| covers(&o.path, &path)) {
+            Some(o) => format!("{}={}", o.path, o.value),
+            None => overrides
                 .iter()
                 .map(|o| format!("{}={}", o.path, o.value))
                 .collect::<Vec<_>>()
                 .join(" "),
-            message: format!("{path}: {}", e.inner()),
-        }
+        };
+        ScenarioError::Override { arg, message }
     })
+}
+
+/// Whether an override of `set` (a field path) wrote the field at `path`: the same field, a
+/// field inside it, or a section holding it.
+fn covers(set: &str, path: &str) -> bool {
+    let inside = |outer: &str, inner: &str| {
+        inner == outer
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    };
+    let set: String = set.chars().filter(|c| !c.is_whitespace()).collect();
+    inside(&set, path) || inside(path, &set)
 }
 
 #[cfg(test)]
@@ -240,6 +292,64 @@ mod tests {
         let s = Scenario::default();
         let e = set(&s, "population.size=lots").unwrap_err().to_string();
         assert!(e.contains("population.size"), "{e}");
+    }
+
+    #[test]
+    fn large_integers_stay_exact() {
+        let s = Scenario::default();
+        let s2 = set(&s, "seed=18446744073709551615").unwrap();
+        assert_eq!(s2.seed, u64::MAX);
+        let s3 = set(&s, "seed=9007199254740993").unwrap();
+        assert_eq!(s3.seed, 9_007_199_254_740_993);
+    }
+
+    #[test]
+    fn bare_word_is_a_string() {
+        let s = Scenario::default();
+        let e = set(&s, "population.size=lots").unwrap_err().to_string();
+        assert!(e.contains("\"lots\"") && !e.contains("null"), "{e}");
+        let s2 = set(&s, "name=demo").unwrap();
+        assert_eq!(s2.name, "demo");
+    }
+
+    #[test]
+    fn non_finite_is_refused_clearly() {
+        let mut s = Scenario::default();
+        s.events.push(Default::default());
+        for v in ["NaN", "inf", "-inf"] {
+            let e = set(&s, &format!("events[0].hazard={v}"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("events[0].hazard: must be a finite number") && e.contains(v),
+                "{e}"
+            );
+        }
+        let e = set(&s, "events[0].pulse=(step: 1, fraction: NaN)")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("events[0].pulse.fraction: must be a finite"),
+            "{e}"
+        );
+        // A name may be any word, even one RON reads as a number.
+        assert_eq!(set(&s, "name=NaN").unwrap().name, "NaN");
+    }
+
+    #[test]
+    fn error_names_the_offending_override() {
+        let s = Scenario::default();
+        let e = apply(
+            &s,
+            &[
+                Override::parse("seed=3").unwrap(),
+                Override::parse("population.size=lots").unwrap(),
+                Override::parse("steps=10").unwrap(),
+            ],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("--set population.size=lots:"), "{e}");
     }
 
     #[test]
