@@ -93,7 +93,11 @@ pub fn parse_str(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         });
     }
     let parse_error = |e: ron::error::SpannedError, field: Option<String>| {
-        let (line, col) = (e.span.start.line, e.span.start.col);
+        let (mut line, mut col) = (e.span.start.line, e.span.start.col);
+        if e.code == ron::Error::TrailingCharacters {
+            // RON points just after the scenario; show the stray text itself.
+            (line, col) = next_non_blank(text, line, col);
+        }
         ScenarioError::Parse {
             file: file.to_string(),
             line,
@@ -153,10 +157,29 @@ fn explain(code: &ron::Error, text: &str, line: usize, col: usize) -> String {
         ron::Error::IntegerOutOfBounds if here == Some('-') || before.last() == Some(&'-') => {
             "expected a whole number >= 0, got a negative number".into()
         }
+        ron::Error::TrailingCharacters => {
+            "unexpected text after the end of the scenario (its closing `)`)".into()
+        }
         ron::Error::IntegerOutOfBounds => "the number is too large for this field".into(),
         ron::Error::Eof => {
             "unexpected end of the file: is a closing `)`, `]` or `\"` missing?".into()
         }
         other => other.to_string(),
     }
+}
+
+/// The position (1-based line and column) of the first non-blank character at or after
+/// `line:col`, or `line:col` itself when only blanks follow.
+fn next_non_blank(text: &str, line: usize, col: usize) -> (usize, usize) {
+    for (i, l) in text.lines().enumerate().skip(line.saturating_sub(1)) {
+        let skip = if i + 1 == line {
+            col.saturating_sub(1)
+        } else {
+            0
+        };
+        if let Some(k) = l.chars().skip(skip).position(|c| !c.is_whitespace()) {
+            return (i + 1, skip + k + 1);
+        }
+    }
+    (line, col)
 }
