@@ -1,0 +1,535 @@
+//! Bad input gets a clear error, exit code 2, no output folder and never a panic.
+
+use crate::common::*;
+use std::path::Path;
+use std::time::Duration;
+
+/// One bad scenario file in tests/fixtures/bad/ and what its message must say.
+struct Case {
+    file: &'static str,
+    /// `line:col` of a syntax or type error (after the file name).
+    at: Option<&'static str>,
+    /// The offending line, shown under the message (syntax and type errors).
+    line: Option<&'static str>,
+    /// Other fragments: field paths, expected names, what was wrong.
+    says: &'static [&'static str],
+    /// Extra arguments of `run`.
+    extra: &'static [&'static str],
+}
+
+const fn case(file: &'static str, says: &'static [&'static str]) -> Case {
+    Case {
+        file,
+        at: None,
+        line: None,
+        says,
+        extra: &[],
+    }
+}
+
+const fn syntax(
+    file: &'static str,
+    at: &'static str,
+    line: &'static str,
+    says: &'static [&'static str],
+) -> Case {
+    Case {
+        file,
+        at: Some(at),
+        line: Some(line),
+        says,
+        extra: &[],
+    }
+}
+
+const CASES: &[Case] = &[
+    Case {
+        at: Some("1:1"),
+        ..case("empty.ron", &["the file is empty", "expected a scenario"])
+    },
+    Case {
+        at: Some("1:1"),
+        ..case(
+            "only_comments.ron",
+            &["only comments", "expected a scenario"],
+        )
+    },
+    syntax(
+        "missing_comma.ron",
+        "4:5",
+        "steps: 10,",
+        &["comma", "previous line"],
+    ),
+    syntax(
+        "unclosed_paren.ron",
+        "4:27",
+        "population: (size: 10,",
+        &["end of the file", "closing `)`"],
+    ),
+    syntax(
+        "trailing_characters.ron",
+        "3:1",
+        "extra",
+        &["after the end of the scenario"],
+    ),
+    syntax(
+        "unknown_top_field.ron",
+        "4:5",
+        "colour: \"red\",",
+        &[
+            "colour",
+            "expected one of",
+            "`name`",
+            "`population`",
+            "`events`",
+        ],
+    ),
+    syntax(
+        "misspelled_nested_field.ron",
+        "3:18",
+        "population: (sise: 10),",
+        &["population.sise", "expected one of", "`size`", "`need`"],
+    ),
+    syntax(
+        "wrong_type.ron",
+        "3:23",
+        "population: (size: \"many\"),",
+        &["population.size", "integer"],
+    ),
+    syntax(
+        "list_expected.ron",
+        "3:12",
+        "events: (name: \"illness\", hazard: 0.01),",
+        &["events", "`[`"],
+    ),
+    syntax(
+        "decimal_count.ron",
+        "3:14",
+        "steps: 10.5,",
+        &["whole number", "not a decimal"],
+    ),
+    syntax(
+        "unknown_enum_variant.ron",
+        "3:22",
+        "identity: (rule: Prototyp),",
+        &["identity.rule", "Prototyp", "`Prototype`"],
+    ),
+    syntax(
+        "negative_count.ron",
+        "3:25",
+        "population: (size: -5),",
+        &["population.size", "whole number >= 0", "negative"],
+    ),
+    syntax(
+        "integer_too_large.ron",
+        "3:24",
+        "population: (size: 5000000000),",
+        &["population.size", "too large"],
+    ),
+    syntax(
+        "non_utf8.ron",
+        "3:16",
+        "name: \"demo",
+        &["not UTF-8", "0xff"],
+    ),
+    case(
+        "hazard_out_of_range.ron",
+        &["events[0].hazard", "must be in [0, 1]", "1.5"],
+    ),
+    case(
+        "hazard_nan.ron",
+        &["events[0].hazard", "must be a finite number", "NaN"],
+    ),
+    case(
+        "hazard_inf.ron",
+        &["events[0].hazard", "must be a finite number", "inf"],
+    ),
+    case(
+        "support_capacity_below_min_size.ron",
+        &["support.capacity", "at least support.min_size (5)", "got 3"],
+    ),
+    case(
+        "unknown_group_kind.ron",
+        &[
+            "events[0].lose[0].kind",
+            "\"gym\"",
+            "expected one of",
+            "\"work\"",
+            "\"community\"",
+        ],
+    ),
+    case(
+        "pulse_after_end.ron",
+        &["events[0].pulse.step", "before the end of the run", "20"],
+    ),
+    case(
+        "population_above_max.ron",
+        &["population.size", "100000000", "200000000"],
+    ),
+    case(
+        "name_with_path.ron",
+        &["name:", "../evil", "letters, digits"],
+    ),
+    case(
+        "three_problems.ron",
+        &["3 problems", "steps:", "replicates:", "belonging.threshold"],
+    ),
+    // 100 million agents pass the schema; 1024 of them at once cannot fit in any memory.
+    Case {
+        extra: &["--threads", "1024"],
+        ..case("absurd_population.ron", &["memory", "MB", "--threads"])
+    },
+];
+
+#[test]
+fn every_bad_fixture_is_refused_with_a_clear_message_and_no_output() {
+    let dir = repo_path("tests/fixtures/bad");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/bad exists")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ron"))
+        .collect();
+    files.sort();
+    let listed: Vec<&str> = CASES.iter().map(|c| c.file).collect();
+    for f in &files {
+        assert!(
+            listed.contains(&f.as_str()),
+            "fixture {f} has no case in CASES"
+        );
+    }
+
+    let tmp = tempdir();
+    let mut failures = Vec::new();
+    for c in CASES {
+        if c.file == "absurd_population.ron" && !Path::new("/proc/meminfo").exists() {
+            // The memory estimate needs to know the machine's memory (Linux only for now).
+            continue;
+        }
+        let path = dir.join(c.file);
+        assert!(
+            path.is_file(),
+            "CASES names {}, which does not exist",
+            c.file
+        );
+        let out = tmp.path().join(c.file.trim_end_matches(".ron"));
+        let mut args = vec![
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(c.extra);
+        let o = belonging(&args);
+        let mut problems = Vec::new();
+        if o.code != Some(2) {
+            problems.push(format!("exit code {:?}, expected 2", o.code));
+        }
+        if o.stderr.contains("panicked") {
+            problems.push("panicked".into());
+        }
+        if out.exists() {
+            problems.push("created the output folder".into());
+        }
+        if !o.stderr.starts_with("error: ") {
+            problems.push("message does not start with `error: `".into());
+        }
+        let mut wanted: Vec<String> = vec![path.to_str().unwrap().to_string()];
+        if let Some(at) = c.at {
+            wanted.push(format!("{}:{at}: ", path.display()));
+        }
+        if let Some(line) = c.line {
+            // `N |     text`: the offending line under the message, with its number.
+            let shown = o.stderr.lines().any(|l| {
+                l.split_once(" | ").is_some_and(|(n, text)| {
+                    n.trim().parse::<usize>().is_ok() && text.trim() == line
+                })
+            });
+            if !shown {
+                problems.push(format!("the offending line {line:?} is not shown"));
+            }
+        }
+        wanted.extend(c.says.iter().map(|s| s.to_string()));
+        for w in &wanted {
+            if !o.stderr.contains(w.as_str()) {
+                problems.push(format!("message lacks {w:?}"));
+            }
+        }
+        if c.line.is_some() {
+            // A caret under the column, on the line after the offending one.
+            let caret = o
+                .stderr
+                .lines()
+                .skip_while(|l| !l.contains(c.line.unwrap()))
+                .nth(1);
+            if !caret.is_some_and(|l| l.trim_end().ends_with('^')) {
+                problems.push("no caret under the offending line".into());
+            }
+        }
+        if o.elapsed > Duration::from_secs(5) {
+            problems.push(format!("took {:?}: refusing must be immediate", o.elapsed));
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: {}\n--- stderr:\n{}",
+                c.file,
+                problems.join("; "),
+                o.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "no output folder was created"
+    );
+}
+
+#[test]
+fn a_missing_scenario_file_is_named_and_the_builtins_suggested() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let missing = tmp.path().join("no-such-scenario.ron");
+    belonging(&[
+        "run",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .bad_input()
+    .stderr_has(&[missing.to_str().unwrap(), "no such file", "classroom"]);
+    assert!(!out.exists());
+
+    // A misspelled built-in name is a missing file too, with the built-ins named.
+    let o = belonging(&["run", "clasroom", "--out", out.to_str().unwrap()]);
+    o.bad_input()
+        .stderr_has(&["clasroom", "default, no-support, classroom"]);
+    assert!(!out.exists());
+
+    // Every cause is said once (the OS error is not repeated).
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+}
+
+#[test]
+fn a_folder_given_as_the_scenario_is_refused() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let o = belonging(&[
+        "run",
+        tmp.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    o.bad_input().stderr_has(&["is a directory"]);
+    assert_eq!(
+        o.stderr.matches("is a directory").count(),
+        1,
+        "{}",
+        o.stderr
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_absurd_population_is_refused_by_the_memory_estimate_before_allocating() {
+    if !Path::new("/proc/meminfo").exists() {
+        return;
+    }
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    // Through --set as well as in a file: 100 million agents on 1024 threads at once.
+    let o = belonging(&[
+        "run",
+        "classroom",
+        "--set",
+        "population.size=100000000",
+        "--replicates",
+        "1024",
+        "--threads",
+        "1024",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    o.bad_input()
+        .stderr_has(&["<built-in classroom>", "memory", "100000000 agents"]);
+    assert!(o.elapsed < Duration::from_secs(5), "took {:?}", o.elapsed);
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_unwritable_output_folder_is_refused_before_running() {
+    let tmp = tempdir();
+    let afile = tmp.path().join("afile");
+    std::fs::write(&afile, "not a folder").unwrap();
+
+    // A parent that is a regular file stops everyone, root included.
+    let under_file = afile.join("out");
+    let o = tiny_run(&under_file, &[]);
+    o.bad_input().stderr_has(&[
+        under_file.to_str().unwrap(),
+        "cannot write the output folder",
+    ]);
+    assert_eq!(
+        o.stderr.lines().count(),
+        1,
+        "one line, each cause once:\n{}",
+        o.stderr
+    );
+
+    // --out naming an existing file.
+    tiny_run(&afile, &[])
+        .bad_input()
+        .stderr_has(&["afile", "not a folder"]);
+    assert_eq!(
+        read_string(&afile),
+        "not a folder",
+        "the file is left alone"
+    );
+
+    // A read-only folder (only meaningful when permissions apply, i.e. not as root).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = tmp.path().join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let enforced = std::fs::write(ro.join("probe"), "x").is_err();
+        if enforced {
+            let out = ro.join("out");
+            tiny_run(&out, &[])
+                .bad_input()
+                .stderr_has(&[out.to_str().unwrap(), "cannot write the output folder"]);
+            assert!(!out.exists());
+        }
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn check_reports_every_problem_of_a_file_at_once() {
+    let file = fixture("three_problems.ron");
+    let o = belonging(&["check", file.to_str().unwrap()]);
+    o.bad_input().stderr_has(&[
+        file.to_str().unwrap(),
+        "3 problems",
+        "  - steps: must be an integer in [1, 100000], got 0",
+        "  - replicates: must be an integer in [1, 100000], got 0",
+        "  - belonging.threshold: must be in [0, 1], got 2",
+    ]);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+
+    // Several bad files: each is reported, with a count at the end.
+    let names = ["hazard_nan.ron", "missing_comma.ron", "three_problems.ron"];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| fixture(n).to_str().unwrap().to_string())
+        .collect();
+    let mut args = vec!["check"];
+    args.extend(paths.iter().map(String::as_str));
+    let o = belonging(&args);
+    o.bad_input();
+    for p in &paths {
+        assert!(
+            o.stderr.contains(p.as_str()),
+            "{p} is reported:\n{}",
+            o.stderr
+        );
+    }
+    o.stderr_has(&["3 of 3 scenario files are invalid"]);
+}
+
+/// Bad command-line arguments: (extra arguments of a tiny run, fragments of the message).
+const BAD_ARGS: &[(&[&str], &[&str])] = &[
+    (&["--set", "foo"], &["--set foo", "KEY=VALUE"]),
+    (&["--set", "=5"], &["KEY=VALUE"]),
+    (
+        &["--set", "population.size=lots"],
+        &["--set population.size=lots:", "population.size", "\"lots\""],
+    ),
+    (
+        &["--set", "population.size=7.5"],
+        &["--set population.size=7.5:", "population.size", "7.5"],
+    ),
+    (
+        &["--set", "events[0].hazard=NaN"],
+        &[
+            "--set events[0].hazard=NaN:",
+            "must be a finite number, got NaN",
+        ],
+    ),
+    (
+        &["--set", "events[0].hazard=inf"],
+        &["events[0].hazard", "must be a finite number, got inf"],
+    ),
+    (
+        &["--set", "events[0].hazard=2"],
+        &["events[0].hazard", "must be in [0, 1], got 2"],
+    ),
+    (
+        &["--set", "events[5].hazard=0.1"],
+        &["events[5]", "does not exist", "1 entries"],
+    ),
+    (
+        &["--set", "events.hazard=0.1"],
+        &["`events` is a list, it has no field `hazard`"],
+    ),
+    (
+        &["--set", "events[x].hazard=0.1"],
+        &["`x` is not a list index"],
+    ),
+    (
+        &["--set", "support.capacity=3", "--set", "support.min_size=5"],
+        &["support.capacity", "support.min_size (5)"],
+    ),
+    (
+        &["--steps", "0"],
+        &["steps: must be an integer in [1, 100000], got 0"],
+    ),
+    (&["--replicates", "0"], &["replicates: must be an integer"]),
+    (&["--threads", "0"], &["--threads must be at least 1"]),
+    (&["--threads", "100000"], &["--threads 100000", "1024"]),
+    (&["--replicates", "-1"], &["-1"]),
+    (&["--seed", "abc"], &["--seed", "abc"]),
+    (&["--bogus"], &["--bogus"]),
+];
+
+#[test]
+fn bad_arguments_are_refused_with_exit_2_and_no_output() {
+    let tmp = tempdir();
+    let mut failures = Vec::new();
+    for (i, (extra, says)) in BAD_ARGS.iter().enumerate() {
+        let out = tmp.path().join(format!("out{i}"));
+        let o = tiny_run(&out, extra);
+        let mut problems = Vec::new();
+        if o.code != Some(2) {
+            problems.push(format!("exit code {:?}", o.code));
+        }
+        if o.stderr.contains("panicked") {
+            problems.push("panicked".into());
+        }
+        if out.exists() {
+            problems.push("created the output folder".into());
+        }
+        for s in *says {
+            if !o.stderr.contains(s) {
+                problems.push(format!("message lacks {s:?}"));
+            }
+        }
+        if o.elapsed > Duration::from_secs(5) {
+            problems.push(format!("took {:?}", o.elapsed));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{extra:?}: {}\n{}", problems.join("; "), o.stderr));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    belonging(&[]).no_panic();
+    assert_eq!(belonging(&[]).code, Some(2), "no subcommand");
+    assert_eq!(belonging(&["frobnicate"]).code, Some(2));
+    assert_eq!(belonging(&["check"]).code, Some(2), "check needs a file");
+    assert_eq!(belonging(&["plot"]).code, Some(2), "plot needs a folder");
+}

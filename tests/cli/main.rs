@@ -1,0 +1,8 @@
+//! Integration tests of the `belonging` command line: every subcommand end to end, and bad
+//! input (exit code 2, a clear message, no output folder, never a panic).
+//!
+//! Runs are tiny (tens of agents, a few weeks) so the whole binary takes seconds.
+
+mod bad_input;
+mod common;
+mod subcommands;
