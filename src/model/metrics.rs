@@ -336,11 +336,17 @@ pub fn identity_structure(w: &World, tol: f64) -> (f64, f64, f64) {
         }
         a
     }
+    // Keys fit in u64 for the usual grids; u64 division is native, u128 division is a call.
+    let narrow = cells_per_dim.checked_pow(d as u32).is_some_and(|g| g <= u64::MAX as u128);
     for (ci, &(key, _)) in cells.iter().enumerate() {
         // Face neighbours in the + direction of each dimension.
         let mut stride = 1u128;
         for _ in 0..d {
-            let coord = (key / stride) % cells_per_dim;
+            let coord = if narrow {
+                ((key as u64 / stride as u64) % cells_per_dim as u64) as u128
+            } else {
+                (key / stride) % cells_per_dim
+            };
             if coord + 1 < cells_per_dim {
                 let nk = key + stride;
                 if let Ok(cj) = cells.binary_search_by(|(c, _)| c.cmp(&nk)) {
