@@ -329,6 +329,10 @@ fn plot(dir: &Path) -> Result<()> {
         PlotError::MissingInput { .. } | PlotError::Csv { .. } | PlotError::Json { .. } => {
             anyhow::Error::new(BadInput(format!("{e}; is this a complete results folder?")))
         }
+        // So is a folder where the plots cannot be written.
+        PlotError::Io { ref path, .. } if path.starts_with(dir.join("plots")) => {
+            anyhow::Error::new(BadInput(format!("cannot write the plots: {e}")))
+        }
         other => anyhow::Error::new(other),
     })?;
     for f in files {

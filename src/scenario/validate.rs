@@ -65,13 +65,23 @@ impl Checker {
         self.range(&format!("{path}.sd"), d.sd, 0.0, 0.5);
         if d.mean.is_finite() && d.sd.is_finite() && d.sd > 0.0 {
             let max_var = d.mean * (1.0 - d.mean);
-            if d.sd * d.sd >= max_var {
+            if max_var <= 0.0 {
                 self.push(
                     format!("{path}.sd"),
                     format!(
-                        "too large for mean {}: a distribution on [0, 1] needs sd < {:.4}",
+                        "must be 0 for mean {}: a trait on [0, 1] with that mean cannot vary \
+                         (got sd {})",
+                        d.mean, d.sd
+                    ),
+                );
+            } else if d.sd * d.sd >= max_var {
+                self.push(
+                    format!("{path}.sd"),
+                    format!(
+                        "too large for mean {}: a distribution on [0, 1] needs sd < {:.4}, got {}",
                         d.mean,
-                        max_var.sqrt()
+                        max_var.sqrt(),
+                        d.sd
                     ),
                 );
             }

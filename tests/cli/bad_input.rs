@@ -482,6 +482,19 @@ const BAD_ARGS: &[(&[&str], &[&str])] = &[
         &["support.capacity", "support.min_size (5)"],
     ),
     (
+        &["--set", "population.need.mean=1"],
+        &["population.need.sd", "must be 0 for mean 1"],
+    ),
+    (
+        &[
+            "--set",
+            "population.need.mean=0.99",
+            "--set",
+            "population.need.sd=0.2",
+        ],
+        &["population.need.sd", "too large for mean 0.99", "got 0.2"],
+    ),
+    (
         &["--steps", "0"],
         &["steps: must be an integer in [1, 100000], got 0"],
     ),

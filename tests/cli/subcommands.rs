@@ -416,6 +416,15 @@ fn plot_refuses_a_folder_that_is_not_a_results_folder() {
     belonging(&["plot", out.to_str().unwrap()])
         .bad_input()
         .stderr_has(&["summary.csv"]);
+
+    // A folder where plots/ cannot be made (a file is in the way) is bad input as well.
+    let blocked = tmp.path().join("blocked");
+    tiny_run(&blocked, &[]).success();
+    std::fs::remove_dir_all(blocked.join("plots")).unwrap();
+    std::fs::write(blocked.join("plots"), "in the way").unwrap();
+    belonging(&["plot", blocked.to_str().unwrap()])
+        .bad_input()
+        .stderr_has(&["cannot write the plots", "plots"]);
 }
 
 #[test]
