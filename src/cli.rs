@@ -92,6 +92,36 @@ pub fn exit_code(e: &anyhow::Error) -> i32 {
     1
 }
 
+/// `println!` that returns the error of a failed write instead of panicking, so that
+/// `belonging list | head -1` ends quietly (see [`is_closed_pipe`]).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `eprintln!` that never panics: a message that cannot be shown is dropped.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// Whether an error is only that the reader of stdout went away (`| head`): not a failure.
+pub fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes the error message of a failed command to stderr (never panics).
+pub fn report(e: &anyhow::Error) {
+    tell!("error: {}", render_error(e));
+}
+
 /// The message of an error and its causes, joined by `: `, without repeating a cause whose
 /// text its parent already shows (many errors print their source in their own message).
 pub fn render_error(e: &anyhow::Error) -> String {
@@ -242,7 +272,7 @@ fn run(args: RunArgs) -> Result<()> {
         }
     }
     if !args.quiet {
-        eprintln!(
+        tell!(
             "belonging: {} agents x {} weeks (+{} burn-in) x {} replicates in {:.2} s \
              ({:.2} M agent-steps/s on {} threads) -> {}",
             s.population.size,
@@ -290,18 +320,18 @@ fn check(files: &[String]) -> Result<()> {
         match scenario::resolve(&source, &[]) {
             Ok(cfg) => {
                 let s = &cfg.scenario;
-                println!(
+                say!(
                     "ok: {} ({}: {} agents, {} weeks, {} replicates)",
                     source.label(),
                     s.name,
                     s.population.size,
                     s.steps,
                     s.replicates
-                );
+                )?;
             }
             Err(e) => {
                 bad += 1;
-                eprintln!("error: {e}");
+                tell!("error: {e}");
             }
         }
     }
@@ -336,7 +366,7 @@ fn plot(dir: &Path) -> Result<()> {
         other => anyhow::Error::new(other),
     })?;
     for f in files {
-        println!("{}", f.display());
+        say!("{}", f.display())?;
     }
     Ok(())
 }
@@ -346,7 +376,7 @@ fn list() -> Result<()> {
         let description = scenario::load::parse_str(name, text)
             .map(|s| s.description)
             .unwrap_or_else(|e| format!("(invalid: {e})"));
-        println!("{name:<14} {description}");
+        say!("{name:<14} {description}")?;
     }
     Ok(())
 }

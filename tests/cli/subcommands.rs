@@ -604,3 +604,22 @@ fn version_and_help() {
         assert!(o.stdout.contains(flag), "run --help shows {flag}");
     }
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly_without_a_panic() {
+    // `belonging list | head -0`: the reader is gone before anything is written.
+    for args in [&["list"][..], &["check", "default", "classroom"][..]] {
+        let mut child = bin()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start belonging");
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait for belonging");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}:\n{stderr}");
+    }
+}
