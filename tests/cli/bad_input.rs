@@ -546,3 +546,38 @@ fn usage_errors_exit_2() {
     assert_eq!(belonging(&["check"]).code, Some(2), "check needs a file");
     assert_eq!(belonging(&["plot"]).code, Some(2), "plot needs a folder");
 }
+
+#[test]
+fn bad_input_without_out_creates_no_default_output_folder() {
+    let tmp = tempdir();
+    let bad = fixture("hazard_out_of_range.ron");
+    belonging_in(tmp.path(), &["run", bad.to_str().unwrap()]).bad_input();
+    belonging_in(
+        tmp.path(),
+        &["run", "classroom", "--set", "population.sise=5"],
+    )
+    .bad_input();
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "no output/ folder on bad input"
+    );
+}
+
+#[test]
+fn an_oversized_scenario_file_is_refused_without_reading_it() {
+    let tmp = tempdir();
+    let big = tmp.path().join("big.ron");
+    let mut text = String::from("(\n    name: \"big\",\n");
+    let filler = format!("// {}\n", "x".repeat(1000));
+    while text.len() <= 5 * 1024 * 1024 {
+        text.push_str(&filler);
+    }
+    text.push_str(")\n");
+    std::fs::write(&big, text).unwrap();
+    let out = tmp.path().join("out");
+    belonging(&["run", big.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .bad_input()
+        .stderr_has(&["big.ron", "at most 4194304 bytes"]);
+    assert!(!out.exists());
+}
