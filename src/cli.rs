@@ -244,7 +244,14 @@ fn run(args: RunArgs) -> Result<()> {
         let _ = dir.write_manifest(&m);
         return Err(e).context(format!("run into {} failed", out.display()));
     }
-    let mut files = dir.finish(&cfg, &plan)?;
+    let mut files = match dir.finish(&cfg, &plan) {
+        Ok(files) => files,
+        Err(e) => {
+            m.status = Status::Failed;
+            let _ = dir.write_manifest(&m);
+            return Err(e.into());
+        }
+    };
     let sim_seconds = clock.elapsed().as_secs_f64();
     belonging::plot::register_fonts();
     let plots = belonging::plot::plot_dir(&out);

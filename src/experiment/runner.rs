@@ -61,7 +61,10 @@ pub fn available_memory() -> Option<u64> {
 pub fn check_memory(cfg: &Config, plan: &Plan, threads: usize) -> Result<(), RunError> {
     let concurrent = (threads.max(1) as u64).min(plan.jobs.len().max(1) as u64);
     let need = estimate_job_bytes(cfg).saturating_mul(concurrent);
-    if let Some(avail) = available_memory() {
+    // Where the system does not say (no /proc/meminfo), assume the 24 GiB of the machines
+    // this tool is developed for rather than allowing any size.
+    let avail = available_memory().unwrap_or(24 << 30);
+    {
         if need > avail {
             return Err(RunError::TooLarge {
                 agents: cfg.scenario.population.size as u64,

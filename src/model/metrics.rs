@@ -337,7 +337,9 @@ pub fn identity_structure(w: &World, tol: f64) -> (f64, f64, f64) {
         a
     }
     // Keys fit in u64 for the usual grids; u64 division is native, u128 division is a call.
-    let narrow = cells_per_dim.checked_pow(d as u32).is_some_and(|g| g <= u64::MAX as u128);
+    let narrow = cells_per_dim
+        .checked_pow(d as u32)
+        .is_some_and(|g| g <= u64::MAX as u128);
     for (ci, &(key, _)) in cells.iter().enumerate() {
         // Face neighbours in the + direction of each dimension.
         let mut stride = 1u128;

@@ -89,6 +89,16 @@ impl Checker {
     }
 }
 
+/// Group kind and event names appear unquoted in CSV columns, so they are identifiers.
+fn is_identifier(name: &str) -> bool {
+    name.chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+}
+
+fn identifier_message(name: &str) -> String {
+    format!("may hold only letters, digits, '-', '_' and '.', got {name:?}")
+}
+
 /// Checks a parsed scenario; returns every problem found.
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut c = Checker {
@@ -129,6 +139,13 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         let at = |f: &str| format!("groups[{i}].{f}");
         if g.name.trim().is_empty() {
             c.push(at("name"), "must not be empty");
+        } else if !is_identifier(&g.name) {
+            c.push(at("name"), identifier_message(&g.name));
+        } else if g.name == "support" {
+            c.push(
+                at("name"),
+                "`support` is the kind of support groups in the outputs; choose another name",
+            );
         }
         if s.groups[..i].iter().any(|o| o.name == g.name) {
             c.push(
@@ -200,6 +217,8 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         let at = |f: &str| format!("events[{i}].{f}");
         if e.name.trim().is_empty() {
             c.push(at("name"), "must not be empty");
+        } else if !is_identifier(&e.name) {
+            c.push(at("name"), identifier_message(&e.name));
         }
         if s.events[..i].iter().any(|o| o.name == e.name) {
             c.push(at("name"), format!("duplicate event name {:?}", e.name));
