@@ -3,6 +3,7 @@
 
 mod common;
 mod determinism;
+mod docs;
 mod golden;
 mod invariants;
 mod mechanisms;
