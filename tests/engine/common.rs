@@ -56,6 +56,12 @@ pub fn add_plain_group(w: &mut World, kind: u16, members: &[usize], acceptance: 
     g
 }
 
+/// Group g meets this week and every member attends.
+pub fn meet_in_full(w: &mut World, g: usize) {
+    w.groups.met[g] = true;
+    w.groups.attendees[g] = w.groups.members[g].clone();
+}
+
 /// Mean and half-width of the 95% CI (Student t) of a sample.
 pub fn mean_ci(xs: &[f64]) -> (f64, f64) {
     let mut t = belonging::stats::TTable::default();

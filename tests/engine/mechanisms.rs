@@ -87,8 +87,7 @@ fn stigmatized_attendees_are_excluded_where_acceptance_is_low_and_never_where_it
     for week in 0..200u32 {
         w.t = week;
         for g in [low, full] {
-            w.groups.met[g] = true;
-            w.groups.attendees[g] = w.groups.members[g].clone();
+            meet_in_full(&mut w, g);
         }
         // Keep identification topped up so the loss can be measured each week.
         for m in w.agents.memberships[0].iter_mut() {
@@ -157,8 +156,7 @@ fn attending_a_support_group_raises_approach_and_regulation() {
         assert!(w.join(i, sg, 0.5, 0.8));
     }
     for g in [sg, plain] {
-        w.groups.met[g] = true;
-        w.groups.attendees[g] = w.groups.members[g].clone();
+        meet_in_full(&mut w, g);
     }
     let a0 = w.agents.approach.clone();
     let r0 = w.agents.regulation.clone();
