@@ -45,6 +45,15 @@ pub enum Phase {
     Output = 9,
 }
 
+/// A uniform index in `0..n` (1 <= n < 2^32) from one 32-bit draw by a multiply and a shift
+/// (Lemire's method without the rejection step). Its bias is below n / 2^32 (under 1e-6 for
+/// any group of people), and it is much cheaper than `random_range` on the hottest path.
+#[inline]
+pub fn below(rng: &mut Rng, n: usize) -> usize {
+    debug_assert!(n >= 1 && n as u64 <= u32::MAX as u64);
+    ((rand::Rng::next_u32(rng) as u64 * n as u64) >> 32) as usize
+}
+
 /// The stream of one phase of one step of one job.
 pub fn stream(job_seed: u64, step: u64, phase: Phase) -> Rng {
     Rng::seed_from_u64(key(&[job_seed, step, phase as u64]))
@@ -66,5 +75,19 @@ mod tests {
         assert_ne!(a, d);
         assert_ne!(job_seed(1, 0, 0), job_seed(1, 0, 1));
         assert_ne!(job_seed(1, 0, 1), job_seed(1, 1, 0));
+    }
+
+    #[test]
+    fn below_is_in_range_and_uniform() {
+        let mut rng = stream(9, 0, Phase::Interaction);
+        let mut counts = [0u32; 7];
+        for _ in 0..70_000 {
+            counts[below(&mut rng, 7)] += 1;
+        }
+        // Each count is Binomial(70000, 1/7): mean 10000, sd 92.6; 5 sd tolerance.
+        for c in counts {
+            assert!((c as f64 - 10_000.0).abs() < 463.0, "{counts:?}");
+        }
+        assert_eq!(below(&mut rng, 1), 0);
     }
 }

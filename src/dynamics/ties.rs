@@ -28,7 +28,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     let decay = s.ties.decay as f32;
     let lonely_decay = s.ties.lonely_decay as f32;
     let min_weight = s.ties.min_weight as f32;
-    let k = s.interaction.warmth_loneliness as f32;
+    let k_warm = s.interaction.warmth_loneliness as f32;
     let Agents {
         ties,
         loneliness,
@@ -37,13 +37,16 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     } = &mut w.agents;
     for (i, list) in ties.iter_mut().enumerate() {
         let (li, ai) = (loneliness[i], approach[i]);
-        for tie in list.iter_mut() {
+        // Update in place and compact: ties that fall below the minimum weight vanish.
+        let mut kept = 0;
+        for k in 0..list.len() {
+            let mut tie = list[k];
             let j = tie.other as usize;
             let (lj, aj) = (loneliness[j], approach[j]);
             if tie.seen != t && contact > 0.0 {
                 let p = contact * 0.5 * (ai + aj);
                 if pair_uniform(seed, i as u32, tie.other) < p {
-                    let warm = (1.0 - k * li) * (1.0 - k * lj);
+                    let warm = (1.0 - k_warm * li) * (1.0 - k_warm * lj);
                     tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
                     tie.seen = t;
                 }
@@ -52,8 +55,10 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 let lonely = 0.5 * (li + lj);
                 tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
             }
+            list[kept] = tie;
+            kept += usize::from(tie.weight >= min_weight);
         }
-        list.retain(|tie| tie.weight >= min_weight);
+        list.truncate(kept);
     }
 }
 

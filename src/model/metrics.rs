@@ -100,6 +100,7 @@ struct Acc {
 }
 
 impl Acc {
+    #[inline]
     fn add(&mut self, w: &World, i: usize, threshold: f32) {
         let ag = &w.agents;
         self.n += 1.0;
@@ -293,12 +294,23 @@ pub fn identity_structure(w: &World, tol: f64) -> (f64, f64, f64) {
     let diversity = (ss / n as f64).sqrt();
 
     let cells_per_dim = (1.0 / tol).ceil().max(1.0) as u128;
-    let cell = |v: f32| -> u128 { ((v as f64 / tol) as u128).min(cells_per_dim - 1) };
-    let key_of = |i: usize| {
-        (0..d).fold(0u128, |acc, k| {
-            acc.saturating_mul(cells_per_dim)
-                .saturating_add(cell(x[i * d + k]))
-        })
+    // Keys fit in u64 for the usual grids; u64 arithmetic and float conversion are native,
+    // their u128 versions are library calls.
+    let narrow = cells_per_dim
+        .checked_pow(d as u32)
+        .is_some_and(|g| g <= u64::MAX as u128);
+    let key_of = |i: usize| -> u128 {
+        if narrow {
+            let per = cells_per_dim as u64;
+            (0..d).fold(0u64, |acc, k| {
+                acc * per + ((x[i * d + k] as f64 / tol) as u64).min(per - 1)
+            }) as u128
+        } else {
+            (0..d).fold(0u128, |acc, k| {
+                acc.saturating_mul(cells_per_dim)
+                    .saturating_add(((x[i * d + k] as f64 / tol) as u128).min(cells_per_dim - 1))
+            })
+        }
     };
     // Occupied cells (sorted by key) with their agent counts: by a dense count when the grid
     // is small, else by sorting the agents' keys.
@@ -336,10 +348,6 @@ pub fn identity_structure(w: &World, tol: f64) -> (f64, f64, f64) {
         }
         a
     }
-    // Keys fit in u64 for the usual grids; u64 division is native, u128 division is a call.
-    let narrow = cells_per_dim
-        .checked_pow(d as u32)
-        .is_some_and(|g| g <= u64::MAX as u128);
     for (ci, &(key, _)) in cells.iter().enumerate() {
         // Face neighbours in the + direction of each dimension.
         let mut stride = 1u128;

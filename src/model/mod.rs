@@ -403,18 +403,11 @@ impl World {
     }
 }
 
-/// Position of the (only) element matching `hit` in a short list. Scans the whole list
-/// without an early exit: for the handful of ties or memberships an agent has, a loop without
-/// unpredictable branches is faster than `position`. Lists hold no duplicates (invariant).
+/// Position of the (only) element matching `hit` in a short list (lists hold no duplicates:
+/// invariant).
 #[inline]
 pub fn scan<T>(list: &[T], hit: impl Fn(&T) -> bool) -> Option<usize> {
-    let mut pos = usize::MAX;
-    for (k, x) in list.iter().enumerate() {
-        if hit(x) {
-            pos = k;
-        }
-    }
-    (pos != usize::MAX).then_some(pos)
+    list.iter().position(hit)
 }
 
 #[inline]
