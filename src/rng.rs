@@ -43,6 +43,7 @@ pub enum Phase {
     Membership = 7,
     Belonging = 8,
     Output = 9,
+    Interventions = 10,
 }
 
 /// A uniform index in `0..n` (1 <= n < 2^32) from one 32-bit draw by a multiply and a shift

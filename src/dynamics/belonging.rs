@@ -3,7 +3,7 @@
 //! between need and belonging and towards tie-weighted neighbours' loneliness (contagion).
 //! The agents' slower states (approach, distress, regulation) follow.
 
-use crate::model::{distance, exp, World};
+use crate::model::{distance, exp, World, FOLLOW_UP, NEVER};
 use crate::scenario::Config;
 
 /// Coherence of each group: exp(-mean distance of members to the prototype / scale).
@@ -88,6 +88,11 @@ pub fn run(w: &mut World, cfg: &Config) {
         };
         let l = (l + rate * (gap - l) + pull).clamp(0.0, 1.0);
         ag.loneliness[i] = l;
+        // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
+        let e = ag.event_step[i];
+        if e != NEVER && w.t == e.saturating_add(FOLLOW_UP) {
+            ag.loneliness_year[i] = l;
+        }
         // Slow states: approach returns to its baseline and is pushed down by loneliness
         // (hypervigilance); distress is relieved by regulation and fed by loneliness;
         // regulation returns to its baseline.

@@ -40,6 +40,12 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
 pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
     let e = &cfg.scenario.events[k];
     let t = w.t;
+    // SIMIC bookkeeping: ordinary groups before the event (kept is set after the losses).
+    let before = ordinary_groups(w, i);
+    w.agents.groups_before[i] = before;
+    w.agents.groups_joined[i] = 0;
+    w.agents.loneliness_before[i] = w.agents.loneliness[i];
+    w.agents.loneliness_year[i] = f32::NAN;
     // Lost memberships, by kind.
     let losses = &cfg.event_losses[k];
     if !losses.is_empty() {
@@ -58,6 +64,7 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
             w.counts.group_leaves += 1;
         }
     }
+    w.agents.groups_kept[i] = ordinary_groups(w, i);
     // Lost ties.
     if e.tie_loss > 0.0 {
         let mut lost = Vec::new();
@@ -94,4 +101,13 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
         }
     }
     w.counts.new_events += 1;
+}
+
+/// Agent i's memberships of ordinary (non-support) groups.
+fn ordinary_groups(w: &World, i: usize) -> u16 {
+    w.agents.memberships[i]
+        .iter()
+        .filter(|m| !w.is_support(m.group as usize))
+        .count()
+        .min(u16::MAX as usize) as u16
 }

@@ -40,7 +40,13 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         }
         std::mem::swap(&mut attendees, &mut w.groups.attendees[g]);
     }
-    // Weekly: exclusion fades; sustained exclusion turns into resignation.
+    weekly(w, cfg, rng);
+}
+
+/// Weekly: exclusion fades; sustained exclusion (`resign_weeks` weeks in a row above the
+/// threshold) turns into resignation; resignation lifts slowly once exclusion has faded.
+pub fn weekly(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    let x = &cfg.scenario.exclusion;
     for i in 0..w.n() {
         let a = &mut w.agents;
         a.exclusion[i] *= 1.0 - x.decay as f32;

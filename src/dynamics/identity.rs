@@ -104,7 +104,9 @@ pub fn identification(w: &mut World, cfg: &Config) {
                 id.similarity_scale,
             );
             let support = w.is_support(g);
-            let shared_fate = support && w.agents.condition[i] == w.groups.focus[g];
+            let shared_fate = support
+                && w.groups.focus[g] != crate::model::NONE
+                && w.agents.condition[i] == w.groups.focus[g];
             let target = id.similarity_weight as f32 * sim
                 + id.attendance_weight as f32 * m.attend
                 + if shared_fate {

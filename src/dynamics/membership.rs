@@ -5,7 +5,7 @@
 //! dissolve. Everyone may join community groups (more with approach and unmet membership:
 //! substitution) and leaves voluntary groups they no longer identify with.
 
-use crate::model::{init, World};
+use crate::model::{init, SpellEnd, World};
 use crate::rng::Rng;
 use crate::scenario::Config;
 use rand::RngExt;
@@ -22,7 +22,7 @@ fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
     let sp = &cfg.scenario.support;
     let threshold = cfg.scenario.belonging.threshold as f32;
     for g in 0..w.n_groups() {
-        if !(w.groups.active[g] && w.is_support(g)) {
+        if !(w.groups.active[g] && w.is_support(g)) || w.is_programme(g) {
             continue;
         }
         let mut x = 0;
@@ -39,6 +39,12 @@ fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 && rng.random_bool(sp.dropout * (1.0 - ident as f64).powf(sp.dropout_shape));
             if graduate || drop {
                 w.leave(i, g); // swap_remove: re-examine position x
+                let end = if graduate {
+                    SpellEnd::Graduation
+                } else {
+                    SpellEnd::Dropout
+                };
+                w.close_spell(i, g, end);
                 if graduate {
                     w.counts.support_graduations += 1;
                 } else {

@@ -5,6 +5,7 @@ pub mod events;
 pub mod exclusion;
 pub mod identity;
 pub mod interaction;
+pub mod interventions;
 pub mod meetings;
 pub mod membership;
 pub mod sim;

@@ -10,6 +10,9 @@ pub fn step(w: &mut World, cfg: &Config, job_seed: u64) {
     let t = w.t as u64;
     w.counts = StepCounts::default();
     super::events::run(w, cfg, &mut stream(job_seed, t, Phase::Events));
+    if !cfg.scenario.interventions.is_empty() {
+        super::interventions::run(w, cfg, &mut stream(job_seed, t, Phase::Interventions));
+    }
     super::meetings::run(w, cfg, &mut stream(job_seed, t, Phase::Meetings));
     super::interaction::run(w, cfg, &mut stream(job_seed, t, Phase::Interaction));
     super::exclusion::run(w, cfg, &mut stream(job_seed, t, Phase::Exclusion));

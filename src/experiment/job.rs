@@ -212,7 +212,10 @@ fn push_history(history: &mut [f32], w: &World, before: usize) {
 
 fn record_prototypes(w: &World, step: u32, out: &mut Vec<PrototypeRow>) {
     for g in 0..w.n_groups() {
-        if !(w.is_support(g) && w.groups.active[g]) || w.groups.members[g].is_empty() {
+        if !(w.is_support(g) && w.groups.active[g])
+            || w.groups.members[g].is_empty()
+            || w.is_programme(g)
+        {
             continue;
         }
         let members = &w.groups.members[g];

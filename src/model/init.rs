@@ -50,6 +50,11 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.exclusion = vec![0.0; n];
     agents.excluded_weeks = vec![0; n];
     agents.resigned = vec![false; n];
+    agents.groups_before = vec![0; n];
+    agents.groups_kept = vec![0; n];
+    agents.groups_joined = vec![0; n];
+    agents.loneliness_before = vec![0.0; n];
+    agents.loneliness_year = vec![f32::NAN; n];
     agents.loneliness = vec![0.0; n];
     agents.attachment = vec![0.0; n];
     agents.membership = vec![0.0; n];
@@ -68,6 +73,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         waiting: vec![Vec::new(); s.events.len()],
         counts: StepCounts::default(),
         scratch_loneliness: vec![0.0; n],
+        support_log: Vec::new(),
     };
 
     for (k, kind) in s.groups.iter().enumerate() {

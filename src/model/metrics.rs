@@ -229,7 +229,10 @@ pub fn observe(w: &World, threshold: f64, cluster_tolerance: f64) -> Metrics {
     for g in 0..w.n_groups() {
         // Standing groups with no members yet are not counted (they have no prototype
         // coherence and are left out of prototypes.csv too).
-        if !(w.is_support(g) && w.groups.active[g]) || w.groups.members[g].is_empty() {
+        if !(w.is_support(g) && w.groups.active[g])
+            || w.groups.members[g].is_empty()
+            || w.is_programme(g)
+        {
             continue;
         }
         groups += 1.0;

@@ -62,6 +62,17 @@ pub struct Agents {
     /// Consecutive weeks with `exclusion` above the threshold.
     pub excluded_weeks: Vec<u32>,
     pub resigned: Vec<bool>,
+    /// Ordinary (non-support) group memberships just before the most recent life event.
+    pub groups_before: Vec<u16>,
+    /// Of those, the memberships the event left intact.
+    pub groups_kept: Vec<u16>,
+    /// Groups of any kind (support groups included) joined in the FOLLOW_UP weeks after the
+    /// most recent life event.
+    pub groups_joined: Vec<u16>,
+    /// Loneliness just before the most recent life event.
+    pub loneliness_before: Vec<f32>,
+    /// Loneliness 52 weeks after the most recent life event (NaN until then).
+    pub loneliness_year: Vec<f32>,
     pub loneliness: Vec<f32>,
     pub attachment: Vec<f32>,
     pub membership: Vec<f32>,
@@ -97,6 +108,36 @@ pub struct Groups {
     pub met: Vec<bool>,
     /// Attendees this step (scratch, reused).
     pub attendees: Vec<Vec<u32>>,
+    /// Index of the intervention a programme group belongs to (NONE for other groups).
+    pub programme: Vec<u16>,
+}
+
+/// Weeks after a life event at which `loneliness_year` is recorded.
+pub const FOLLOW_UP: u32 = 52;
+
+/// How a support-group membership ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpellEnd {
+    /// Still a member.
+    Open,
+    /// Left by the dropout hazard.
+    Dropout,
+    /// Left after the condition resolved and loneliness fell (a success, not a dropout).
+    Graduation,
+    /// The group dissolved.
+    Dissolved,
+}
+
+/// One membership of a support group, from joining to leaving (join-cohort bookkeeping).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SupportSpell {
+    pub agent: u32,
+    pub group: u32,
+    /// Step of joining.
+    pub joined: u32,
+    /// Step of leaving (NEVER while open).
+    pub left: u32,
+    pub end: SpellEnd,
 }
 
 /// Things that happened during the current step (reset each step).
@@ -130,6 +171,8 @@ pub struct World {
     pub counts: StepCounts,
     /// Scratch: loneliness at the start of the belonging phase (for contagion).
     pub scratch_loneliness: Vec<f32>,
+    /// Every support-group membership so far, in order of joining.
+    pub support_log: Vec<SupportSpell>,
 }
 
 impl World {
@@ -143,6 +186,11 @@ impl World {
 
     pub fn is_support(&self, g: usize) -> bool {
         self.groups.kind[g] == self.support_kind
+    }
+
+    /// Group g is an intervention's programme group (support-like, no focus condition).
+    pub fn is_programme(&self, g: usize) -> bool {
+        self.groups.programme[g] != NONE
     }
 
     /// The recorded step, or None during the burn-in.
@@ -221,7 +269,34 @@ impl World {
             joined: self.t,
         });
         self.groups.members[g].push(i as u32);
+        let e = self.agents.event_step[i];
+        if e != NEVER && self.t < e.saturating_add(FOLLOW_UP) {
+            self.agents.groups_joined[i] = self.agents.groups_joined[i].saturating_add(1);
+        }
+        if self.is_support(g) && !self.is_programme(g) {
+            self.support_log.push(SupportSpell {
+                agent: i as u32,
+                group: g as u32,
+                joined: self.t,
+                left: NEVER,
+                end: SpellEnd::Open,
+            });
+        }
         true
+    }
+
+    /// Closes agent i's open spell in support group g (no-op if none).
+    pub fn close_spell(&mut self, i: usize, g: usize, end: SpellEnd) {
+        let t = self.t;
+        if let Some(s) = self
+            .support_log
+            .iter_mut()
+            .rev()
+            .find(|s| s.agent == i as u32 && s.group == g as u32 && s.end == SpellEnd::Open)
+        {
+            s.left = t;
+            s.end = end;
+        }
     }
 
     /// Removes agent i from group g (both directions).
@@ -261,12 +336,18 @@ impl World {
         self.groups.coherence.push(0.0);
         self.groups.met.push(false);
         self.groups.attendees.push(Vec::new());
+        self.groups.programme.push(NONE);
         g
     }
 
     /// Dissolves group g: every member leaves; the id stays, inactive.
     pub fn dissolve(&mut self, g: usize) {
         let members = std::mem::take(&mut self.groups.members[g]);
+        if self.is_support(g) && !self.is_programme(g) {
+            for &i in &members {
+                self.close_spell(i as usize, g, SpellEnd::Dissolved);
+            }
+        }
         for &i in &members {
             if let Some(k) = self.membership_index(i as usize, g) {
                 self.agents.memberships[i as usize].swap_remove(k);

@@ -81,7 +81,8 @@ impl Table {
                 "replicate,step,agent,need,approach,regulation,distress,loneliness,lonely,\
                  belonging,attachment,membership,collective,affected,event_step,condition,\
                  condition_active,stigma,integration,exclusion,resigned,degree,strength,groups,\
-                 support_groups{xs}"
+                 support_groups,groups_before,groups_kept,groups_joined,loneliness_before,\
+                 loneliness_year{xs}"
             ),
             Table::Ties => "replicate,step,a,b,weight".into(),
             Table::Memberships => {
@@ -301,6 +302,19 @@ fn agents_rows(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot) {
             .filter(|m| w.is_support(m.group as usize))
             .count();
         let _ = write!(out, ",{},{}", a.memberships[i].len(), support);
+        // SIMIC bookkeeping of the most recent event (empty for agents never affected).
+        if affected {
+            let _ = write!(
+                out,
+                ",{},{},{},",
+                a.groups_before[i], a.groups_kept[i], a.groups_joined[i]
+            );
+            num32(out, a.loneliness_before[i]);
+            out.push(',');
+            num32(out, a.loneliness_year[i]);
+        } else {
+            out.push_str(",,,,,");
+        }
         for &x in w.identity_of(i) {
             out.push(',');
             num32(out, x);

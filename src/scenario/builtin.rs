@@ -5,6 +5,13 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../../scenarios/default.ron")),
     ("no-support", include_str!("../../scenarios/no-support.ron")),
     ("classroom", include_str!("../../scenarios/classroom.ron")),
+    ("simic", include_str!("../../scenarios/simic.ron")),
+    ("contagion", include_str!("../../scenarios/contagion.ron")),
+    ("stigma", include_str!("../../scenarios/stigma.ron")),
+    (
+        "groups4health",
+        include_str!("../../scenarios/groups4health.ron"),
+    ),
 ];
 
 pub fn get(name: &str) -> Option<&'static str> {

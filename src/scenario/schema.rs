@@ -39,6 +39,8 @@ pub struct Scenario {
     pub membership: Membership,
     pub belonging: Belonging,
     pub traits: Traits,
+    /// Facilitated group programmes offered to lonely agents (none by default).
+    pub interventions: Vec<Intervention>,
     pub output: Output,
 }
 
@@ -181,6 +183,44 @@ pub struct EventKind {
     pub duration: Option<f64>,
     /// Support groups focused on this condition exist (when `support.enabled`).
     pub support: bool,
+}
+
+/// A facilitated group programme offered to lonely agents (e.g. Groups 4 Health: five weekly
+/// sessions, then a booster a month later).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Intervention {
+    pub name: String,
+    /// Recorded week at which the programme starts; agents lonely then are eligible.
+    pub start: u32,
+    /// Weeks after `start` at which the programme groups meet.
+    pub sessions: Vec<u32>,
+    /// Most participants (0 = every eligible agent who accepts).
+    pub capacity: u32,
+    /// Probability that an eligible agent accepts the offer.
+    pub uptake: f64,
+    /// Participants per programme group.
+    pub group_size: u32,
+    /// Baseline attendance of a participant at a session.
+    pub attendance: f64,
+    /// Probability that a participant joins a joinable (community) group when the programme
+    /// ends (G4H's "scaffolding": planning and taking up new group memberships).
+    pub scaffolding: f64,
+}
+
+impl Default for Intervention {
+    fn default() -> Self {
+        Intervention {
+            name: "programme".into(),
+            start: 52,
+            sessions: vec![0, 1, 2, 3, 4, 8],
+            capacity: 0,
+            uptake: 0.7,
+            group_size: 10,
+            attendance: 0.85,
+            scaffolding: 0.5,
+        }
+    }
 }
 
 /// How the social network is built beyond the ties inside groups.
@@ -388,6 +428,7 @@ impl Default for Scenario {
             membership: Membership::default(),
             belonging: Belonging::default(),
             traits: Traits::default(),
+            interventions: Vec::new(),
             output: Output::default(),
         }
     }
@@ -507,7 +548,7 @@ impl Default for Support {
             attendance: 0.75,
             facilitation: 0.7,
             seek_rate: 0.3,
-            dropout: 0.03,
+            dropout: 0.035,
             dropout_shape: 1.5,
             graduation: 0.05,
             informational: 0.02,

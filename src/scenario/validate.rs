@@ -259,6 +259,32 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
 
+    for (i, p) in s.interventions.iter().enumerate() {
+        let at = |f: &str| format!("interventions[{i}].{f}");
+        if p.start >= s.steps {
+            c.push(
+                at("start"),
+                format!(
+                    "must be a recorded week below steps ({}), got {}",
+                    s.steps, p.start
+                ),
+            );
+        }
+        if p.sessions.is_empty() {
+            c.push(at("sessions"), "must list at least one session week");
+        }
+        if let Some(&x) = p.sessions.iter().find(|&&x| x > 520) {
+            c.push(
+                at("sessions"),
+                format!("session weeks must be in [0, 520], got {x}"),
+            );
+        }
+        c.count(&at("group_size"), p.group_size, 2, 10_000);
+        c.unit(&at("uptake"), p.uptake);
+        c.unit(&at("scaffolding"), p.scaffolding);
+        c.range(&at("attendance"), p.attendance, 0.001, 0.999);
+    }
+
     c.range("network.cross_ties", s.network.cross_ties, 0.0, 100.0);
     c.unit("network.cross_weight", s.network.cross_weight);
 
