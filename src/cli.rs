@@ -455,6 +455,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
         "target,title,check,measured,ci_half_width,published,tolerance,pass,replicates,scenario\n",
     );
     let mut failed = Vec::new();
+    let mut markdown = String::new();
     for &t in &targets {
         let clock = Instant::now();
         let report = validation::run(t, &opts).with_context(|| format!("target {t}"))?;
@@ -480,12 +481,16 @@ fn validate(args: ValidateArgs) -> Result<()> {
         }
         belonging::plot::plot_report(&report, &out.join("plots"))
             .with_context(|| format!("plot of target {t}"))?;
+        markdown.push_str(&report.markdown(&format!("plots/target_{t}.png")));
+        markdown.push('\n');
         if !report.pass() {
             failed.push(t);
         }
     }
-    belonging::output::atomic::write(&out.join("validation.csv"), csv.as_bytes())
-        .with_context(|| format!("cannot write {}", out.join("validation.csv").display()))?;
+    for (name, text) in [("validation.csv", &csv), ("validation.md", &markdown)] {
+        belonging::output::atomic::write(&out.join(name), text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+    }
     say!("results: {}", out.display())?;
     if failed.is_empty() {
         Ok(())

@@ -59,6 +59,46 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The report as a Markdown section for docs/VALIDATION.md; `image` is the path of its
+    /// plot relative to the document.
+    pub fn markdown(&self, image: &str) -> String {
+        let mut s = format!(
+            "## Target {}: {}\n\n**Claim.** {}\n\n**Scenario.** {} ({} replicates per \
+             experiment).\n\n**Check it.** `cargo run --release -- validate {}` (or `cargo test \
+             --test engine target_{}`).\n\n| check | measured (95% CI) | published | tolerance | \
+             holds |\n|---|---|---|---|---|\n",
+            self.target,
+            self.title,
+            self.claim,
+            self.scenario,
+            self.replicates,
+            self.target,
+            self.target
+        );
+        for c in &self.checks {
+            let measured = if c.half_width.is_finite() {
+                format!("{:.3} ± {:.3}", c.measured, c.half_width)
+            } else {
+                format!("{:.3}", c.measured)
+            };
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                c.what.replace('|', "/"),
+                measured,
+                c.published.replace('|', "/"),
+                c.tolerance.replace('|', "/"),
+                if c.pass { "yes" } else { "**no**" }
+            ));
+        }
+        s.push_str(&format!(
+            "\n![Target {}: {}]({image})\n",
+            self.target, self.title
+        ));
+        s
+    }
+}
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
