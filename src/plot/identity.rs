@@ -90,6 +90,7 @@ impl Figure for Identity<'_> {
                 y_step: 0.1,
                 legend_inside: true,
                 extra_legend_rows: 0,
+                x_integer: true,
             },
             &self.scores,
         )?
@@ -107,6 +108,7 @@ impl Figure for Identity<'_> {
                 y_step: nice_step(count_max / 4.0),
                 legend_inside: true,
                 extra_legend_rows: 0,
+                x_integer: true,
             },
             &self.counts,
         )?

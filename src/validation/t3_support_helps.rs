@@ -25,7 +25,7 @@ fn followed(r: &JobResult) -> Result<Vec<f64>, ValidationError> {
     let w = &r
         .snapshots
         .last()
-        .ok_or_else(|| ValidationError::Data("no final snapshot".into()))?
+        .ok_or_else(|| ValidationError::Run("no final snapshot".into()))?
         .world;
     Ok(w.agents
         .loneliness_year

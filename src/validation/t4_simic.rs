@@ -101,7 +101,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         let w = &r
             .snapshots
             .last()
-            .ok_or_else(|| ValidationError::Data("no final snapshot".into()))?
+            .ok_or_else(|| ValidationError::Run("no final snapshot".into()))?
             .world;
         let rows = followed(w);
         let y: Vec<f64> = rows.iter().map(|r| r.3).collect();

@@ -117,7 +117,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         let w = &r
             .snapshots
             .last()
-            .ok_or_else(|| ValidationError::Data("no final snapshot".into()))?
+            .ok_or_else(|| ValidationError::Run("no final snapshot".into()))?
             .world;
         excess.push(excess_by_distance(w, th));
         gaps.push(degree_gap(w, th));

@@ -68,7 +68,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         let w = &r
             .snapshots
             .last()
-            .ok_or_else(|| ValidationError::Data("no final snapshot".into()))?
+            .ok_or_else(|| ValidationError::Run("no final snapshot".into()))?
             .world;
         let (share, curve) = cohort(w);
         left.push(share);
