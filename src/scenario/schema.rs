@@ -548,7 +548,7 @@ impl Default for Support {
             attendance: 0.75,
             facilitation: 0.7,
             seek_rate: 0.3,
-            dropout: 0.035,
+            dropout: 0.03,
             dropout_shape: 1.5,
             graduation: 0.05,
             informational: 0.02,
