@@ -271,3 +271,73 @@ fn warmth_falls_with_both_partners_loneliness() {
     assert!(interaction::warmth(&cfg, 0.5, 0.0) < 1.0);
     assert!(interaction::warmth(&cfg, 0.5, 0.5) < interaction::warmth(&cfg, 0.5, 0.0));
 }
+
+#[test]
+fn a_strike_records_groups_before_kept_and_joined_and_support_spells_close() {
+    let (mut w, cfg) = bare_world(6, &["events[0].lose=[(kind: \"club\", probability: 1.0)]"]);
+    let a = add_plain_group(&mut w, 0, &[0, 1], 0.7);
+    let b = add_plain_group(&mut w, 0, &[0, 2], 0.7);
+    w.t = w.burn_in + 5;
+    w.agents.loneliness[0] = 0.3;
+    belonging::dynamics::events::strike(&mut w, &cfg, 0, 0, &mut stream(1, 5, Phase::Events));
+    let ag = &w.agents;
+    assert_eq!((ag.groups_before[0], ag.groups_kept[0]), (2, 0));
+    assert_eq!(ag.loneliness_before[0], 0.3);
+    assert!(ag.loneliness_year[0].is_nan());
+    assert!(w.membership_index(0, a).is_none() && w.membership_index(0, b).is_none());
+    // Joining in the year after the event counts; a support join opens a spell that a
+    // dissolution closes.
+    let proto = vec![0.5; w.dims];
+    let g = init::add_support_group(&mut w, &cfg, 0, &proto);
+    assert!(w.join(0, g, 0.3, 0.5));
+    assert_eq!(w.agents.groups_joined[0], 1);
+    assert_eq!(w.support_log.len(), 1);
+    w.t += 3;
+    w.dissolve(g);
+    let s = w.support_log[0];
+    assert_eq!((s.joined, s.left), (w.t - 3, w.t));
+    assert_eq!(s.end, belonging::model::SpellEnd::Dissolved);
+    w.check_invariants().unwrap();
+}
+
+#[test]
+fn a_programme_meets_only_in_its_session_weeks_and_ends_after_the_last() {
+    let (mut w, cfg) = bare_world(
+        12,
+        &["interventions=[(start: 2, sessions: [0, 2], group_size: 5, uptake: 1.0)]"],
+    );
+    // Agents 0..8 are lonely at the start week, the others not.
+    for i in 0..12 {
+        w.agents.loneliness[i] = if i < 8 { 0.9 } else { 0.1 };
+    }
+    let run = |w: &mut belonging::model::World, step: u32| {
+        w.t = w.burn_in + step;
+        belonging::dynamics::interventions::run(
+            w,
+            &cfg,
+            &mut stream(1, step as u64, Phase::Interventions),
+        );
+    };
+    run(&mut w, 2);
+    let programme: Vec<usize> = (0..w.n_groups()).filter(|&g| w.is_programme(g)).collect();
+    assert_eq!(programme.len(), 2, "8 participants in groups of 5: 5 + 3");
+    let members: usize = programme.iter().map(|&g| w.groups.members[g].len()).sum();
+    assert_eq!(members, 8);
+    assert!(
+        (8..12).all(|i| w.agents.memberships[i].is_empty()),
+        "only the lonely"
+    );
+    let rate = |w: &belonging::model::World| w.groups.meeting_rate[programme[0]];
+    assert_eq!(rate(&w), 1.0);
+    run(&mut w, 3);
+    assert_eq!(rate(&w), 0.0);
+    run(&mut w, 4);
+    assert_eq!(rate(&w), 1.0);
+    run(&mut w, 5);
+    assert!(programme.iter().all(|&g| !w.groups.active[g]));
+    assert!(
+        w.support_log.is_empty(),
+        "programme groups are not support-group spells"
+    );
+    w.check_invariants().unwrap();
+}
