@@ -163,6 +163,15 @@ const CASES: &[Case] = &[
         &["events[0].pulse.step", "before the end of the run", "20"],
     ),
     case(
+        "intervention_after_end.ron",
+        &[
+            "interventions[0].start",
+            "below steps (10), got 20",
+            "interventions[0].sessions",
+            "at least one session week",
+        ],
+    ),
+    case(
         "population_above_max.ron",
         &["population.size", "100000000", "200000000"],
     ),
