@@ -225,6 +225,7 @@ fn run(args: RunArgs) -> Result<()> {
         agent_steps: 0,
         agent_steps_per_second: None,
         files: Vec::new(),
+        runs: Vec::new(),
     };
     dir.write_manifest(&m)?;
     dir.write_text("scenario.ron", &scenario_text)?;
@@ -237,8 +238,9 @@ fn run(args: RunArgs) -> Result<()> {
         Ok(())
     });
     bar.finish_and_clear();
-    let agent_steps =
-        plan.jobs.len() as u64 * s.population.size as u64 * (s.steps + s.burn_in) as u64;
+    // Replicates that stop at absorption simulate fewer steps.
+    let (runs, agent_steps) = dir.runs();
+    m.runs = runs;
     if let Err(e) = result {
         m.status = Status::Failed;
         let _ = dir.write_manifest(&m);
