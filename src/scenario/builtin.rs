@@ -5,6 +5,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("default", include_str!("../../scenarios/default.ron")),
     ("no-support", include_str!("../../scenarios/no-support.ron")),
     ("classroom", include_str!("../../scenarios/classroom.ron")),
+    ("axelrod", include_str!("../../scenarios/axelrod.ron")),
+    (
+        "bounded-confidence",
+        include_str!("../../scenarios/bounded-confidence.ron"),
+    ),
 ];
 
 pub fn get(name: &str) -> Option<&'static str> {
