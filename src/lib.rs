@@ -18,3 +18,4 @@ pub mod plot;
 pub mod rng;
 pub mod scenario;
 pub mod stats;
+pub mod validation;
