@@ -431,7 +431,13 @@ fn plot_refuses_a_folder_that_is_not_a_results_folder() {
 fn list_shows_every_builtin_with_its_description() {
     let o = belonging(&["list"]);
     o.success();
-    for name in ["default", "no-support", "classroom"] {
+    for name in [
+        "default",
+        "no-support",
+        "classroom",
+        "axelrod",
+        "bounded-confidence",
+    ] {
         let text = read_string(&repo_path(&format!("scenarios/{name}.ron")));
         let description = text
             .split("description: \"")
