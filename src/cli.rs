@@ -281,11 +281,26 @@ fn run(args: RunArgs) -> Result<()> {
         }
     }
     if !args.quiet {
+        let absorbed: Vec<u32> = m
+            .runs
+            .iter()
+            .filter(|r| r.absorbed)
+            .map(|r| r.stop_step + 1)
+            .collect();
+        let weeks = match (absorbed.iter().min(), absorbed.iter().max()) {
+            (Some(lo), Some(hi)) => format!(
+                "at most {} weeks ({} of {} replicates absorbed after {lo}-{hi})",
+                s.steps,
+                absorbed.len(),
+                m.runs.len()
+            ),
+            _ => format!("{} weeks", s.steps),
+        };
         tell!(
-            "belonging: {} agents x {} weeks (+{} burn-in) x {} replicates in {:.2} s \
+            "belonging: {} agents x {} (+{} burn-in) x {} replicates in {:.2} s \
              ({:.2} M agent-steps/s on {} threads) -> {}",
             s.population.size,
-            s.steps,
+            weeks,
             s.burn_in,
             s.replicates,
             wall,
