@@ -36,6 +36,27 @@ pub enum Command {
     },
     /// List the built-in scenarios.
     List,
+    /// Check the model against the published results it must reproduce (docs/VALIDATION.md):
+    /// prints each target's measured and published figures, writes validation.csv and plots.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Target numbers to check (default: all).
+    pub targets: Vec<u32>,
+    /// Replicates per experiment instead of each target's default.
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Output folder (default: output/validation-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +171,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Check { scenarios } => check(&scenarios),
         Command::Plot { dir } => plot(&dir),
         Command::List => list(),
+        Command::Validate(args) => validate(args),
     }
 }
 
@@ -403,4 +425,115 @@ fn list() -> Result<()> {
         say!("{name:<14} {description}")?;
     }
     Ok(())
+}
+
+fn validate(args: ValidateArgs) -> Result<()> {
+    use belonging::validation::{self, Options, TARGETS};
+    let targets: Vec<u32> = if args.targets.is_empty() {
+        TARGETS.iter().map(|t| t.0).collect()
+    } else {
+        args.targets.clone()
+    };
+    let known: Vec<u32> = TARGETS.iter().map(|t| t.0).collect();
+    if let Some(bad) = targets.iter().find(|t| !known.contains(t)) {
+        return Err(anyhow::Error::new(BadInput(format!(
+            "no validation target {bad}; the targets are {known:?}"
+        ))));
+    }
+    if args.replicates == Some(0) {
+        return Err(anyhow::Error::new(BadInput(
+            "--replicates must be at least 1".into(),
+        )));
+    }
+    let threads = match args.threads {
+        Some(0) => {
+            return Err(anyhow::Error::new(BadInput(
+                "--threads must be at least 1".into(),
+            )))
+        }
+        Some(n) if n > MAX_THREADS => {
+            return Err(anyhow::Error::new(BadInput(format!(
+                "--threads {n} is more than {MAX_THREADS}"
+            ))))
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out("validation", manifest::now_secs()));
+    prepare_validation_dir(&out, args.force)?;
+    let opts = Options {
+        threads,
+        replicates: args.replicates,
+    };
+    let mut csv = String::from(
+        "target,title,check,measured,ci_half_width,published,tolerance,pass,replicates,scenario\n",
+    );
+    let mut failed = Vec::new();
+    let mut markdown = String::new();
+    for &t in &targets {
+        let clock = Instant::now();
+        let report = validation::run(t, &opts).with_context(|| format!("target {t}"))?;
+        say!("{report}  ({:.1} s)", clock.elapsed().as_secs_f64())?;
+        for c in &report.checks {
+            csv.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                report.target,
+                csv_field(&report.title),
+                csv_field(&c.what),
+                c.measured,
+                if c.half_width.is_finite() {
+                    c.half_width.to_string()
+                } else {
+                    String::new()
+                },
+                csv_field(&c.published),
+                csv_field(&c.tolerance),
+                c.pass,
+                report.replicates,
+                csv_field(&report.scenario),
+            ));
+        }
+        belonging::plot::plot_report(&report, &out.join("plots"))
+            .with_context(|| format!("plot of target {t}"))?;
+        markdown.push_str(&report.markdown(&format!("plots/target_{t}.png")));
+        markdown.push('\n');
+        if !report.pass() {
+            failed.push(t);
+        }
+    }
+    for (name, text) in [("validation.csv", &csv), ("validation.md", &markdown)] {
+        belonging::output::atomic::write(&out.join(name), text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+    }
+    say!("results: {}", out.display())?;
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("validation targets {failed:?} do not hold")
+    }
+}
+
+/// Refuses an existing non-empty folder unless `force`; creates it.
+fn prepare_validation_dir(out: &Path, force: bool) -> Result<()> {
+    let non_empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
+    if non_empty && !force {
+        return Err(OutputError::Exists(out.to_path_buf()).into());
+    }
+    std::fs::create_dir_all(out).map_err(|source| OutputError::NotWritable {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    Ok(())
+}
+
+/// A CSV field, quoted when it holds a comma, quote or newline.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }

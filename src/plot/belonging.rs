@@ -83,6 +83,7 @@ impl Figure for Belonging {
                 y_step: 0.1,
                 legend_inside: false,
                 extra_legend_rows: 0,
+                x_integer: true,
             },
             &self.series,
         )?;

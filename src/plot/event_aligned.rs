@@ -119,6 +119,7 @@ impl Figure for EventFig {
             y_step: 0.1,
             legend_inside: true,
             extra_legend_rows: 1,
+            x_integer: true,
         };
         match &self.prevalence {
             None => self.panel(

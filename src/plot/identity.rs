@@ -131,6 +131,7 @@ impl Figure for Identity<'_> {
                 y_step: 0.1,
                 legend_inside: true,
                 extra_legend_rows: 0,
+                x_integer: true,
             },
             &self.scores,
         )?
@@ -152,6 +153,7 @@ impl Figure for Identity<'_> {
                 y_step: nice_step(count_max / 4.0),
                 legend_inside: true,
                 extra_legend_rows: 0,
+                x_integer: true,
             },
             &self.counts,
         )?

@@ -67,6 +67,7 @@ impl Figure for Loneliness {
                 y_step: 0.1,
                 legend_inside: true,
                 extra_legend_rows: 0,
+                x_integer: true,
             },
             &self.mean,
         )?
@@ -81,6 +82,7 @@ impl Figure for Loneliness {
                 y_step: 10.0,
                 legend_inside: true,
                 extra_legend_rows: 0,
+                x_integer: true,
             },
             &self.prevalence,
         )?

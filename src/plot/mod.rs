@@ -23,6 +23,9 @@ mod loneliness;
 mod panel;
 mod style;
 mod trajectories;
+mod validation;
+
+pub use validation::plot_report;
 
 #[cfg(test)]
 mod tests;

@@ -888,6 +888,8 @@ pub(crate) struct BandPanel<'s> {
     pub legend_inside: bool,
     /// Extra legend rows the caller will add.
     pub extra_legend_rows: usize,
+    /// x is a count (weeks, traits): integer ticks only.
+    pub x_integer: bool,
 }
 
 /// Draws a panel of lines with 95% CI ribbons (all ribbons first, then all
@@ -921,7 +923,7 @@ pub(crate) fn band_panel<'a, DB: DrawingBackend>(
         y_desc: spec.y_desc,
         x: x_extent(point_sets),
         y: (0.0, y_top(area, &values, spec.y_cap, spec.y_step, rows)),
-        x_integer: true,
+        x_integer: spec.x_integer,
     };
     let mut panel = Panel::new(area, &axes)?;
     if present.is_empty() {

@@ -111,7 +111,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
                 what: format!("Axelrod regions, F = {f}, q = {q} ({ax_runs} runs)"),
                 measured: mean,
                 half_width: h,
-                published,
+                published: format!("{published:.1} (Axelrod 1997, Table 1; 10 runs)"),
                 tolerance: format!(
                     "|published - measured| <= sqrt(h^2 + h_pub^2) + 0.05 = {tol:.3} \
                      (h_pub = t9 sd/sqrt(10) = {h_pub:.3}: sampling error of a 10-run mean, sd \
@@ -130,8 +130,8 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     checks.push(Check {
         what: "Axelrod runs that reached absorption before the cap".into(),
         measured: total_absorbed as f64 / total_runs.max(1) as f64,
-        half_width: 0.0,
-        published: 1.0,
+        half_width: f64::NAN,
+        published: "1 (Axelrod ran every run to absorption)".into(),
         tolerance: format!("all runs (cap {AXELROD_CAP} weeks)"),
         pass: total_absorbed == total_runs,
     });
@@ -171,7 +171,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             ),
             measured: mean,
             half_width: h,
-            published: expected,
+            published: format!("{expected} = floor(1/(2 eps)) (Deffuant et al. 2000)"),
             tolerance: format!(
                 "floor(1/(2 eps)) within measured ± (h + 0.5) = ± {:.3} (0.5: resolution of \
                  an integer rule of thumb); runs not absorbed by week {BC_CAP} must have kept \
@@ -186,8 +186,8 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             checks.push(Check {
                 what: format!("bounded confidence, eps = {eps}: share of runs with consensus"),
                 measured: share,
-                half_width: 0.0,
-                published: 1.0,
+                half_width: f64::NAN,
+                published: "1 (consensus for eps >= 0.3, Deffuant et al. 2000)".into(),
                 tolerance: "at least 0.8 of the runs end in one major cluster (near the \
                             threshold an extremist cluster of >= 1% of the agents may survive \
                             at an edge)"

@@ -431,13 +431,18 @@ fn plot_refuses_a_folder_that_is_not_a_results_folder() {
 fn list_shows_every_builtin_with_its_description() {
     let o = belonging(&["list"]);
     o.success();
-    for name in [
-        "default",
-        "no-support",
-        "classroom",
-        "axelrod",
-        "bounded-confidence",
-    ] {
+    // Every scenario file of the library is built in and listed.
+    let mut names: Vec<String> = std::fs::read_dir(repo_path("scenarios"))
+        .expect("scenarios folder")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".ron").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3, "{names:?}");
+    for name in &names {
         let text = read_string(&repo_path(&format!("scenarios/{name}.ron")));
         let description = text
             .split("description: \"")
@@ -448,7 +453,7 @@ fn list_shows_every_builtin_with_its_description() {
         let line = o
             .stdout
             .lines()
-            .find(|l| l.split_whitespace().next() == Some(name))
+            .find(|l| l.split_whitespace().next() == Some(name.as_str()))
             .unwrap_or_else(|| panic!("list does not show {name}:\n{}", o.stdout));
         assert!(line.contains(description), "{line}");
     }
@@ -628,4 +633,33 @@ fn a_closed_stdout_ends_quietly_without_a_panic() {
         assert!(!stderr.contains("panicked"), "{args:?} panicked:\n{stderr}");
         assert_eq!(o.status.code(), Some(0), "{args:?}:\n{stderr}");
     }
+}
+
+#[test]
+fn validate_reports_a_target_writes_its_table_and_plot_and_refuses_unknown_targets() {
+    let tmp = tempdir();
+    let out = tmp.path().join("v");
+    let out_s = out.to_str().expect("UTF-8 temp path");
+    let o = belonging(&["validate", "8", "--replicates", "3", "--out", out_s]);
+    o.success();
+    assert!(o.stdout.contains("target 8"), "{}", o.stdout);
+    let csv = read_string(&out.join("validation.csv"));
+    assert!(csv.starts_with("target,title,check,measured"), "{csv}");
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("8,")).count(),
+        3,
+        "{csv}"
+    );
+    let png = read(&out.join("plots").join("target_8.png"));
+    assert!(png.starts_with(PNG_MAGIC) && png.len() > 1000);
+    // The folder is now non-empty: refused without --force.
+    let again = belonging(&["validate", "8", "--replicates", "3", "--out", out_s]);
+    assert_eq!(again.code, Some(2), "{}", again.stderr);
+    let bad = belonging(&["validate", "99"]);
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("no validation target 99"),
+        "{}",
+        bad.stderr
+    );
 }

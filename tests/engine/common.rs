@@ -61,10 +61,3 @@ pub fn meet_in_full(w: &mut World, g: usize) {
     w.groups.met[g] = true;
     w.groups.attendees[g] = w.groups.members[g].clone();
 }
-
-/// Mean and half-width of the 95% CI (Student t) of a sample.
-pub fn mean_ci(xs: &[f64]) -> (f64, f64) {
-    let mut t = belonging::stats::TTable::default();
-    let s = belonging::stats::summarize(xs, &mut t);
-    (s.mean, s.ci_high - s.mean)
-}
