@@ -123,7 +123,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             points.push((q as f64, mean, mean - h, mean + h));
         }
         series.push(Series {
-            name: format!("regions, F = {f}"),
+            name: format!("Axelrod regions, F = {f}, x = q"),
             points,
         });
     }
@@ -195,11 +195,14 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
                 pass: share >= 0.8,
             });
         }
-        bc_points.push((eps, mean, mean - h, mean + h));
-        rule_points.push((eps, expected, expected, expected));
+        // Plotted against 1/(2 eps), so the rule of thumb is the staircase floor(x) and both
+        // experiments share the x axis (q = 5 … 15 for Axelrod, 1/(2 eps) = 1.25 … 5).
+        let x = 1.0 / (2.0 * eps);
+        bc_points.push((x, mean, mean - h, mean + h));
+        rule_points.push((x, expected, expected, expected));
     }
     series.push(Series {
-        name: "major opinion clusters (bounded confidence)".into(),
+        name: "major opinion clusters (bounded confidence), x = 1/(2 eps)".into(),
         points: bc_points,
     });
     series.push(Series {
@@ -218,7 +221,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         replicates: ax_runs,
         checks,
         series,
-        x_label: "traits q (Axelrod) / confidence bound eps (bounded confidence)".into(),
+        x_label: "traits q (Axelrod) / 1/(2 eps) (bounded confidence)".into(),
         y_label: "stable regions / major clusters".into(),
     })
 }
