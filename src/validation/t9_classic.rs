@@ -80,6 +80,7 @@ fn finals(results: &[crate::experiment::JobResult], metric: M) -> (Vec<f64>, usi
 pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     let mut checks = Vec::new();
     let mut series = Vec::new();
+    let mut published_series = Vec::new();
     let ax_runs = opts.replicates.unwrap_or(AXELROD_RUNS).max(2);
     let bc_runs = opts.replicates.unwrap_or(BC_RUNS).max(2);
     let mut total_absorbed = 0;
@@ -126,7 +127,20 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             name: format!("Axelrod regions, F = {f}, x = q"),
             points,
         });
+        // The published line for F = 5 only (those for F = 10 and 15 are about 1, on top
+        // of the measured ones; more lines would repeat the palette's colours).
+        if f == 5 {
+            published_series.push(Series {
+                name: format!("Axelrod 1997 (published), F = {f}"),
+                points: TRAITS
+                    .iter()
+                    .zip(AXELROD_TABLE[fi])
+                    .map(|(&q, p)| (q as f64, p, p, p))
+                    .collect(),
+            });
+        }
     }
+    series.append(&mut published_series);
     checks.push(Check {
         what: "Axelrod runs that reached absorption before the cap".into(),
         measured: total_absorbed as f64 / total_runs.max(1) as f64,
@@ -202,7 +216,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         rule_points.push((x, expected, expected, expected));
     }
     series.push(Series {
-        name: "major opinion clusters (bounded confidence), x = 1/(2 eps)".into(),
+        name: "opinion clusters, x = 1/(2 eps)".into(),
         points: bc_points,
     });
     series.push(Series {
