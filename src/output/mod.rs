@@ -234,3 +234,37 @@ pub fn summary_csv(series: &[&Vec<metrics::Metrics>], steps: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(x: f64) -> metrics::Metrics {
+        metrics::Metrics {
+            values: [x; metrics::COUNT],
+        }
+    }
+
+    #[test]
+    fn summary_carries_stopped_replicates_forward() {
+        // Replicate a stopped (absorbed) after 2 steps, b ran 4 of a cap of 10.
+        let a = vec![row(1.0), row(3.0)];
+        let b = vec![row(1.0), row(1.0), row(5.0), row(7.0)];
+        let csv = summary_csv(&[&a, &b], 10);
+        let lines: Vec<&str> = csv.lines().collect();
+        // Up to the longest replicate only: 4 steps × every metric, plus the header.
+        assert_eq!(lines.len(), 1 + 4 * metrics::COUNT);
+        let first = metrics::NAMES[0];
+        let at = |step: usize| {
+            lines
+                .iter()
+                .find(|l| l.starts_with(&format!("{step},{first},")))
+                .copied()
+                .unwrap()
+        };
+        // Step 3: a's final 3.0 carried forward with b's 7.0; n stays 2.
+        assert!(at(3).starts_with(&format!("3,{first},5,")), "{}", at(3));
+        assert!(at(3).ends_with(",2"), "{}", at(3));
+        assert!(at(1).starts_with(&format!("1,{first},2,")), "{}", at(1));
+    }
+}
