@@ -22,9 +22,11 @@ mod identity;
 mod loneliness;
 mod panel;
 mod style;
+mod sweep;
 mod trajectories;
 mod validation;
 
+pub use sweep::plot_sweep;
 pub use validation::plot_report;
 
 #[cfg(test)]
