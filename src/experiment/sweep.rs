@@ -515,7 +515,10 @@ mod tests {
             .collect();
         strata.sort_unstable();
         assert_eq!(strata, (0..n as usize).collect::<Vec<_>>());
-        assert_eq!(p, points(std::slice::from_ref(&v), Design::Lhs(n), 7).unwrap());
+        assert_eq!(
+            p,
+            points(std::slice::from_ref(&v), Design::Lhs(n), 7).unwrap()
+        );
         assert_ne!(p, points(&[v], Design::Lhs(n), 8).unwrap());
     }
 

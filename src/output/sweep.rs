@@ -53,10 +53,14 @@ pub struct SweepSpec {
 }
 
 impl SweepSpec {
-    /// Fills in `sweep_hash` from the other fields.
+    /// Fills in `sweep_hash` from the fields that define the jobs (not from
+    /// `scenario_source`, which only says where the scenario came from: a resumed sweep reads
+    /// it from the folder's own scenario.ron).
     pub fn sealed(mut self) -> SweepSpec {
-        self.sweep_hash = String::new();
-        let text = serde_json::to_string(&self).unwrap_or_default();
+        let mut key = self.clone();
+        key.sweep_hash = String::new();
+        key.scenario_source = String::new();
+        let text = serde_json::to_string(&key).unwrap_or_default();
         self.sweep_hash = super::manifest::fnv1a(text.as_bytes());
         self
     }
