@@ -39,6 +39,9 @@ pub enum Command {
     /// Run a parameter sweep: every point of the varied fields x every replicate, streamed to
     /// disk job by job; resumable, shardable across machines (SLURM job arrays).
     Sweep(SweepArgs),
+    /// Treatment against control: run two scenarios with the same replicates and seeds, and
+    /// report the difference of a metric and Cohen's d with 95% CIs, and a plot of both.
+    Compare(CompareArgs),
     /// Merge the folders of a sharded sweep into one (byte-identical to a one-machine run).
     Merge {
         /// Shard folders written by `belonging sweep --shard`.
@@ -54,6 +57,42 @@ pub enum Command {
     /// Check the model against the published results it must reproduce (docs/VALIDATION.md):
     /// prints each target's measured and published figures, writes validation.csv and plots.
     Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The treatment scenario (file or built-in name).
+    pub treatment: String,
+    /// The control scenario (file or built-in name).
+    pub control: String,
+    /// The metric compared (a column of timeseries.csv).
+    #[arg(long, default_value = "loneliness_mean_affected")]
+    pub metric: String,
+    /// The recorded week compared (default: the last one).
+    #[arg(long)]
+    pub at: Option<u32>,
+    /// Replicates of each scenario (default: the treatment scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Base seed of both (default: the treatment scenario's `seed`); replicate r of both
+    /// runs with the same seed (common random numbers).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks of both (default: each scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override a field of both scenarios.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/compare-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +274,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Plot { dir } => plot(&dir),
         Command::List => list(),
         Command::Sweep(args) => sweep(args),
+        Command::Compare(args) => compare(args),
         Command::Merge { dirs, out, force } => merge(&dirs, &out, force),
         Command::Validate(args) => validate(args),
     }
@@ -472,6 +512,185 @@ fn list() -> Result<()> {
             .unwrap_or_else(|e| format!("(invalid: {e})"));
         say!("{name:<14} {description}")?;
     }
+    Ok(())
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    use belonging::model::metrics::{index_of, NAMES};
+    let Some(m) = index_of(&args.metric) else {
+        return Err(BadInput(format!(
+            "--metric {}: no such metric; the metrics are {}",
+            args.metric,
+            NAMES.join(", ")
+        ))
+        .into());
+    };
+    let mut sets = Vec::new();
+    for s in &args.set {
+        sets.push(Override::parse(s)?);
+    }
+    let treatment_src = Source::from_arg(&args.treatment);
+    let first = scenario::resolve(&treatment_src, &sets)?;
+    let replicates = args.replicates.unwrap_or(first.scenario.replicates);
+    let seed = args.seed.unwrap_or(first.scenario.seed);
+    if replicates < 2 {
+        return Err(BadInput("--replicates must be at least 2 to compare".into()).into());
+    }
+    let mut common = sets.clone();
+    common.push(Override {
+        path: "replicates".into(),
+        value: replicates.to_string(),
+    });
+    common.push(Override {
+        path: "seed".into(),
+        value: seed.to_string(),
+    });
+    if let Some(t) = args.steps {
+        common.push(Override {
+            path: "steps".into(),
+            value: t.to_string(),
+        });
+    }
+    let control_src = Source::from_arg(&args.control);
+    let cfgs = [
+        scenario::resolve(&treatment_src, &common)?,
+        scenario::resolve(&control_src, &common)?,
+    ];
+    let steps = cfgs[0].scenario.steps.min(cfgs[1].scenario.steps);
+    let at = args.at.unwrap_or(steps.saturating_sub(1));
+    if at >= steps {
+        return Err(BadInput(format!(
+            "--at {at}: both scenarios record weeks 0..{}",
+            steps.saturating_sub(1)
+        ))
+        .into());
+    }
+    let threads = match args.threads {
+        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) if t > MAX_THREADS => {
+            return Err(BadInput(format!("--threads {t} is more than {MAX_THREADS}")).into())
+        }
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out("compare", manifest::now_secs()));
+    prepare_validation_dir(&out, args.force)?;
+    let plan = Plan::replicates(seed, replicates);
+    let mut series: Vec<Vec<Vec<f64>>> = Vec::new(); // [scenario][replicate][step]
+    for cfg in &cfgs {
+        experiment::runner::check_memory(cfg, &plan, threads)?;
+        let results = std::sync::Mutex::new(Vec::new());
+        experiment::run_plan(cfg, &plan, threads, |r| {
+            let values: Vec<f64> = r.series.iter().map(|row| row.values[m]).collect();
+            results
+                .lock()
+                .map_err(|e| e.to_string())?
+                .push((r.job.index, values));
+            Ok(())
+        })?;
+        let mut v = results
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("a worker thread panicked: {e}"))?;
+        v.sort_by_key(|x| x.0);
+        series.push(v.into_iter().map(|x| x.1).collect());
+    }
+    let at_step = |k: usize| -> Vec<f64> {
+        series[k]
+            .iter()
+            .map(|s| s.get(at as usize).copied().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let c = belonging::stats::compare(&at_step(0), &at_step(1));
+    let names = [cfgs[0].scenario.name.clone(), cfgs[1].scenario.name.clone()];
+    say!(
+        "{} at week {at}: treatment {} {:.4} vs control {} {:.4} ({} replicates each)",
+        args.metric,
+        names[0],
+        c.mean_a,
+        names[1],
+        c.mean_b,
+        replicates
+    )?;
+    say!(
+        "  difference {:.4} (95% CI {:.4} to {:.4}); Cohen's d {:.3} (95% CI {:.3} to {:.3})",
+        c.diff,
+        c.diff_low,
+        c.diff_high,
+        c.d,
+        c.d_low,
+        c.d_high
+    )?;
+    let mut csv = String::from(
+        "metric,at,treatment,control,n_treatment,n_control,mean_treatment,mean_control,\
+         difference,difference_ci_low,difference_ci_high,cohens_d,d_ci_low,d_ci_high\n",
+    );
+    let f = |x: f64| {
+        let mut s = String::new();
+        belonging::output::tables::num(&mut s, x);
+        s
+    };
+    csv.push_str(&format!(
+        "{},{at},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+        args.metric,
+        csv_field(&names[0]),
+        csv_field(&names[1]),
+        c.n_a,
+        c.n_b,
+        f(c.mean_a),
+        f(c.mean_b),
+        f(c.diff),
+        f(c.diff_low),
+        f(c.diff_high),
+        f(c.d),
+        f(c.d_low),
+        f(c.d_high)
+    ));
+    let mut t = belonging::stats::TTable::default();
+    let mut lines = Vec::new();
+    let mut per_step = String::from("scenario,role,step,mean,sd,ci_low,ci_high,n\n");
+    for (k, role) in ["treatment", "control"].into_iter().enumerate() {
+        let mut points = Vec::new();
+        for step in 0..steps as usize {
+            let xs: Vec<f64> = series[k]
+                .iter()
+                .map(|s| s.get(step).copied().unwrap_or(f64::NAN))
+                .collect();
+            let s = belonging::stats::summarize(&xs, &mut t);
+            points.push((step as f64, s.mean, s.ci_low, s.ci_high));
+            per_step.push_str(&format!(
+                "{},{role},{step},{},{},{},{},{}\n",
+                csv_field(&names[k]),
+                f(s.mean),
+                f(s.sd),
+                f(s.ci_low),
+                f(s.ci_high),
+                s.n
+            ));
+        }
+        lines.push(belonging::validation::Series {
+            name: format!("{role}: {}", names[k]),
+            points,
+        });
+    }
+    for (name, text) in [("compare.csv", &csv), ("compare_series.csv", &per_step)] {
+        belonging::output::atomic::write(&out.join(name), text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+    }
+    belonging::plot::register_fonts();
+    belonging::plot::plot_compare(
+        &out.join("plots"),
+        &format!(
+            "{} vs {}: d = {:.2} [{:.2}, {:.2}] at week {at}",
+            names[0], names[1], c.d, c.d_low, c.d_high
+        ),
+        &args.metric,
+        &lines,
+    )
+    .context("plot of the comparison")?;
+    say!("results: {}", out.display())?;
     Ok(())
 }
 

@@ -139,3 +139,21 @@ pub(crate) fn plot_lines(
     })?;
     render(out, &fig)
 }
+
+/// The comparison of `belonging compare`: both mean trajectories with their 95% CIs, as
+/// `out/compare.png` and `.svg`.
+pub fn plot_compare(
+    out: &Path,
+    title: &str,
+    metric: &str,
+    lines: &[crate::validation::Series],
+) -> Result<Vec<PathBuf>, PlotError> {
+    plot_lines(
+        out,
+        "compare",
+        title.to_string(),
+        "Time (weeks)",
+        &format!("{metric} (mean over replicates)"),
+        lines,
+    )
+}

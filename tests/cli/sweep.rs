@@ -304,3 +304,41 @@ fn designs_and_bad_sweep_specifications() {
         assert!(!out.exists(), "{all:?} created its output folder");
     }
 }
+
+#[test]
+fn compare_reports_difference_and_effect_size_with_cis_and_a_plot() {
+    let tmp = tempdir();
+    let out = tmp.path().join("cmp");
+    let o = belonging(&[
+        "compare",
+        "classroom",
+        "classroom",
+        "--set",
+        "population.size=80",
+        "--set",
+        "burn_in=4",
+        "--set",
+        "events[0].pulse.step=3",
+        "--steps",
+        "20",
+        "--replicates",
+        "4",
+        "--metric",
+        "loneliness_mean",
+        "--out",
+        out.to_str().expect("UTF-8"),
+    ]);
+    o.success();
+    assert!(o.stdout.contains("Cohen's d"), "{}", o.stdout);
+    // The same scenario against itself with the same seeds: a difference of exactly 0.
+    let csv = read_string(&out.join("compare.csv"));
+    let row: Vec<&str> = csv.lines().nth(1).unwrap_or_default().split(',').collect();
+    assert_eq!(row[0], "loneliness_mean");
+    assert_eq!(row[1], "19", "the last week by default");
+    assert_eq!(row[8], "0", "{csv}");
+    assert_eq!(data_rows(&out.join("compare_series.csv")), 40);
+    assert!(read(&out.join("plots/compare.png")).len() > 1000);
+    let bad = belonging(&["compare", "classroom", "no-support", "--metric", "nope"]);
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+    assert!(bad.stderr.contains("no such metric"), "{}", bad.stderr);
+}
