@@ -6,6 +6,7 @@
 
 pub mod atomic;
 pub mod manifest;
+pub mod sweep;
 pub mod tables;
 
 pub use manifest::{Manifest, RunInfo, Status};

@@ -42,6 +42,29 @@ pub struct Scenario {
     /// When a replicate stops: after `steps` recorded steps, or earlier at absorption.
     pub stop: Stop,
     pub output: Output,
+    /// A parameter sweep for `belonging sweep` (`--vary` and `--design` replace it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSection>,
+}
+
+/// The `sweep` section: varied fields in the syntax of `--vary` and the design.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SweepSection {
+    /// `PATH=VALUES` items: `"support.capacity=6,10,14"`, `"events[0].hazard=0.001..0.004:0.001"`,
+    /// `"belonging.contagion=0.01..1:log5"`.
+    pub vary: Vec<String>,
+    /// `"grid"`, `"zip"` or `"lhs:N"`.
+    pub design: String,
+}
+
+impl Default for SweepSection {
+    fn default() -> Self {
+        SweepSection {
+            vary: Vec::new(),
+            design: "grid".into(),
+        }
+    }
 }
 
 /// A trait distribution in [0, 1]: a Beta distribution with this mean and standard deviation
@@ -483,6 +506,7 @@ impl Default for Scenario {
             traits: Traits::default(),
             stop: Stop::default(),
             output: Output::default(),
+            sweep: None,
         }
     }
 }

@@ -121,6 +121,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     c.count("steps", s.steps, 1, MAX_STEPS);
     c.count("burn_in", s.burn_in, 0, MAX_STEPS);
+    if let Some(sweep) = &s.sweep {
+        use crate::experiment::sweep::{Design, Vary};
+        for (k, v) in sweep.vary.iter().enumerate() {
+            if let Err(e) = Vary::parse(v) {
+                c.push(format!("sweep.vary[{k}]"), e.to_string());
+            }
+        }
+        if let Err(e) = Design::parse(&sweep.design) {
+            c.push("sweep.design", e.to_string());
+        }
+    }
     c.count("replicates", s.replicates, 1, MAX_REPLICATES);
 
     let p = &s.population;
