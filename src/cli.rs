@@ -36,9 +36,111 @@ pub enum Command {
     },
     /// List the built-in scenarios.
     List,
+    /// Run a parameter sweep: every point of the varied fields x every replicate, streamed to
+    /// disk job by job; resumable, shardable across machines (SLURM job arrays).
+    Sweep(SweepArgs),
+    /// Treatment against control: run two scenarios with the same replicates and seeds, and
+    /// report the difference of a metric and Cohen's d with 95% CIs, and a plot of both.
+    Compare(CompareArgs),
+    /// Merge the folders of a sharded sweep into one (byte-identical to a one-machine run).
+    Merge {
+        /// Shard folders written by `belonging sweep --shard`.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The merged folder.
+        #[arg(long, short = 'o', required = true)]
+        out: PathBuf,
+        /// Write into an existing, non-empty folder.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the model against the published results it must reproduce (docs/VALIDATION.md):
     /// prints each target's measured and published figures, writes validation.csv and plots.
     Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The treatment scenario (file or built-in name).
+    pub treatment: String,
+    /// The control scenario (file or built-in name).
+    pub control: String,
+    /// The metric compared (a column of timeseries.csv).
+    #[arg(long, default_value = "loneliness_mean_affected")]
+    pub metric: String,
+    /// The recorded week compared (default: the last one).
+    #[arg(long)]
+    pub at: Option<u32>,
+    /// Replicates of each scenario (default: the treatment scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Base seed of both (default: the treatment scenario's `seed`); replicate r of both
+    /// runs with the same seed (common random numbers).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks of both (default: each scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override a field of both scenarios.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/compare-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file or built-in name (default: the built-in `default` scenario).
+    pub scenario: Option<String>,
+    /// A varied field: PATH=LIST (6,10,14), PATH=START..END:STEP or PATH=START..END:logN;
+    /// repeat for more fields (replaces the scenario's `sweep.vary`).
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Replicates per point (overrides the scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// grid (every combination), zip (lists side by side) or lhs:N (Latin hypercube).
+    #[arg(long)]
+    pub design: Option<String>,
+    /// Base seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks (overrides the scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override any scenario field (before the sweep's own values).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/<scenario>-sweep-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder (keeps the finished jobs of the
+    /// same sweep).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Run only job K (0-based; point K / replicates, replicate K % replicates).
+    #[arg(long, value_name = "K")]
+    pub job: Option<u32>,
+    /// Run only a slice of the jobs: I/N (jobs with index % N == I), or `slurm` to take I
+    /// and N from the SLURM job array.
+    #[arg(long, value_name = "I/N|slurm")]
+    pub shard: Option<String>,
+    /// Complete the sweep in DIR: run only its missing jobs.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub resume: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +273,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Check { scenarios } => check(&scenarios),
         Command::Plot { dir } => plot(&dir),
         Command::List => list(),
+        Command::Sweep(args) => sweep(args),
+        Command::Compare(args) => compare(args),
+        Command::Merge { dirs, out, force } => merge(&dirs, &out, force),
         Command::Validate(args) => validate(args),
     }
 }
@@ -247,6 +352,7 @@ fn run(args: RunArgs) -> Result<()> {
         agent_steps: 0,
         agent_steps_per_second: None,
         files: Vec::new(),
+        runs: Vec::new(),
     };
     dir.write_manifest(&m)?;
     dir.write_text("scenario.ron", &scenario_text)?;
@@ -259,8 +365,9 @@ fn run(args: RunArgs) -> Result<()> {
         Ok(())
     });
     bar.finish_and_clear();
-    let agent_steps =
-        plan.jobs.len() as u64 * s.population.size as u64 * (s.steps + s.burn_in) as u64;
+    // Replicates that stop at absorption simulate fewer steps.
+    let (runs, agent_steps) = dir.runs();
+    m.runs = runs;
     if let Err(e) = result {
         m.status = Status::Failed;
         let _ = dir.write_manifest(&m);
@@ -301,11 +408,26 @@ fn run(args: RunArgs) -> Result<()> {
         }
     }
     if !args.quiet {
+        let absorbed: Vec<u32> = m
+            .runs
+            .iter()
+            .filter(|r| r.absorbed)
+            .map(|r| r.stop_step + 1)
+            .collect();
+        let weeks = match (absorbed.iter().min(), absorbed.iter().max()) {
+            (Some(lo), Some(hi)) => format!(
+                "at most {} weeks ({} of {} replicates absorbed after {lo}-{hi})",
+                s.steps,
+                absorbed.len(),
+                m.runs.len()
+            ),
+            _ => format!("{} weeks", s.steps),
+        };
         tell!(
-            "belonging: {} agents x {} weeks (+{} burn-in) x {} replicates in {:.2} s \
+            "belonging: {} agents x {} (+{} burn-in) x {} replicates in {:.2} s \
              ({:.2} M agent-steps/s on {} threads) -> {}",
             s.population.size,
-            s.steps,
+            weeks,
             s.burn_in,
             s.replicates,
             wall,
@@ -407,6 +529,620 @@ fn list() -> Result<()> {
             .unwrap_or_else(|e| format!("(invalid: {e})"));
         say!("{name:<14} {description}")?;
     }
+    Ok(())
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    use belonging::model::metrics::{index_of, NAMES};
+    let Some(m) = index_of(&args.metric) else {
+        return Err(BadInput(format!(
+            "--metric {}: no such metric; the metrics are {}",
+            args.metric,
+            NAMES.join(", ")
+        ))
+        .into());
+    };
+    let mut sets = Vec::new();
+    for s in &args.set {
+        sets.push(Override::parse(s)?);
+    }
+    let treatment_src = Source::from_arg(&args.treatment);
+    let first = scenario::resolve(&treatment_src, &sets)?;
+    let replicates = args.replicates.unwrap_or(first.scenario.replicates);
+    let seed = args.seed.unwrap_or(first.scenario.seed);
+    if replicates < 2 {
+        return Err(BadInput("--replicates must be at least 2 to compare".into()).into());
+    }
+    let mut common = sets.clone();
+    common.push(Override {
+        path: "replicates".into(),
+        value: replicates.to_string(),
+    });
+    common.push(Override {
+        path: "seed".into(),
+        value: seed.to_string(),
+    });
+    if let Some(t) = args.steps {
+        common.push(Override {
+            path: "steps".into(),
+            value: t.to_string(),
+        });
+    }
+    let control_src = Source::from_arg(&args.control);
+    let cfgs = [
+        scenario::resolve(&treatment_src, &common)?,
+        scenario::resolve(&control_src, &common)?,
+    ];
+    let steps = cfgs[0].scenario.steps.min(cfgs[1].scenario.steps);
+    let at = args.at.unwrap_or(steps.saturating_sub(1));
+    if at >= steps {
+        return Err(BadInput(format!(
+            "--at {at}: both scenarios record weeks 0..{}",
+            steps.saturating_sub(1)
+        ))
+        .into());
+    }
+    let threads = match args.threads {
+        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) if t > MAX_THREADS => {
+            return Err(BadInput(format!("--threads {t} is more than {MAX_THREADS}")).into())
+        }
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out("compare", manifest::now_secs()));
+    prepare_validation_dir(&out, args.force)?;
+    let plan = Plan::replicates(seed, replicates);
+    let mut series: Vec<Vec<Vec<f64>>> = Vec::new(); // [scenario][replicate][step]
+    for cfg in &cfgs {
+        experiment::runner::check_memory(cfg, &plan, threads)?;
+        let results = std::sync::Mutex::new(Vec::new());
+        experiment::run_plan(cfg, &plan, threads, |r| {
+            let values: Vec<f64> = r.series.iter().map(|row| row.values[m]).collect();
+            results
+                .lock()
+                .map_err(|e| e.to_string())?
+                .push((r.job.index, values));
+            Ok(())
+        })?;
+        let mut v = results
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("a worker thread panicked: {e}"))?;
+        v.sort_by_key(|x| x.0);
+        series.push(v.into_iter().map(|x| x.1).collect());
+    }
+    let at_step = |k: usize| -> Vec<f64> {
+        series[k]
+            .iter()
+            .map(|s| s.get(at as usize).copied().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let c = belonging::stats::compare(&at_step(0), &at_step(1));
+    let names = [cfgs[0].scenario.name.clone(), cfgs[1].scenario.name.clone()];
+    say!(
+        "{} at week {at}: treatment {} {:.4} vs control {} {:.4} ({} replicates each)",
+        args.metric,
+        names[0],
+        c.mean_a,
+        names[1],
+        c.mean_b,
+        replicates
+    )?;
+    say!(
+        "  difference {:.4} (95% CI {:.4} to {:.4}); Cohen's d {:.3} (95% CI {:.3} to {:.3})",
+        c.diff,
+        c.diff_low,
+        c.diff_high,
+        c.d,
+        c.d_low,
+        c.d_high
+    )?;
+    let mut csv = String::from(
+        "metric,at,treatment,control,n_treatment,n_control,mean_treatment,mean_control,\
+         difference,difference_ci_low,difference_ci_high,cohens_d,d_ci_low,d_ci_high\n",
+    );
+    let f = |x: f64| {
+        let mut s = String::new();
+        belonging::output::tables::num(&mut s, x);
+        s
+    };
+    csv.push_str(&format!(
+        "{},{at},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+        args.metric,
+        csv_field(&names[0]),
+        csv_field(&names[1]),
+        c.n_a,
+        c.n_b,
+        f(c.mean_a),
+        f(c.mean_b),
+        f(c.diff),
+        f(c.diff_low),
+        f(c.diff_high),
+        f(c.d),
+        f(c.d_low),
+        f(c.d_high)
+    ));
+    let mut t = belonging::stats::TTable::default();
+    let mut lines = Vec::new();
+    let mut per_step = String::from("scenario,role,step,mean,sd,ci_low,ci_high,n\n");
+    for (k, role) in ["treatment", "control"].into_iter().enumerate() {
+        let mut points = Vec::new();
+        for step in 0..steps as usize {
+            let xs: Vec<f64> = series[k]
+                .iter()
+                .map(|s| s.get(step).copied().unwrap_or(f64::NAN))
+                .collect();
+            let s = belonging::stats::summarize(&xs, &mut t);
+            points.push((step as f64, s.mean, s.ci_low, s.ci_high));
+            per_step.push_str(&format!(
+                "{},{role},{step},{},{},{},{},{}\n",
+                csv_field(&names[k]),
+                f(s.mean),
+                f(s.sd),
+                f(s.ci_low),
+                f(s.ci_high),
+                s.n
+            ));
+        }
+        lines.push(belonging::validation::Series {
+            name: format!("{role}: {}", names[k]),
+            points,
+        });
+    }
+    for (name, text) in [("compare.csv", &csv), ("compare_series.csv", &per_step)] {
+        belonging::output::atomic::write(&out.join(name), text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+    }
+    belonging::plot::register_fonts();
+    belonging::plot::plot_compare(
+        &out.join("plots"),
+        &format!(
+            "{} vs {}: d = {:.2} [{:.2}, {:.2}] at week {at}",
+            names[0], names[1], c.d, c.d_low, c.d_high
+        ),
+        &args.metric,
+        &lines,
+    )
+    .context("plot of the comparison")?;
+    say!("results: {}", out.display())?;
+    Ok(())
+}
+
+/// A sweep ready to run: its description and one configuration per point.
+struct SweepSetup {
+    spec: belonging::output::sweep::SweepSpec,
+    scenario_ron: String,
+    configs: Vec<scenario::Config>,
+}
+
+/// Builds the sweep from a scenario source and the sweep's arguments.
+fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
+    use belonging::experiment::sweep::{self as sw, Design, Vary};
+    use belonging::output::sweep::{SweepSpec, VarySpec};
+    let mut sets = Vec::new();
+    for s in &args.set {
+        sets.push(Override::parse(s)?);
+    }
+    for (path, v) in [
+        ("replicates", args.replicates.map(|r| r.to_string())),
+        ("seed", args.seed.map(|s| s.to_string())),
+        ("steps", args.steps.map(|s| s.to_string())),
+    ] {
+        if let Some(value) = v {
+            sets.push(Override {
+                path: path.into(),
+                value,
+            });
+        }
+    }
+    let base = scenario::resolve(source, &sets)?;
+    let s = &base.scenario;
+    let section = s.sweep.clone().unwrap_or_default();
+    let vary_args = if args.vary.is_empty() {
+        section.vary.clone()
+    } else {
+        args.vary.clone()
+    };
+    let vary = vary_args
+        .iter()
+        .map(|a| Vary::parse(a))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BadInput(e.to_string()))?;
+    let design = Design::parse(args.design.as_deref().unwrap_or(&section.design))
+        .map_err(|e| BadInput(e.to_string()))?;
+    let points = sw::points(&vary, design, s.seed).map_err(|e| BadInput(e.to_string()))?;
+    let plan = sw::plan(points.len(), s.replicates, s.seed).map_err(|e| BadInput(e.to_string()))?;
+    // Each point is the resolved base scenario with the point's values set: check them all
+    // before anything runs.
+    let scenario_ron = scenario::to_ron(s);
+    let base_text = belonging::scenario::load::parse_str(&source.label(), &scenario_ron)?;
+    let mut configs = Vec::with_capacity(points.len());
+    for p in &points {
+        let o: Vec<Override> = vary
+            .iter()
+            .zip(&p.values)
+            .map(|(v, value)| Override {
+                path: v.path.clone(),
+                value: value.clone(),
+            })
+            .collect();
+        let point = belonging::scenario::overrides::apply(&base_text, &o)
+            .and_then(|sc| scenario::Config::new(&source.label(), sc))
+            .with_context(|| {
+                let what: Vec<String> = o
+                    .iter()
+                    .map(|o| format!("{}={}", o.path, o.value))
+                    .collect();
+                format!("sweep point {} ({})", p.index, what.join(", "))
+            })?;
+        configs.push(point);
+    }
+    let spec = SweepSpec {
+        format: 1,
+        scenario: s.name.clone(),
+        scenario_source: source.label(),
+        scenario_hash: manifest::fnv1a(scenario_ron.as_bytes()),
+        seed: s.seed,
+        replicates: s.replicates,
+        steps: s.steps,
+        design: design.label(),
+        vary: vary
+            .iter()
+            .map(|v| VarySpec {
+                path: v.path.clone(),
+                spec: v.spec.clone(),
+                values: v.values.clone(),
+            })
+            .collect(),
+        points: points.into_iter().map(|p| p.values).collect(),
+        jobs: plan.jobs.len() as u32,
+        sweep_hash: String::new(),
+    }
+    .sealed();
+    Ok(SweepSetup {
+        spec,
+        scenario_ron,
+        configs,
+    })
+}
+
+fn sweep(args: SweepArgs) -> Result<()> {
+    use belonging::experiment::sweep::{plan as sweep_plan, Shard};
+    use belonging::output::sweep as out_sweep;
+    let resuming = args.resume.is_some();
+    let (out, setup) = match &args.resume {
+        Some(dir) => {
+            let stored = out_sweep::read_spec(dir).map_err(|e| {
+                BadInput(format!(
+                    "{e}; --resume needs a folder written by `belonging sweep`"
+                ))
+            })?;
+            let source = Source::File(dir.join("scenario.ron"));
+            // The stored sweep, rebuilt from the folder's own scenario and values.
+            let stored_args = SweepArgs {
+                scenario: None,
+                vary: stored
+                    .vary
+                    .iter()
+                    .map(|v| format!("{}={}", v.path, v.spec))
+                    .collect(),
+                replicates: None,
+                design: Some(stored.design.clone()),
+                seed: None,
+                steps: None,
+                set: Vec::new(),
+                out: None,
+                threads: None,
+                force: false,
+                quiet: false,
+                job: None,
+                shard: None,
+                resume: None,
+            };
+            let setup = sweep_setup(&stored_args, &source)?;
+            if setup.spec.sweep_hash != stored.sweep_hash {
+                return Err(BadInput(format!(
+                    "{}: its scenario.ron or sweep.json has changed since the sweep started \
+                     (hash {} vs {}); refusing to mix results",
+                    dir.display(),
+                    setup.spec.sweep_hash,
+                    stored.sweep_hash
+                ))
+                .into());
+            }
+            // A sweep given on the command line as well must be the same sweep.
+            if args.scenario.is_some() || !args.vary.is_empty() {
+                let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
+                let given = sweep_setup(&args, &source)?;
+                if given.spec.sweep_hash != stored.sweep_hash {
+                    return Err(BadInput(format!(
+                        "{}: this folder holds a different sweep (scenario {} hash {}, sweep \
+                         {}) from the one given (scenario {} hash {}, sweep {}); refusing to \
+                         mix results",
+                        dir.display(),
+                        stored.scenario,
+                        stored.scenario_hash,
+                        stored.sweep_hash,
+                        given.spec.scenario,
+                        given.spec.scenario_hash,
+                        given.spec.sweep_hash
+                    ))
+                    .into());
+                }
+            }
+            (dir.clone(), setup)
+        }
+        None => {
+            let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
+            let setup = sweep_setup(&args, &source)?;
+            let out = args.out.clone().unwrap_or_else(|| {
+                default_out(
+                    &format!("{}-sweep", setup.spec.scenario),
+                    manifest::now_secs(),
+                )
+            });
+            (out, setup)
+        }
+    };
+    let spec = &setup.spec;
+    let plan = sweep_plan(spec.points.len(), spec.replicates, spec.seed)
+        .map_err(|e| BadInput(e.to_string()))?;
+    if let Some(k) = args.job {
+        if k >= spec.jobs {
+            return Err(BadInput(format!(
+                "--job {k}: this sweep has jobs 0..{} ({} points x {} replicates)",
+                spec.jobs.saturating_sub(1),
+                spec.points.len(),
+                spec.replicates
+            ))
+            .into());
+        }
+    }
+    let shard = match &args.shard {
+        Some(a) => {
+            Some(Shard::parse(a, |k| std::env::var(k).ok()).map_err(|e| BadInput(e.to_string()))?)
+        }
+        None => None,
+    };
+    let threads = match args.threads {
+        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) if t > MAX_THREADS => {
+            return Err(BadInput(format!("--threads {t} is more than {MAX_THREADS}")).into())
+        }
+        Some(t) => t,
+        None => std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    };
+    if !resuming {
+        out_sweep::create(&out, spec, &setup.scenario_ron, args.force)?;
+    }
+    let done = out_sweep::finished_jobs(&out, spec.jobs)?;
+    let todo: Vec<_> = plan
+        .jobs
+        .iter()
+        .copied()
+        .filter(|j| !done[j.index as usize])
+        .filter(|j| args.job.is_none_or(|k| j.index == k))
+        .filter(|j| shard.is_none_or(|s| s.contains(j.index)))
+        .collect();
+    let run = Plan {
+        base_seed: plan.base_seed,
+        jobs: todo,
+    };
+    let threads = threads.min(run.jobs.len()).max(1);
+    if let Some(biggest) = setup
+        .configs
+        .iter()
+        .max_by_key(|c| experiment::runner::estimate_job_bytes(c))
+    {
+        experiment::runner::check_memory(biggest, &run, threads)
+            .context("not enough memory for this sweep")?;
+    }
+    let started = manifest::now_secs();
+    let clock = Instant::now();
+    let write_manifest = |status: &str, done: usize, wall: Option<f64>| -> Result<()> {
+        let m = serde_json::json!({
+            "tool": "belonging",
+            "version": env!("CARGO_PKG_VERSION"),
+            "kind": "sweep",
+            "status": status,
+            "scenario": spec.scenario,
+            "sweep_hash": spec.sweep_hash,
+            "points": spec.points.len(),
+            "replicates": spec.replicates,
+            "jobs": spec.jobs,
+            "jobs_done": done,
+            "shard": shard.map(|s| format!("{}/{}", s.index, s.count)),
+            "threads": threads,
+            "command": std::env::args().collect::<Vec<_>>(),
+            "started": manifest::rfc3339(started),
+            "wall_seconds": wall,
+        });
+        let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
+        belonging::output::atomic::write(&out.join("manifest.json"), text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join("manifest.json").display()))
+    };
+    write_manifest("running", done.iter().filter(|d| **d).count(), None)?;
+    let bar = progress_bar(run.jobs.len() as u64, args.quiet);
+    let result = experiment::run_jobs(
+        |j| &setup.configs[j.point as usize],
+        &run,
+        threads,
+        |r| {
+            out_sweep::write_job(&out, &r).map_err(|e| e.to_string())?;
+            bar.inc(1);
+            Ok(())
+        },
+    );
+    bar.finish_and_clear();
+    let done = out_sweep::finished_jobs(&out, spec.jobs)?;
+    let n_done = done.iter().filter(|d| **d).count();
+    if let Err(e) = result {
+        let _ = write_manifest("partial", n_done, Some(clock.elapsed().as_secs_f64()));
+        return Err(e).context(format!(
+            "sweep into {} failed; finished jobs are kept: complete it with `belonging sweep \
+             --resume {}`",
+            out.display(),
+            out.display()
+        ));
+    }
+    if n_done < spec.jobs as usize {
+        write_manifest("partial", n_done, Some(clock.elapsed().as_secs_f64()))?;
+        if !args.quiet {
+            tell!(
+                "belonging: {n_done} of {} jobs of this sweep are in {} (ran {} now); the \
+                 rest: another shard, or `belonging sweep --resume {}`",
+                spec.jobs,
+                out.display(),
+                run.jobs.len(),
+                out.display()
+            );
+        }
+        return Ok(());
+    }
+    finish_sweep(&out, spec)?;
+    write_manifest("complete", n_done, Some(clock.elapsed().as_secs_f64()))?;
+    if !args.quiet {
+        tell!(
+            "belonging: sweep of {} points x {} replicates ({} jobs, {} run now) in {:.2} s on \
+             {threads} threads -> {}",
+            spec.points.len(),
+            spec.replicates,
+            spec.jobs,
+            run.jobs.len(),
+            clock.elapsed().as_secs_f64(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes the sweep's final tables and plots (all jobs present).
+fn finish_sweep(out: &Path, spec: &belonging::output::sweep::SweepSpec) -> Result<()> {
+    belonging::output::sweep::finish(out, spec)?;
+    belonging::plot::register_fonts();
+    belonging::plot::plot_sweep(out).with_context(|| format!("plots of {}", out.display()))?;
+    Ok(())
+}
+
+fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
+    use belonging::output::sweep as out_sweep;
+    let mut specs = Vec::new();
+    for d in dirs {
+        let spec = out_sweep::read_spec(d).map_err(|e| {
+            BadInput(format!(
+                "{e}; merge needs folders written by `belonging sweep`"
+            ))
+        })?;
+        specs.push(spec);
+    }
+    let spec = specs[0].clone();
+    for (d, s) in dirs.iter().zip(&specs) {
+        if s.sweep_hash != spec.sweep_hash {
+            return Err(BadInput(format!(
+                "{} holds a different sweep (scenario {}, sweep hash {}) from {} (scenario {}, \
+                 sweep hash {}); refusing to merge",
+                d.display(),
+                s.scenario,
+                s.sweep_hash,
+                dirs[0].display(),
+                spec.scenario,
+                spec.sweep_hash
+            ))
+            .into());
+        }
+    }
+    let mut owner: Vec<Option<usize>> = vec![None; spec.jobs as usize];
+    let mut overlaps = Vec::new();
+    for (k, d) in dirs.iter().enumerate() {
+        for (job, present) in out_sweep::finished_jobs(d, spec.jobs)?
+            .into_iter()
+            .enumerate()
+        {
+            if present {
+                match owner[job] {
+                    Some(first) => overlaps.push(format!(
+                        "job {job} in {} and {}",
+                        dirs[first].display(),
+                        d.display()
+                    )),
+                    None => owner[job] = Some(k),
+                }
+            }
+        }
+    }
+    if !overlaps.is_empty() {
+        let more = overlaps.len().saturating_sub(5);
+        return Err(BadInput(format!(
+            "the shards overlap: {}{}; refusing to merge",
+            overlaps[..overlaps.len().min(5)].join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+        .into());
+    }
+    let scenario_ron = std::fs::read_to_string(dirs[0].join("scenario.ron"))
+        .with_context(|| format!("{}: no scenario.ron", dirs[0].display()))?;
+    out_sweep::create(out, &spec, &scenario_ron, force)?;
+    for (job, o) in owner.iter().enumerate() {
+        if let Some(k) = o {
+            let from = out_sweep::job_path(&dirs[*k], job as u32);
+            let to = out_sweep::job_path(out, job as u32);
+            let bytes =
+                std::fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
+            belonging::output::atomic::write(&to, &bytes)
+                .with_context(|| format!("cannot write {}", to.display()))?;
+        }
+    }
+    let missing: Vec<usize> = owner
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.is_none())
+        .map(|(j, _)| j)
+        .collect();
+    let manifest = |status: &str| {
+        let m = serde_json::json!({
+            "tool": "belonging",
+            "version": env!("CARGO_PKG_VERSION"),
+            "kind": "sweep",
+            "status": status,
+            "scenario": spec.scenario,
+            "sweep_hash": spec.sweep_hash,
+            "jobs": spec.jobs,
+            "jobs_done": spec.jobs as usize - missing.len(),
+            "merged_from": dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
+        });
+        serde_json::to_string_pretty(&m).unwrap_or_default() + "\n"
+    };
+    if !missing.is_empty() {
+        belonging::output::atomic::write(
+            &out.join("manifest.json"),
+            manifest("partial").as_bytes(),
+        )?;
+        let shown: Vec<String> = missing.iter().take(20).map(|j| j.to_string()).collect();
+        anyhow::bail!(
+            "merged {} of {} jobs into {}; missing jobs: {}{}; run them with `belonging sweep \
+             --resume {}`",
+            spec.jobs as usize - missing.len(),
+            spec.jobs,
+            out.display(),
+            shown.join(", "),
+            if missing.len() > 20 { ", ..." } else { "" },
+            out.display()
+        );
+    }
+    finish_sweep(out, &spec)?;
+    belonging::output::atomic::write(&out.join("manifest.json"), manifest("complete").as_bytes())?;
+    say!("merged {} jobs into {}", spec.jobs, out.display())?;
     Ok(())
 }
 

@@ -6,18 +6,30 @@ use crate::rng::Rng;
 use crate::scenario::{Config, IdentityRule};
 use rand_distr::{Distribution, Normal};
 
+pub mod classic;
+
 pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     match cfg.scenario.identity.rule {
-        IdentityRule::Prototype => prototype(w, cfg, rng),
+        IdentityRule::Prototype => prototype(w, cfg, rng, true),
+        IdentityRule::BoundedConfidence => {
+            prototype(w, cfg, rng, false);
+            classic::run(w, cfg, rng);
+        }
+        IdentityRule::Axelrod => {
+            prototype(w, cfg, rng, false);
+            classic::run(w, cfg, rng);
+        }
     }
     anchoring(w, cfg);
     identification(w, cfg);
 }
 
 /// Prototype rule: each group that met moves its prototype towards the identification-weighted
-/// mean of its attendees, plus noise (fluid, path-dependent); attendees move towards the
-/// prototype in proportion to their identification.
-pub fn prototype(w: &mut World, cfg: &Config, rng: &mut Rng) {
+/// mean of its attendees, plus noise (fluid, path-dependent); with `conform`, attendees move
+/// towards the prototype in proportion to their identification. Under the classic rules
+/// prototypes still follow their attendees (so identification and coherence keep their
+/// meaning) but do not pull them: the classic rule alone moves identities.
+pub fn prototype(w: &mut World, cfg: &Config, rng: &mut Rng, conform: bool) {
     let id = &cfg.scenario.identity;
     let d = w.dims;
     let noise = Normal::new(0.0f32, id.noise as f32).ok();
@@ -51,6 +63,9 @@ pub fn prototype(w: &mut World, cfg: &Config, rng: &mut Rng) {
             };
             let eps = noise.as_ref().map_or(0.0, |n| n.sample(rng));
             *p = (*p + pull + eps).clamp(0.0, 1.0);
+        }
+        if !conform {
+            continue;
         }
         for x in 0..w.groups.attendees[g].len() {
             let i = w.groups.attendees[g][x] as usize;

@@ -28,6 +28,15 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     let decay = s.ties.decay as f32;
     let lonely_decay = s.ties.lonely_decay as f32;
     let min_weight = s.ties.min_weight as f32;
+    if contact <= 0.0 && decay <= 0.0 {
+        // Fixed network (classic scenarios): nothing is reinforced and nothing decays; only
+        // ties weakened below the minimum elsewhere (exclusion) vanish. Same result as the
+        // loop below, without its per-tie work.
+        for list in w.agents.ties.iter_mut() {
+            list.retain(|t| t.weight >= min_weight);
+        }
+        return;
+    }
     let k_warm = s.interaction.warmth_loneliness as f32;
     let Agents {
         ties,

@@ -5,7 +5,7 @@ use super::plan::Job;
 use crate::dynamics;
 use crate::model::{init, metrics, World, NEVER};
 use crate::rng::{self, Phase};
-use crate::scenario::Config;
+use crate::scenario::{Config, StopRule};
 use rand::seq::SliceRandom;
 
 /// Accumulated event-aligned statistics for one offset (weeks since the event).
@@ -61,6 +61,10 @@ pub struct JobResult {
     pub prototypes: Vec<PrototypeRow>,
     pub snapshots: Vec<Snapshot>,
     pub agent_steps: u64,
+    /// Last recorded step simulated (steps - 1 unless the run stopped at absorption).
+    pub stop_step: u32,
+    /// The run stopped because it reached absorption (`stop.rule: Absorption`).
+    pub absorbed: bool,
 }
 
 /// Runs one job to the end. Deterministic in (cfg, job.seed).
@@ -94,7 +98,10 @@ pub fn run_job(cfg: &Config, job: Job) -> JobResult {
         prototypes: Vec::new(),
         snapshots: Vec::new(),
         agent_steps: 0,
+        stop_step: s.steps.saturating_sub(1),
+        absorbed: false,
     };
+    let check_absorption = s.stop.rule == StopRule::Absorption;
     // Ring buffer of each agent's loneliness over the last `before` steps.
     let mut history = vec![0.0f32; n * before];
 
@@ -156,7 +163,10 @@ pub fn run_job(cfg: &Config, job: Job) -> JobResult {
             });
         }
         record_prototypes(&w, step, &mut result.prototypes);
-        let last = step + 1 == s.steps;
+        let absorbed = check_absorption
+            && (step + 1) % s.stop.check_every.max(1) == 0
+            && dynamics::identity::classic::absorbed(&w, cfg);
+        let last = step + 1 == s.steps || absorbed;
         let snap = s.output.snapshot_every.is_some_and(|k| (step + 1) % k == 0);
         if last || snap {
             result.snapshots.push(Snapshot {
@@ -164,8 +174,13 @@ pub fn run_job(cfg: &Config, job: Job) -> JobResult {
                 world: w.clone(),
             });
         }
+        if absorbed {
+            result.stop_step = step;
+            result.absorbed = true;
+            break;
+        }
     }
-    result.agent_steps = n as u64 * (s.burn_in as u64 + s.steps as u64);
+    result.agent_steps = n as u64 * (s.burn_in as u64 + result.stop_step as u64 + 1);
 
     // Keep the sample: affected first up to half, then fill with the others.
     if !candidates.is_empty() {

@@ -4,7 +4,8 @@
 pub mod job;
 pub mod plan;
 pub mod runner;
+pub mod sweep;
 
 pub use job::{run_job, JobResult};
 pub use plan::{Job, Plan};
-pub use runner::{run_plan, RunError};
+pub use runner::{run_jobs, run_plan, RunError};

@@ -84,6 +84,16 @@ pub fn run_plan<F>(cfg: &Config, plan: &Plan, threads: usize, sink: F) -> Result
 where
     F: Fn(JobResult) -> Result<(), String> + Sync,
 {
+    run_jobs(|_| cfg, plan, threads, sink)
+}
+
+/// [`run_plan`] for jobs whose configuration depends on the job (sweep points): `config`
+/// gives each job's.
+pub fn run_jobs<'c, C, F>(config: C, plan: &Plan, threads: usize, sink: F) -> Result<(), RunError>
+where
+    C: Fn(&super::Job) -> &'c Config + Sync,
+    F: Fn(JobResult) -> Result<(), String> + Sync,
+{
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -95,6 +105,6 @@ where
         plan.jobs
             .par_iter()
             .with_max_len(1)
-            .try_for_each(|&job| sink(run_job(cfg, job)).map_err(RunError::Sink))
+            .try_for_each(|&job| sink(run_job(config(&job), job)).map_err(RunError::Sink))
     })
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::rng::{self, Phase};
-use crate::scenario::{Config, Dist};
+use crate::scenario::{Config, Dist, Generator, IdentityRule};
 use rand::seq::SliceRandom;
 use rand::RngExt;
 use rand_distr::{Beta, Distribution, Poisson};
@@ -65,6 +65,10 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
 
     let mut world = World {
         dims,
+        features: 0,
+        traits: 0,
+        rule: s.identity.rule,
+        scope: s.identity.scope,
         t: 0,
         burn_in: s.burn_in,
         agents,
@@ -128,15 +132,21 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
             }
         }
     }
-    // Acquaintance ties across groups.
-    let cross = (s.network.cross_ties * n as f64 / 2.0).round() as usize;
-    for _ in 0..cross {
-        let i = rng.random_range(0..n);
-        let j = rng.random_range(0..n);
-        if i != j && world.tie_index(i, j as u32).is_none() {
-            let w = (s.network.cross_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
-            world.set_tie(i, j, w as f32, 0);
+    if s.network.generator == Generator::Groups {
+        // Acquaintance ties across groups.
+        let cross = (s.network.cross_ties * n as f64 / 2.0).round() as usize;
+        for _ in 0..cross {
+            let i = rng.random_range(0..n);
+            let j = rng.random_range(0..n);
+            if i != j && world.tie_index(i, j as u32).is_none() {
+                let w = (s.network.cross_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
+                world.set_tie(i, j, w as f32, 0);
+            }
         }
+    } else {
+        // A classic generator replaces the acquaintance ties.
+        let edges = super::network::generate(&s.network, n, &mut rng);
+        super::network::apply(&mut world, &edges, s.network.tie_weight as f32);
     }
     // Prototypes start at the members' mean identity.
     for g in 0..world.n_groups() {
@@ -158,6 +168,13 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
             let proto: Vec<f32> = (0..dims).map(|_| rng.random::<f32>()).collect();
             add_support_group(&mut world, cfg, k as u16, &proto);
         }
+    }
+    if s.identity.rule == IdentityRule::Axelrod {
+        // Axelrod culture: F features, each trait uniform on 0..q.
+        let (f, q) = (s.identity.features as usize, s.identity.traits as usize);
+        world.features = f;
+        world.traits = q as u8;
+        world.agents.culture = (0..n * f).map(|_| rng::below(&mut rng, q) as u8).collect();
     }
     crate::dynamics::belonging::update_coherence(&mut world, cfg, true);
     crate::dynamics::belonging::update_components(&mut world, cfg);

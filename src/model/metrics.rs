@@ -4,6 +4,7 @@
 //! as empty CSV fields.
 
 use super::World;
+use crate::scenario::IdentityRule;
 
 macro_rules! metrics {
     ($($name:ident),* $(,)?) => {
@@ -260,7 +261,11 @@ pub fn observe(w: &World, threshold: f64, cluster_tolerance: f64) -> Metrics {
     v[support_coherence as usize] = if groups > 0.0 { coh / groups } else { f64::NAN };
     v[support_waiting as usize] = w.waiting.iter().map(|l| l.len()).sum::<usize>() as f64;
 
-    let (div, clusters, largest) = identity_structure(w, cluster_tolerance);
+    let (div, clusters, largest) = match w.rule {
+        IdentityRule::Prototype => identity_structure(w, cluster_tolerance),
+        IdentityRule::BoundedConfidence => opinion_clusters(w, cluster_tolerance),
+        IdentityRule::Axelrod => cultural_regions(w),
+    };
     v[identity_diversity as usize] = div;
     v[identity_clusters as usize] = clusters;
     v[largest_cluster_share as usize] = largest;
@@ -381,4 +386,101 @@ pub fn identity_structure(w: &World, tol: f64) -> (f64, f64, f64) {
     let major = sizes.iter().filter(|&&s| s >= min_size).count();
     let largest = sizes.iter().copied().max().unwrap_or(0);
     (diversity, major as f64, largest as f64 / n as f64)
+}
+
+/// Smallest cluster counted as a major cluster: max(2, 1% of the agents).
+fn major_size(n: usize) -> usize {
+    ((n as f64 * 0.01).ceil() as usize).max(2)
+}
+
+fn find(p: &mut [usize], mut a: usize) -> usize {
+    while p[a] != a {
+        p[a] = p[p[a]];
+        a = p[a];
+    }
+    a
+}
+
+fn union(p: &mut [usize], a: usize, b: usize) {
+    let (a, b) = (find(p, a), find(p, b));
+    if a != b {
+        p[a.max(b)] = a.min(b);
+    }
+}
+
+/// Sizes of the union-find components (indexed by root; 0 elsewhere).
+fn component_sizes(p: &mut [usize]) -> Vec<usize> {
+    let mut sizes = vec![0usize; p.len()];
+    for i in 0..p.len() {
+        let r = find(p, i);
+        sizes[r] += 1;
+    }
+    sizes
+}
+
+/// Bounded confidence: identity diversity as for the prototype rule; opinion clusters by
+/// single linkage — agents closer than `tol` (Euclidean) are linked, a cluster is a connected
+/// set — counting major clusters (at least max(2, 1% of the agents)); and the share of agents
+/// in the largest cluster. Exact (no grid): agents are swept in order of their first
+/// coordinate and compared only with those less than `tol` further along it.
+pub fn opinion_clusters(w: &World, tol: f64) -> (f64, f64, f64) {
+    let n = w.n();
+    if n == 0 {
+        return (f64::NAN, 0.0, f64::NAN);
+    }
+    let (diversity, _, _) = identity_structure(w, tol);
+    let d = w.dims;
+    let x = &w.agents.identity;
+    let tol = tol as f32;
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by(|&a, &b| {
+        x[a as usize * d]
+            .total_cmp(&x[b as usize * d])
+            .then(a.cmp(&b))
+    });
+    let mut parent: Vec<usize> = (0..n).collect();
+    for (k, &a) in order.iter().enumerate() {
+        let a = a as usize;
+        for &b in &order[k + 1..] {
+            let b = b as usize;
+            if x[b * d] - x[a * d] >= tol {
+                break;
+            }
+            if super::distance(w.identity_of(a), w.identity_of(b)) < tol {
+                union(&mut parent, a, b);
+            }
+        }
+    }
+    let sizes = component_sizes(&mut parent);
+    let major = sizes.iter().filter(|&&s| s >= major_size(n)).count();
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    (diversity, major as f64, largest as f64 / n as f64)
+}
+
+/// Axelrod: cultural diversity = number of distinct cultures / N; stable cultural regions =
+/// connected sets of agents (linked by pairs in scope: ties, or co-membership of a group)
+/// with identical cultures, counting ALL regions, singletons included, as Axelrod (1997) did;
+/// and the share of agents in the largest region.
+pub fn cultural_regions(w: &World) -> (f64, f64, f64) {
+    let n = w.n();
+    let f = w.features;
+    if n == 0 || f == 0 {
+        return (f64::NAN, 0.0, f64::NAN);
+    }
+    let c = &w.agents.culture;
+    let mut cultures: Vec<&[u8]> = c.chunks_exact(f).collect();
+    cultures.sort_unstable();
+    cultures.dedup();
+    let diversity = cultures.len() as f64 / n as f64;
+    let mut parent: Vec<usize> = (0..n).collect();
+    w.for_each_scope_pair(|i, j| {
+        if c[i * f..(i + 1) * f] == c[j * f..(j + 1) * f] {
+            union(&mut parent, i, j);
+        }
+        true
+    });
+    let sizes = component_sizes(&mut parent);
+    let regions = sizes.iter().filter(|&&s| s > 0).count();
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    (diversity, regions as f64, largest as f64 / n as f64)
 }

@@ -9,6 +9,9 @@
 
 pub mod init;
 pub mod metrics;
+pub mod network;
+
+use crate::scenario::{IdentityRule, Scope};
 
 /// "No condition" / "no event kind".
 pub const NONE: u16 = u16::MAX;
@@ -80,6 +83,9 @@ pub struct Agents {
     pub belonging: Vec<f32>,
     pub memberships: Vec<Vec<Member>>,
     pub ties: Vec<Vec<Tie>>,
+    /// Axelrod culture: `World::features` traits (each in 0..traits) per agent; empty unless
+    /// the identity rule is Axelrod.
+    pub culture: Vec<u8>,
 }
 
 /// Group state, struct of arrays indexed by group id. Dissolved groups stay (inactive) so
@@ -158,6 +164,13 @@ pub struct StepCounts {
 #[derive(Debug, Clone)]
 pub struct World {
     pub dims: usize,
+    /// Axelrod features per agent (0 unless the identity rule is Axelrod).
+    pub features: usize,
+    /// Axelrod traits per feature (0 unless the identity rule is Axelrod).
+    pub traits: u8,
+    /// The identity rule and the partners' scope (for the classic rules and their metrics).
+    pub rule: IdentityRule,
+    pub scope: Scope,
     /// Current step (0 = first week of the burn-in).
     pub t: u32,
     /// Steps of burn-in: recorded step = t - burn_in.
@@ -202,8 +215,46 @@ impl World {
         &self.agents.identity[i * self.dims..(i + 1) * self.dims]
     }
 
+    /// Agent i's Axelrod culture (empty unless the rule is Axelrod).
+    pub fn culture_of(&self, i: usize) -> &[u8] {
+        &self.agents.culture[i * self.features..(i + 1) * self.features]
+    }
+
     pub fn prototype_of(&self, g: usize) -> &[f32] {
         &self.groups.prototype[g * self.dims..(g + 1) * self.dims]
+    }
+
+    /// Calls `f(i, j)` for every pair in the classic rules' scope — each tie once (Network),
+    /// or every two co-members of an active group (Groups; pairs in several groups more than
+    /// once) — until `f` returns false. Returns whether every call returned true.
+    pub fn for_each_scope_pair(&self, mut f: impl FnMut(usize, usize) -> bool) -> bool {
+        match self.scope {
+            Scope::Network => {
+                for (i, ties) in self.agents.ties.iter().enumerate() {
+                    for t in ties {
+                        if t.other as usize > i && !f(i, t.other as usize) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            Scope::Groups => {
+                for g in 0..self.n_groups() {
+                    if !self.groups.active[g] {
+                        continue;
+                    }
+                    let m = &self.groups.members[g];
+                    for (x, &i) in m.iter().enumerate() {
+                        for &j in &m[x + 1..] {
+                            if !f(i as usize, j as usize) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        true
     }
 
     /// Position of tie (i, j) in i's list.
@@ -409,7 +460,11 @@ impl World {
             ("ties", a.ties.len()),
             ("condition", a.condition.len()),
             ("loneliness", a.loneliness.len()),
+            ("culture", a.culture.len() / self.features.max(1)),
         ] {
+            if name == "culture" && self.features == 0 {
+                continue;
+            }
             if len != n {
                 return Err(format!("{name} has {len} entries for {n} agents"));
             }
@@ -457,6 +512,11 @@ impl World {
                         ))
                     }
                     None => return Err(format!("tie ({i}, {j}) has no reverse ({j}, {i})")),
+                }
+            }
+            if self.features > 0 {
+                if let Some(x) = self.culture_of(i).iter().find(|&&x| x >= self.traits) {
+                    return Err(format!("agent {i} has trait {x} of {}", self.traits));
                 }
             }
             if a.condition_active[i] && a.condition[i] == NONE {

@@ -35,6 +35,19 @@ pub struct Manifest {
     pub agent_steps: u64,
     pub agent_steps_per_second: Option<f64>,
     pub files: Vec<String>,
+    /// Per replicate: its seed, the last recorded step it simulated and whether it stopped
+    /// at absorption (the same as runs.csv).
+    #[serde(default)]
+    pub runs: Vec<RunInfo>,
+}
+
+/// How one replicate ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub replicate: u32,
+    pub seed: u64,
+    pub stop_step: u32,
+    pub absorbed: bool,
 }
 
 impl Manifest {

@@ -6,9 +6,10 @@
 
 pub mod atomic;
 pub mod manifest;
+pub mod sweep;
 pub mod tables;
 
-pub use manifest::{Manifest, Status};
+pub use manifest::{Manifest, RunInfo, Status};
 pub use tables::Table;
 
 use crate::experiment::{JobResult, Plan};
@@ -60,6 +61,7 @@ pub const RESULT_FILES: &[&str] = &[
     "ties.csv",
     "memberships.csv",
     "groups.csv",
+    "runs.csv",
 ];
 
 /// A results folder being written.
@@ -67,6 +69,8 @@ pub struct ResultsDir {
     pub path: PathBuf,
     /// Per job (by plan index): its time series, kept for the summary (small: steps x metrics).
     series: Mutex<Vec<Option<Vec<metrics::Metrics>>>>,
+    /// Per job (by plan index): how it ended, and its agent-steps.
+    runs: Mutex<Vec<Option<(RunInfo, u64)>>>,
 }
 
 impl ResultsDir {
@@ -112,6 +116,7 @@ impl ResultsDir {
         Ok(ResultsDir {
             path: path.to_path_buf(),
             series: Mutex::new(vec![None; jobs]),
+            runs: Mutex::new(vec![None; jobs]),
         })
     }
 
@@ -132,7 +137,26 @@ impl ResultsDir {
                 *slot = Some(r.series.clone());
             }
         }
+        if let Ok(mut s) = self.runs.lock() {
+            if let Some(slot) = s.get_mut(r.job.index as usize) {
+                let info = RunInfo {
+                    replicate: r.job.replicate,
+                    seed: r.job.seed,
+                    stop_step: r.stop_step,
+                    absorbed: r.absorbed,
+                };
+                *slot = Some((info, r.agent_steps));
+            }
+        }
         Ok(())
+    }
+
+    /// How each finished job ended (plan order), and the agent-steps simulated in all.
+    pub fn runs(&self) -> (Vec<RunInfo>, u64) {
+        let runs = self.runs.lock().map(|r| r.clone()).unwrap_or_default();
+        let flat: Vec<(RunInfo, u64)> = runs.into_iter().flatten().collect();
+        let total = flat.iter().map(|r| r.1).sum();
+        (flat.into_iter().map(|r| r.0).collect(), total)
     }
 
     /// Joins the parts into the final tables (job order) and writes summary.csv.
@@ -179,7 +203,13 @@ impl ResultsDir {
 }
 
 /// summary.csv: per step and metric, mean, sd and 95% CI over replicates (tidy, long).
+///
+/// A replicate that stopped early (at absorption) has fewer rows; its final (absorbed) row
+/// is carried forward to the last step, so every step summarises all replicates (n is the
+/// number of replicates throughout) — up to the last step any replicate simulated (`steps`
+/// when none stopped early).
 pub fn summary_csv(series: &[&Vec<metrics::Metrics>], steps: usize) -> String {
+    let steps = steps.min(series.iter().map(|s| s.len()).max().unwrap_or(0));
     let mut t = TTable::default();
     let mut out = String::from("step,metric,mean,sd,ci_low,ci_high,n\n");
     let mut column = Vec::with_capacity(series.len());
@@ -189,7 +219,7 @@ pub fn summary_csv(series: &[&Vec<metrics::Metrics>], steps: usize) -> String {
             column.extend(
                 series
                     .iter()
-                    .filter_map(|s| s.get(step))
+                    .filter_map(|s| s.get(step).or(s.last()))
                     .map(|r| r.values[m]),
             );
             let s = summarize(&column, &mut t);
@@ -204,4 +234,38 @@ pub fn summary_csv(series: &[&Vec<metrics::Metrics>], steps: usize) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(x: f64) -> metrics::Metrics {
+        metrics::Metrics {
+            values: [x; metrics::COUNT],
+        }
+    }
+
+    #[test]
+    fn summary_carries_stopped_replicates_forward() {
+        // Replicate a stopped (absorbed) after 2 steps, b ran 4 of a cap of 10.
+        let a = vec![row(1.0), row(3.0)];
+        let b = vec![row(1.0), row(1.0), row(5.0), row(7.0)];
+        let csv = summary_csv(&[&a, &b], 10);
+        let lines: Vec<&str> = csv.lines().collect();
+        // Up to the longest replicate only: 4 steps × every metric, plus the header.
+        assert_eq!(lines.len(), 1 + 4 * metrics::COUNT);
+        let first = metrics::NAMES[0];
+        let at = |step: usize| {
+            lines
+                .iter()
+                .find(|l| l.starts_with(&format!("{step},{first},")))
+                .copied()
+                .unwrap()
+        };
+        // Step 3: a's final 3.0 carried forward with b's 7.0; n stays 2.
+        assert!(at(3).starts_with(&format!("3,{first},5,")), "{}", at(3));
+        assert!(at(3).ends_with(",2"), "{}", at(3));
+        assert!(at(1).starts_with(&format!("1,{first},2,")), "{}", at(1));
+    }
 }

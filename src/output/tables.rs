@@ -34,10 +34,11 @@ pub enum Table {
     Ties,
     Memberships,
     Groups,
+    Runs,
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::Timeseries,
         Table::EventAligned,
         Table::Trajectories,
@@ -46,6 +47,7 @@ impl Table {
         Table::Ties,
         Table::Memberships,
         Table::Groups,
+        Table::Runs,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -58,6 +60,7 @@ impl Table {
             Table::Ties => "ties.csv",
             Table::Memberships => "memberships.csv",
             Table::Groups => "groups.csv",
+            Table::Runs => "runs.csv",
         }
     }
 
@@ -89,6 +92,7 @@ impl Table {
                 "replicate,step,agent,group,kind,identification,attendance,joined".into()
             }
             Table::Groups => format!("replicate,step,group,kind,focus,active,size,coherence{xs}"),
+            Table::Runs => "replicate,seed,stop_step,absorbed".into(),
         }
     }
 
@@ -208,6 +212,15 @@ impl Table {
                         }
                     }
                 }
+            }
+            Table::Runs => {
+                let _ = writeln!(
+                    out,
+                    "{rep},{},{},{}",
+                    r.job.seed,
+                    r.stop_step,
+                    u8::from(r.absorbed)
+                );
             }
             Table::Groups => {
                 for s in &r.snapshots {

@@ -17,6 +17,7 @@ use super::{DrawResult, Figure, TitleInfo};
 
 pub(crate) struct Identity<'d> {
     title: String,
+    classic: bool,
     scores: Vec<Series>,
     counts: Vec<Series>,
     prototypes: Option<&'d Prototypes>,
@@ -39,23 +40,55 @@ impl<'d> Identity<'d> {
                 })
                 .collect()
         };
-        let scores = pick(&[
-            ("Identification with group", BLUE, "support_identification"),
-            ("Prototype coherence", VERMILLION, "support_coherence"),
-        ]);
-        let counts = pick(&[
-            ("Number of groups", GREEN, "support_groups"),
-            ("Mean group size (members)", ORANGE, "support_mean_size"),
-        ]);
+        // Without support groups (e.g. the classic Axelrod and bounded-confidence
+        // scenarios) the panels show the identity structure instead.
+        let no_support = summary
+            .series("support_groups")
+            .is_none_or(|p| p.iter().all(|b| b.y.unwrap_or(0.0) == 0.0));
+        let classic = no_support && summary.series("identity_clusters").is_some();
+        let (scores, counts) = if classic {
+            (
+                pick(&[
+                    ("Identity diversity", BLUE, "identity_diversity"),
+                    (
+                        "Share in the largest cluster",
+                        VERMILLION,
+                        "largest_cluster_share",
+                    ),
+                ]),
+                pick(&[(
+                    "Identity clusters (cultural regions)",
+                    GREEN,
+                    "identity_clusters",
+                )]),
+            )
+        } else {
+            (
+                pick(&[
+                    ("Identification with group", BLUE, "support_identification"),
+                    ("Prototype coherence", VERMILLION, "support_coherence"),
+                ]),
+                pick(&[
+                    ("Number of groups", GREEN, "support_groups"),
+                    ("Mean group size (members)", ORANGE, "support_mean_size"),
+                ]),
+            )
+        };
         let prototypes = prototypes.filter(|p| p.dims >= 2 && !p.groups.is_empty());
         if scores.is_empty() && counts.is_empty() && prototypes.is_none() {
             return None;
         }
         Some(Identity {
             title: format!(
-                "Support groups and identity — {}",
+                "{} — {}",
+                if classic {
+                    "Identity structure"
+                } else {
+                    "Support groups and identity"
+                },
                 info.with_replicates(info.replicates)
             ),
+            classic,
             scores,
             counts,
             prototypes,
@@ -83,9 +116,17 @@ impl Figure for Identity<'_> {
         band_panel(
             &top,
             &BandPanel {
-                caption: Some("(a) Support-group members"),
+                caption: Some(if self.classic {
+                    "(a) Diversity and the largest cluster"
+                } else {
+                    "(a) Support-group members"
+                }),
                 x_desc: None,
-                y_desc: "Mean score (0–1)",
+                y_desc: if self.classic {
+                    "Value (0–1)"
+                } else {
+                    "Mean score (0–1)"
+                },
                 y_cap: 1.0,
                 y_step: 0.1,
                 legend_inside: true,
@@ -101,7 +142,11 @@ impl Figure for Identity<'_> {
         band_panel(
             &bottom,
             &BandPanel {
-                caption: Some("(b) Support groups"),
+                caption: Some(if self.classic {
+                    "(b) Identity clusters"
+                } else {
+                    "(b) Support groups"
+                }),
                 x_desc: Some("Time (weeks)"),
                 y_desc: "Count",
                 y_cap: f64::INFINITY,

@@ -22,10 +22,12 @@ mod identity;
 mod loneliness;
 mod panel;
 mod style;
+mod sweep;
 mod trajectories;
 mod validation;
 
-pub use validation::plot_report;
+pub use sweep::plot_sweep;
+pub use validation::{plot_compare, plot_report};
 
 #[cfg(test)]
 mod tests;

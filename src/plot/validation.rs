@@ -65,13 +65,37 @@ impl Figure for ValidationFig {
 
 /// Draws `report`'s chart into `out` as `target_N.png` and `.svg`; returns the paths.
 pub fn plot_report(report: &Report, out: &Path) -> Result<Vec<PathBuf>, PlotError> {
-    super::fonts().clone().map_err(PlotError::Font)?;
     let name = NAMES
         .get(report.target as usize)
         .copied()
         .unwrap_or("target");
-    let series: Vec<Series> = report
-        .series
+    let title = format!(
+        "Target {}: {} — {}",
+        report.target,
+        report.title,
+        if report.pass() { "holds" } else { "FAILS" }
+    );
+    plot_lines(
+        out,
+        name,
+        title,
+        &report.x_label,
+        &report.y_label,
+        &report.series,
+    )
+}
+
+/// Lines with 95% CI ribbons (where a series has them) as `out/NAME.png` and `.svg`.
+pub(crate) fn plot_lines(
+    out: &Path,
+    name: &'static str,
+    title: String,
+    x_label: &str,
+    y_label: &str,
+    lines: &[crate::validation::Series],
+) -> Result<Vec<PathBuf>, PlotError> {
+    super::fonts().clone().map_err(PlotError::Font)?;
+    let series: Vec<Series> = lines
         .iter()
         .enumerate()
         .map(|(k, s)| {
@@ -97,22 +121,16 @@ pub fn plot_report(report: &Report, out: &Path) -> Result<Vec<PathBuf>, PlotErro
             }
         })
         .collect();
-    let x_integer = report
-        .series
+    let x_integer = lines
         .iter()
         .flat_map(|s| s.points.iter())
         .all(|p| p.0.fract() == 0.0);
     let fig = ValidationFig {
         name,
-        title: format!(
-            "Target {}: {} — {}",
-            report.target,
-            report.title,
-            if report.pass() { "holds" } else { "FAILS" }
-        ),
+        title,
         series,
-        x_label: report.x_label.clone(),
-        y_label: report.y_label.clone(),
+        x_label: x_label.to_string(),
+        y_label: y_label.to_string(),
         x_integer,
     };
     std::fs::create_dir_all(out).map_err(|source| PlotError::Io {
@@ -120,4 +138,22 @@ pub fn plot_report(report: &Report, out: &Path) -> Result<Vec<PathBuf>, PlotErro
         source,
     })?;
     render(out, &fig)
+}
+
+/// The comparison of `belonging compare`: both mean trajectories with their 95% CIs, as
+/// `out/compare.png` and `.svg`.
+pub fn plot_compare(
+    out: &Path,
+    title: &str,
+    metric: &str,
+    lines: &[crate::validation::Series],
+) -> Result<Vec<PathBuf>, PlotError> {
+    plot_lines(
+        out,
+        "compare",
+        title.to_string(),
+        "Time (weeks)",
+        &format!("{metric} (mean over replicates)"),
+        lines,
+    )
 }

@@ -12,6 +12,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "groups4health",
         include_str!("../../scenarios/groups4health.ron"),
     ),
+    ("axelrod", include_str!("../../scenarios/axelrod.ron")),
+    (
+        "bounded-confidence",
+        include_str!("../../scenarios/bounded-confidence.ron"),
+    ),
 ];
 
 pub fn get(name: &str) -> Option<&'static str> {

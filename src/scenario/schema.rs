@@ -41,7 +41,32 @@ pub struct Scenario {
     pub traits: Traits,
     /// Facilitated group programmes offered to lonely agents (none by default).
     pub interventions: Vec<Intervention>,
+    /// When a replicate stops: after `steps` recorded steps, or earlier at absorption.
+    pub stop: Stop,
     pub output: Output,
+    /// A parameter sweep for `belonging sweep` (`--vary` and `--design` replace it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSection>,
+}
+
+/// The `sweep` section: varied fields in the syntax of `--vary` and the design.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SweepSection {
+    /// `PATH=VALUES` items: `"support.capacity=6,10,14"`, `"events[0].hazard=0.001..0.004:0.001"`,
+    /// `"belonging.contagion=0.01..1:log5"`.
+    pub vary: Vec<String>,
+    /// `"grid"`, `"zip"` or `"lhs:N"`.
+    pub design: String,
+}
+
+impl Default for SweepSection {
+    fn default() -> Self {
+        SweepSection {
+            vary: Vec::new(),
+            design: "grid".into(),
+        }
+    }
 }
 
 /// A trait distribution in [0, 1]: a Beta distribution with this mean and standard deviation
@@ -227,10 +252,57 @@ impl Default for Intervention {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Network {
-    /// Mean number of extra ties per agent to random others (acquaintances outside groups).
+    /// Generator of the ties outside groups (ties inside groups always come from the groups).
+    pub generator: Generator,
+    /// Mean number of extra ties per agent to random others (acquaintances outside groups;
+    /// `Groups` generator only).
     pub cross_ties: f64,
-    /// Initial weight of those ties.
+    /// Initial weight of those ties (`Groups` generator only).
     pub cross_weight: f64,
+    /// Weight of every tie made by a classic generator (all but `Groups`).
+    pub tie_weight: f64,
+    /// Lattice: columns; width × height must equal population.size.
+    pub width: u32,
+    /// Lattice: rows.
+    pub height: u32,
+    /// Lattice: 4 (VonNeumann) or 8 (Moore) neighbours.
+    pub neighbourhood: Neighbourhood,
+    /// Lattice: wrap around the edges (a torus).
+    pub torus: bool,
+    /// ErdosRenyi: expected degree; each pair is tied with p = mean_degree / (N - 1).
+    pub mean_degree: f64,
+    /// WattsStrogatz: each agent is first tied to its k nearest ring neighbours (k even).
+    pub k: u32,
+    /// WattsStrogatz: probability of rewiring each ring tie (beta).
+    pub rewire: f64,
+    /// BarabasiAlbert: ties of each new agent (preferential attachment).
+    pub m: u32,
+}
+
+/// Network generators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Generator {
+    /// Ties inside groups plus `cross_ties` random acquaintances (the town).
+    Groups,
+    /// A width × height grid.
+    Lattice,
+    /// Everyone tied to everyone.
+    Complete,
+    /// G(N, p) random graph.
+    ErdosRenyi,
+    /// Ring lattice with rewiring (small world).
+    WattsStrogatz,
+    /// Preferential attachment (scale-free).
+    BarabasiAlbert,
+}
+
+/// Lattice neighbourhoods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Neighbourhood {
+    /// The 4 orthogonal neighbours.
+    VonNeumann,
+    /// The 8 orthogonal and diagonal neighbours.
+    Moore,
 }
 
 /// The identity-dynamics rule.
@@ -238,6 +310,39 @@ pub struct Network {
 pub enum IdentityRule {
     /// Group prototypes drift towards their attendees; members move towards the prototype.
     Prototype,
+    /// Deffuant et al. (2000): partners closer than epsilon move towards each other by mu.
+    BoundedConfidence,
+    /// Axelrod (1997): partners interact with probability equal to their cultural similarity;
+    /// the active agent copies one trait in which they differ.
+    Axelrod,
+}
+
+/// Who the partners of the bounded-confidence and Axelrod rules are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    /// Co-attendees of a group that met this week.
+    Groups,
+    /// Network ties.
+    Network,
+}
+
+/// When a replicate stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StopRule {
+    /// After `steps` recorded steps.
+    Steps,
+    /// At absorption (no interaction can change anything), at the latest after `steps`.
+    Absorption,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Stop {
+    pub rule: StopRule,
+    /// Absorption is checked after every `check_every`-th recorded step.
+    pub check_every: u32,
+    /// Bounded confidence: partners closer than this count as agreeing (absorbed).
+    pub tolerance: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,8 +368,19 @@ pub struct Identity {
     /// Distance (Euclidean, in identity space) at which similarity falls to 1/e.
     pub similarity_scale: f64,
     /// Side of the grid cells used to count identity clusters (metric only): face-adjacent
-    /// occupied cells form one cluster.
+    /// occupied cells form one cluster. With bounded confidence: agents closer than this
+    /// are linked (single linkage).
     pub cluster_tolerance: f64,
+    /// Partners of the BoundedConfidence and Axelrod rules: Groups or Network.
+    pub scope: Scope,
+    /// BoundedConfidence: partners interact only when closer than epsilon (Euclidean).
+    pub epsilon: f64,
+    /// BoundedConfidence: each partner moves this share of the way towards the other.
+    pub mu: f64,
+    /// Axelrod: features F per agent.
+    pub features: u32,
+    /// Axelrod: traits q per feature (values 0..q).
+    pub traits: u32,
 }
 
 /// Attendance model: logit p = logit(base) + approach·(a-0.5) + identification·(s-0.5)
@@ -429,7 +545,9 @@ impl Default for Scenario {
             belonging: Belonging::default(),
             traits: Traits::default(),
             interventions: Vec::new(),
+            stop: Stop::default(),
             output: Output::default(),
+            sweep: None,
         }
     }
 }
@@ -580,8 +698,18 @@ impl Default for EventKind {
 impl Default for Network {
     fn default() -> Self {
         Network {
+            generator: Generator::Groups,
             cross_ties: 1.0,
             cross_weight: 0.3,
+            tie_weight: 0.5,
+            width: 0,
+            height: 0,
+            neighbourhood: Neighbourhood::VonNeumann,
+            torus: false,
+            mean_degree: 4.0,
+            k: 4,
+            rewire: 0.1,
+            m: 2,
         }
     }
 }
@@ -600,6 +728,11 @@ impl Default for Identity {
             attendance_weight: 0.3,
             similarity_scale: 0.4,
             cluster_tolerance: 0.05,
+            scope: Scope::Groups,
+            epsilon: 0.2,
+            mu: 0.5,
+            features: 5,
+            traits: 10,
         }
     }
 }
@@ -695,6 +828,16 @@ impl Default for Traits {
             distress_recovery: 0.1,
             distress_from_loneliness: 0.02,
             regulation_recovery: 0.01,
+        }
+    }
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop {
+            rule: StopRule::Steps,
+            check_every: 1,
+            tolerance: 1e-4,
         }
     }
 }

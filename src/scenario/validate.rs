@@ -121,6 +121,17 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     c.count("steps", s.steps, 1, MAX_STEPS);
     c.count("burn_in", s.burn_in, 0, MAX_STEPS);
+    if let Some(sweep) = &s.sweep {
+        use crate::experiment::sweep::{Design, Vary};
+        for (k, v) in sweep.vary.iter().enumerate() {
+            if let Err(e) = Vary::parse(v) {
+                c.push(format!("sweep.vary[{k}]"), e.to_string());
+            }
+        }
+        if let Err(e) = Design::parse(&sweep.design) {
+            c.push("sweep.design", e.to_string());
+        }
+    }
     c.count("replicates", s.replicates, 1, MAX_REPLICATES);
 
     let p = &s.population;
@@ -287,6 +298,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     c.range("network.cross_ties", s.network.cross_ties, 0.0, 100.0);
     c.unit("network.cross_weight", s.network.cross_weight);
+    network(&mut c, s);
 
     let id = &s.identity;
     c.count("identity.dims", id.dims, 1, MAX_DIMS);
@@ -309,6 +321,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         0.01,
         1.0,
     );
+    classic(&mut c, s);
     if id.similarity_weight + id.attendance_weight + s.support.shared_fate > 1.0 + 1e-9 {
         c.push(
             "identity.similarity_weight",
@@ -420,6 +433,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         c.unit(&format!("traits.{name}"), v);
     }
 
+    c.count("stop.check_every", s.stop.check_every, 1, MAX_STEPS);
+    c.range("stop.tolerance", s.stop.tolerance, 0.0, 0.5);
+
     let o = &s.output;
     c.count("output.sample_agents", o.sample_agents, 0, 10_000);
     if let Some(k) = o.snapshot_every {
@@ -428,4 +444,216 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.count("output.event_window_before", o.event_window_before, 0, 520);
     c.count("output.event_window_after", o.event_window_after, 0, 5200);
     c.problems
+}
+
+/// The classic network generators: parameters in range and consistent with the population.
+fn network(c: &mut Checker, s: &Scenario) {
+    let nw = &s.network;
+    let n = s.population.size as u64;
+    if nw.generator == Generator::Groups {
+        return;
+    }
+    c.range("network.tie_weight", nw.tie_weight, 0.001, 1.0);
+    if nw.tie_weight.is_finite() && nw.tie_weight < s.ties.min_weight {
+        c.push(
+            "network.tie_weight",
+            format!(
+                "must be at least ties.min_weight ({}) or the ties vanish at once, got {}",
+                s.ties.min_weight, nw.tie_weight
+            ),
+        );
+    }
+    match nw.generator {
+        Generator::Groups | Generator::Complete => {
+            if nw.generator == Generator::Complete && n > 20_000 {
+                c.push(
+                    "network.generator",
+                    format!("Complete holds N(N-1)/2 ties: at most 20000 agents, got {n}"),
+                );
+            }
+        }
+        Generator::Lattice => {
+            if nw.width == 0 || nw.height == 0 {
+                c.push(
+                    "network.width",
+                    format!(
+                        "Lattice needs width and height >= 1, got {} x {}",
+                        nw.width, nw.height
+                    ),
+                );
+            } else if nw.width as u64 * nw.height as u64 != n {
+                c.push(
+                    "network.width",
+                    format!(
+                        "width x height must equal population.size ({n}), got {} x {} = {}",
+                        nw.width,
+                        nw.height,
+                        nw.width as u64 * nw.height as u64
+                    ),
+                );
+            }
+        }
+        Generator::ErdosRenyi => {
+            if c.finite("network.mean_degree", nw.mean_degree)
+                && !(0.0..=(n.saturating_sub(1)) as f64).contains(&nw.mean_degree)
+            {
+                c.push(
+                    "network.mean_degree",
+                    format!(
+                        "must be in [0, population.size - 1 = {}], got {}",
+                        n.saturating_sub(1),
+                        nw.mean_degree
+                    ),
+                );
+            }
+        }
+        Generator::WattsStrogatz => {
+            if nw.k < 2 || nw.k % 2 != 0 || nw.k as u64 >= n {
+                c.push(
+                    "network.k",
+                    format!(
+                        "must be even, >= 2 and below population.size ({n}), got {}",
+                        nw.k
+                    ),
+                );
+            }
+            c.unit("network.rewire", nw.rewire);
+        }
+        Generator::BarabasiAlbert => {
+            if nw.m < 1 || nw.m as u64 >= n {
+                c.push(
+                    "network.m",
+                    format!("must be >= 1 and below population.size ({n}), got {}", nw.m),
+                );
+            }
+        }
+    }
+}
+
+/// The classic identity rules and the absorption stop.
+fn classic(c: &mut Checker, s: &Scenario) {
+    let id = &s.identity;
+    c.range("identity.epsilon", id.epsilon, 0.0, 16f64.sqrt());
+    c.unit("identity.mu", id.mu);
+    if id.mu.is_finite() && id.mu > 0.5 {
+        c.push(
+            "identity.mu",
+            format!(
+                "must be at most 0.5 (partners would overshoot each other), got {}",
+                id.mu
+            ),
+        );
+    }
+    c.count("identity.features", id.features, 1, 1000);
+    c.count("identity.traits", id.traits, 2, 255);
+    if id.scope == Scope::Network
+        && id.rule != IdentityRule::Prototype
+        && s.network.generator == Generator::Groups
+        && s.network.cross_ties == 0.0
+        && s.groups
+            .iter()
+            .all(|g| g.tie_density == 0.0 || g.memberships == 0.0)
+    {
+        c.push(
+            "identity.scope",
+            "Network scope but the network has no ties: choose a network.generator or Groups scope",
+        );
+    }
+    if s.stop.rule == StopRule::Absorption {
+        match id.rule {
+            IdentityRule::Prototype => c.push(
+                "stop.rule",
+                "Absorption is defined for the BoundedConfidence and Axelrod rules only \
+                 (the prototype rule never settles: its prototypes are noisy)",
+            ),
+            IdentityRule::BoundedConfidence if id.anchoring > 0.0 => c.push(
+                "identity.anchoring",
+                format!(
+                    "must be 0 with stop.rule Absorption and BoundedConfidence: anchoring moves \
+                     identities every week, so no state is absorbing (got {})",
+                    id.anchoring
+                ),
+            ),
+            _ => {}
+        }
+        if id.scope == Scope::Network && s.ties.decay > 0.0 {
+            c.push(
+                "ties.decay",
+                format!(
+                    "must be 0 with stop.rule Absorption and Network scope: decaying ties change \
+                     the network, so no state is absorbing (got {})",
+                    s.ties.decay
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(s: &Scenario) -> Vec<String> {
+        validate(s).into_iter().map(|p| p.path).collect()
+    }
+
+    fn classic(generator: Generator) -> Scenario {
+        let mut s = Scenario::default();
+        s.population.size = 100;
+        s.network.generator = generator;
+        s.network.width = 10;
+        s.network.height = 10;
+        s.identity.rule = IdentityRule::Axelrod;
+        s.identity.scope = Scope::Network;
+        s.ties.decay = 0.0;
+        s.stop.rule = StopRule::Absorption;
+        s
+    }
+
+    #[test]
+    fn classic_settings_are_valid() {
+        for g in [
+            Generator::Lattice,
+            Generator::Complete,
+            Generator::ErdosRenyi,
+            Generator::WattsStrogatz,
+            Generator::BarabasiAlbert,
+        ] {
+            assert_eq!(validate(&classic(g)), vec![], "{g:?}");
+        }
+    }
+
+    #[test]
+    fn inconsistent_classic_settings_name_their_fields() {
+        let mut s = classic(Generator::Lattice);
+        s.network.width = 9;
+        s.identity.traits = 1;
+        s.identity.features = 0;
+        s.ties.decay = 0.1;
+        assert_eq!(
+            paths(&s),
+            [
+                "network.width",
+                "identity.features",
+                "identity.traits",
+                "ties.decay"
+            ]
+        );
+        let mut s = classic(Generator::WattsStrogatz);
+        s.network.k = 3;
+        s.identity.rule = IdentityRule::BoundedConfidence;
+        s.identity.mu = 0.7;
+        assert_eq!(
+            paths(&s),
+            ["network.k", "identity.mu", "identity.anchoring"]
+        );
+        let mut s = classic(Generator::BarabasiAlbert);
+        s.network.m = 100;
+        s.identity.rule = IdentityRule::Prototype;
+        assert_eq!(paths(&s), ["network.m", "stop.rule"]);
+        let mut s = classic(Generator::ErdosRenyi);
+        s.network.mean_degree = 100.0;
+        s.network.tie_weight = 0.01;
+        assert_eq!(paths(&s), ["network.tie_weight", "network.mean_degree"]);
+    }
 }

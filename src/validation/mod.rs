@@ -18,6 +18,7 @@ pub mod t5_contagion;
 pub mod t6_dropout;
 pub mod t7_exclusion;
 pub mod t8_fluid_identity;
+pub mod t9_classic;
 
 /// One measured figure against its published counterpart.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +178,7 @@ pub const TARGETS: &[(u32, &str, TargetFn)] = &[
     (6, "dropout from support groups", t6_dropout::run),
     (7, "exclusion and resignation", t7_exclusion::run),
     (8, "fluid collective identity", t8_fluid_identity::run),
+    (9, "classic identity dynamics", t9_classic::run),
 ];
 
 /// Runs one target.

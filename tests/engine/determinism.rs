@@ -65,3 +65,32 @@ fn same_seed_twice_is_identical_and_different_seeds_differ() {
     let results = run_all(&cfg, 1);
     assert_ne!(results[0].series, results[1].series);
 }
+
+#[test]
+fn classic_runs_stop_at_absorption_identically_for_any_thread_count() {
+    let cfg = config("axelrod", &["replicates=4", "identity.traits=5"]);
+    let one = tables(&cfg, 1);
+    assert_eq!(one, tables(&cfg, 2), "2 threads differ from 1");
+    let results = run_all(&cfg, 2);
+    for r in &results {
+        assert!(r.absorbed, "replicate {} not absorbed", r.job.replicate);
+        assert!(r.stop_step + 1 < cfg.scenario.steps);
+        assert_eq!(r.series.len(), r.stop_step as usize + 1);
+        assert_eq!(r.snapshots.last().map(|s| s.step), Some(r.stop_step));
+        // F = 5, q = 5 ends in one culture (Axelrod 1997, Table 1).
+        let last = r.series.last().unwrap();
+        assert_eq!(
+            last.get(belonging::model::metrics::M::identity_clusters),
+            1.0
+        );
+        assert!(belonging::dynamics::identity::classic::absorbed(
+            &r.snapshots[0].world,
+            &cfg
+        ));
+    }
+    let runs = Table::Runs.rows(&cfg, &results[0]);
+    assert_eq!(
+        runs,
+        format!("0,{},{},1\n", results[0].job.seed, results[0].stop_step)
+    );
+}

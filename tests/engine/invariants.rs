@@ -23,7 +23,17 @@ fn check_every_step(name: &str, sets: &[&str], steps: u32) {
 #[test]
 fn invariants_hold_every_step_in_the_builtin_scenarios() {
     for name in belonging::scenario::builtin::names() {
-        check_every_step(name, &["population.size=300", "burn_in=20"], 150);
+        let sets: &[&str] = match name {
+            // The lattice must hold the population exactly.
+            "axelrod" => &[
+                "population.size=300",
+                "network.width=20",
+                "network.height=15",
+                "burn_in=20",
+            ],
+            _ => &["population.size=300", "burn_in=20"],
+        };
+        check_every_step(name, sets, 150);
     }
 }
 
@@ -77,5 +87,49 @@ fn invariants_hold_under_extreme_parameters() {
         let mut all = vec!["population.size=200"];
         all.extend_from_slice(sets);
         check_every_step("default", &all, 60);
+    }
+}
+
+#[test]
+fn invariants_hold_under_the_classic_rules_in_the_town() {
+    // The classic rules with Groups scope (co-attendees) and on generated networks with
+    // decaying ties, life events and support groups: everything at once.
+    for sets in [
+        &[
+            "identity.rule=BoundedConfidence",
+            "identity.scope=Groups",
+            "burn_in=5",
+        ][..],
+        &[
+            "identity.rule=Axelrod",
+            "identity.scope=Groups",
+            "identity.traits=3",
+            "burn_in=5",
+        ][..],
+        &[
+            "identity.rule=Axelrod",
+            "identity.scope=Network",
+            "network.generator=WattsStrogatz",
+            "network.k=6",
+            "burn_in=5",
+        ][..],
+        &[
+            "identity.rule=BoundedConfidence",
+            "identity.scope=Network",
+            "network.generator=BarabasiAlbert",
+            "network.m=3",
+            "burn_in=5",
+        ][..],
+        &[
+            "identity.rule=BoundedConfidence",
+            "identity.scope=Network",
+            "network.generator=ErdosRenyi",
+            "network.mean_degree=5",
+            "burn_in=5",
+        ][..],
+    ] {
+        let mut all = vec!["population.size=300", "events[0].hazard=0.01"];
+        all.extend_from_slice(sets);
+        check_every_step("classroom", &all, 60);
     }
 }

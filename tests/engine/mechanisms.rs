@@ -341,3 +341,62 @@ fn a_programme_meets_only_in_its_session_weeks_and_ends_after_the_last() {
     );
     w.check_invariants().unwrap();
 }
+
+#[test]
+fn bounded_confidence_in_groups_scope_acts_only_among_co_attendees() {
+    // Agents 0 and 1 attend a meeting together and are within epsilon: each week each is
+    // the active agent once with the other as the only partner, so they end up together.
+    // Agent 2 is a member who did not attend; agent 3 attends another group alone.
+    let (mut w, cfg) = bare_world(
+        4,
+        &[
+            "identity.rule=BoundedConfidence",
+            "identity.scope=Groups",
+            "identity.dims=1",
+            "identity.anchoring=0",
+            "identity.noise=0",
+        ],
+    );
+    let g = add_plain_group(&mut w, 0, &[0, 1, 2], 1.0);
+    let h = add_plain_group(&mut w, 0, &[3], 1.0);
+    w.groups.met[g] = true;
+    w.groups.attendees[g] = vec![0, 1];
+    meet_in_full(&mut w, h);
+    w.agents.identity = vec![0.4, 0.5, 0.45, 0.6];
+    belonging::dynamics::identity::run(&mut w, &cfg, &mut stream(1, 0, Phase::Identity));
+    let x = &w.agents.identity;
+    assert!(
+        (x[0] - 0.45).abs() < 1e-6 && (x[1] - 0.45).abs() < 1e-6,
+        "{x:?}"
+    );
+    assert_eq!(
+        (x[2], x[3]),
+        (0.45, 0.6),
+        "non-attendee and lone attendee unchanged"
+    );
+}
+
+#[test]
+fn axelrod_in_network_scope_copies_from_a_tie_only() {
+    // 0 - 1 tied, sharing 2 of 3 features; 2 is isolated. After enough weeks 0 and 1 agree.
+    let (mut w, cfg) = bare_world(
+        3,
+        &[
+            "identity.rule=Axelrod",
+            "identity.scope=Network",
+            "identity.features=3",
+            "identity.traits=4",
+            "network.cross_ties=1",
+        ],
+    );
+    w.agents.ties.iter_mut().for_each(Vec::clear);
+    w.set_tie(0, 1, 0.5, 0);
+    w.agents.culture = vec![0, 1, 2, 0, 1, 3, 2, 2, 2];
+    for week in 0..50 {
+        belonging::dynamics::identity::run(&mut w, &cfg, &mut stream(2, week, Phase::Identity));
+    }
+    let c = &w.agents.culture;
+    assert_eq!(c[0..3], c[3..6], "tied agents converge: {c:?}");
+    assert_eq!(c[6..9], [2, 2, 2], "the isolated agent keeps its culture");
+    assert!(belonging::dynamics::identity::classic::absorbed(&w, &cfg));
+}

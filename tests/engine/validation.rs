@@ -60,3 +60,17 @@ fn target_7_exclusion() {
 fn target_8_fluid_collective_identity() {
     holds(8);
 }
+
+/// Target 9: classic identity dynamics — Axelrod's (1997) Table 1 of stable cultural regions
+/// and the bounded-confidence rule's ⌊1/(2ε)⌋ major clusters (Deffuant et al. 2000). The
+/// checks and their tolerances are stated in `src/validation/t9_classic.rs` and in the report.
+#[test]
+fn target_9_classic_identity_dynamics() {
+    let opts = belonging::validation::Options {
+        threads: 2,
+        replicates: None,
+    };
+    let r = belonging::validation::run(9, &opts).expect("target 9 runs");
+    eprintln!("{r}");
+    assert!(r.pass(), "{r}");
+}

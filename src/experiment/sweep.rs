@@ -1,0 +1,555 @@
+//! Parameter sweeps: which fields vary and over which values (lists, stepped ranges, log
+//! ranges), the design that turns them into points (full factorial, zipped lists, Latin
+//! hypercube), and the flat list of jobs (point × replicate) with their seeds and shards.
+//!
+//! Job k of a sweep with R replicates is point k / R, replicate k % R, and runs with the
+//! seed `job_seed(base seed, point, replicate)`: any job rerun alone gives the same bytes.
+
+use super::plan::{Job, Plan};
+use crate::rng::{self, Phase};
+use rand::seq::SliceRandom;
+use rand::RngExt;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SweepError {
+    #[error("--vary {arg}: {message}")]
+    Vary { arg: String, message: String },
+    #[error("--design {arg}: {message}")]
+    Design { arg: String, message: String },
+    #[error("--shard {arg}: {message}")]
+    Shard { arg: String, message: String },
+    #[error("{0}")]
+    Spec(String),
+}
+
+/// A numeric range a Latin hypercube samples from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub lo: f64,
+    pub hi: f64,
+    pub log: bool,
+    /// Both ends and the step are whole numbers: samples are rounded.
+    pub integer: bool,
+}
+
+/// One varied field: its path, the text it was given as, and its values (as the text a
+/// `--set` override takes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vary {
+    pub path: String,
+    pub spec: String,
+    pub values: Vec<String>,
+    pub range: Option<Range>,
+}
+
+impl Vary {
+    /// Parses `PATH=VALUES`: a comma-separated list (`6,10,14`, `true,false`), a stepped range
+    /// `START..END:STEP` (both ends included), or a log range `START..END:logN` (N values,
+    /// evenly spaced on a log scale, both ends included).
+    pub fn parse(arg: &str) -> Result<Vary, SweepError> {
+        let err = |message: String| SweepError::Vary {
+            arg: arg.to_string(),
+            message,
+        };
+        let (path, spec) = arg
+            .split_once('=')
+            .map(|(p, s)| (p.trim(), s.trim()))
+            .filter(|(p, s)| !p.is_empty() && !s.is_empty())
+            .ok_or_else(|| {
+                err("expected PATH=VALUES, e.g. support.capacity=6,10,14 or \
+                     events[0].hazard=0.001..0.004:0.001"
+                    .into())
+            })?;
+        let (values, range) = parse_values(spec).map_err(err)?;
+        Ok(Vary {
+            path: path.to_string(),
+            spec: spec.to_string(),
+            values,
+            range,
+        })
+    }
+}
+
+/// Decimal places written in a number's text (`0.001` has 3, `1e-3` is treated as 3).
+fn decimals(text: &str) -> usize {
+    let t = text.trim();
+    if let Some((_, e)) = t.split_once(['e', 'E']) {
+        let exp: i64 = e.parse().unwrap_or(0);
+        let mant = t.split(['e', 'E']).next().unwrap_or("");
+        let d = mant.split_once('.').map_or(0, |(_, f)| f.len()) as i64;
+        return (d - exp).max(0) as usize;
+    }
+    t.split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+fn number(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("`{}` is not a finite number", text.trim()))
+}
+
+/// The shortest text of `x` rounded to 9 significant digits (no float noise such as
+/// 0.30000000000000004 in values written into scenarios and tables).
+pub fn tidy_number(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = 9 - 1 - x.abs().log10().floor() as i32;
+    let scale = 10f64.powi(digits.clamp(-300, 300));
+    let r = (x * scale).round() / scale;
+    format!("{r}")
+}
+
+/// Most values one varied field may take (a typo such as a step of 1e-9 is refused).
+pub const MAX_VALUES: usize = 100_000;
+
+fn parse_values(spec: &str) -> Result<(Vec<String>, Option<Range>), String> {
+    let structured = spec.contains(['(', '[', '"']);
+    let range = if structured {
+        None
+    } else {
+        spec.split_once("..")
+    };
+    let Some((a, rest)) = range else {
+        let values: Vec<String> = split_top(spec)
+            .into_iter()
+            .map(|v| v.trim().to_string())
+            .collect();
+        if values.iter().any(String::is_empty) {
+            return Err("empty value in the list".into());
+        }
+        return Ok((values, None));
+    };
+    let (b, step) = rest
+        .split_once(':')
+        .ok_or_else(|| "a range needs a step: START..END:STEP or START..END:logN".to_string())?;
+    let (lo, hi) = (number(a)?, number(b)?);
+    if hi < lo {
+        return Err(format!("the range ends ({hi}) below its start ({lo})"));
+    }
+    if let Some(n) = step.trim().strip_prefix("log") {
+        let n: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{step}`: expected logN with N a whole number, e.g. log5"))?;
+        if !(2..=MAX_VALUES).contains(&n) {
+            return Err(format!("logN needs 2 <= N <= {MAX_VALUES}, got {n}"));
+        }
+        if lo <= 0.0 {
+            return Err(format!("a log range must start above 0, got {lo}"));
+        }
+        let (l0, l1) = (lo.ln(), hi.ln());
+        let values = (0..n)
+            .map(|k| {
+                let x = if k + 1 == n {
+                    hi
+                } else {
+                    (l0 + (l1 - l0) * k as f64 / (n - 1) as f64).exp()
+                };
+                tidy_number(x)
+            })
+            .collect();
+        let range = Range {
+            lo,
+            hi,
+            log: true,
+            integer: false,
+        };
+        return Ok((values, Some(range)));
+    }
+    let st = number(step)?;
+    if st <= 0.0 {
+        return Err(format!("the step must be above 0, got {st}"));
+    }
+    let count = ((hi - lo) / st + 1e-9).floor() as usize + 1;
+    if count > MAX_VALUES {
+        return Err(format!(
+            "{count} values is more than {MAX_VALUES}; use a larger step"
+        ));
+    }
+    let places = decimals(a).max(decimals(b)).max(decimals(step));
+    let integer = places == 0 && lo.fract() == 0.0 && st.fract() == 0.0;
+    let values = (0..count)
+        .map(|k| {
+            let x = lo + st * k as f64;
+            if integer {
+                format!("{}", x.round() as i64)
+            } else {
+                format!("{x:.places$}")
+            }
+        })
+        .collect();
+    let range = Range {
+        lo,
+        hi,
+        log: false,
+        integer,
+    };
+    Ok((values, Some(range)))
+}
+
+/// Splits a list at the commas outside brackets and quotes, so structured values such as
+/// `Some((step: 26, fraction: 0.1))` stay whole.
+fn split_top(spec: &str) -> Vec<&str> {
+    let (mut depth, mut quoted, mut start) = (0i32, false, 0);
+    let mut out = Vec::new();
+    for (k, c) in spec.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' | '[' | '{' if !quoted => depth += 1,
+            ')' | ']' | '}' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(&spec[start..k]);
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&spec[start..]);
+    out
+}
+
+/// How varied fields combine into points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Design {
+    /// Full factorial: every combination (the last `--vary` changes fastest).
+    Grid,
+    /// The k-th values of every list together (lists of equal length).
+    Zip,
+    /// Latin hypercube with N samples: each field's range cut into N strata, each stratum
+    /// used once; ranges are sampled within the stratum, lists pick their stratum's value.
+    Lhs(u32),
+}
+
+impl Design {
+    pub fn parse(arg: &str) -> Result<Design, SweepError> {
+        let err = |message: &str| SweepError::Design {
+            arg: arg.to_string(),
+            message: message.to_string(),
+        };
+        match arg.trim() {
+            "grid" => Ok(Design::Grid),
+            "zip" => Ok(Design::Zip),
+            other => match other.strip_prefix("lhs:") {
+                Some(n) => match n.trim().parse::<u32>() {
+                    Ok(n) if n >= 1 => Ok(Design::Lhs(n)),
+                    _ => Err(err("expected lhs:N with N a whole number of at least 1")),
+                },
+                None => Err(err("expected grid, zip or lhs:N")),
+            },
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Design::Grid => "grid".into(),
+            Design::Zip => "zip".into(),
+            Design::Lhs(n) => format!("lhs:{n}"),
+        }
+    }
+}
+
+/// One point of a sweep: one value per varied field (in `--vary` order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub index: u32,
+    pub values: Vec<String>,
+}
+
+/// Most points (or jobs) a sweep may have.
+pub const MAX_JOBS: u64 = 100_000_000;
+
+/// The points of a sweep. `seed` seeds the Latin hypercube (so it is reproducible).
+pub fn points(vary: &[Vary], design: Design, seed: u64) -> Result<Vec<Point>, SweepError> {
+    if vary.is_empty() {
+        return Ok(vec![Point {
+            index: 0,
+            values: Vec::new(),
+        }]);
+    }
+    for (k, v) in vary.iter().enumerate() {
+        if vary[..k].iter().any(|o| o.path == v.path) {
+            return Err(SweepError::Spec(format!(
+                "{} is varied twice; give each field one --vary",
+                v.path
+            )));
+        }
+    }
+    let rows: Vec<Vec<String>> = match design {
+        Design::Grid => {
+            let total = vary
+                .iter()
+                .try_fold(1u64, |acc, v| acc.checked_mul(v.values.len() as u64))
+                .filter(|&n| n <= MAX_JOBS)
+                .ok_or_else(|| {
+                    SweepError::Spec(format!("the grid has more than {MAX_JOBS} points"))
+                })?;
+            (0..total)
+                .map(|mut k| {
+                    let mut row = vec![String::new(); vary.len()];
+                    for (d, v) in vary.iter().enumerate().rev() {
+                        let n = v.values.len() as u64;
+                        row[d] = v.values[(k % n) as usize].clone();
+                        k /= n;
+                    }
+                    row
+                })
+                .collect()
+        }
+        Design::Zip => {
+            let n = vary[0].values.len();
+            if let Some(v) = vary.iter().find(|v| v.values.len() != n) {
+                return Err(SweepError::Spec(format!(
+                    "--design zip needs lists of equal length: {} has {} values, {} has {}",
+                    vary[0].path,
+                    n,
+                    v.path,
+                    v.values.len()
+                )));
+            }
+            (0..n)
+                .map(|k| vary.iter().map(|v| v.values[k].clone()).collect())
+                .collect()
+        }
+        Design::Lhs(n) => {
+            let mut rng = rng::stream(seed, u64::MAX - 1, Phase::Init);
+            let n = n as usize;
+            let mut rows = vec![vec![String::new(); vary.len()]; n];
+            for (d, v) in vary.iter().enumerate() {
+                let mut strata: Vec<usize> = (0..n).collect();
+                strata.shuffle(&mut rng);
+                for (row, &s) in rows.iter_mut().zip(&strata) {
+                    let u = (s as f64 + rng.random::<f64>()) / n as f64;
+                    row[d] = match v.range {
+                        Some(r) => {
+                            let x = if r.log {
+                                (r.lo.ln() + u * (r.hi.ln() - r.lo.ln())).exp()
+                            } else {
+                                r.lo + u * (r.hi - r.lo)
+                            };
+                            if r.integer {
+                                format!("{}", x.round() as i64)
+                            } else {
+                                tidy_number(x)
+                            }
+                        }
+                        None => {
+                            let k = ((u * v.values.len() as f64) as usize).min(v.values.len() - 1);
+                            v.values[k].clone()
+                        }
+                    };
+                }
+            }
+            rows
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(k, values)| Point {
+            index: k as u32,
+            values,
+        })
+        .collect())
+}
+
+/// The flat job list: point-major, `replicates` jobs per point.
+pub fn plan(points: usize, replicates: u32, base_seed: u64) -> Result<Plan, SweepError> {
+    let total = points as u64 * replicates as u64;
+    if total > MAX_JOBS || total > u32::MAX as u64 {
+        return Err(SweepError::Spec(format!(
+            "{total} jobs is more than {MAX_JOBS}"
+        )));
+    }
+    let jobs = (0..points as u32)
+        .flat_map(|p| (0..replicates).map(move |r| (p, r)))
+        .enumerate()
+        .map(|(k, (p, r))| Job {
+            index: k as u32,
+            point: p,
+            replicate: r,
+            seed: rng::job_seed(base_seed, p as u64, r as u64),
+        })
+        .collect();
+    Ok(Plan { base_seed, jobs })
+}
+
+/// A deterministic slice of the job list: jobs whose index is `index` modulo `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `I/N` (0 <= I < N), or `slurm` (I from `SLURM_ARRAY_TASK_ID` minus
+    /// `SLURM_ARRAY_TASK_MIN`, N from `SLURM_ARRAY_TASK_COUNT`), reading the environment
+    /// through `env`.
+    pub fn parse(arg: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, SweepError> {
+        let err = |message: String| SweepError::Shard {
+            arg: arg.to_string(),
+            message,
+        };
+        let (i, n) = if arg.trim() == "slurm" {
+            let get = |name: &str| -> Result<u32, SweepError> {
+                let v = env(name).ok_or_else(|| {
+                    err(format!(
+                        "{name} is not set: --shard slurm is for jobs of a SLURM job array \
+                         (sbatch --array)"
+                    ))
+                })?;
+                v.trim()
+                    .parse::<u32>()
+                    .map_err(|_| err(format!("{name}={v} is not a whole number")))
+            };
+            let id = get("SLURM_ARRAY_TASK_ID")?;
+            let min = match env("SLURM_ARRAY_TASK_MIN") {
+                Some(_) => get("SLURM_ARRAY_TASK_MIN")?,
+                None => 0,
+            };
+            let count = get("SLURM_ARRAY_TASK_COUNT")?;
+            (
+                id.checked_sub(min).ok_or_else(|| {
+                    err(format!(
+                        "SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}"
+                    ))
+                })?,
+                count,
+            )
+        } else {
+            let (i, n) = arg
+                .split_once('/')
+                .ok_or_else(|| err("expected I/N (e.g. 0/4) or slurm".into()))?;
+            let parse = |s: &str| {
+                s.trim()
+                    .parse::<u32>()
+                    .map_err(|_| err(format!("`{s}` is not a whole number")))
+            };
+            (parse(i)?, parse(n)?)
+        };
+        if n == 0 || i >= n {
+            return Err(err(format!(
+                "shard {i} of {n}: need 0 <= I < N (shards are numbered from 0)"
+            )));
+        }
+        Ok(Shard { index: i, count: n })
+    }
+
+    pub fn contains(&self, job: u32) -> bool {
+        job % self.count == self.index
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vary(arg: &str) -> Vary {
+        Vary::parse(arg).unwrap()
+    }
+
+    #[test]
+    fn values_lists_and_ranges() {
+        assert_eq!(vary("support.capacity=6,10,14").values, ["6", "10", "14"]);
+        assert_eq!(
+            vary("events[0].hazard=0.001..0.004:0.001").values,
+            ["0.001", "0.002", "0.003", "0.004"]
+        );
+        let v = vary("population.size=1000..3000:1000");
+        assert_eq!(v.values, ["1000", "2000", "3000"]);
+        assert!(v.range.unwrap().integer);
+        assert_eq!(
+            vary("x=0.0001..0.1:log4").values,
+            ["0.0001", "0.001", "0.01", "0.1"]
+        );
+        assert_eq!(vary("x=0.1..0.3:0.1").values, ["0.1", "0.2", "0.3"]);
+        assert_eq!(
+            vary("e=Some((step: 26, fraction: 0.1)),None").values,
+            ["Some((step: 26, fraction: 0.1))", "None"]
+        );
+        for bad in [
+            "x",
+            "=1",
+            "x=",
+            "x=1..",
+            "x=1..2",
+            "x=2..1:1",
+            "x=1..2:0",
+            "x=0..1:log1",
+            "x=0..1:log3",
+            "x=a..b:1",
+            "x=1,,2",
+            "x=0..1:1e-9",
+        ] {
+            assert!(Vary::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn designs() {
+        let a = vary("a=1,2");
+        let b = vary("b=x,y,z");
+        let g = points(&[a.clone(), b.clone()], Design::Grid, 1).unwrap();
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[1].values, ["1", "y"]);
+        assert_eq!(g[5].values, ["2", "z"]);
+        assert!(points(&[a.clone(), b.clone()], Design::Zip, 1).is_err());
+        let z = points(&[vary("a=1,2,3"), b.clone()], Design::Zip, 1).unwrap();
+        assert_eq!(z[2].values, ["3", "z"]);
+        assert!(points(&[a.clone(), a.clone()], Design::Grid, 1).is_err());
+        assert_eq!(Design::parse("lhs:5").unwrap(), Design::Lhs(5));
+        assert!(Design::parse("lhs:0").is_err());
+        assert!(Design::parse("cube").is_err());
+    }
+
+    #[test]
+    fn latin_hypercube_uses_every_stratum_once_and_is_reproducible() {
+        let v = vary("x=0..1:0.5");
+        let n = 10;
+        let p = points(std::slice::from_ref(&v), Design::Lhs(n), 7).unwrap();
+        let mut strata: Vec<usize> = p
+            .iter()
+            .map(|pt| (pt.values[0].parse::<f64>().unwrap() * n as f64) as usize)
+            .collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..n as usize).collect::<Vec<_>>());
+        assert_eq!(
+            p,
+            points(std::slice::from_ref(&v), Design::Lhs(n), 7).unwrap()
+        );
+        assert_ne!(p, points(&[v], Design::Lhs(n), 8).unwrap());
+    }
+
+    #[test]
+    fn jobs_are_point_major_with_stable_seeds() {
+        let plan = plan(3, 2, 5).unwrap();
+        assert_eq!(plan.jobs.len(), 6);
+        assert_eq!((plan.jobs[3].point, plan.jobs[3].replicate), (1, 1));
+        assert_eq!(plan.jobs[3].seed, rng::job_seed(5, 1, 1));
+    }
+
+    #[test]
+    fn shards_partition_the_jobs() {
+        let none = |_: &str| None;
+        let shards: Vec<Shard> = (0..3)
+            .map(|i| Shard::parse(&format!("{i}/3"), none).unwrap())
+            .collect();
+        for job in 0..20 {
+            assert_eq!(shards.iter().filter(|s| s.contains(job)).count(), 1);
+        }
+        assert!(Shard::parse("3/3", none).is_err());
+        assert!(Shard::parse("slurm", none).is_err());
+        let env = |k: &str| match k {
+            "SLURM_ARRAY_TASK_ID" => Some("5".to_string()),
+            "SLURM_ARRAY_TASK_MIN" => Some("4".to_string()),
+            "SLURM_ARRAY_TASK_COUNT" => Some("2".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            Shard::parse("slurm", env).unwrap(),
+            Shard { index: 1, count: 2 }
+        );
+    }
+}

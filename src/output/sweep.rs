@@ -1,0 +1,337 @@
+//! The folder of a parameter sweep.
+//!
+//! ```text
+//! DIR/sweep.json          the sweep: scenario hash, seed, replicates, design, varied fields,
+//!                         every point, the job count and the sweep hash (written first)
+//! DIR/scenario.ron        the resolved base scenario
+//! DIR/jobs/job-NNNNNN.csv one finished job's time series (written atomically as it ends)
+//! DIR/sweep.csv           one row per job: parameters, final and time-averaged metrics
+//! DIR/sweep_summary.csv   per point, metric and statistic: mean, sd, 95% CI, n
+//! DIR/manifest.json       status (running, partial, complete), timing, machine
+//! DIR/plots/              response curves and a heatmap for two-parameter grids
+//! ```
+//!
+//! Everything but the manifest is a function of `sweep.json` and the job files alone, so a
+//! resumed, sharded-and-merged or single-machine sweep writes byte-identical results. The
+//! final tables are built by streaming the job files point by point: memory holds one job's
+//! series and one point's replicates (see docs/ARCHITECTURE.md, "Memory bound").
+
+use super::{atomic, io_err, tables, OutputError};
+use crate::experiment::JobResult;
+use crate::model::metrics::{self, NAMES};
+use crate::stats::{summarize, TTable};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One varied field as stored in sweep.json.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VarySpec {
+    pub path: String,
+    pub spec: String,
+    pub values: Vec<String>,
+}
+
+/// sweep.json: everything that defines the sweep's jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    pub format: u32,
+    pub scenario: String,
+    pub scenario_source: String,
+    /// FNV-1a of the resolved base scenario (scenario.ron).
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub replicates: u32,
+    pub steps: u32,
+    pub design: String,
+    pub vary: Vec<VarySpec>,
+    /// One value per varied field, per point.
+    pub points: Vec<Vec<String>>,
+    pub jobs: u32,
+    /// FNV-1a of all of the above: folders of different sweeps never mix.
+    pub sweep_hash: String,
+}
+
+impl SweepSpec {
+    /// Fills in `sweep_hash` from the fields that define the jobs (not from
+    /// `scenario_source`, which only says where the scenario came from: a resumed sweep reads
+    /// it from the folder's own scenario.ron).
+    pub fn sealed(mut self) -> SweepSpec {
+        let mut key = self.clone();
+        key.sweep_hash = String::new();
+        key.scenario_source = String::new();
+        let text = serde_json::to_string(&key).unwrap_or_default();
+        self.sweep_hash = super::manifest::fnv1a(text.as_bytes());
+        self
+    }
+
+    pub fn is_sealed(&self) -> bool {
+        self.clone().sealed().sweep_hash == self.sweep_hash
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+}
+
+pub const SPEC: &str = "sweep.json";
+const JOBS: &str = "jobs";
+/// Files a sweep writes at the top of its folder (removed first under --force).
+pub const FILES: &[&str] = &[
+    "sweep.json",
+    "scenario.ron",
+    "sweep.csv",
+    "sweep_summary.csv",
+    "manifest.json",
+];
+
+pub fn job_path(dir: &Path, job: u32) -> PathBuf {
+    dir.join(JOBS).join(format!("job-{job:06}.csv"))
+}
+
+/// Reads a folder's sweep.json.
+pub fn read_spec(dir: &Path) -> Result<SweepSpec, OutputError> {
+    let path = dir.join(SPEC);
+    let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+    let spec: SweepSpec = serde_json::from_str(&text).map_err(|e| OutputError::Io {
+        path: path.clone(),
+        source: std::io::Error::other(format!("not a sweep description: {e}")),
+    })?;
+    if !spec.is_sealed() {
+        return Err(OutputError::Io {
+            path,
+            source: std::io::Error::other(
+                "its sweep_hash does not match its contents (edited by hand?)",
+            ),
+        });
+    }
+    Ok(spec)
+}
+
+/// Jobs whose file is present (complete: files appear only by atomic rename).
+pub fn finished_jobs(dir: &Path, jobs: u32) -> Result<Vec<bool>, OutputError> {
+    let mut done = vec![false; jobs as usize];
+    let folder = dir.join(JOBS);
+    let entries = match std::fs::read_dir(&folder) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(done),
+        Err(e) => return Err(io_err(&folder)(e)),
+    };
+    for entry in entries {
+        let name = entry.map_err(io_err(&folder))?.file_name();
+        let name = name.to_string_lossy();
+        if let Some(k) = name
+            .strip_prefix("job-")
+            .and_then(|n| n.strip_suffix(".csv"))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            if let Some(slot) = done.get_mut(k) {
+                *slot = true;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Prepares a new sweep folder: refuses a non-empty one unless `force`, writes sweep.json and
+/// scenario.ron. With `force`, a folder of the same sweep keeps its finished jobs.
+pub fn create(
+    dir: &Path,
+    spec: &SweepSpec,
+    scenario_ron: &str,
+    force: bool,
+) -> Result<(), OutputError> {
+    let not_writable = |source| OutputError::NotWritable {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if dir.exists() {
+        let non_empty = std::fs::read_dir(dir)
+            .map_err(not_writable)?
+            .next()
+            .is_some();
+        if non_empty && !force {
+            return Err(OutputError::Exists(dir.to_path_buf()));
+        }
+        if force {
+            let same = read_spec(dir).is_ok_and(|s| s.sweep_hash == spec.sweep_hash);
+            for name in FILES {
+                let p = dir.join(name);
+                if p.exists() {
+                    std::fs::remove_file(&p).map_err(not_writable)?;
+                }
+            }
+            for sub in ["plots"].into_iter().chain((!same).then_some(JOBS)) {
+                let p = dir.join(sub);
+                if p.exists() {
+                    std::fs::remove_dir_all(&p).map_err(not_writable)?;
+                }
+            }
+        }
+    }
+    std::fs::create_dir_all(dir.join(JOBS)).map_err(not_writable)?;
+    atomic::write(&dir.join("scenario.ron"), scenario_ron.as_bytes()).map_err(not_writable)?;
+    atomic::write(&dir.join(SPEC), spec.to_json().as_bytes()).map_err(not_writable)?;
+    Ok(())
+}
+
+/// Writes one finished job's time series (`step` then every metric), atomically.
+pub fn write_job(dir: &Path, r: &JobResult) -> Result<(), OutputError> {
+    let mut s = String::from("step");
+    for name in NAMES {
+        s.push(',');
+        s.push_str(name);
+    }
+    s.push('\n');
+    for (t, row) in r.series.iter().enumerate() {
+        s.push_str(&t.to_string());
+        for &v in &row.values {
+            s.push(',');
+            tables::num(&mut s, v);
+        }
+        s.push('\n');
+    }
+    let path = job_path(dir, r.job.index);
+    atomic::write(&path, s.as_bytes()).map_err(io_err(&path))
+}
+
+/// A job file read back: one row of metric values per step.
+fn read_job(dir: &Path, job: u32) -> Result<Vec<Vec<f64>>, OutputError> {
+    let path = job_path(dir, job);
+    let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+    let bad = |line: usize, what: &str| OutputError::Io {
+        path: path.clone(),
+        source: std::io::Error::other(format!("line {line}: {what}")),
+    };
+    let mut rows = Vec::new();
+    for (k, line) in text.lines().enumerate().skip(1) {
+        let mut values = Vec::with_capacity(metrics::COUNT);
+        for (c, field) in line.split(',').enumerate().skip(1) {
+            let v = match field {
+                "" => f64::NAN,
+                "inf" => f64::INFINITY,
+                "-inf" => f64::NEG_INFINITY,
+                f => f
+                    .parse::<f64>()
+                    .map_err(|_| bad(k + 1, &format!("column {} is not a number", c + 1)))?,
+            };
+            values.push(v);
+        }
+        if values.len() != metrics::COUNT {
+            return Err(bad(k + 1, "wrong number of columns"));
+        }
+        rows.push(values);
+    }
+    Ok(rows)
+}
+
+/// The final value and the time average of every metric of one job (NaN-skipping mean).
+fn outcomes(rows: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
+    let last = rows
+        .last()
+        .cloned()
+        .unwrap_or_else(|| vec![f64::NAN; metrics::COUNT]);
+    let mut mean = vec![f64::NAN; metrics::COUNT];
+    for (m, slot) in mean.iter_mut().enumerate() {
+        let (mut s, mut n) = (0.0, 0u32);
+        for r in rows {
+            if r[m].is_finite() {
+                s += r[m];
+                n += 1;
+            }
+        }
+        if n > 0 {
+            *slot = s / n as f64;
+        }
+    }
+    (last, mean)
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes sweep.csv and sweep_summary.csv from sweep.json and every job file (all must be
+/// present). Streams point by point.
+pub fn finish(dir: &Path, spec: &SweepSpec) -> Result<Vec<String>, OutputError> {
+    let params: Vec<String> = spec.vary.iter().map(|v| csv_field(&v.path)).collect();
+    let reps = spec.replicates;
+    let plan = crate::experiment::sweep::plan(spec.points.len(), reps, spec.seed).map_err(|e| {
+        OutputError::Io {
+            path: dir.join(SPEC),
+            source: std::io::Error::other(e.to_string()),
+        }
+    })?;
+    let per_job = dir.join("sweep.csv");
+    let per_point = dir.join("sweep_summary.csv");
+    let mut t = TTable::default();
+    // Both tables stream: sweep_summary.csv is renamed into place after sweep.csv.
+    atomic::write_with(&per_point, |sum_out| {
+        write!(sum_out, "point")?;
+        for p in &params {
+            write!(sum_out, ",{p}")?;
+        }
+        writeln!(sum_out, ",metric,statistic,mean,sd,ci_low,ci_high,n")?;
+        atomic::write_with(&per_job, |out| {
+            write!(out, "job,point,replicate,seed")?;
+            for p in &params {
+                write!(out, ",{p}")?;
+            }
+            for stat in ["final", "mean"] {
+                for name in NAMES {
+                    write!(out, ",{stat}_{name}")?;
+                }
+            }
+            writeln!(out)?;
+            let mut point_rows: Vec<(Vec<f64>, Vec<f64>)> = Vec::with_capacity(reps as usize);
+            for job in &plan.jobs {
+                let rows = read_job(dir, job.index).map_err(std::io::Error::other)?;
+                let (last, mean) = outcomes(&rows);
+                let values = &spec.points[job.point as usize];
+                let mut line =
+                    format!("{},{},{},{}", job.index, job.point, job.replicate, job.seed);
+                for v in values {
+                    line.push(',');
+                    line.push_str(&csv_field(v));
+                }
+                for v in last.iter().chain(&mean) {
+                    line.push(',');
+                    tables::num(&mut line, *v);
+                }
+                writeln!(out, "{line}")?;
+                point_rows.push((last, mean));
+                if job.replicate + 1 == reps {
+                    for (m, name) in NAMES.iter().enumerate() {
+                        for (k, stat) in ["final", "mean"].into_iter().enumerate() {
+                            let xs: Vec<f64> = point_rows
+                                .iter()
+                                .map(|(l, a)| if k == 0 { l[m] } else { a[m] })
+                                .collect();
+                            let s = summarize(&xs, &mut t);
+                            let mut summary = job.point.to_string();
+                            for v in values {
+                                summary.push(',');
+                                summary.push_str(&csv_field(v));
+                            }
+                            summary.push_str(&format!(",{name},{stat}"));
+                            for v in [s.mean, s.sd, s.ci_low, s.ci_high] {
+                                summary.push(',');
+                                tables::num(&mut summary, v);
+                            }
+                            summary.push_str(&format!(",{}\n", s.n));
+                            sum_out.write_all(summary.as_bytes())?;
+                        }
+                    }
+                    point_rows.clear();
+                }
+            }
+            Ok(())
+        })
+    })
+    .map_err(io_err(&per_point))?;
+    Ok(vec!["sweep.csv".into(), "sweep_summary.csv".into()])
+}

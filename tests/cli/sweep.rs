@@ -1,0 +1,344 @@
+//! `belonging sweep` and `belonging merge` end to end: designs, streaming, resume after a
+//! kill, `--job`, shards (by hand and as a SLURM array would set them), merge, and refusals.
+
+use crate::common::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A small sweep of the classroom scenario: 3 x 2 points, 3 replicates = 18 jobs.
+fn sweep_args(out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "sweep",
+        "classroom",
+        "--vary",
+        "support.capacity=6,10,14",
+        "--vary",
+        "interaction.new_tie=0.1..0.2:0.1",
+        "--replicates",
+        "3",
+        "--set",
+        "population.size=80",
+        "--set",
+        "burn_in=4",
+        "--set",
+        "events[0].pulse.step=3",
+        "--steps",
+        "20",
+        "--quiet",
+        "--out",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.push(out.to_str().expect("UTF-8 temp path").to_string());
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+fn sweep(out: &Path, extra: &[&str]) -> Output {
+    let args = sweep_args(out, extra);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    belonging(&refs)
+}
+
+/// The result files that must be identical however the sweep was run.
+const RESULTS: &[&str] = &[
+    "sweep.csv",
+    "sweep_summary.csv",
+    "sweep.json",
+    "scenario.ron",
+];
+
+#[track_caller]
+fn assert_same_results(a: &Path, b: &Path) {
+    for f in RESULTS {
+        assert_same_file(&a.join(f), &b.join(f));
+    }
+    for k in 0..18 {
+        let name = format!("jobs/job-{k:06}.csv");
+        assert_same_file(&a.join(&name), &b.join(&name));
+    }
+}
+
+#[test]
+fn sweep_writes_tidy_tables_and_plots_identically_for_any_thread_count() {
+    let tmp = tempdir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    sweep(&a, &["--threads", "1"]).success();
+    sweep(&b, &["--threads", "2"]).success();
+    assert_same_results(&a, &b);
+    // One row per job, with its parameters; per point, metric and statistic in the summary.
+    let csv = read_string(&a.join("sweep.csv"));
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("job,point,replicate,seed,support.capacity,interaction.new_tie,final_"),
+        "{header}"
+    );
+    assert_eq!(data_rows(&a.join("sweep.csv")), 18);
+    assert!(csv.contains("\n5,1,2,"), "job 5 = point 1, replicate 2");
+    let n_metrics = belonging::model::metrics::NAMES.len();
+    assert_eq!(data_rows(&a.join("sweep_summary.csv")), 6 * n_metrics * 2);
+    assert_eq!(manifest(&a)["status"], "complete");
+    for plot in ["response", "heatmap"] {
+        let png = read(&a.join("plots").join(format!("{plot}.png")));
+        assert!(png.len() > 1000, "plots/{plot}.png");
+    }
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_bytes() {
+    let tmp = tempdir();
+    let (full, killed) = (tmp.path().join("full"), tmp.path().join("killed"));
+    sweep(&full, &["--threads", "2"]).success();
+
+    let args = sweep_args(&killed, &["--threads", "1"]);
+    let mut child = bin()
+        .args(&args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the sweep");
+    // Kill it (SIGKILL: no chance to clean up) as soon as its first job is on disk.
+    let started = Instant::now();
+    let jobs = killed.join("jobs");
+    while std::fs::read_dir(&jobs).map_or(0, |d| {
+        d.filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".csv"))
+            .count()
+    }) == 0
+    {
+        assert!(started.elapsed() < TIMEOUT, "no job finished in time");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().expect("kill the sweep");
+    let _ = child.wait();
+    assert_ne!(manifest(&killed)["status"], "complete");
+    assert!(
+        !killed.join("sweep.csv").exists(),
+        "no final table from a killed sweep"
+    );
+
+    let resumed = belonging(&[
+        "sweep",
+        "--resume",
+        killed.to_str().expect("UTF-8"),
+        "--quiet",
+    ]);
+    resumed.success();
+    assert_eq!(manifest(&killed)["status"], "complete");
+    assert_same_results(&full, &killed);
+}
+
+#[test]
+fn one_job_rerun_alone_gives_the_same_bytes() {
+    let tmp = tempdir();
+    let (full, one) = (tmp.path().join("full"), tmp.path().join("one"));
+    sweep(&full, &[]).success();
+    sweep(&one, &["--job", "7"]).success();
+    assert_same_file(
+        &full.join("jobs/job-000007.csv"),
+        &one.join("jobs/job-000007.csv"),
+    );
+    assert_eq!(manifest(&one)["status"], "partial");
+    let bad = sweep(&tmp.path().join("bad"), &["--job", "18"]);
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+}
+
+#[test]
+fn shards_merge_to_the_one_machine_result_and_bad_merges_are_refused() {
+    let tmp = tempdir();
+    let full = tmp.path().join("full");
+    sweep(&full, &[]).success();
+    // Shards 0/3 and 1/3 by hand, shard 2/3 as a SLURM array task would see it.
+    let shards: Vec<_> = (0..3).map(|i| tmp.path().join(format!("s{i}"))).collect();
+    sweep(&shards[0], &["--shard", "0/3"]).success();
+    sweep(&shards[1], &["--shard", "1/3"]).success();
+    let args = sweep_args(&shards[2], &["--shard", "slurm"]);
+    run_cmd(
+        bin()
+            .args(&args)
+            .env("SLURM_ARRAY_TASK_ID", "12")
+            .env("SLURM_ARRAY_TASK_MIN", "10")
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_CPUS_PER_TASK", "1"),
+    )
+    .success();
+    assert_eq!(
+        manifest(&shards[2])["threads"],
+        1,
+        "threads follow SLURM_CPUS_PER_TASK"
+    );
+    let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
+
+    // Missing a shard: the merge lists the missing jobs and is not complete.
+    let part = tmp.path().join("part");
+    let o = belonging(&["merge", &s(&shards[0]), &s(&shards[1]), "--out", &s(&part)]);
+    assert_eq!(o.code, Some(1), "{}", o.stderr);
+    assert!(o.stderr.contains("missing jobs: 2, 5, 8"), "{}", o.stderr);
+    assert_eq!(manifest(&part)["status"], "partial");
+
+    let merged = tmp.path().join("merged");
+    belonging(&[
+        "merge",
+        &s(&shards[0]),
+        &s(&shards[1]),
+        &s(&shards[2]),
+        "--out",
+        &s(&merged),
+    ])
+    .success();
+    assert_same_results(&full, &merged);
+
+    // Overlapping shards.
+    let o = belonging(&[
+        "merge",
+        &s(&shards[0]),
+        &s(&full),
+        "--out",
+        &s(&tmp.path().join("x")),
+    ]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(o.stderr.contains("overlap"), "{}", o.stderr);
+    // A different sweep.
+    let other = tmp.path().join("other");
+    sweep(&other, &["--shard", "2/3", "--seed", "99"]).success();
+    let o = belonging(&[
+        "merge",
+        &s(&shards[0]),
+        &s(&other),
+        "--out",
+        &s(&tmp.path().join("y")),
+    ]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(o.stderr.contains("different sweep"), "{}", o.stderr);
+}
+
+#[test]
+fn resume_refuses_a_folder_of_another_sweep() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("d");
+    sweep(&dir, &["--shard", "0/2"]).success();
+    let before = snapshot(&dir);
+    let o = belonging(&[
+        "sweep",
+        "classroom",
+        "--vary",
+        "support.capacity=6,10",
+        "--resume",
+        dir.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(o.stderr.contains("different sweep"), "{}", o.stderr);
+    assert_eq!(before, snapshot(&dir), "nothing written");
+    let not_a_sweep = belonging(&["sweep", "--resume", tmp.path().to_str().expect("UTF-8")]);
+    assert_eq!(not_a_sweep.code, Some(2), "{}", not_a_sweep.stderr);
+}
+
+#[test]
+fn designs_and_bad_sweep_specifications() {
+    let tmp = tempdir();
+    let lhs = tmp.path().join("lhs");
+    let o = belonging(&[
+        "sweep",
+        "classroom",
+        "--vary",
+        "support.capacity=6..18:1",
+        "--vary",
+        "belonging.contagion=0.01..0.3:log4",
+        "--design",
+        "lhs:5",
+        "--replicates",
+        "1",
+        "--set",
+        "population.size=60",
+        "--steps",
+        "4",
+        "--set",
+        "burn_in=2",
+        "--set",
+        "events[0].pulse.step=1",
+        "--quiet",
+        "--out",
+        lhs.to_str().expect("UTF-8"),
+    ]);
+    o.success();
+    assert_eq!(data_rows(&lhs.join("sweep.csv")), 5);
+    for (args, needle) in [
+        (
+            vec!["--vary", "support.capacity=1..2"],
+            "a range needs a step",
+        ),
+        (
+            vec!["--vary", "support.capacity=6,10", "--design", "cube"],
+            "grid, zip or lhs:N",
+        ),
+        (
+            vec![
+                "--vary",
+                "support.capacity=6,10",
+                "--vary",
+                "steps=4,5,6",
+                "--design",
+                "zip",
+            ],
+            "equal length",
+        ),
+        (vec!["--vary", "no.such=1,2"], "no field `no`"),
+        (
+            vec!["--vary", "support.capacity=6,10", "--shard", "2/2"],
+            "0 <= I < N",
+        ),
+        (
+            vec!["--vary", "support.capacity=6,10", "--shard", "slurm"],
+            "SLURM_ARRAY_TASK_ID",
+        ),
+    ] {
+        let out = tmp.path().join("bad");
+        let mut all = vec!["sweep", "classroom"];
+        all.extend(args);
+        let o_s = out.to_str().expect("UTF-8").to_string();
+        all.extend(["--out", o_s.as_str()]);
+        let o = run_cmd(bin().args(&all).env_remove("SLURM_ARRAY_TASK_ID"));
+        assert_eq!(o.code, Some(2), "{all:?}: {}", o.stderr);
+        assert!(o.stderr.contains(needle), "{all:?}: {}", o.stderr);
+        assert!(!out.exists(), "{all:?} created its output folder");
+    }
+}
+
+#[test]
+fn compare_reports_difference_and_effect_size_with_cis_and_a_plot() {
+    let tmp = tempdir();
+    let out = tmp.path().join("cmp");
+    let o = belonging(&[
+        "compare",
+        "classroom",
+        "classroom",
+        "--set",
+        "population.size=80",
+        "--set",
+        "burn_in=4",
+        "--set",
+        "events[0].pulse.step=3",
+        "--steps",
+        "20",
+        "--replicates",
+        "4",
+        "--metric",
+        "loneliness_mean",
+        "--out",
+        out.to_str().expect("UTF-8"),
+    ]);
+    o.success();
+    assert!(o.stdout.contains("Cohen's d"), "{}", o.stdout);
+    // The same scenario against itself with the same seeds: a difference of exactly 0.
+    let csv = read_string(&out.join("compare.csv"));
+    let row: Vec<&str> = csv.lines().nth(1).unwrap_or_default().split(',').collect();
+    assert_eq!(row[0], "loneliness_mean");
+    assert_eq!(row[1], "19", "the last week by default");
+    assert_eq!(row[8], "0", "{csv}");
+    assert_eq!(data_rows(&out.join("compare_series.csv")), 40);
+    assert!(read(&out.join("plots/compare.png")).len() > 1000);
+    let bad = belonging(&["compare", "classroom", "no-support", "--metric", "nope"]);
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+    assert!(bad.stderr.contains("no such metric"), "{}", bad.stderr);
+}
