@@ -1,7 +1,7 @@
 //! Target 3: support groups help. With support groups (scenario `default`), affected agents'
 //! loneliness a year after their event is lower than without them (`no-support`), and the
 //! effect size is in the range reported for group interventions: in the Groups 4 Health RCT
-//! (Haslam et al. 2016, Psychother. Psychosom. 85:188-199) loneliness fell by d ≈ -1.0 with
+//! (Haslam, Cruwys, Chang et al. 2019, J. Consult. Clin. Psychol. 87:787-801; the programme: Haslam et al. 2016, J. Affect. Disord. 194:188-195) loneliness fell by d ≈ -1.0 with
 //! G4H and by about -0.3 with usual care, a between-arm difference of about -0.7.
 //!
 //! Effect size: Cohen's d (pooled sd) of the loneliness 52 weeks after the event of the
@@ -81,7 +81,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         title: "Support groups help".into(),
         claim: "With support groups, affected agents' loneliness a year after the event is \
                 lower than without, with an effect size in the range of group interventions \
-                (Groups 4 Health RCT, Haslam et al. 2016, Psychother. Psychosom. 85:188-199: \
+                (Groups 4 Health RCT, Haslam, Cruwys, Chang et al. 2019, J. Consult. Clin. Psychol. 87:787-801; the programme: Haslam et al. 2016, J. Affect. Disord. 194:188-195: \
                 d ≈ -1.0 for G4H vs -0.3 for usual care)"
             .into(),
         scenario: "default vs no-support".into(),

@@ -29,7 +29,7 @@ fn dist(a: &[f64], b: &[f64]) -> f64 {
 /// 95% CI, lies
 /// above 0.05 (the identity resolution used for clusters, 5% of the space's side).
 pub fn run(opts: &Options) -> Result<Report, ValidationError> {
-    let reps = opts.replicates_or(8).max(3);
+    let reps = opts.replicates_or(12).max(3);
     let r = format!("replicates={reps}");
     let cfg = config("default", &[&r, "steps=156"])?;
     let results = run_all(&cfg, opts)?;
@@ -63,12 +63,17 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             "fewer than two replicates ended with support groups".into(),
         ));
     }
-    let mut pair = Vec::new();
-    // Each replicate's distance to the next one (independent pairs would need twice the
-    // replicates; consecutive pairs share one member, which the CI ignores — a small bias).
-    for k in 0..cents.len() {
-        pair.push(dist(&cents[k], &cents[(k + 1) % cents.len()]));
-    }
+    // Each replicate's mean distance to every other replicate (all pairs, so the estimate
+    // does not hinge on which replicates happen to be neighbours).
+    let pair: Vec<f64> = (0..cents.len())
+        .map(|a| {
+            let others: Vec<f64> = (0..cents.len())
+                .filter(|&b| b != a)
+                .map(|b| dist(&cents[a], &cents[b]))
+                .collect();
+            others.iter().sum::<f64>() / others.len() as f64
+        })
+        .collect();
     let min_pair = (0..cents.len())
         .flat_map(|a| (a + 1..cents.len()).map(move |b| (a, b)))
         .map(|(a, b)| dist(&cents[a], &cents[b]))
