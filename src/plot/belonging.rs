@@ -84,6 +84,7 @@ impl Figure for Belonging {
                 legend_inside: false,
                 extra_legend_rows: 0,
                 x_integer: true,
+                allow_negative: false,
             },
             &self.series,
         )?;

@@ -120,6 +120,7 @@ impl Figure for EventFig {
             legend_inside: true,
             extra_legend_rows: 1,
             x_integer: true,
+            allow_negative: false,
         };
         match &self.prevalence {
             None => self.panel(

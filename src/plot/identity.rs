@@ -132,6 +132,7 @@ impl Figure for Identity<'_> {
                 legend_inside: true,
                 extra_legend_rows: 0,
                 x_integer: true,
+                allow_negative: false,
             },
             &self.scores,
         )?
@@ -154,6 +155,7 @@ impl Figure for Identity<'_> {
                 legend_inside: true,
                 extra_legend_rows: 0,
                 x_integer: true,
+                allow_negative: false,
             },
             &self.counts,
         )?

@@ -68,6 +68,7 @@ impl Figure for Loneliness {
                 legend_inside: true,
                 extra_legend_rows: 0,
                 x_integer: true,
+                allow_negative: false,
             },
             &self.mean,
         )?
@@ -83,6 +84,7 @@ impl Figure for Loneliness {
                 legend_inside: true,
                 extra_legend_rows: 0,
                 x_integer: true,
+                allow_negative: false,
             },
             &self.prevalence,
         )?

@@ -890,6 +890,8 @@ pub(crate) struct BandPanel<'s> {
     pub extra_legend_rows: usize,
     /// x is a count (weeks, traits): integer ticks only.
     pub x_integer: bool,
+    /// Let the y axis go below 0 when the data do (differences, excess risks).
+    pub allow_negative: bool,
 }
 
 /// Draws a panel of lines with 95% CI ribbons (all ribbons first, then all
@@ -922,7 +924,19 @@ pub(crate) fn band_panel<'a, DB: DrawingBackend>(
         x_desc: spec.x_desc,
         y_desc: spec.y_desc,
         x: x_extent(point_sets),
-        y: (0.0, y_top(area, &values, spec.y_cap, spec.y_step, rows)),
+        y: (
+            if spec.allow_negative {
+                let low = values.iter().copied().fold(0.0f64, f64::min);
+                if low < 0.0 {
+                    -(nice_step(-low / 4.0) * ((-low / nice_step(-low / 4.0)).ceil()))
+                } else {
+                    0.0
+                }
+            } else {
+                0.0
+            },
+            y_top(area, &values, spec.y_cap, spec.y_step, rows),
+        ),
         x_integer: spec.x_integer,
     };
     let mut panel = Panel::new(area, &axes)?;

@@ -56,6 +56,7 @@ impl Figure for ValidationFig {
                 legend_inside: false,
                 extra_legend_rows: 0,
                 x_integer: self.x_integer,
+                allow_negative: true,
             },
             &self.series,
         )?;
