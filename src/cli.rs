@@ -307,17 +307,7 @@ fn run(args: RunArgs) -> Result<()> {
     let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
     let cfg = scenario::resolve(&source, &overrides(&args)?)?;
     let s = &cfg.scenario;
-    let threads = match args.threads {
-        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
-        Some(t) if t > MAX_THREADS => {
-            return Err(BadInput(format!(
-                "--threads {t} is more than the {MAX_THREADS} worker threads a run may use"
-            ))
-            .into())
-        }
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = threads_arg(args.threads, all_cores)?;
     let plan = Plan::replicates(s.seed, s.replicates);
     // One job runs on one thread: threads beyond the number of jobs would only idle.
     let threads = threads.min(plan.jobs.len()).max(1);
@@ -437,6 +427,25 @@ fn run(args: RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The `--threads` value: at least 1, at most [`MAX_THREADS`]; without it, `default` (all
+/// cores, or the SLURM allocation for sweeps).
+fn threads_arg(given: Option<usize>, default: impl FnOnce() -> usize) -> Result<usize> {
+    match given {
+        Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) if t > MAX_THREADS => Err(BadInput(format!(
+            "--threads {t} is more than the {MAX_THREADS} worker threads a run may use"
+        ))
+        .into()),
+        Some(t) => Ok(t),
+        None => Ok(default()),
+    }
+}
+
+/// All cores.
+fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn default_out(name: &str, secs: u64) -> PathBuf {
@@ -582,14 +591,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         ))
         .into());
     }
-    let threads = match args.threads {
-        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
-        Some(t) if t > MAX_THREADS => {
-            return Err(BadInput(format!("--threads {t} is more than {MAX_THREADS}")).into())
-        }
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = threads_arg(args.threads, all_cores)?;
     let out = args
         .out
         .clone()
@@ -907,18 +909,13 @@ fn sweep(args: SweepArgs) -> Result<()> {
         }
         None => None,
     };
-    let threads = match args.threads {
-        Some(0) => return Err(BadInput("--threads must be at least 1".into()).into()),
-        Some(t) if t > MAX_THREADS => {
-            return Err(BadInput(format!("--threads {t} is more than {MAX_THREADS}")).into())
-        }
-        Some(t) => t,
-        None => std::env::var("SLURM_CPUS_PER_TASK")
+    let threads = threads_arg(args.threads, || {
+        std::env::var("SLURM_CPUS_PER_TASK")
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
             .filter(|&n| n >= 1)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-    };
+            .unwrap_or_else(all_cores)
+    })?;
     if !resuming {
         out_sweep::create(&out, spec, &setup.scenario_ron, args.force)?;
     }
@@ -1164,20 +1161,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
             "--replicates must be at least 1".into(),
         )));
     }
-    let threads = match args.threads {
-        Some(0) => {
-            return Err(anyhow::Error::new(BadInput(
-                "--threads must be at least 1".into(),
-            )))
-        }
-        Some(n) if n > MAX_THREADS => {
-            return Err(anyhow::Error::new(BadInput(format!(
-                "--threads {n} is more than {MAX_THREADS}"
-            ))))
-        }
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = threads_arg(args.threads, all_cores)?;
     let out = args
         .out
         .clone()

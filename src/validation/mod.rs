@@ -219,6 +219,14 @@ pub fn run_all(cfg: &Config, opts: &Options) -> Result<Vec<JobResult>, Validatio
     Ok(v)
 }
 
+/// The world at the end of a job (its last snapshot).
+pub fn final_world(r: &JobResult) -> Result<&crate::model::World, ValidationError> {
+    r.snapshots
+        .last()
+        .map(|s| &s.world)
+        .ok_or_else(|| ValidationError::Run(format!("job {} has no final snapshot", r.job.index)))
+}
+
 /// Mean and half-width of the 95% CI (Student t) of a sample (half-width NaN for n < 2).
 pub fn mean_ci(xs: &[f64]) -> (f64, f64) {
     let mut t = crate::stats::TTable::default();

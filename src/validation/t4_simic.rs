@@ -98,11 +98,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     let (mut s_before, mut s_kept, mut s_joined) = (Vec::new(), Vec::new(), Vec::new());
     let mut pooled = Vec::new();
     for r in &results {
-        let w = &r
-            .snapshots
-            .last()
-            .ok_or_else(|| ValidationError::Run("no final snapshot".into()))?
-            .world;
+        let w = super::final_world(r)?;
         let rows = followed(w);
         let y: Vec<f64> = rows.iter().map(|r| r.3).collect();
         let slope = |x: Vec<Vec<f64>>, k: usize| ols(&x, &y).map_or(f64::NAN, |b| b[k]);

@@ -114,11 +114,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     let mut excess: Vec<Vec<f64>> = Vec::new();
     let mut gaps = Vec::new();
     for r in &results {
-        let w = &r
-            .snapshots
-            .last()
-            .ok_or_else(|| ValidationError::Run("no final snapshot".into()))?
-            .world;
+        let w = super::final_world(r)?;
         excess.push(excess_by_distance(w, th));
         gaps.push(degree_gap(w, th));
     }

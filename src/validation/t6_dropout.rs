@@ -65,11 +65,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     let (mut left, mut sizes) = (Vec::new(), Vec::new());
     let mut curves: Vec<Vec<f64>> = Vec::new();
     for r in &results {
-        let w = &r
-            .snapshots
-            .last()
-            .ok_or_else(|| ValidationError::Run("no final snapshot".into()))?
-            .world;
+        let w = super::final_world(r)?;
         let (share, curve) = cohort(w);
         left.push(share);
         curves.push(curve);
