@@ -341,6 +341,7 @@ fn run(args: RunArgs) -> Result<()> {
         wall_seconds: None,
         agent_steps: 0,
         agent_steps_per_second: None,
+        peak_memory_bytes: None,
         files: Vec::new(),
         runs: Vec::new(),
     };
@@ -379,6 +380,7 @@ fn run(args: RunArgs) -> Result<()> {
     m.wall_seconds = Some(wall);
     m.agent_steps = agent_steps;
     m.agent_steps_per_second = Some(agent_steps as f64 / sim_seconds.max(1e-9));
+    m.peak_memory_bytes = manifest::peak_memory_bytes();
     match plots {
         Ok(paths) => {
             files.extend(
@@ -960,6 +962,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
             "command": std::env::args().collect::<Vec<_>>(),
             "started": manifest::rfc3339(started),
             "wall_seconds": wall,
+            "peak_memory_bytes": manifest::peak_memory_bytes(),
         });
         let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
         belonging::output::atomic::write(&out.join("manifest.json"), text.as_bytes())

@@ -34,6 +34,9 @@ pub struct Manifest {
     pub wall_seconds: Option<f64>,
     pub agent_steps: u64,
     pub agent_steps_per_second: Option<f64>,
+    /// Peak resident memory of the process (bytes; Linux `VmHWM`), `null` where unknown.
+    #[serde(default)]
+    pub peak_memory_bytes: Option<u64>,
     pub files: Vec<String>,
     /// Per replicate: its seed, the last recorded step it simulated and whether it stopped
     /// at absorption (the same as runs.csv).
@@ -42,6 +45,15 @@ pub struct Manifest {
 }
 
 /// How one replicate ended.
+/// Peak resident memory of this process so far, in bytes (Linux: `VmHWM` of
+/// /proc/self/status); None where the system does not say.
+pub fn peak_memory_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub replicate: u32,

@@ -108,6 +108,16 @@ fn run_writes_every_table_plot_and_a_complete_manifest() {
         "agent_steps_per_second: {}",
         m["agent_steps_per_second"]
     );
+    // Peak resident memory (Linux reports it): at least the 1 MB any process has, and
+    // less than the 1 GB a 60-agent run could never need.
+    if std::path::Path::new("/proc/self/status").exists() {
+        let peak = m["peak_memory_bytes"].as_u64().unwrap_or(0);
+        assert!(
+            (1 << 20..1 << 30).contains(&peak),
+            "peak_memory_bytes: {}",
+            m["peak_memory_bytes"]
+        );
+    }
     let hash = m["scenario_hash"]
         .as_str()
         .expect("scenario_hash is a string");
