@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result};
 use belonging::experiment::{self, Plan, RunError};
+use belonging::output::tables::csv_field;
 use belonging::output::{manifest, Manifest, OutputError, ResultsDir, Status};
 use belonging::plot::PlotError;
 use belonging::scenario::{self, builtin, Override, ScenarioError, Source};
@@ -598,7 +599,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out("compare", manifest::now_secs()));
-    prepare_validation_dir(&out, args.force)?;
+    prepare_out_dir(&out, args.force)?;
     let plan = Plan::replicates(seed, replicates);
     let mut series: Vec<Vec<Vec<f64>>> = Vec::new(); // [scenario][replicate][step]
     for cfg in &cfgs {
@@ -1169,7 +1170,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out("validation", manifest::now_secs()));
-    prepare_validation_dir(&out, args.force)?;
+    prepare_out_dir(&out, args.force)?;
     let opts = Options {
         threads,
         replicates: args.replicates,
@@ -1223,7 +1224,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
 }
 
 /// Refuses an existing non-empty folder unless `force`; creates it.
-fn prepare_validation_dir(out: &Path, force: bool) -> Result<()> {
+fn prepare_out_dir(out: &Path, force: bool) -> Result<()> {
     let non_empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
     if non_empty && !force {
         return Err(OutputError::Exists(out.to_path_buf()).into());
@@ -1233,13 +1234,4 @@ fn prepare_validation_dir(out: &Path, force: bool) -> Result<()> {
         source,
     })?;
     Ok(())
-}
-
-/// A CSV field, quoted when it holds a comma, quote or newline.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }

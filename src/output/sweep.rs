@@ -16,6 +16,7 @@
 //! final tables are built by streaming the job files point by point: memory holds one job's
 //! series and one point's replicates (see docs/ARCHITECTURE.md, "Memory bound").
 
+use super::tables::csv_field;
 use super::{atomic, io_err, tables, OutputError};
 use crate::experiment::JobResult;
 use crate::model::metrics::{self, NAMES};
@@ -245,14 +246,6 @@ fn outcomes(rows: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (last, mean)
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// Writes sweep.csv and sweep_summary.csv from sweep.json and every job file (all must be

@@ -7,6 +7,15 @@ use crate::model::{metrics, NEVER, NONE};
 use crate::scenario::Config;
 use std::fmt::Write;
 
+/// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 /// A number as CSV text: shortest round-trip form; missing (NaN) as an empty field.
 #[inline]
 pub fn num(out: &mut String, x: f64) {
