@@ -310,8 +310,8 @@ fn run(args: RunArgs) -> Result<()> {
     let s = &cfg.scenario;
     let threads = threads_arg(args.threads, all_cores)?;
     let plan = Plan::replicates(s.seed, s.replicates);
-    // One job runs on one thread: threads beyond the number of jobs would only idle.
-    let threads = threads.min(plan.jobs.len()).max(1);
+    // Threads beyond the number of jobs are not idle: a large population's step runs in
+    // parallel over its agents (within-run parallelism, see docs/ARCHITECTURE.md).
     experiment::runner::check_memory(&cfg, &plan, threads)
         .with_context(|| format!("{}: not enough memory for this run", source.label()))?;
 
@@ -935,7 +935,6 @@ fn sweep(args: SweepArgs) -> Result<()> {
         base_seed: plan.base_seed,
         jobs: todo,
     };
-    let threads = threads.min(run.jobs.len()).max(1);
     if let Some(biggest) = setup
         .configs
         .iter()

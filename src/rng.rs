@@ -5,6 +5,10 @@
 //! results never depend on thread count or scheduling.
 
 use rand::SeedableRng;
+/// The small generator of one agent's (or one group's) draws within one phase of one step.
+/// SplitMix64: one multiply-xorshift per draw and a one-word seed, so a stream per agent costs
+/// nothing to open; what makes streams independent is the hash of their keys.
+pub use rand_xoshiro::SplitMix64 as AgentRng;
 pub use rand_xoshiro::Xoshiro256PlusPlus as Rng;
 
 /// SplitMix64 finaliser: a bijective, well-mixing hash of a u64.
@@ -50,15 +54,38 @@ pub enum Phase {
 /// (Lemire's method without the rejection step). Its bias is below n / 2^32 (under 1e-6 for
 /// any group of people), and it is much cheaper than `random_range` on the hottest path.
 #[inline]
-pub fn below(rng: &mut Rng, n: usize) -> usize {
+pub fn below<R: rand::Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
     debug_assert!(n >= 1 && n as u64 <= u32::MAX as u64);
     ((rand::Rng::next_u32(rng) as u64 * n as u64) >> 32) as usize
 }
 
 /// The stream of one phase of one step of one job.
 pub fn stream(job_seed: u64, step: u64, phase: Phase) -> Rng {
-    Rng::seed_from_u64(key(&[job_seed, step, phase as u64]))
+    Rng::seed_from_u64(phase_key(job_seed, step, phase))
 }
+
+/// The key of one phase of one step of one job, from which its per-agent streams derive.
+pub fn phase_key(job_seed: u64, step: u64, phase: Phase) -> u64 {
+    key(&[job_seed, step, phase as u64])
+}
+
+/// The stream of agent `i` in a phase: keyed by (job, step, phase, agent), so agents can be
+/// processed in any order, on any number of threads, with the same draws.
+#[inline]
+pub fn agent_stream(phase_key: u64, i: usize) -> AgentRng {
+    AgentRng::from_seed(mix64(phase_key ^ mix64(i as u64)).to_le_bytes())
+}
+
+/// The stream of group `g` in a phase (a key space apart from the agents').
+#[inline]
+pub fn group_stream(phase_key: u64, g: usize) -> AgentRng {
+    agent_stream(phase_key, (1 << 40) | g)
+}
+
+/// Smallest number of agents (or groups) one thread takes in a parallel phase: below it a
+/// phase runs on the calling thread alone, so small runs pay nothing for within-run
+/// parallelism and parallelism over jobs does the work.
+pub const PAR_MIN: usize = 4096;
 
 #[cfg(test)]
 mod tests {

@@ -3,31 +3,45 @@
 //! between need and belonging and towards tie-weighted neighbours' loneliness (contagion).
 //! The agents' slower states (approach, distress, regulation) follow.
 
-use crate::model::{distance, exp, World, FOLLOW_UP, NEVER};
+use crate::model::{distance, exp, Groups, World, FOLLOW_UP, NEVER};
+use crate::rng::PAR_MIN;
 use crate::scenario::Config;
+use rayon::prelude::*;
 
 /// Coherence of each group: exp(-mean distance of members to the prototype / scale).
 /// Members perceive it when they meet, so it is updated for groups that met this step
 /// (`all` updates every group, as at the start).
 pub fn update_coherence(w: &mut World, cfg: &Config, all: bool) {
     let scale = cfg.scenario.identity.similarity_scale as f32;
-    for g in 0..w.n_groups() {
-        if !(all || w.groups.met[g]) {
-            continue;
-        }
-        let members = &w.groups.members[g];
-        let coherence = if members.is_empty() {
-            0.0
-        } else {
-            let p = w.prototype_of(g);
-            let total: f32 = members
-                .iter()
-                .map(|&i| distance(w.identity_of(i as usize), p))
-                .sum();
-            exp(-(total / members.len() as f32) / scale)
-        };
-        w.groups.coherence[g] = coherence;
-    }
+    let d = w.dims;
+    let Groups {
+        met,
+        members,
+        prototype,
+        coherence,
+        ..
+    } = &mut w.groups;
+    let identity = &w.agents.identity;
+    coherence
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN / 8)
+        .for_each(|(g, coherence)| {
+            if !(all || met[g]) {
+                return;
+            }
+            let members = &members[g];
+            *coherence = if members.is_empty() {
+                0.0
+            } else {
+                let p = &prototype[g * d..(g + 1) * d];
+                let total: f32 = members
+                    .iter()
+                    .map(|&i| distance(&identity[i as usize * d..(i as usize + 1) * d], p))
+                    .sum();
+                exp(-(total / members.len() as f32) / scale)
+            };
+        });
 }
 
 /// Attachment, membership, collective identity and belonging of every agent.
@@ -44,22 +58,35 @@ pub fn update_components(w: &mut World, cfg: &Config) {
         b.kappa_membership as f32,
         b.kappa_collective as f32,
     );
-    for i in 0..w.n() {
-        let strength: f32 = w.agents.ties[i].iter().map(|t| t.weight).sum();
-        let (mut sm, mut sc) = (0.0f32, 0.0f32);
-        for m in &w.agents.memberships[i] {
-            sm += m.ident * m.attend;
-            sc += m.ident * w.groups.coherence[m.group as usize];
-        }
-        let a = 1.0 - exp(-strength / ka);
-        let m = 1.0 - exp(-sm / km);
-        let c = 1.0 - exp(-sc / kc);
-        let ag = &mut w.agents;
-        ag.attachment[i] = a;
-        ag.membership[i] = m;
-        ag.collective[i] = c;
-        ag.belonging[i] = (wa * a + wm * m + wc * c).clamp(0.0, 1.0);
-    }
+    let coherence = &w.groups.coherence;
+    let ag = &mut w.agents;
+    (
+        ag.attachment.par_iter_mut(),
+        ag.membership.par_iter_mut(),
+        ag.collective.par_iter_mut(),
+        ag.belonging.par_iter_mut(),
+        ag.ties.par_iter(),
+        ag.memberships.par_iter(),
+    )
+        .into_par_iter()
+        .with_min_len(PAR_MIN)
+        .for_each(
+            |(attachment, membership, collective, belonging, ties, list)| {
+                let strength: f32 = ties.iter().map(|t| t.weight).sum();
+                let (mut sm, mut sc) = (0.0f32, 0.0f32);
+                for m in list {
+                    sm += m.ident * m.attend;
+                    sc += m.ident * coherence[m.group as usize];
+                }
+                let a = 1.0 - exp(-strength / ka);
+                let m = 1.0 - exp(-sm / km);
+                let c = 1.0 - exp(-sc / kc);
+                *attachment = a;
+                *membership = m;
+                *collective = c;
+                *belonging = (wa * a + wm * m + wc * c).clamp(0.0, 1.0);
+            },
+        );
 }
 
 pub fn run(w: &mut World, cfg: &Config) {
@@ -69,44 +96,63 @@ pub fn run(w: &mut World, cfg: &Config) {
     let b = &s.belonging;
     let tr = &s.traits;
     let (rate, contagion) = (b.rate as f32, b.contagion as f32);
+    let (approach_recovery, hypervigilance) =
+        (tr.approach_recovery as f32, tr.hypervigilance as f32);
+    let (from_loneliness, distress_recovery, regulation_recovery) = (
+        tr.distress_from_loneliness as f32,
+        tr.distress_recovery as f32,
+        tr.regulation_recovery as f32,
+    );
+    let t = w.t;
     let mut before = std::mem::take(&mut w.scratch_loneliness);
     before.copy_from_slice(&w.agents.loneliness);
-    for i in 0..w.n() {
-        let ag = &mut w.agents;
-        let need = ag.need[i];
-        let gap = ((need - ag.belonging[i]).max(0.0) / need).min(1.0);
-        let (mut num, mut den) = (0.0f32, 0.0f32);
-        for t in &ag.ties[i] {
-            num += t.weight * before[t.other as usize];
-            den += t.weight;
-        }
-        let l = before[i];
-        let pull = if den > 0.0 {
-            contagion * (num / den - l)
-        } else {
-            0.0
-        };
-        let l = (l + rate * (gap - l) + pull).clamp(0.0, 1.0);
-        ag.loneliness[i] = l;
-        // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
-        let e = ag.event_step[i];
-        if e != NEVER && w.t == e.saturating_add(FOLLOW_UP) {
-            ag.loneliness_year[i] = l;
-        }
-        // Slow states: approach returns to its baseline and is pushed down by loneliness
-        // (hypervigilance); distress is relieved by regulation and fed by loneliness;
-        // regulation returns to its baseline.
-        let a = ag.approach[i];
-        ag.approach[i] = (a + tr.approach_recovery as f32 * (ag.approach_base[i] - a)
-            - tr.hypervigilance as f32 * l * a)
-            .clamp(0.0, 1.0);
-        let d = ag.distress[i];
-        ag.distress[i] = (d + tr.distress_from_loneliness as f32 * l * (1.0 - d)
-            - tr.distress_recovery as f32 * ag.regulation[i] * d)
-            .clamp(0.0, 1.0);
-        let r = ag.regulation[i];
-        ag.regulation[i] =
-            (r + tr.regulation_recovery as f32 * (ag.regulation_base[i] - r)).clamp(0.0, 1.0);
-    }
+    let ag = &mut w.agents;
+    let (need, belonging, ties, event_step) = (&ag.need, &ag.belonging, &ag.ties, &ag.event_step);
+    let (approach_base, regulation_base) = (&ag.approach_base, &ag.regulation_base);
+    let before_ref = &before;
+    (
+        ag.loneliness.par_iter_mut(),
+        ag.loneliness_year.par_iter_mut(),
+        ag.approach.par_iter_mut(),
+        ag.distress.par_iter_mut(),
+        ag.regulation.par_iter_mut(),
+    )
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(i, (lonely, year, approach, distress, regulation))| {
+            let before = before_ref;
+            let need = need[i];
+            let gap = ((need - belonging[i]).max(0.0) / need).min(1.0);
+            let (mut num, mut den) = (0.0f32, 0.0f32);
+            for t in &ties[i] {
+                num += t.weight * before[t.other as usize];
+                den += t.weight;
+            }
+            let l = before[i];
+            let pull = if den > 0.0 {
+                contagion * (num / den - l)
+            } else {
+                0.0
+            };
+            let l = (l + rate * (gap - l) + pull).clamp(0.0, 1.0);
+            *lonely = l;
+            // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
+            let e = event_step[i];
+            if e != NEVER && t == e.saturating_add(FOLLOW_UP) {
+                *year = l;
+            }
+            // Slow states: approach returns to its baseline and is pushed down by loneliness
+            // (hypervigilance); distress is relieved by regulation and fed by loneliness;
+            // regulation returns to its baseline.
+            let a = *approach;
+            *approach = (a + approach_recovery * (approach_base[i] - a) - hypervigilance * l * a)
+                .clamp(0.0, 1.0);
+            let d = *distress;
+            *distress = (d + from_loneliness * l * (1.0 - d) - distress_recovery * *regulation * d)
+                .clamp(0.0, 1.0);
+            let r = *regulation;
+            *regulation = (r + regulation_recovery * (regulation_base[i] - r)).clamp(0.0, 1.0);
+        });
     w.scratch_loneliness = before;
 }

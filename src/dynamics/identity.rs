@@ -1,22 +1,19 @@
 //! Process 5: identity dynamics (the rule a scenario chooses), identification with groups,
 //! and integration of the condition into identity in support groups.
 
-use crate::model::{distance, exp, World};
-use crate::rng::Rng;
+use crate::model::{distance, exp, scan, Groups, World, NONE};
+use crate::rng::{group_stream, Rng, PAR_MIN};
 use crate::scenario::{Config, IdentityRule};
 use rand_distr::{Distribution, Normal};
+use rayon::prelude::*;
 
 pub mod classic;
 
-pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {
     match cfg.scenario.identity.rule {
-        IdentityRule::Prototype => prototype(w, cfg, rng, true),
-        IdentityRule::BoundedConfidence => {
-            prototype(w, cfg, rng, false);
-            classic::run(w, cfg, rng);
-        }
-        IdentityRule::Axelrod => {
-            prototype(w, cfg, rng, false);
+        IdentityRule::Prototype => prototype(w, cfg, key, true),
+        IdentityRule::BoundedConfidence | IdentityRule::Axelrod => {
+            prototype(w, cfg, key, false);
             classic::run(w, cfg, rng);
         }
     }
@@ -26,57 +23,81 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
 
 /// Prototype rule: each group that met moves its prototype towards the identification-weighted
 /// mean of its attendees, plus noise (fluid, path-dependent); with `conform`, attendees move
-/// towards the prototype in proportion to their identification. Under the classic rules
-/// prototypes still follow their attendees (so identification and coherence keep their
-/// meaning) but do not pull them: the classic rule alone moves identities.
-pub fn prototype(w: &mut World, cfg: &Config, rng: &mut Rng, conform: bool) {
+/// towards the prototypes of the groups they attended in proportion to their identification.
+/// Under the classic rules prototypes still follow their attendees (so identification and
+/// coherence keep their meaning) but do not pull them: the classic rule alone moves identities.
+///
+/// Synchronous and parallel: every prototype moves from the identities at the start of the
+/// phase (groups in parallel, each with its own noise stream), then every agent conforms
+/// (agents in parallel, in the order of its memberships).
+pub fn prototype(w: &mut World, cfg: &Config, key: u64, conform: bool) {
     let id = &cfg.scenario.identity;
     let d = w.dims;
-    let noise = Normal::new(0.0f32, id.noise as f32).ok();
-    let mut mean = vec![0.0f32; d];
-    let mut idents: Vec<f32> = Vec::new();
-    for g in 0..w.n_groups() {
-        if !w.groups.met[g] || w.groups.attendees[g].is_empty() {
-            continue;
-        }
-        mean.iter_mut().for_each(|m| *m = 0.0);
-        let mut total = 0.0f32;
-        idents.clear();
-        idents.extend(
-            w.groups.attendees[g]
-                .iter()
-                .map(|&i| w.identification(i as usize, g)),
-        );
-        for (&i, &s) in w.groups.attendees[g].iter().zip(&idents) {
-            let i = i as usize;
-            total += s;
-            for (k, m) in mean.iter_mut().enumerate() {
-                *m += s * w.agents.identity[i * d + k];
-            }
-        }
-        for k in 0..d {
-            let p = &mut w.groups.prototype[g * d + k];
-            let pull = if total > 0.0 {
-                id.drift as f32 * (mean[k] / total - *p)
-            } else {
-                0.0
-            };
-            let eps = noise.as_ref().map_or(0.0, |n| n.sample(rng));
-            *p = (*p + pull + eps).clamp(0.0, 1.0);
-        }
-        if !conform {
-            continue;
-        }
-        for x in 0..w.groups.attendees[g].len() {
-            let i = w.groups.attendees[g][x] as usize;
-            let rate = id.conformity as f32 * idents[x];
-            for k in 0..d {
-                let p = w.groups.prototype[g * d + k];
-                let xi = &mut w.agents.identity[i * d + k];
-                *xi = (*xi + rate * (p - *xi)).clamp(0.0, 1.0);
-            }
-        }
+    if d == 0 {
+        return;
     }
+    let noise = Normal::new(0.0f32, id.noise as f32).ok();
+    let drift = id.drift as f32;
+    let Groups {
+        met,
+        attendees,
+        prototype,
+        ..
+    } = &mut w.groups;
+    let (identity, memberships) = (&w.agents.identity, &w.agents.memberships);
+    prototype
+        .par_chunks_mut(d)
+        .enumerate()
+        .with_min_len(PAR_MIN / 8)
+        .for_each(|(g, proto)| {
+            let att = &attendees[g];
+            if !met[g] || att.is_empty() {
+                return;
+            }
+            // Identification-weighted mean, accumulated dimension by dimension in attendee
+            // order (no scratch buffer needed: dims is small).
+            let mut rng = group_stream(key, g);
+            let ident = |i: usize| {
+                let list = &memberships[i];
+                scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident)
+            };
+            let total: f32 = att.iter().map(|&i| ident(i as usize)).sum();
+            for (k, p) in proto.iter_mut().enumerate() {
+                let pull = if total > 0.0 {
+                    let m: f32 = att
+                        .iter()
+                        .map(|&i| ident(i as usize) * identity[i as usize * d + k])
+                        .sum();
+                    drift * (m / total - *p)
+                } else {
+                    0.0
+                };
+                let eps = noise.as_ref().map_or(0.0, |n| n.sample(&mut rng));
+                *p = (*p + pull + eps).clamp(0.0, 1.0);
+            }
+        });
+    if !conform {
+        return;
+    }
+    let conformity = id.conformity as f32;
+    let (met, prototype) = (&*met, &*prototype);
+    w.agents
+        .identity
+        .par_chunks_mut(d)
+        .zip(memberships.par_iter())
+        .with_min_len(PAR_MIN)
+        .for_each(|(xi, list)| {
+            for m in list {
+                let g = m.group as usize;
+                if !(m.came && met[g]) {
+                    continue;
+                }
+                let rate = conformity * m.ident;
+                for (x, &p) in xi.iter_mut().zip(&prototype[g * d..(g + 1) * d]) {
+                    *x = (*x + rate * (p - *x)).clamp(0.0, 1.0);
+                }
+            }
+        });
 }
 
 /// Every agent's identity returns a little towards its personal identity each week, so group
@@ -87,9 +108,11 @@ pub fn anchoring(w: &mut World, cfg: &Config) {
         return;
     }
     let a = &mut w.agents;
-    for (x, base) in a.identity.iter_mut().zip(&a.identity_base) {
-        *x += rate * (*base - *x);
-    }
+    a.identity
+        .par_iter_mut()
+        .zip(a.identity_base.par_iter())
+        .with_min_len(PAR_MIN)
+        .for_each(|(x, base)| *x += rate * (*base - *x));
 }
 
 /// Similarity of an identity to a prototype, in (0, 1].
@@ -106,36 +129,46 @@ pub fn identification(w: &mut World, cfg: &Config) {
     let id = &s.identity;
     let d = w.dims;
     let rate = id.identification_rate as f32;
-    for i in 0..w.n() {
-        for k in 0..w.agents.memberships[i].len() {
-            let m = w.agents.memberships[i][k];
-            let g = m.group as usize;
-            if !w.groups.met[g] {
-                continue;
+    let (w_sim, w_att, fate) = (
+        id.similarity_weight as f32,
+        id.attendance_weight as f32,
+        s.support.shared_fate as f32,
+    );
+    let integration_rate = s.support.integration_rate as f32;
+    let support_kind = w.support_kind;
+    let Groups {
+        kind,
+        focus,
+        met,
+        prototype,
+        ..
+    } = &w.groups;
+    let a = &mut w.agents;
+    let (identity, condition) = (&a.identity, &a.condition);
+    a.memberships
+        .par_iter_mut()
+        .zip(a.integration.par_iter_mut())
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(i, (list, integ))| {
+            for rec in list.iter_mut() {
+                let g = rec.group as usize;
+                if !met[g] {
+                    continue;
+                }
+                let sim = similarity(
+                    &identity[i * d..(i + 1) * d],
+                    &prototype[g * d..(g + 1) * d],
+                    id.similarity_scale,
+                );
+                let shared_fate =
+                    kind[g] == support_kind && focus[g] != NONE && condition[i] == focus[g];
+                let target =
+                    w_sim * sim + w_att * rec.attend + if shared_fate { fate } else { 0.0 };
+                rec.ident = (rec.ident + rate * (target.min(1.0) - rec.ident)).clamp(0.0, 1.0);
+                if shared_fate && rec.came {
+                    *integ += integration_rate * rec.ident * (1.0 - *integ);
+                }
             }
-            let sim = similarity(
-                &w.agents.identity[i * d..(i + 1) * d],
-                &w.groups.prototype[g * d..(g + 1) * d],
-                id.similarity_scale,
-            );
-            let support = w.is_support(g);
-            let shared_fate = support
-                && w.groups.focus[g] != crate::model::NONE
-                && w.agents.condition[i] == w.groups.focus[g];
-            let target = id.similarity_weight as f32 * sim
-                + id.attendance_weight as f32 * m.attend
-                + if shared_fate {
-                    s.support.shared_fate as f32
-                } else {
-                    0.0
-                };
-            let rec = &mut w.agents.memberships[i][k];
-            rec.ident = (rec.ident + rate * (target.min(1.0) - rec.ident)).clamp(0.0, 1.0);
-            if shared_fate && w.groups.attendees[g].contains(&(i as u32)) {
-                let ident = rec.ident;
-                let integ = &mut w.agents.integration[i];
-                *integ += s.support.integration_rate as f32 * ident * (1.0 - *integ);
-            }
-        }
-    }
+        });
 }

@@ -2,11 +2,25 @@
 //! with both partners' loneliness; strangers bond through identification with the shared
 //! group and identity similarity), relieve distress (emotional support), and in support
 //! groups raise regulation (informational support) and approach (practice in seeking support).
+//!
+//! In parallel and deterministic, in three passes:
+//! 1. each group that met draws its encounters from its own stream (groups in parallel);
+//! 2. every encounter is filed under both partners, in the canonical order (group, draw);
+//! 3. each agent applies its own encounters in that order (agents in parallel). Both partners
+//!    see their shared encounters in the same order with the same inputs (loneliness, identity
+//!    and regulation are not changed by this phase; the bonding draw travels with the
+//!    encounter), so the two copies of a tie stay identical without locks.
+//!
+//! Support groups' informational support and practice apply after all encounters.
 
-use crate::model::{distance, exp, scan, Agents, Tie, World};
-use crate::rng::{below, Rng};
+use crate::model::{distance, exp, scan, Encounter, Groups, Scratch, Side, Tie, World};
+use crate::rng::{below, group_stream, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
+use rayon::prelude::*;
+
+/// Marks a side of an encounter in a support group.
+const SUPPORT: u32 = 1 << 31;
 
 /// Parameters of an encounter, read once per step.
 struct Params {
@@ -19,12 +33,15 @@ struct Params {
     min_new_weight: f32,
     similarity_scale: f32,
     emotional: f32,
+    /// Emotional support is stronger in facilitated support groups (1 + facilitation).
+    support_boost: f32,
 }
 
-pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let s = &cfg.scenario;
     let it = &s.interaction;
     let encounters = it.encounters as usize;
+    let f = s.support.facilitation as f32;
     let p = Params {
         t: w.t,
         dims: w.dims,
@@ -35,49 +52,136 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         min_new_weight: s.ties.min_weight as f32 * 1.5,
         similarity_scale: s.identity.similarity_scale as f32,
         emotional: it.emotional_support as f32,
+        support_boost: 1.0 + f,
     };
-    let f = s.support.facilitation as f32;
     let (info, practice) = (
         s.support.informational as f32 * f,
         s.support.practice as f32 * f,
     );
-    let mut idents: Vec<f32> = Vec::new();
+    let n = w.n();
     let support_kind = w.support_kind;
-    let groups = &w.groups;
-    let agents = &mut w.agents;
-    for g in 0..groups.kind.len() {
-        let attendees = &groups.attendees[g];
-        if !groups.met[g] || attendees.is_empty() {
-            continue;
-        }
-        let support = groups.kind[g] == support_kind;
-        idents.clear();
-        idents.extend(attendees.iter().map(|&i| {
-            let list = &agents.memberships[i as usize];
-            scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident)
-        }));
-        // Emotional support is stronger in facilitated support groups.
-        let boost = if support { 1.0 + f } else { 1.0 };
-        if attendees.len() >= 2 {
-            for x in 0..attendees.len() {
+    let Groups {
+        kind,
+        met,
+        attendees,
+        ..
+    } = &w.groups;
+    let Scratch {
+        encounters: drawn,
+        sides,
+        offsets,
+        cursor,
+    } = &mut w.scratch;
+    let memberships = &w.agents.memberships;
+
+    // 1. Draw each group's encounters.
+    drawn.resize_with(kind.len(), Vec::new);
+    drawn
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN / 8)
+        .for_each(|(g, list)| {
+            list.clear();
+            let att = &attendees[g];
+            if !met[g] || att.len() < 2 {
+                return;
+            }
+            let ident_of = |i: u32| {
+                let list = &memberships[i as usize];
+                scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident)
+            };
+            let mut rng = group_stream(key, g);
+            for x in 0..att.len() {
+                let ix = ident_of(att[x]);
                 for _ in 0..encounters {
-                    let mut y = below(rng, attendees.len() - 1);
+                    let mut y = below(&mut rng, att.len() - 1);
                     if y >= x {
                         y += 1;
                     }
-                    let trust = 0.5 * (idents[x] + idents[y]);
-                    let (i, j) = (attendees[x] as usize, attendees[y] as usize);
-                    encounter(agents, &p, i, j, trust, boost, rng);
+                    let trust = 0.5 * (ix + ident_of(att[y]));
+                    let u: f32 = rng.random();
+                    list.push(Encounter {
+                        a: att[x],
+                        b: att[y],
+                        trust,
+                        u,
+                    });
                 }
             }
-        }
-        if support {
-            for &i in attendees {
-                let i = i as usize;
-                agents.regulation[i] += info * (1.0 - agents.regulation[i]);
-                agents.approach[i] += practice * (1.0 - agents.approach[i]);
+        });
+
+    // 2. File every encounter under both partners (counting sort by agent, stable).
+    offsets.clear();
+    offsets.resize(n + 1, 0);
+    for e in drawn.iter().flatten() {
+        offsets[e.a as usize + 1] += 1;
+        offsets[e.b as usize + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    cursor.clear();
+    cursor.extend_from_slice(&offsets[..n]);
+    sides.clear();
+    sides.resize(offsets[n] as usize, Side::default());
+    for (g, list) in drawn.iter().enumerate() {
+        let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
+        for e in list {
+            for (me, other) in [(e.a, e.b), (e.b, e.a)] {
+                let c = &mut cursor[me as usize];
+                sides[*c as usize] = Side {
+                    other: other | mark,
+                    trust: e.trust,
+                    u: e.u,
+                };
+                *c += 1;
             }
         }
+    }
+
+    // 3. Each agent applies its encounters.
+    let a = &mut w.agents;
+    let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
+    let (sides, offsets) = (&*sides, &*offsets);
+    a.ties
+        .par_iter_mut()
+        .zip(a.distress.par_iter_mut())
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(i, (ties, distress))| {
+            let mine = &sides[offsets[i] as usize..offsets[i + 1] as usize];
+            for side in mine {
+                let j = (side.other & !SUPPORT) as usize;
+                let boost = if side.other & SUPPORT != 0 {
+                    p.support_boost
+                } else {
+                    1.0
+                };
+                let warm = warmth_k(p.warmth_k, loneliness[i], loneliness[j]);
+                encounter(ties, identity, &p, i, j, side, warm);
+                // Emotional support flows both ways; this is i's share.
+                let es = p.emotional * warm * boost;
+                *distress -= (es * regulation[j]).min(1.0) * *distress;
+            }
+        });
+
+    // Informational support and practice in support groups.
+    if info > 0.0 || practice > 0.0 {
+        let met = &w.groups.met;
+        a.regulation
+            .par_iter_mut()
+            .zip(a.approach.par_iter_mut())
+            .zip(a.memberships.par_iter())
+            .with_min_len(PAR_MIN)
+            .for_each(|((reg, app), list)| {
+                for m in list {
+                    let g = m.group as usize;
+                    if m.came && met[g] && kind[g] == support_kind {
+                        *reg += info * (1.0 - *reg);
+                        *app += practice * (1.0 - *app);
+                    }
+                }
+            });
     }
 }
 
@@ -92,46 +196,35 @@ fn warmth_k(k: f32, li: f32, lj: f32) -> f32 {
     (1.0 - k * li) * (1.0 - k * lj)
 }
 
-/// An encounter of i and j; `trust` is their mean identification with the shared group.
+/// i's side of an encounter with j: reinforce their tie, or (strangers) perhaps bond. j does
+/// the same with the same inputs, so both copies agree.
 #[inline]
 fn encounter(
-    a: &mut Agents,
+    ties: &mut Vec<Tie>,
+    identity: &[f32],
     p: &Params,
     i: usize,
     j: usize,
-    trust: f32,
-    boost: f32,
-    rng: &mut Rng,
+    side: &Side,
+    warm: f32,
 ) {
     let t = p.t;
-    let warm = warmth_k(p.warmth_k, a.loneliness[i], a.loneliness[j]);
-    match scan(&a.ties[i], |x| x.other == j as u32) {
+    match scan(ties, |x| x.other == j as u32) {
         Some(k) => {
-            let old = a.ties[i][k].weight;
-            let new = (old + p.tie_gain * warm * (1.0 - old)).min(1.0);
-            a.ties[i][k] = Tie {
-                other: j as u32,
-                weight: new,
-                seen: t,
-            };
-            if let Some(b) = scan(&a.ties[j], |x| x.other == i as u32) {
-                a.ties[j][b] = Tie {
-                    other: i as u32,
-                    weight: new,
-                    seen: t,
-                };
-            }
+            let old = ties[k].weight;
+            ties[k].weight = (old + p.tie_gain * warm * (1.0 - old)).min(1.0);
+            ties[k].seen = t;
         }
         None => {
             // p = new_tie x trust x warmth x similarity; similarity (an exp) is computed only
             // when the draw falls below the bound without it.
-            let bound = p.new_tie * trust * warm;
-            let u: f32 = rng.random();
+            let bound = p.new_tie * side.trust * warm;
+            let u = side.u;
             let bonded = u < bound && {
                 let d = p.dims;
                 let sim = exp(-distance(
-                    &a.identity[i * d..(i + 1) * d],
-                    &a.identity[j * d..(j + 1) * d],
+                    &identity[i * d..(i + 1) * d],
+                    &identity[j * d..(j + 1) * d],
                 ) / p.similarity_scale);
                 u < bound * sim
             };
@@ -139,22 +232,12 @@ fn encounter(
                 let weight = (p.new_weight * (0.5 + 0.5 * warm))
                     .max(p.min_new_weight)
                     .min(1.0);
-                a.ties[i].push(Tie {
+                ties.push(Tie {
                     other: j as u32,
-                    weight,
-                    seen: t,
-                });
-                a.ties[j].push(Tie {
-                    other: i as u32,
                     weight,
                     seen: t,
                 });
             }
         }
     }
-    // Emotional support flows both ways.
-    let es = p.emotional * warm * boost;
-    let (ri, rj) = (a.regulation[i], a.regulation[j]);
-    a.distress[i] -= (es * rj).min(1.0) * a.distress[i];
-    a.distress[j] -= (es * ri).min(1.0) * a.distress[j];
 }

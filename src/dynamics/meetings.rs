@@ -1,13 +1,18 @@
 //! Process 2: groups meet with their weekly rate; members attend with a probability that
 //! rises with approach and identification and falls with loneliness, distress, resignation
 //! and (outside support groups) self-stigma.
+//!
+//! Each group draws from its own stream and each agent from its own (keyed by job, step,
+//! phase and id), so groups and agents are processed in parallel with the same result on any
+//! number of threads. A group's attendees are listed in the order of its members.
 
 use crate::model::{exp, Agents, Groups, World};
-use crate::rng::Rng;
+use crate::rng::{agent_stream, group_stream, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
+use rayon::prelude::*;
 
-pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let at = &cfg.scenario.attendance;
     let support_kind = w.support_kind;
     let Groups {
@@ -20,10 +25,14 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         attendees,
         ..
     } = &mut w.groups;
-    for g in 0..kind.len() {
-        attendees[g].clear();
-        met[g] = active[g] && !members[g].is_empty() && rng.random_bool(meeting_rate[g] as f64);
-    }
+    met.par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(g, met)| {
+            *met = active[g]
+                && !members[g].is_empty()
+                && group_stream(key, g).random_bool(meeting_rate[g] as f64);
+        });
     let memory = at.memory as f32;
     let (k_approach, k_lonely, k_distress, k_resigned) = (
         at.approach as f32,
@@ -43,36 +52,64 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         memberships,
         ..
     } = &mut w.agents;
-    for (i, list) in memberships.iter_mut().enumerate() {
-        let self_stigma = if condition_active[i] {
-            stigma[i] * (1.0 - integration[i])
-        } else {
-            0.0
-        };
-        let person = k_approach * (approach[i] - 0.5)
-            - k_lonely * loneliness[i]
-            - k_distress * distress[i]
-            - if resigned[i] { k_resigned } else { 0.0 };
-        // Outside support groups, self-stigma keeps people away.
-        let stigma_term = k_stigma * self_stigma;
-        for rec in list.iter_mut() {
-            let g = rec.group as usize;
-            if !met[g] {
-                continue;
+    let met = &*met;
+    memberships
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(i, list)| {
+            if !list.iter().any(|m| met[m.group as usize]) {
+                for rec in list.iter_mut() {
+                    rec.came = false;
+                }
+                return;
             }
-            let stigma_here = if kind[g] == support_kind {
-                0.0
+            let mut rng = agent_stream(key, i);
+            let self_stigma = if condition_active[i] {
+                stigma[i] * (1.0 - integration[i])
             } else {
-                stigma_term
+                0.0
             };
-            let logit = attendance_logit[g] + person + k_ident * (rec.ident - 0.5) - stigma_here;
-            // u < 1 / (1 + e^-x)  <=>  u e^-x < 1 - u  (no division).
-            let u: f32 = rng.random();
-            let came = u * exp(-logit) < 1.0 - u;
-            rec.attend += memory * (f32::from(u8::from(came)) - rec.attend);
-            if came {
-                attendees[g].push(i as u32);
+            let person = k_approach * (approach[i] - 0.5)
+                - k_lonely * loneliness[i]
+                - k_distress * distress[i]
+                - if resigned[i] { k_resigned } else { 0.0 };
+            // Outside support groups, self-stigma keeps people away.
+            let stigma_term = k_stigma * self_stigma;
+            for rec in list.iter_mut() {
+                let g = rec.group as usize;
+                rec.came = false;
+                if !met[g] {
+                    continue;
+                }
+                let stigma_here = if kind[g] == support_kind {
+                    0.0
+                } else {
+                    stigma_term
+                };
+                let logit =
+                    attendance_logit[g] + person + k_ident * (rec.ident - 0.5) - stigma_here;
+                // u < 1 / (1 + e^-x)  <=>  u e^-x < 1 - u  (no division).
+                let u: f32 = rng.random();
+                let came = u * exp(-logit) < 1.0 - u;
+                rec.attend += memory * (f32::from(u8::from(came)) - rec.attend);
+                rec.came = came;
             }
-        }
-    }
+        });
+    let memberships = &*memberships;
+    attendees
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN / 8)
+        .for_each(|(g, list)| {
+            list.clear();
+            if !met[g] {
+                return;
+            }
+            list.extend(members[g].iter().copied().filter(|&i| {
+                memberships[i as usize]
+                    .iter()
+                    .any(|m| m.group == g as u32 && m.came)
+            }));
+        });
 }

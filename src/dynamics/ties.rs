@@ -7,9 +7,9 @@
 //! in any order.
 
 use crate::model::{Agents, World};
-use crate::rng::{mix64, Rng};
+use crate::rng::{mix64, PAR_MIN};
 use crate::scenario::Config;
-use rand::RngExt;
+use rayon::prelude::*;
 
 /// A uniform number in [0, 1) from a hash of (seed, pair), the same for (i, j) and (j, i).
 #[inline]
@@ -19,9 +19,10 @@ fn pair_uniform(seed: u64, i: u32, j: u32) -> f32 {
     (h >> 40) as f32 * (1.0 / (1u64 << 24) as f32)
 }
 
-pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+/// `key`: the phase's key; agents are processed in parallel.
+pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let s = &cfg.scenario;
-    let seed: u64 = rng.random();
+    let seed = key;
     let t = w.t;
     let contact = s.interaction.contact as f32;
     let gain = s.interaction.tie_gain as f32;
@@ -32,9 +33,11 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         // Fixed network (classic scenarios): nothing is reinforced and nothing decays; only
         // ties weakened below the minimum elsewhere (exclusion) vanish. Same result as the
         // loop below, without its per-tie work.
-        for list in w.agents.ties.iter_mut() {
-            list.retain(|t| t.weight >= min_weight);
-        }
+        w.agents
+            .ties
+            .par_iter_mut()
+            .with_min_len(PAR_MIN)
+            .for_each(|list| list.retain(|t| t.weight >= min_weight));
         return;
     }
     let k_warm = s.interaction.warmth_loneliness as f32;
@@ -44,31 +47,35 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         approach,
         ..
     } = &mut w.agents;
-    for (i, list) in ties.iter_mut().enumerate() {
-        let (li, ai) = (loneliness[i], approach[i]);
-        // Update in place and compact: ties that fall below the minimum weight vanish.
-        let mut kept = 0;
-        for k in 0..list.len() {
-            let mut tie = list[k];
-            let j = tie.other as usize;
-            let (lj, aj) = (loneliness[j], approach[j]);
-            if tie.seen != t && contact > 0.0 {
-                let p = contact * 0.5 * (ai + aj);
-                if pair_uniform(seed, i as u32, tie.other) < p {
-                    let warm = (1.0 - k_warm * li) * (1.0 - k_warm * lj);
-                    tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
-                    tie.seen = t;
+    let (loneliness, approach) = (&*loneliness, &*approach);
+    ties.par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(i, list)| {
+            let (li, ai) = (loneliness[i], approach[i]);
+            // Update in place and compact: ties that fall below the minimum weight vanish.
+            let mut kept = 0;
+            for k in 0..list.len() {
+                let mut tie = list[k];
+                let j = tie.other as usize;
+                let (lj, aj) = (loneliness[j], approach[j]);
+                if tie.seen != t && contact > 0.0 {
+                    let p = contact * 0.5 * (ai + aj);
+                    if pair_uniform(seed, i as u32, tie.other) < p {
+                        let warm = (1.0 - k_warm * li) * (1.0 - k_warm * lj);
+                        tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
+                        tie.seen = t;
+                    }
                 }
+                if tie.seen != t {
+                    let lonely = 0.5 * (li + lj);
+                    tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
+                }
+                list[kept] = tie;
+                kept += usize::from(tie.weight >= min_weight);
             }
-            if tie.seen != t {
-                let lonely = 0.5 * (li + lj);
-                tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
-            }
-            list[kept] = tie;
-            kept += usize::from(tie.weight >= min_weight);
-        }
-        list.truncate(kept);
-    }
+            list.truncate(kept);
+        });
 }
 
 #[cfg(test)]

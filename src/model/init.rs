@@ -77,6 +77,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         waiting: vec![Vec::new(); s.events.len()],
         counts: StepCounts::default(),
         scratch_loneliness: vec![0.0; n],
+        scratch: Scratch::default(),
         support_log: Vec::new(),
     };
 

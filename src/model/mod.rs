@@ -37,6 +37,8 @@ pub struct Member {
     pub attend: f32,
     /// Step of joining.
     pub joined: u32,
+    /// Attended the group's meeting this step (set by the meetings phase).
+    pub came: bool,
 }
 
 /// Agent state, struct of arrays indexed by agent id (u32).
@@ -160,6 +162,38 @@ pub struct StepCounts {
     pub group_leaves: u32,
 }
 
+/// One encounter of a week: `a` met `b` in a group (drawn by the group's stream).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Encounter {
+    pub a: u32,
+    pub b: u32,
+    /// Mean identification of the two with the group.
+    pub trust: f32,
+    /// The uniform number that decides whether strangers bond (shared by both sides).
+    pub u: f32,
+}
+
+/// One side of an encounter, in the list of the agent it belongs to.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Side {
+    /// The other agent; the top bit marks an encounter in a support group.
+    pub other: u32,
+    pub trust: f32,
+    pub u: f32,
+}
+
+/// Reusable buffers of the interaction phase.
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    /// Each group's encounters this week, in the order its stream drew them.
+    pub encounters: Vec<Vec<Encounter>>,
+    /// Every agent's sides, agent by agent (`offsets[i]..offsets[i + 1]`), each agent's in
+    /// the canonical order (group, then draw).
+    pub sides: Vec<Side>,
+    pub offsets: Vec<u32>,
+    pub cursor: Vec<u32>,
+}
+
 /// The whole state of one run.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -184,6 +218,9 @@ pub struct World {
     pub counts: StepCounts,
     /// Scratch: loneliness at the start of the belonging phase (for contagion).
     pub scratch_loneliness: Vec<f32>,
+    /// Scratch buffers of the interaction phase, kept between steps so the step loop does not
+    /// allocate once they have grown to the run's size.
+    pub scratch: Scratch,
     /// Every support-group membership so far, in order of joining.
     pub support_log: Vec<SupportSpell>,
 }
@@ -318,6 +355,7 @@ impl World {
             ident,
             attend,
             joined: self.t,
+            came: false,
         });
         self.groups.members[g].push(i as u32);
         let e = self.agents.event_step[i];

@@ -37,6 +37,35 @@ fn one_two_and_four_threads_give_identical_results() {
 }
 
 #[test]
+fn a_large_run_split_over_threads_gives_identical_results() {
+    // One replicate of 20,000 agents: the heavy phases split the agents over the threads
+    // (within-run parallelism), drawing from per-agent and per-group streams and applying
+    // pairwise changes in canonical order. Every table must be byte-identical.
+    let cfg = config(
+        "default",
+        &[
+            "population.size=20000",
+            "steps=6",
+            "burn_in=4",
+            "replicates=1",
+            "events[0].hazard=0.01",
+        ],
+    );
+    assert!(
+        cfg.agents() >= 4 * belonging::rng::PAR_MIN,
+        "population too small to be split over threads"
+    );
+    let one = tables(&cfg, 1);
+    for threads in [2, 3] {
+        assert_eq!(
+            one,
+            tables(&cfg, threads),
+            "{threads} threads differ from 1"
+        );
+    }
+}
+
+#[test]
 fn same_seed_twice_is_identical_and_different_seeds_differ() {
     let cfg = config(
         "classroom",

@@ -3,7 +3,7 @@
 use crate::common::*;
 use belonging::dynamics::{exclusion, interaction, membership, ties};
 use belonging::model::init;
-use belonging::rng::{stream, Phase};
+use belonging::rng::{phase_key, stream, Phase};
 
 #[test]
 fn an_unreinforced_tie_decays_at_the_stated_rate() {
@@ -24,7 +24,7 @@ fn an_unreinforced_tie_decays_at_the_stated_rate() {
     w.agents.loneliness[1] = 0.0;
     w.agents.loneliness[2] = 0.5;
     w.agents.loneliness[3] = 0.5;
-    ties::run(&mut w, &cfg, &mut stream(1, 10, Phase::Ties));
+    ties::run(&mut w, &cfg, phase_key(1, 10, Phase::Ties));
     let weight = |w: &belonging::model::World, i: usize, j: u32| {
         w.agents.ties[i][w.tie_index(i, j).unwrap()].weight
     };
@@ -34,7 +34,7 @@ fn an_unreinforced_tie_decays_at_the_stated_rate() {
     // After k weeks a tie of weight w0 holds w0 (1 - d)^k; it vanishes below min_weight.
     for week in 11..40 {
         w.t = week;
-        ties::run(&mut w, &cfg, &mut stream(1, week as u64, Phase::Ties));
+        ties::run(&mut w, &cfg, phase_key(1, week as u64, Phase::Ties));
     }
     // 0.8 x 0.9^30 = 0.034 < min_weight 0.05: gone, on both sides.
     assert!(w.tie_index(0, 1).is_none() && w.tie_index(1, 0).is_none());
@@ -46,7 +46,7 @@ fn a_reinforced_tie_does_not_decay() {
     let (mut w, cfg) = bare_world(2, &["interaction.contact=0"]);
     w.t = 5;
     w.set_tie(0, 1, 0.6, 5); // seen this week (e.g. met at a meeting)
-    ties::run(&mut w, &cfg, &mut stream(1, 5, Phase::Ties));
+    ties::run(&mut w, &cfg, phase_key(1, 5, Phase::Ties));
     assert_eq!(w.agents.ties[0][0].weight, 0.6);
 }
 
@@ -160,7 +160,7 @@ fn attending_a_support_group_raises_approach_and_regulation() {
     }
     let a0 = w.agents.approach.clone();
     let r0 = w.agents.regulation.clone();
-    interaction::run(&mut w, &cfg, &mut stream(5, 0, Phase::Interaction));
+    interaction::run(&mut w, &cfg, phase_key(5, 0, Phase::Interaction));
     for i in [0, 1] {
         let expected = a0[i] + 0.05 * 0.8 * (1.0 - a0[i]);
         assert!((w.agents.approach[i] - expected).abs() < 1e-6);
@@ -359,11 +359,15 @@ fn bounded_confidence_in_groups_scope_acts_only_among_co_attendees() {
     );
     let g = add_plain_group(&mut w, 0, &[0, 1, 2], 1.0);
     let h = add_plain_group(&mut w, 0, &[3], 1.0);
-    w.groups.met[g] = true;
-    w.groups.attendees[g] = vec![0, 1];
+    meet_with(&mut w, g, &[0, 1]);
     meet_in_full(&mut w, h);
     w.agents.identity = vec![0.4, 0.5, 0.45, 0.6];
-    belonging::dynamics::identity::run(&mut w, &cfg, &mut stream(1, 0, Phase::Identity));
+    belonging::dynamics::identity::run(
+        &mut w,
+        &cfg,
+        phase_key(1, 0, Phase::Identity),
+        &mut stream(1, 0, Phase::Identity),
+    );
     let x = &w.agents.identity;
     assert!(
         (x[0] - 0.45).abs() < 1e-6 && (x[1] - 0.45).abs() < 1e-6,
@@ -393,7 +397,12 @@ fn axelrod_in_network_scope_copies_from_a_tie_only() {
     w.set_tie(0, 1, 0.5, 0);
     w.agents.culture = vec![0, 1, 2, 0, 1, 3, 2, 2, 2];
     for week in 0..50 {
-        belonging::dynamics::identity::run(&mut w, &cfg, &mut stream(2, week, Phase::Identity));
+        belonging::dynamics::identity::run(
+            &mut w,
+            &cfg,
+            phase_key(2, week, Phase::Identity),
+            &mut stream(2, week, Phase::Identity),
+        );
     }
     let c = &w.agents.culture;
     assert_eq!(c[0..3], c[3..6], "tied agents converge: {c:?}");
