@@ -49,7 +49,8 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
     // Lost memberships, by kind.
     let losses = &cfg.event_losses[k];
     if !losses.is_empty() {
-        let mut lost = Vec::new();
+        let mut lost = std::mem::take(&mut w.scratch.lost);
+        lost.clear();
         for m in &w.agents.memberships[i] {
             let g = m.group as usize;
             let kind = w.groups.kind[g] as usize;
@@ -59,23 +60,26 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
                 }
             }
         }
-        for g in lost {
+        for &g in &lost {
             w.leave(i, g);
             w.counts.group_leaves += 1;
         }
+        w.scratch.lost = lost;
     }
     w.agents.groups_kept[i] = ordinary_groups(w, i);
     // Lost ties.
     if e.tie_loss > 0.0 {
-        let mut lost = Vec::new();
+        let mut lost = std::mem::take(&mut w.scratch.lost);
+        lost.clear();
         for tie in &w.agents.ties[i] {
             if rng.random_bool(e.tie_loss) {
                 lost.push(tie.other as usize);
             }
         }
-        for j in lost {
+        for &j in &lost {
             w.remove_tie(i, j);
         }
+        w.scratch.lost = lost;
     }
     let a = &mut w.agents;
     a.distress[i] = (a.distress[i] + e.distress as f32).min(1.0);

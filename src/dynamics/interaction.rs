@@ -71,6 +71,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         sides,
         offsets,
         cursor,
+        ..
     } = &mut w.scratch;
     let memberships = &w.agents.memberships;
 

@@ -99,9 +99,13 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
     // enough wait and no group has room.
     for &k in &cfg.support_foci {
         let mut list = std::mem::take(&mut w.waiting[k]);
-        let mut open: Vec<usize> = (0..w.n_groups())
-            .filter(|&g| w.groups.active[g] && w.is_support(g) && w.groups.focus[g] == k as u16)
-            .collect();
+        let mut open = std::mem::take(&mut w.scratch.groups);
+        open.clear();
+        open.extend(
+            (0..w.n_groups()).filter(|&g| {
+                w.groups.active[g] && w.is_support(g) && w.groups.focus[g] == k as u16
+            }),
+        );
         let existing = open.len() as u32;
         list.retain(|&i| {
             open.retain(|&g| w.groups.members[g].len() < w.groups.capacity[g] as usize);
@@ -147,6 +151,7 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
             founded += 1;
         }
         w.waiting[k] = list;
+        w.scratch.groups = open;
     }
 }
 
@@ -183,14 +188,20 @@ fn community(w: &mut World, cfg: &Config, rng: &mut Rng) {
         }
     }
     // Joining: substitution of lost memberships.
-    let joinable: Vec<usize> = (0..w.n_groups())
-        .filter(|&g| {
-            w.groups.active[g] && !w.is_support(g) && s.groups[w.groups.kind[g] as usize].joinable
-        })
-        .collect();
-    if joinable.is_empty() || m.join_rate <= 0.0 {
-        return;
+    let mut joinable = std::mem::take(&mut w.scratch.groups);
+    joinable.clear();
+    joinable.extend((0..w.n_groups()).filter(|&g| {
+        w.groups.active[g] && !w.is_support(g) && s.groups[w.groups.kind[g] as usize].joinable
+    }));
+    if !joinable.is_empty() && m.join_rate > 0.0 {
+        join(w, m, &joinable, rng);
     }
+    w.scratch.groups = joinable;
+}
+
+/// Joining: each agent, with a probability that grows with approach and unmet need for
+/// membership, tries up to three of the joinable groups.
+fn join(w: &mut World, m: &crate::scenario::Membership, joinable: &[usize], rng: &mut Rng) {
     for i in 0..w.n() {
         let unmet = 1.0 - w.agents.membership[i] as f64;
         let p = m.join_rate * w.agents.approach[i] as f64 * unmet;

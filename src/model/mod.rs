@@ -182,7 +182,7 @@ pub struct Side {
     pub u: f32,
 }
 
-/// Reusable buffers of the interaction phase.
+/// Reusable buffers of the step's phases.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     /// Each group's encounters this week, in the order its stream drew them.
@@ -192,6 +192,10 @@ pub struct Scratch {
     pub sides: Vec<Side>,
     pub offsets: Vec<u32>,
     pub cursor: Vec<u32>,
+    /// A list of groups (membership phase: open support groups, joinable groups).
+    pub groups: Vec<usize>,
+    /// Memberships or ties a life event breaks.
+    pub lost: Vec<usize>,
 }
 
 /// The whole state of one run.
@@ -218,8 +222,8 @@ pub struct World {
     pub counts: StepCounts,
     /// Scratch: loneliness at the start of the belonging phase (for contagion).
     pub scratch_loneliness: Vec<f32>,
-    /// Scratch buffers of the interaction phase, kept between steps so the step loop does not
-    /// allocate once they have grown to the run's size.
+    /// Scratch buffers of the phases, kept between steps so the step loop does not allocate
+    /// once they have grown to the run's size.
     pub scratch: Scratch,
     /// Every support-group membership so far, in order of joining.
     pub support_log: Vec<SupportSpell>,
