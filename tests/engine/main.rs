@@ -6,5 +6,7 @@ mod determinism;
 mod docs;
 mod golden;
 mod invariants;
+
 mod mechanisms;
+mod properties;
 mod validation;
