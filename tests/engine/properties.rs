@@ -1,7 +1,7 @@
 //! Property-based tests (proptest): random valid scenarios keep every invariant, and random
 //! mutations of the built-in scenario files never panic the loader or the validator.
 //!
-//! Case counts are modest (64 scenarios, 2048 mutants) so the whole module runs in seconds;
+//! Case counts are modest (64 scenarios, 1024 mutants) so the whole module runs in seconds;
 //! raise `cases` locally for a longer search. A failure prints the shrunk input.
 
 use belonging::dynamics;
@@ -412,14 +412,15 @@ fn apply(text: &mut Vec<u8>, m: &Mutation) {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 2048,
+        cases: 1024,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
 
     /// Random mutations of the built-in scenario files (bytes and tokens deleted, inserted or
     /// replaced, lines duplicated, dropped or swapped, numbers made huge, negative or NaN) make
-    /// the loader and the validator return Ok or Err, never panic. An error names the file.
+    /// the loader and the validator return Ok or Err, never panic. An error names the file;
+    /// a mutant that is still valid runs 8 weeks (at most 300 agents) keeping every invariant.
     #[test]
     fn mutated_builtin_scenarios_never_panic_the_loader(
         which in 0usize..builtin::BUILTIN.len(),
@@ -432,11 +433,26 @@ proptest! {
         }
         let file = format!("mutant-of-{name}.ron");
         match load::parse_bytes(&file, &bytes) {
-            Ok(s) => {
-                if let Err(e) = Config::new(&file, s) {
-                    prop_assert!(e.to_string().starts_with(&file), "{e}");
+            Ok(s) => match Config::new(&file, s.clone()) {
+                Err(e) => prop_assert!(e.to_string().starts_with(&file), "{e}"),
+                Ok(_) => {
+                    // A mutant that is still valid (often with values at the edge of their
+                    // range) runs a few weeks keeping every invariant, at a small size.
+                    let mut small = s;
+                    small.population.size = small.population.size.min(300);
+                    if let Ok(cfg) = Config::new(&file, small) {
+                        let mut w = init::build(&cfg, 7);
+                        for _ in 0..8 {
+                            dynamics::step(&mut w, &cfg, 7);
+                            if let Err(e) = w.check_invariants() {
+                                return Err(TestCaseError::fail(format!(
+                                    "valid mutant of {name}, week {}: {e}", w.t
+                                )));
+                            }
+                        }
+                    }
                 }
-            }
+            },
             Err(e) => {
                 let msg = e.to_string();
                 prop_assert!(msg.starts_with(&file), "{msg}");
