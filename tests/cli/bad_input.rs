@@ -851,6 +851,26 @@ const BAD_ARGS: &[(&[&str], &[&str])] = &[
         &["steps: must be an integer in [1, 100000], got 0"],
     ),
     (&["--replicates", "0"], &["replicates: must be an integer"]),
+    (
+        &["--set", "population.size=1000000000000"],
+        &[
+            "population.size",
+            "1000000000000",
+            "whole number in [0, 4294967295]",
+        ],
+    ),
+    (
+        &["--set", "steps=10000000000"],
+        &["steps", "whole number in [0, 4294967295]"],
+    ),
+    (
+        &["--set", "events[0].hazard=1e400"],
+        &["events[0].hazard", "must be a finite number, got inf"],
+    ),
+    (
+        &["--set", "groups=[]"],
+        &["events[0].lose[0].kind", "`groups` is empty"],
+    ),
     (&["--threads", "0"], &["--threads must be at least 1"]),
     (&["--threads", "100000"], &["--threads 100000", "1024"]),
     (&["--replicates", "-1"], &["-1"]),
