@@ -139,3 +139,55 @@ pub fn shown(text: &str) -> String {
         format!("{head:?}… ({n} characters)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_shows_a_window_around_the_column() {
+        let line = format!("{}X{}", " ".repeat(5000), "y".repeat(5000));
+        let s = snippet(&line, 1, 5001);
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(
+            lines[1].starts_with("1 | …") && lines[1].ends_with('…'),
+            "{s}"
+        );
+        assert!(lines[1].chars().count() < 220, "{s}");
+        // The caret sits under the X.
+        let x = lines[1].chars().position(|c| c == 'X').unwrap();
+        assert_eq!(lines[2].chars().count() - 1, x, "{s}");
+    }
+
+    #[test]
+    fn control_characters_are_not_printed() {
+        let s = snippet("\u{1b}[31m(name: \"x\")\u{0}", 1, 1);
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{0}'), "{s:?}");
+        assert!(s.contains("\u{fffd}[31m(name"), "{s:?}");
+    }
+
+    #[test]
+    fn long_names_are_cut() {
+        assert_eq!(shown("work"), "\"work\"");
+        let long = "a".repeat(1000);
+        assert_eq!(
+            shown(&long),
+            format!("\"{}\"… (1000 characters)", "a".repeat(60))
+        );
+    }
+
+    #[test]
+    fn at_most_100_problems_are_listed() {
+        let problems: Vec<Problem> = (0..250)
+            .map(|i| Problem::new(format!("events[{i}].hazard"), "must be in [0, 1]"))
+            .collect();
+        let text = ScenarioError::Invalid {
+            file: "f.ron".into(),
+            problems,
+        }
+        .to_string();
+        assert!(text.starts_with("f.ron: invalid scenario (250 problems):"));
+        assert_eq!(text.lines().filter(|l| l.starts_with("  - ")).count(), 100);
+        assert!(text.ends_with("  ... and 150 more problems"), "{text}");
+    }
+}
