@@ -162,6 +162,9 @@ fn explain(code: &ron::Error, text: &str, line: usize, col: usize) -> String {
         ron::Error::ExpectedStringEnd => {
             "this string is never closed: expected a closing `\"`".into()
         }
+        ron::Error::ExpectedInteger => "expected a whole number, such as 10".into(),
+        ron::Error::ExpectedFloat => "expected a number, such as 0.5".into(),
+        ron::Error::ExpectedBoolean => "expected `true` or `false`".into(),
         ron::Error::ExpectedString => "expected a quoted string, such as \"demo\"".into(),
         ron::Error::ExpectedMapColon => "expected `:` between a field name and its value".into(),
         ron::Error::ExpectedIdentifier => {

@@ -94,7 +94,7 @@ const CASES: &[Case] = &[
         "wrong_type.ron",
         "3:23",
         "population: (size: \"many\"),",
-        &["population.size", "integer"],
+        &["population.size", "expected a whole number"],
     ),
     syntax(
         "list_expected.ron",
@@ -236,13 +236,13 @@ const CASES: &[Case] = &[
         "bool_for_number.ron",
         "4:11",
         "steps: true,",
-        &["steps", "integer"],
+        &["steps", "expected a whole number"],
     ),
     syntax(
         "string_for_bool.ron",
         "4:23",
         "support: (enabled: \"yes\"),",
-        &["support.enabled", "boolean"],
+        &["support.enabled", "expected `true` or `false`"],
     ),
     syntax(
         "misspelled_in_list.ron",
