@@ -153,7 +153,29 @@ fn explain(code: &ron::Error, text: &str, line: usize, col: usize) -> String {
         ron::Error::ExpectedComma if line > 1 && at_line_start => {
             "expected a comma: is a `,` missing at the end of the previous line?".into()
         }
+        ron::Error::ExpectedComma if matches!(here, Some(')' | ']' | '}')) => format!(
+            "expected a comma between two entries, or the end of the list or section; \
+             is this `{}` one too many, or the wrong kind of bracket?",
+            here.unwrap_or(')')
+        ),
         ron::Error::ExpectedComma => "expected a comma between two entries".into(),
+        ron::Error::ExpectedStringEnd => {
+            "this string is never closed: expected a closing `\"`".into()
+        }
+        ron::Error::ExpectedInteger => "expected a whole number, such as 10".into(),
+        ron::Error::ExpectedFloat => "expected a number, such as 0.5".into(),
+        ron::Error::ExpectedBoolean => "expected `true` or `false`".into(),
+        ron::Error::ExpectedString => "expected a quoted string, such as \"demo\"".into(),
+        ron::Error::ExpectedMapColon => "expected `:` between a field name and its value".into(),
+        ron::Error::ExpectedIdentifier => {
+            "expected a field name (such as `size`) or the closing `)` of the section".into()
+        }
+        ron::Error::UnclosedBlockComment => {
+            "this block comment is never closed: expected `*/` before the end of the file".into()
+        }
+        ron::Error::ExceededRecursionLimit => {
+            "the sections are nested too deeply (a scenario needs only a few levels)".into()
+        }
         ron::Error::IntegerOutOfBounds if here == Some('-') || before.last() == Some(&'-') => {
             "expected a whole number >= 0, got a negative number".into()
         }
@@ -164,7 +186,14 @@ fn explain(code: &ron::Error, text: &str, line: usize, col: usize) -> String {
         ron::Error::Eof => {
             "unexpected end of the file: is a closing `)`, `]` or `\"` missing?".into()
         }
-        other => other.to_string(),
+        other => {
+            // RON repeats what it found (an unknown field name, a string): keep it readable.
+            let text = other.to_string();
+            match text.char_indices().nth(400) {
+                Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.len()),
+                None => text,
+            }
+        }
     }
 }
 

@@ -228,7 +228,7 @@ pub fn apply(scenario: &Scenario, overrides: &[Override]) -> Result<Scenario, Sc
         let inner = e.inner().to_string();
         let message = match non_finite(&inner) {
             Some(v) => format!("{path}: must be a finite number, got {v}"),
-            None => format!("{path}: {inner}"),
+            None => format!("{path}: {}", plain_types(&inner)),
         };
         // Name the override that put the bad value there (the last one touching the path).
         let arg = match overrides.iter().rev().find(|o| covers(&o.path, &path)) {
@@ -241,6 +241,26 @@ pub fn apply(scenario: &Scenario, overrides: &[Override]) -> Result<Scenario, Sc
         };
         ScenarioError::Override { arg, message }
     })
+}
+
+/// serde names Rust types (`expected u32`); say what they hold.
+fn plain_types(message: &str) -> String {
+    let mut m = message.to_string();
+    for (rust, plain) in [
+        ("expected u32", "expected a whole number in [0, 4294967295]"),
+        (
+            "expected u64",
+            "expected a whole number in [0, 18446744073709551615]",
+        ),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        if m.ends_with(rust) {
+            m.truncate(m.len() - rust.len());
+            m.push_str(plain);
+        }
+    }
+    m
 }
 
 /// Whether an override of `set` (a field path) wrote the field at `path`: the same field, a

@@ -1,7 +1,7 @@
 //! Semantic validation: ranges, finiteness and consistency, every problem at once,
 //! each named by its field path.
 
-use super::error::Problem;
+use super::error::{shown, Problem};
 use super::schema::*;
 
 /// Most agents one population may hold (indices are u32; memory is checked separately).
@@ -96,7 +96,10 @@ fn is_identifier(name: &str) -> bool {
 }
 
 fn identifier_message(name: &str) -> String {
-    format!("may hold only letters, digits, '-', '_' and '.', got {name:?}")
+    format!(
+        "may hold only letters, digits, '-', '_' and '.', got {}",
+        shown(name)
+    )
 }
 
 /// Checks a parsed scenario; returns every problem found.
@@ -111,13 +114,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         .chars()
         .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
     {
-        c.push(
-            "name",
-            format!(
-                "may hold only letters, digits, '-', '_' and '.', got {:?}",
-                s.name
-            ),
-        );
+        c.push("name", identifier_message(&s.name));
     }
     c.count("steps", s.steps, 1, MAX_STEPS);
     c.count("burn_in", s.burn_in, 0, MAX_STEPS);
@@ -161,7 +158,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         if s.groups[..i].iter().any(|o| o.name == g.name) {
             c.push(
                 at("name"),
-                format!("duplicate group kind name {:?}", g.name),
+                format!("duplicate group kind name {}", shown(&g.name)),
             );
         }
         c.range(&at("memberships"), g.memberships, 0.0, 5.0);
@@ -232,7 +229,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             c.push(at("name"), identifier_message(&e.name));
         }
         if s.events[..i].iter().any(|o| o.name == e.name) {
-            c.push(at("name"), format!("duplicate event name {:?}", e.name));
+            c.push(
+                at("name"),
+                format!("duplicate event name {}", shown(&e.name)),
+            );
         }
         c.unit(&at("hazard"), e.hazard);
         if let Some(pulse) = e.pulse {
@@ -249,14 +249,15 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         }
         for (j, l) in e.lose.iter().enumerate() {
             if !s.groups.iter().any(|g| g.name == l.kind) {
-                let names: Vec<String> = s.groups.iter().map(|g| format!("{:?}", g.name)).collect();
+                let names: Vec<String> = s.groups.iter().map(|g| shown(&g.name)).collect();
+                let expected = if names.is_empty() {
+                    "the scenario has no group kinds (`groups` is empty)".to_string()
+                } else {
+                    format!("expected one of {}", names.join(", "))
+                };
                 c.push(
                     format!("events[{i}].lose[{j}].kind"),
-                    format!(
-                        "no group kind named {:?}; expected one of {}",
-                        l.kind,
-                        names.join(", ")
-                    ),
+                    format!("no group kind named {}; {expected}", shown(&l.kind)),
                 );
             }
             c.unit(&format!("events[{i}].lose[{j}].probability"), l.probability);

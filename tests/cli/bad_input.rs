@@ -94,7 +94,7 @@ const CASES: &[Case] = &[
         "wrong_type.ron",
         "3:23",
         "population: (size: \"many\"),",
-        &["population.size", "integer"],
+        &["population.size", "expected a whole number"],
     ),
     syntax(
         "list_expected.ron",
@@ -188,7 +188,336 @@ const CASES: &[Case] = &[
         extra: &["--threads", "1024"],
         ..case("absurd_population.ron", &["memory", "MB", "--threads"])
     },
+    // Syntax errors in other places.
+    syntax(
+        "unterminated_string.ron",
+        "4:18",
+        "description: \"a town,",
+        &["description", "never closed", "closing `\"`"],
+    ),
+    syntax(
+        "unterminated_block_comment.ron",
+        "4:7",
+        "/* steps: 10,",
+        &["block comment", "never closed", "`*/`"],
+    ),
+    syntax(
+        "equals_instead_of_colon.ron",
+        "4:10",
+        "steps = 10,",
+        &["expected `:`", "field name"],
+    ),
+    syntax(
+        "unquoted_string.ron",
+        "3:10",
+        "name: demo,",
+        &["name", "expected a quoted string"],
+    ),
+    syntax(
+        "mismatched_bracket.ron",
+        "5:40",
+        "(name: \"illness\", hazard: 0.01)),",
+        &["events", "expected a comma", "wrong kind of bracket"],
+    ),
+    syntax(
+        "braces_instead_of_parens.ron",
+        "4:17",
+        "population: { size: 10 },",
+        &["population", "`(`", "Population"],
+    ),
+    syntax(
+        "duplicate_field.ron",
+        "5:5",
+        "steps: 20,",
+        &["duplicate field", "`steps`"],
+    ),
+    // Wrong types, misspelled fields inside lists.
+    syntax(
+        "bool_for_number.ron",
+        "4:11",
+        "steps: true,",
+        &["steps", "expected a whole number"],
+    ),
+    syntax(
+        "string_for_bool.ron",
+        "4:23",
+        "support: (enabled: \"yes\"),",
+        &["support.enabled", "expected `true` or `false`"],
+    ),
+    syntax(
+        "misspelled_in_list.ron",
+        "6:50",
+        "(name: \"work\", size: 15.0, capacity: 60, tie_densty: 0.2),",
+        &["groups[1].tie_densty", "expected one of", "`tie_density`"],
+    ),
+    // NaN and infinities.
+    case(
+        "negative_infinity.ron",
+        &[
+            "belonging.kappa_attachment",
+            "must be a finite number",
+            "-inf",
+        ],
+    ),
+    case(
+        "float_overflow.ron",
+        &["events[0].hazard", "must be a finite number", "inf"],
+    ),
+    case(
+        "nan_trait_mean.ron",
+        &["population.need.mean", "must be a finite number", "NaN"],
+    ),
+    // Absurd sizes: refused while parsing or validating, before anything is allocated.
+    syntax(
+        "absurd_population_1e12.ron",
+        "4:24",
+        "population: (size: 1000000000000),",
+        &["population.size", "too large"],
+    ),
+    syntax(
+        "absurd_steps_1e10.ron",
+        "4:12",
+        "steps: 10000000000,",
+        &["steps", "too large"],
+    ),
+    case(
+        "steps_above_max.ron",
+        &["steps", "must be an integer in [1, 100000]", "1000000"],
+    ),
+    // Contradictory settings.
+    case(
+        "lattice_size_mismatch.ron",
+        &[
+            "network.width",
+            "must equal population.size (150)",
+            "10 x 10 = 100",
+        ],
+    ),
+    case(
+        "absorption_with_prototype.ron",
+        &["stop.rule", "Absorption", "BoundedConfidence and Axelrod"],
+    ),
+    // Empty lists where something is needed.
+    case(
+        "empty_sessions.ron",
+        &["interventions[0].sessions", "at least one session week"],
+    ),
+    case(
+        "empty_groups_with_losses.ron",
+        &["events[0].lose[0].kind", "\"work\"", "`groups` is empty"],
+    ),
+    case(
+        "many_problems.ron",
+        &[
+            "7 problems",
+            "  - name: must not be empty",
+            "  - steps: must be an integer in [1, 100000], got 0",
+            "  - population.size: must be an integer in [2, 100000000], got 1",
+            "  - events[0].hazard: must be in [0, 1], got 2",
+            "  - events[0].distress: must be in [0, 1], got -0.5",
+            "  - identity.dims: must be an integer in [1, 16], got 0",
+            "  - belonging.threshold: must be in [0, 1], got 1.5",
+        ],
+    ),
+    // Binary garbage: a PNG header (not UTF-8), and control characters (UTF-8, not RON).
+    Case {
+        at: Some("1:1"),
+        ..case(
+            "binary_garbage.ron",
+            &["not UTF-8", "0x89", "expected a RON scenario"],
+        )
+    },
+    Case {
+        at: Some("1:1"),
+        ..case("control_characters.ron", &["`(`", "Scenario"])
+    },
 ];
+
+/// Bad inputs too big or too odd to commit, written to a temporary folder by the test:
+/// (file name, contents, `line:col` or None, fragments of the message).
+/// A generated bad input: (file name, contents, `line:col` or None, fragments of the message).
+type Generated = (
+    &'static str,
+    Vec<u8>,
+    Option<&'static str>,
+    Vec<&'static str>,
+);
+
+fn generated_cases() -> Vec<Generated> {
+    let deep = |open: &str, close: &str| {
+        format!(
+            "(\n    name: \"deep\",\n    population: {}{},\n)\n",
+            open.repeat(10_000),
+            close.repeat(10_000)
+        )
+        .into_bytes()
+    };
+    let huge = {
+        // More than 10 MB of valid RON (comments): refused by size before it is read.
+        let mut t = String::from("(\n    name: \"huge\",\n");
+        let filler = format!("    // {}\n", "x".repeat(1000));
+        while t.len() <= 11 * 1024 * 1024 {
+            t.push_str(&filler);
+        }
+        t.push_str(")\n");
+        t.into_bytes()
+    };
+    let long_line = format!(
+        "(name: \"x\", steps: 10, {}oops: 1)\n",
+        " ".repeat(3_000_000)
+    );
+    let long_name = format!("(\n    name: \"{}\",\n)\n", "a/".repeat(1_500_000));
+    let many = format!(
+        "(\n    name: \"many\",\n    events: [{}],\n)\n",
+        (0..20_000)
+            .map(|i| format!("(name: \"e{i}\", hazard: 2.0),"))
+            .collect::<String>()
+    );
+    let mut garbage = Vec::with_capacity(64 * 1024);
+    let mut x: u32 = 0x9e37_79b9;
+    for _ in 0..64 * 1024 {
+        // xorshift: reproducible bytes of every value.
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        garbage.push(x as u8);
+    }
+    vec![
+        (
+            "deep_parens.ron",
+            deep("(", ")"),
+            Some("3:18"),
+            vec!["population", "expected a field name"],
+        ),
+        (
+            "deep_lists.ron",
+            deep("[", "]"),
+            Some("3:17"),
+            vec!["population", "Population"],
+        ),
+        (
+            "deep_unclosed.ron",
+            "(".repeat(10_000).into_bytes(),
+            Some("1:2"),
+            vec!["expected a field name"],
+        ),
+        (
+            "huge.ron",
+            huge,
+            None,
+            vec!["bytes", "at most 4194304 bytes"],
+        ),
+        (
+            "long_line.ron",
+            long_line.into_bytes(),
+            Some("1:3000024"),
+            vec!["`oops`", "expected one of", "…"],
+        ),
+        (
+            "long_name.ron",
+            long_name.into_bytes(),
+            None,
+            vec!["name:", "letters, digits", "(3000000 characters)"],
+        ),
+        (
+            "many_problems_20000.ron",
+            many.into_bytes(),
+            None,
+            vec![
+                "20000 problems",
+                "events[0].hazard: must be in [0, 1], got 2",
+                "... and 19900 more problems",
+            ],
+        ),
+        ("random_bytes.ron", garbage, None, vec!["not UTF-8"]),
+    ]
+}
+
+/// Everything a refused input must satisfy, for `run FILE --out DIR` (a fresh DIR, and an
+/// existing results folder with `--force`) and for `check FILE`. Returns what went wrong.
+fn refused(
+    path: &Path,
+    tmp: &Path,
+    tag: &str,
+    at: Option<&str>,
+    says: &[&str],
+    extra: &[&str],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let file = path.to_str().unwrap();
+    let mut wanted: Vec<String> = vec![file.to_string()];
+    if let Some(at) = at {
+        wanted.push(format!("{file}:{at}: "));
+    }
+    wanted.extend(says.iter().map(|s| s.to_string()));
+    let judge = |what: &str, o: &Output| {
+        let mut p = Vec::new();
+        if o.code != Some(2) {
+            p.push(format!("{what}: exit code {:?}, expected 2", o.code));
+        }
+        if o.stderr.contains("panicked") || o.stderr.contains("RUST_BACKTRACE") {
+            p.push(format!("{what}: panicked"));
+        }
+        if !o.stderr.starts_with("error: ") {
+            p.push(format!("{what}: message does not start with `error: `"));
+        }
+        for w in &wanted {
+            if !o.stderr.contains(w.as_str()) {
+                p.push(format!("{what}: message lacks {w:?}"));
+            }
+        }
+        if o.stderr.len() > 20_000 {
+            p.push(format!("{what}: message of {} bytes", o.stderr.len()));
+        }
+        if o.elapsed > Duration::from_secs(5) {
+            p.push(format!(
+                "{what}: took {:?}: refusing must be immediate",
+                o.elapsed
+            ));
+        }
+        if !p.is_empty() {
+            p.push(format!("--- {what} stderr:\n{}", o.stderr));
+        }
+        p
+    };
+
+    // A fresh folder is not created.
+    let out = tmp.join(format!("{tag}-out"));
+    let mut args = vec!["run", file, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    problems.extend(judge("run", &belonging(&args)));
+    if out.exists() {
+        problems.push("run: created the output folder".into());
+    }
+
+    // An existing results folder is left byte-identical, even with --force.
+    let kept = tmp.join(format!("{tag}-kept"));
+    std::fs::create_dir_all(&kept).unwrap();
+    let sentinel = kept.join("summary.csv");
+    std::fs::write(&sentinel, "sentinel, not to be touched\n").unwrap();
+    let mut args = vec!["run", file, "--out", kept.to_str().unwrap(), "--force"];
+    args.extend_from_slice(extra);
+    problems.extend(judge(
+        "run --force into an existing folder",
+        &belonging(&args),
+    ));
+    let left: Vec<_> = std::fs::read_dir(&kept)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    if left.len() != 1
+        || std::fs::read(&sentinel).ok().as_deref() != Some(&b"sentinel, not to be touched\n"[..])
+    {
+        problems.push(format!("the existing results folder was changed: {left:?}"));
+    }
+    std::fs::remove_dir_all(&kept).unwrap();
+
+    // `check` reports the same problem (run-only arguments such as --threads aside).
+    if extra.is_empty() {
+        problems.extend(judge("check", &belonging(&["check", file])));
+    }
+    problems
+}
 
 #[test]
 fn every_bad_fixture_is_refused_with_a_clear_message_and_no_output() {
@@ -220,33 +549,10 @@ fn every_bad_fixture_is_refused_with_a_clear_message_and_no_output() {
             "CASES names {}, which does not exist",
             c.file
         );
-        let out = tmp.path().join(c.file.trim_end_matches(".ron"));
-        let mut args = vec![
-            "run",
-            path.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        args.extend_from_slice(c.extra);
-        let o = belonging(&args);
-        let mut problems = Vec::new();
-        if o.code != Some(2) {
-            problems.push(format!("exit code {:?}, expected 2", o.code));
-        }
-        if o.stderr.contains("panicked") {
-            problems.push("panicked".into());
-        }
-        if out.exists() {
-            problems.push("created the output folder".into());
-        }
-        if !o.stderr.starts_with("error: ") {
-            problems.push("message does not start with `error: `".into());
-        }
-        let mut wanted: Vec<String> = vec![path.to_str().unwrap().to_string()];
-        if let Some(at) = c.at {
-            wanted.push(format!("{}:{at}: ", path.display()));
-        }
+        let tag = c.file.trim_end_matches(".ron");
+        let mut problems = refused(&path, tmp.path(), tag, c.at, c.says, c.extra);
         if let Some(line) = c.line {
+            let o = belonging(&["check", path.to_str().unwrap()]);
             // `N |     text`: the offending line under the message, with its number.
             let shown = o.stderr.lines().any(|l| {
                 l.split_once(" | ").is_some_and(|(n, text)| {
@@ -256,34 +562,17 @@ fn every_bad_fixture_is_refused_with_a_clear_message_and_no_output() {
             if !shown {
                 problems.push(format!("the offending line {line:?} is not shown"));
             }
-        }
-        wanted.extend(c.says.iter().map(|s| s.to_string()));
-        for w in &wanted {
-            if !o.stderr.contains(w.as_str()) {
-                problems.push(format!("message lacks {w:?}"));
-            }
-        }
-        if c.line.is_some() {
             // A caret under the column, on the line after the offending one.
-            let caret = o
-                .stderr
-                .lines()
-                .skip_while(|l| !l.contains(c.line.unwrap()))
-                .nth(1);
+            let caret = o.stderr.lines().skip_while(|l| !l.contains(line)).nth(1);
             if !caret.is_some_and(|l| l.trim_end().ends_with('^')) {
                 problems.push("no caret under the offending line".into());
             }
-        }
-        if o.elapsed > Duration::from_secs(5) {
-            problems.push(format!("took {:?}: refusing must be immediate", o.elapsed));
+            if !problems.is_empty() {
+                problems.push(format!("--- check stderr:\n{}", o.stderr));
+            }
         }
         if !problems.is_empty() {
-            failures.push(format!(
-                "{}: {}\n--- stderr:\n{}",
-                c.file,
-                problems.join("; "),
-                o.stderr
-            ));
+            failures.push(format!("{}: {}", c.file, problems.join("\n")));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
@@ -291,6 +580,35 @@ fn every_bad_fixture_is_refused_with_a_clear_message_and_no_output() {
         std::fs::read_dir(tmp.path()).unwrap().count(),
         0,
         "no output folder was created"
+    );
+}
+
+#[test]
+fn generated_bad_inputs_are_refused_without_panic_or_output() {
+    // Deep nesting, a file over 10 MB, a 3 MB line, a 3 MB name, 20000 problems, random bytes.
+    let tmp = tempdir();
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    let mut failures = Vec::new();
+    let cases = generated_cases();
+    assert!(
+        CASES.len() + cases.len() >= 35,
+        "the corpus holds at least 35 cases"
+    );
+    for (name, bytes, at, says) in &cases {
+        let path = inputs.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let tag = name.trim_end_matches(".ron");
+        let problems = refused(&path, tmp.path(), tag, *at, says, &[]);
+        if !problems.is_empty() {
+            failures.push(format!("{name}: {}", problems.join("\n")));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no output folder was created beside the inputs"
     );
 }
 
@@ -427,6 +745,31 @@ fn check_reports_every_problem_of_a_file_at_once() {
     ]);
     assert!(o.stdout.is_empty(), "{}", o.stdout);
 
+    // Seven problems in four sections: every one is listed, once, in file order.
+    let file = fixture("many_problems.ron");
+    let o = belonging(&["check", file.to_str().unwrap()]);
+    let listed: Vec<&str> = o
+        .bad_input()
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  - "))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "  - name: must not be empty",
+            "  - steps: must be an integer in [1, 100000], got 0",
+            "  - population.size: must be an integer in [2, 100000000], got 1",
+            "  - events[0].hazard: must be in [0, 1], got 2",
+            "  - events[0].distress: must be in [0, 1], got -0.5",
+            "  - identity.dims: must be an integer in [1, 16], got 0",
+            "  - belonging.threshold: must be in [0, 1], got 1.5",
+        ],
+        "{}",
+        o.stderr
+    );
+    o.stderr_has(&["(7 problems)"]);
+
     // Several bad files: each is reported, with a count at the end.
     let names = ["hazard_nan.ron", "missing_comma.ron", "three_problems.ron"];
     let paths: Vec<String> = names
@@ -508,6 +851,26 @@ const BAD_ARGS: &[(&[&str], &[&str])] = &[
         &["steps: must be an integer in [1, 100000], got 0"],
     ),
     (&["--replicates", "0"], &["replicates: must be an integer"]),
+    (
+        &["--set", "population.size=1000000000000"],
+        &[
+            "population.size",
+            "1000000000000",
+            "whole number in [0, 4294967295]",
+        ],
+    ),
+    (
+        &["--set", "steps=10000000000"],
+        &["steps", "whole number in [0, 4294967295]"],
+    ),
+    (
+        &["--set", "events[0].hazard=1e400"],
+        &["events[0].hazard", "must be a finite number, got inf"],
+    ),
+    (
+        &["--set", "groups=[]"],
+        &["events[0].lose[0].kind", "`groups` is empty"],
+    ),
     (&["--threads", "0"], &["--threads must be at least 1"]),
     (&["--threads", "100000"], &["--threads 100000", "1024"]),
     (&["--replicates", "-1"], &["-1"]),
