@@ -68,6 +68,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     } = &w.groups;
     let Scratch {
         encounters: drawn,
+        idents,
         sides,
         offsets,
         cursor,
@@ -77,29 +78,31 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
 
     // 1. Draw each group's encounters.
     drawn.resize_with(kind.len(), Vec::new);
+    idents.resize_with(kind.len(), Vec::new);
     drawn
         .par_iter_mut()
+        .zip(idents.par_iter_mut())
         .enumerate()
         .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, list)| {
+        .for_each(|(g, (list, ident))| {
             list.clear();
             let att = &attendees[g];
             if !met[g] || att.len() < 2 {
                 return;
             }
-            let ident_of = |i: u32| {
+            ident.clear();
+            ident.extend(att.iter().map(|&i| {
                 let list = &memberships[i as usize];
                 scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident)
-            };
+            }));
             let mut rng = group_stream(key, g);
             for x in 0..att.len() {
-                let ix = ident_of(att[x]);
                 for _ in 0..encounters {
                     let mut y = below(&mut rng, att.len() - 1);
                     if y >= x {
                         y += 1;
                     }
-                    let trust = 0.5 * (ix + ident_of(att[y]));
+                    let trust = 0.5 * (ident[x] + ident[y]);
                     let u: f32 = rng.random();
                     list.push(Encounter {
                         a: att[x],

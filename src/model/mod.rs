@@ -187,6 +187,8 @@ pub struct Side {
 pub struct Scratch {
     /// Each group's encounters this week, in the order its stream drew them.
     pub encounters: Vec<Vec<Encounter>>,
+    /// Each group's attendees' identification with it (looked up once per attendee).
+    pub idents: Vec<Vec<f32>>,
     /// Every agent's sides, agent by agent (`offsets[i]..offsets[i + 1]`), each agent's in
     /// the canonical order (group, then draw).
     pub sides: Vec<Side>,
