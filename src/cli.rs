@@ -524,7 +524,13 @@ fn run(args: RunArgs) -> Result<()> {
         Err(e) => {
             m.status = Status::Failed;
             let _ = dir.write_manifest(m);
-            return Err(e.into());
+            return Err(e).context(format!(
+                "writing the tables of {} failed; all {} replicates are kept in parts/: \
+                 complete it with `belonging run --resume {}`",
+                out.display(),
+                s.replicates,
+                out.display()
+            ));
         }
     };
     let sim_seconds = clock.elapsed().as_secs_f64();

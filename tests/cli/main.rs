@@ -6,5 +6,6 @@
 mod bad_input;
 mod common;
 mod interrupt;
+mod output_safety;
 mod subcommands;
 mod sweep;
