@@ -114,12 +114,15 @@ impl ResultsDir {
     }
 
     /// Opens an existing results folder to complete it (`run --resume`): keeps its parts,
-    /// proves it writable.
+    /// removes the temporary files a killed run left, proves it writable.
     pub fn open(path: &Path) -> Result<ResultsDir, OutputError> {
         let not_writable = |source| OutputError::NotWritable {
             path: path.to_path_buf(),
             source,
         };
+        for sub in [path.to_path_buf(), path.join(PARTS), path.join("plots")] {
+            remove_temporaries(&sub).map_err(io_err(&sub))?;
+        }
         std::fs::create_dir_all(path.join(PARTS)).map_err(not_writable)?;
         let probe = path.join(".write-test");
         atomic::write(&probe, b"ok").map_err(not_writable)?;
@@ -280,6 +283,25 @@ impl ResultsDir {
             source: std::io::Error::other(format!("not the manifest of a run: {e}")),
         })
     }
+}
+
+/// Removes the temporary files of atomic writes (`.NAME.tmp-PID`, `.NAME.tmp.png`) that a
+/// killed process left in `dir` (nothing if `dir` does not exist).
+fn remove_temporaries(dir: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(".tmp") && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// The folder of the per-job parts of a run in progress (removed once the tables are joined).

@@ -254,6 +254,13 @@ pub struct Signalled {
 /// before it is ready (the signal would test nothing) or does not end within [`TIMEOUT`].
 #[cfg(unix)]
 pub fn signal_when(cmd: &mut Command, ready: impl Fn() -> bool, signal: i32) -> Signalled {
+    signals_when(cmd, ready, &[signal])
+}
+
+/// [`signal_when`] sending several signals back to back (1 ms apart); the time to exit is
+/// counted from the first.
+#[cfg(unix)]
+pub fn signals_when(cmd: &mut Command, ready: impl Fn() -> bool, signals: &[i32]) -> Signalled {
     let started = Instant::now();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -292,11 +299,16 @@ pub fn signal_when(cmd: &mut Command, ready: impl Fn() -> bool, signal: i32) -> 
         std::thread::sleep(Duration::from_millis(2));
     }
     let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
-    // SAFETY: kill(2) with the pid of our own child, which has not been waited for yet (so
-    // the pid cannot have been reused), and a valid signal number.
-    let sent = unsafe { libc::kill(pid, signal) };
-    assert_eq!(sent, 0, "kill({pid}, {signal}) failed");
     let signalled = Instant::now();
+    for (k, &signal) in signals.iter().enumerate() {
+        if k > 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // SAFETY: kill(2) with the pid of our own child, which has not been waited for yet
+        // (so the pid cannot have been reused), and a valid signal number.
+        let sent = unsafe { libc::kill(pid, signal) };
+        assert_eq!(sent, 0, "kill({pid}, {signal}) failed");
+    }
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for the binary") {
             break status;
@@ -304,7 +316,7 @@ pub fn signal_when(cmd: &mut Command, ready: impl Fn() -> bool, signal: i32) -> 
         if signalled.elapsed() > TIMEOUT {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{cmd:?} did not stop within {TIMEOUT:?} of signal {signal}");
+            panic!("{cmd:?} did not stop within {TIMEOUT:?} of signals {signals:?}");
         }
         std::thread::sleep(Duration::from_millis(1));
     };

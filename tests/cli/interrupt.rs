@@ -270,3 +270,34 @@ fn sigint_stops_a_sweep_which_resume_completes_to_the_same_bytes() {
 fn sigterm_stops_a_sweep_which_resume_completes_to_the_same_bytes() {
     interrupted_sweep_resumes_to_the_same_bytes(libc::SIGTERM);
 }
+
+#[test]
+fn a_second_signal_quits_at_once_with_130_and_resume_still_completes_the_run() {
+    let tmp = tempdir();
+    let (full, out) = (tmp.path().join("full"), tmp.path().join("twice"));
+    let args = run_args(&full, &["--threads", "2"]);
+    belonging(&args.iter().map(String::as_str).collect::<Vec<_>>()).success();
+    let args = run_args(&out, &["--threads", "1"]);
+    let parts = out.join("parts");
+    let s = signals_when(
+        bin().args(&args),
+        || !files_starting(&parts, "runs.csv.").is_empty(),
+        &[libc::SIGINT, libc::SIGINT],
+    );
+    eprintln!(
+        "two signals: exited {:?} after {:?}",
+        s.output.code, s.exit_after_signal
+    );
+    assert_eq!(s.output.code, Some(130), "{}", s.output.stderr);
+    s.output.no_panic();
+    assert_ne!(manifest(&out)["status"], "complete");
+    // A stale temporary file such as a hard stop may leave: --resume removes it.
+    let stale = out.join(".timeseries.csv.tmp-1");
+    std::fs::write(&stale, "half").expect("write");
+    belonging(&["run", "--resume", out.to_str().expect("UTF-8"), "--quiet"]).success();
+    assert_eq!(manifest(&out)["status"], "complete");
+    assert!(!stale.exists(), "--resume removes stale temporary files");
+    for t in TABLES {
+        assert_same_file(&full.join(t), &out.join(t));
+    }
+}
