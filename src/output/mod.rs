@@ -297,7 +297,11 @@ fn remove_temporaries(dir: &Path) -> std::io::Result<()> {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') && name.contains(".tmp") && entry.file_type()?.is_file() {
+        let ours = name.starts_with('.')
+            && (name.rsplit_once(".tmp-").is_some_and(|(_, pid)| {
+                !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+            }) || name.ends_with(".tmp.png"));
+        if ours && entry.file_type()?.is_file() {
             std::fs::remove_file(entry.path())?;
         }
     }
