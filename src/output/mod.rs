@@ -121,7 +121,7 @@ impl ResultsDir {
             source,
         };
         for sub in [path.to_path_buf(), path.join(PARTS), path.join("plots")] {
-            remove_temporaries(&sub).map_err(io_err(&sub))?;
+            remove_temporaries(&sub);
         }
         std::fs::create_dir_all(path.join(PARTS)).map_err(not_writable)?;
         let probe = path.join(".write-test");
@@ -286,26 +286,23 @@ impl ResultsDir {
 }
 
 /// Removes the temporary files of atomic writes (`.NAME.tmp-PID`, `.NAME.tmp.png`) that a
-/// killed process left in `dir` (nothing if `dir` does not exist).
-fn remove_temporaries(dir: &Path) -> std::io::Result<()> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
+/// killed process left in `dir`. Best effort: a folder that cannot be read or written is
+/// reported by the writability probe that follows.
+fn remove_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
     };
-    for entry in entries {
-        let entry = entry?;
+    for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let ours = name.starts_with('.')
             && (name.rsplit_once(".tmp-").is_some_and(|(_, pid)| {
                 !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
             }) || name.ends_with(".tmp.png"));
-        if ours && entry.file_type()?.is_file() {
-            std::fs::remove_file(entry.path())?;
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
-    Ok(())
 }
 
 /// The folder of the per-job parts of a run in progress (removed once the tables are joined).
