@@ -190,13 +190,30 @@ pub struct RunArgs {
     /// No progress bar and no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Complete the interrupted run in DIR: run only its missing replicates, with the
+    /// scenario and settings stored in DIR (scenario.ron, manifest.json).
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["scenario", "replicates", "seed", "steps", "set", "out", "force"]
+    )]
+    pub resume: Option<PathBuf>,
 }
 
 /// Most worker threads `--threads` accepts (more is a typo, and spawning them is slow).
 pub const MAX_THREADS: usize = 1024;
 
-/// Exit code of an error: 2 for bad input (scenario, arguments, output folder, sizes), 1 otherwise.
+/// Exit code of a run or sweep stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Exit code of an error: 130 when interrupted, 2 for bad input (scenario, arguments, output
+/// folder, sizes), 1 otherwise.
 pub fn exit_code(e: &anyhow::Error) -> i32 {
+    if e.chain()
+        .any(|c| matches!(c.downcast_ref::<RunError>(), Some(RunError::Interrupted)))
+    {
+        return EXIT_INTERRUPTED;
+    }
     for cause in e.chain() {
         if cause.downcast_ref::<ScenarioError>().is_some() {
             return 2;
@@ -304,73 +321,216 @@ fn overrides(args: &RunArgs) -> Result<Vec<Override>, ScenarioError> {
     Ok(out)
 }
 
+/// Installs the handler of SIGINT, SIGTERM and SIGHUP (Ctrl-C) for the commands that stop
+/// cleanly (`run`, `sweep`): the first signal asks the runner to stop
+/// ([`belonging::experiment::interrupt`]) — no new job starts, running jobs stop at their next
+/// step, finished jobs are kept — and the command exits with 130; a second signal quits at
+/// once (130).
+fn stop_on_signals() {
+    let installed = ctrlc::set_handler(|| {
+        if belonging::experiment::interrupt::request() {
+            std::process::exit(EXIT_INTERRUPTED);
+        }
+        tell!("belonging: stopping; finished jobs are kept (signal again to quit at once)");
+    });
+    if let Err(e) = installed {
+        tell!("warning: cannot catch Ctrl-C ({e}); an interrupted run leaves status `running`");
+    }
+}
+
+/// A run ready to start: new (`--out`) or resumed (`--resume`).
+struct RunSetup {
+    cfg: scenario::Config,
+    label: String,
+    out: PathBuf,
+    manifest: Manifest,
+    resumed: bool,
+}
+
+/// The run to complete from a folder: its scenario.ron and manifest.json.
+fn resume_setup(dir: &Path) -> Result<RunSetup> {
+    let stored = ResultsDir::read_manifest(dir).map_err(|e| {
+        BadInput(format!(
+            "{e}; --resume needs a folder written by `belonging run`"
+        ))
+    })?;
+    if stored.status == Status::Complete {
+        return Err(BadInput(format!(
+            "{}: this run is already complete; nothing to resume",
+            dir.display()
+        ))
+        .into());
+    }
+    let file = dir.join("scenario.ron");
+    let text = std::fs::read(&file).map_err(|e| {
+        BadInput(format!(
+            "{}: cannot read the run's scenario: {e}",
+            file.display()
+        ))
+    })?;
+    let hash = manifest::fnv1a(&text);
+    if hash != stored.scenario_hash {
+        return Err(BadInput(format!(
+            "{}: it has changed since the run started (hash {hash}, manifest.json says {}); \
+             refusing to mix results",
+            file.display(),
+            stored.scenario_hash
+        ))
+        .into());
+    }
+    let source = Source::File(file);
+    let cfg = scenario::resolve(&source, &[])?;
+    Ok(RunSetup {
+        cfg,
+        label: source.label(),
+        out: dir.to_path_buf(),
+        manifest: stored,
+        resumed: true,
+    })
+}
+
 fn run(args: RunArgs) -> Result<()> {
-    let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
-    let cfg = scenario::resolve(&source, &overrides(&args)?)?;
+    let setup = match &args.resume {
+        Some(dir) => resume_setup(dir)?,
+        None => {
+            let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
+            let cfg = scenario::resolve(&source, &overrides(&args)?)?;
+            let s = &cfg.scenario;
+            let started = manifest::now_secs();
+            let out = match &args.out {
+                Some(p) => p.clone(),
+                None => default_out(&s.name, started),
+            };
+            let manifest = Manifest {
+                tool: "belonging".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                status: Status::Running,
+                scenario: s.name.clone(),
+                scenario_source: source.label(),
+                scenario_hash: manifest::fnv1a(scenario::to_ron(s).as_bytes()),
+                command: std::env::args().collect(),
+                seed: s.seed,
+                replicates: s.replicates,
+                jobs_done: 0,
+                steps: s.steps,
+                burn_in: s.burn_in,
+                agents: s.population.size,
+                threads: 0,
+                lonely_threshold: s.belonging.threshold,
+                started: manifest::rfc3339(started),
+                finished: None,
+                wall_seconds: None,
+                agent_steps: 0,
+                agent_steps_per_second: None,
+                peak_memory_bytes: None,
+                files: Vec::new(),
+                runs: Vec::new(),
+            };
+            RunSetup {
+                label: source.label(),
+                cfg,
+                out,
+                manifest,
+                resumed: false,
+            }
+        }
+    };
+    let RunSetup {
+        cfg,
+        label,
+        out,
+        mut manifest,
+        resumed,
+    } = setup;
+    let m = &mut manifest;
     let s = &cfg.scenario;
     let threads = threads_arg(args.threads, all_cores)?;
     let plan = Plan::replicates(s.seed, s.replicates);
     // Threads beyond the number of jobs are not idle: a large population's step runs in
     // parallel over its agents (within-run parallelism, see docs/ARCHITECTURE.md).
     experiment::runner::check_memory(&cfg, &plan, threads)
-        .with_context(|| format!("{}: not enough memory for this run", source.label()))?;
+        .with_context(|| format!("{label}: not enough memory for this run"))?;
 
-    let started = manifest::now_secs();
-    let out = match &args.out {
-        Some(p) => p.clone(),
-        None => default_out(&s.name, started),
+    let dir = if resumed {
+        ResultsDir::open(&out)?
+    } else {
+        let dir = ResultsDir::create(&out, args.force)?;
+        dir.write_manifest(m)?;
+        dir.write_text("scenario.ron", &scenario::to_ron(s))?;
+        dir
     };
-    let dir = ResultsDir::create(&out, args.force, plan.jobs.len())?;
-    let scenario_text = scenario::to_ron(s);
-    let mut m = Manifest {
-        tool: "belonging".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        status: Status::Running,
-        scenario: s.name.clone(),
-        scenario_source: source.label(),
-        scenario_hash: manifest::fnv1a(scenario_text.as_bytes()),
-        command: std::env::args().collect(),
-        seed: s.seed,
-        replicates: s.replicates,
-        steps: s.steps,
-        burn_in: s.burn_in,
-        agents: s.population.size,
-        threads,
-        lonely_threshold: s.belonging.threshold,
-        started: manifest::rfc3339(started),
-        finished: None,
-        wall_seconds: None,
-        agent_steps: 0,
-        agent_steps_per_second: None,
-        peak_memory_bytes: None,
-        files: Vec::new(),
-        runs: Vec::new(),
+    stop_on_signals();
+    let done = dir.finished_jobs(&plan);
+    let todo = Plan {
+        base_seed: plan.base_seed,
+        jobs: plan
+            .jobs
+            .iter()
+            .zip(&done)
+            .filter(|(_, d)| !**d)
+            .map(|(j, _)| *j)
+            .collect(),
     };
-    dir.write_manifest(&m)?;
-    dir.write_text("scenario.ron", &scenario_text)?;
+    let threads = threads.min(todo.jobs.len()).max(1);
+    m.status = Status::Running;
+    m.threads = threads;
+    m.jobs_done = done.iter().filter(|d| **d).count() as u32;
+    dir.write_manifest(m)?;
 
-    let bar = progress_bar(plan.jobs.len() as u64, args.quiet);
+    let bar = progress_bar(todo.jobs.len() as u64, args.quiet);
     let clock = Instant::now();
-    let result = experiment::run_plan(&cfg, &plan, threads, |r| {
+    let simulated = std::sync::atomic::AtomicU64::new(0);
+    let result = experiment::run_plan(&cfg, &todo, threads, |r| {
         dir.write_job(&cfg, &r).map_err(|e| e.to_string())?;
+        simulated.fetch_add(r.agent_steps, std::sync::atomic::Ordering::Relaxed);
         bar.inc(1);
         Ok(())
+    })
+    // A stop asked for after the last job still stops before the tables are joined.
+    .and_then(|()| match experiment::interrupt::requested() {
+        true => Err(RunError::Interrupted),
+        false => Ok(()),
     });
     bar.finish_and_clear();
+    let simulated = simulated.into_inner();
+    m.jobs_done = dir.finished_jobs(&plan).iter().filter(|d| **d).count() as u32;
     // Replicates that stop at absorption simulate fewer steps.
-    let (runs, agent_steps) = dir.runs();
-    m.runs = runs;
+    m.runs = dir.runs(&plan).unwrap_or_default();
+    m.agent_steps = m
+        .runs
+        .iter()
+        .map(|r| s.population.size as u64 * (s.burn_in as u64 + r.stop_step as u64 + 1))
+        .sum();
     if let Err(e) = result {
-        m.status = Status::Failed;
-        let _ = dir.write_manifest(&m);
-        return Err(e).context(format!("run into {} failed", out.display()));
+        let interrupted = matches!(e, RunError::Interrupted);
+        m.status = if interrupted {
+            Status::Partial
+        } else {
+            Status::Failed
+        };
+        let _ = dir.write_manifest(m);
+        let what = if interrupted { "interrupted" } else { "failed" };
+        return Err(e).context(format!(
+            "run into {} {what}; {} of {} replicates finished and are kept: complete it with \
+             `belonging run --resume {}`",
+            out.display(),
+            m.jobs_done,
+            s.replicates,
+            out.display()
+        ));
     }
     let mut files = match dir.finish(&cfg, &plan) {
         Ok(files) => files,
         Err(e) => {
             m.status = Status::Failed;
-            let _ = dir.write_manifest(&m);
-            return Err(e.into());
+            let _ = dir.write_manifest(m);
+            return Err(e).context(format!(
+                "writing the tables of {} failed; all {} replicates are kept in parts/: \
+                 complete it with `belonging run --resume {}`",
+                out.display(),
+                s.replicates,
+                out.display()
+            ));
         }
     };
     let sim_seconds = clock.elapsed().as_secs_f64();
@@ -379,8 +539,7 @@ fn run(args: RunArgs) -> Result<()> {
     let wall = clock.elapsed().as_secs_f64();
     m.finished = Some(manifest::rfc3339(manifest::now_secs()));
     m.wall_seconds = Some(wall);
-    m.agent_steps = agent_steps;
-    m.agent_steps_per_second = Some(agent_steps as f64 / sim_seconds.max(1e-9));
+    m.agent_steps_per_second = Some(simulated as f64 / sim_seconds.max(1e-9));
     m.peak_memory_bytes = manifest::peak_memory_bytes();
     match plots {
         Ok(paths) => {
@@ -392,11 +551,11 @@ fn run(args: RunArgs) -> Result<()> {
             files.insert(0, "scenario.ron".into());
             m.files = files;
             m.status = Status::Complete;
-            dir.write_manifest(&m)?;
+            dir.write_manifest(m)?;
         }
         Err(e) => {
             m.status = Status::Failed;
-            let _ = dir.write_manifest(&m);
+            let _ = dir.write_manifest(m);
             return Err(anyhow::anyhow!(e)).context("drawing the plots failed");
         }
     }
@@ -424,7 +583,7 @@ fn run(args: RunArgs) -> Result<()> {
             s.burn_in,
             s.replicates,
             wall,
-            agent_steps as f64 / sim_seconds.max(1e-9) / 1e6,
+            simulated as f64 / sim_seconds.max(1e-9) / 1e6,
             threads,
             out.display()
         );
@@ -969,6 +1128,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
             .with_context(|| format!("cannot write {}", out.join("manifest.json").display()))
     };
     write_manifest("running", done.iter().filter(|d| **d).count(), None)?;
+    stop_on_signals();
     let bar = progress_bar(run.jobs.len() as u64, args.quiet);
     let result = experiment::run_jobs(
         |j| &setup.configs[j.point as usize],
@@ -979,16 +1139,27 @@ fn sweep(args: SweepArgs) -> Result<()> {
             bar.inc(1);
             Ok(())
         },
-    );
+    )
+    // A stop asked for after the last job still stops before the tables are written.
+    .and_then(|()| match experiment::interrupt::requested() {
+        true => Err(RunError::Interrupted),
+        false => Ok(()),
+    });
     bar.finish_and_clear();
     let done = out_sweep::finished_jobs(&out, spec.jobs)?;
     let n_done = done.iter().filter(|d| **d).count();
     if let Err(e) = result {
         let _ = write_manifest("partial", n_done, Some(clock.elapsed().as_secs_f64()));
+        let what = if matches!(e, RunError::Interrupted) {
+            "interrupted"
+        } else {
+            "failed"
+        };
         return Err(e).context(format!(
-            "sweep into {} failed; finished jobs are kept: complete it with `belonging sweep \
-             --resume {}`",
+            "sweep into {} {what}; {n_done} of {} jobs finished and are kept: complete it \
+             with `belonging sweep --resume {}`",
             out.display(),
+            spec.jobs,
             out.display()
         ));
     }

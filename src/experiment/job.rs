@@ -69,6 +69,16 @@ pub struct JobResult {
 
 /// Runs one job to the end. Deterministic in (cfg, job.seed).
 pub fn run_job(cfg: &Config, job: Job) -> JobResult {
+    match run_job_until(cfg, job, || false) {
+        Some(r) => r,
+        None => unreachable!("a job that is never asked to stop always ends"),
+    }
+}
+
+/// [`run_job`] that checks `stop` before every step (burn-in included) and gives up, without
+/// a result, as soon as it returns true. A job that ends gives the same result as
+/// [`run_job`]: `stop` only decides whether it ends.
+pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<JobResult> {
     let s = &cfg.scenario;
     let mut w = init::build(cfg, job.seed);
     let n = w.n();
@@ -106,10 +116,16 @@ pub fn run_job(cfg: &Config, job: Job) -> JobResult {
     let mut history = vec![0.0f32; n * before];
 
     for _ in 0..s.burn_in {
+        if stop() {
+            return None;
+        }
         dynamics::step(&mut w, cfg, job.seed);
         push_history(&mut history, &w, before);
     }
     for step in 0..s.steps {
+        if stop() {
+            return None;
+        }
         dynamics::step(&mut w, cfg, job.seed);
         let t = w.t - 1; // the step just simulated
         result.series.push(metrics::observe(
@@ -212,7 +228,7 @@ pub fn run_job(cfg: &Config, job: Job) -> JobResult {
             .retain(|r| keep.binary_search_by_key(&r.agent, |x| x.0).is_ok());
         result.sampled = keep;
     }
-    result
+    Some(result)
 }
 
 fn push_history(history: &mut [f32], w: &World, before: usize) {

@@ -2,7 +2,8 @@
 //! as its job ends. Results never depend on the thread count: every job has its own seed
 //! and its own world.
 
-use super::job::{run_job, JobResult};
+use super::interrupt;
+use super::job::{run_job_until, JobResult};
 use super::plan::Plan;
 use crate::scenario::Config;
 use rayon::prelude::*;
@@ -24,6 +25,10 @@ pub enum RunError {
     Pool { threads: usize, message: String },
     #[error("{0}")]
     Sink(String),
+    /// A stop was requested ([`interrupt::request`]: SIGINT, SIGTERM); the jobs that had
+    /// finished were handed to the sink, the others were dropped.
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// Rough peak bytes of one job's world, from the scenario (agents, expected ties and
@@ -79,7 +84,9 @@ pub fn check_memory(cfg: &Config, plan: &Plan, threads: usize) -> Result<(), Run
 
 /// Runs every job of `plan` on `threads` threads (0 = all cores), calling `sink` with each
 /// result as soon as its job ends (from the worker thread; in any order). Stops at the first
-/// sink error.
+/// sink error. When a stop is requested ([`interrupt`]), starts no new job, stops the running
+/// ones at their next step (their results are dropped) and returns
+/// [`RunError::Interrupted`]; every job that ended before has been given to the sink.
 pub fn run_plan<F>(cfg: &Config, plan: &Plan, threads: usize, sink: F) -> Result<(), RunError>
 where
     F: Fn(JobResult) -> Result<(), String> + Sync,
@@ -102,9 +109,14 @@ where
             message: e.to_string(),
         })?;
     pool.install(|| {
-        plan.jobs
-            .par_iter()
-            .with_max_len(1)
-            .try_for_each(|&job| sink(run_job(config(&job), job)).map_err(RunError::Sink))
+        plan.jobs.par_iter().with_max_len(1).try_for_each(|&job| {
+            if interrupt::requested() {
+                return Err(RunError::Interrupted);
+            }
+            match run_job_until(config(&job), job, interrupt::requested) {
+                Some(r) => sink(r).map_err(RunError::Sink),
+                None => Err(RunError::Interrupted),
+            }
+        })
     })
 }

@@ -1,5 +1,7 @@
-//! Atomic file writes: a temporary file in the same folder, flushed and synced, then renamed
-//! over the target, so a reader never sees a half-written file under its final name.
+//! Atomic file writes: a temporary file in the same folder, flushed and synced, renamed over
+//! the target, then the folder synced, so a reader never sees a half-written file under its
+//! final name and a file that was renamed survives a crash. Every file of a results folder
+//! is written through here (the plots through [`commit`]).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -14,7 +16,8 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
-/// Writes `path` atomically with the bytes `fill` writes.
+/// Writes `path` atomically with the bytes `fill` writes. On error (a full disk, a folder
+/// that is not writable) the temporary file is removed and `path` is left as it was.
 pub fn write_with<F>(path: &Path, fill: F) -> std::io::Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
@@ -26,7 +29,8 @@ where
         out.flush()?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        drop(file);
+        rename_and_sync(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -37,4 +41,64 @@ where
 /// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_with(path, |w| w.write_all(bytes))
+}
+
+/// Moves a complete temporary file `tmp` (written by someone else, e.g. a plotting backend,
+/// in the same folder) to `path`: syncs it, renames it, syncs the folder. On error `tmp` is
+/// removed.
+pub fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    let result = File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| rename_and_sync(tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(tmp);
+    }
+    result
+}
+
+fn rename_and_sync(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    std::fs::rename(tmp, path)?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Syncs a folder, so that a rename in it is on disk (Unix; elsewhere a no-op).
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_replace_and_leave_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("belonging-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.csv");
+        write(&path, b"one").unwrap();
+        write(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        // A failing writer leaves the old file and no temporary.
+        let err = write_with(&path, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        assert!(!temp_path(&path).exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -24,6 +24,10 @@ pub struct Manifest {
     pub command: Vec<String>,
     pub seed: u64,
     pub replicates: u32,
+    /// Replicates finished and kept (in `parts/` until the run is complete); `replicates`
+    /// once complete. An interrupted run (`partial`) is completed by `run --resume`.
+    #[serde(default)]
+    pub jobs_done: u32,
     pub steps: u32,
     pub burn_in: u32,
     pub agents: u32,

@@ -18,7 +18,6 @@ use crate::scenario::Config;
 use crate::stats::{summarize, TTable};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -65,18 +64,20 @@ pub const RESULT_FILES: &[&str] = &[
 ];
 
 /// A results folder being written.
+///
+/// Each finished job's rows go to `parts/` at once, one atomic file per table and job;
+/// `parts/runs.csv.NNNNNN` is written last, so its presence says that job NNNNNN finished
+/// (what an interrupted run keeps and `belonging run --resume` counts). The final tables and
+/// `summary.csv` are built from the parts alone, so a resumed run writes the same bytes as
+/// an uninterrupted one.
 pub struct ResultsDir {
     pub path: PathBuf,
-    /// Per job (by plan index): its time series, kept for the summary (small: steps x metrics).
-    series: Mutex<Vec<Option<Vec<metrics::Metrics>>>>,
-    /// Per job (by plan index): how it ended, and its agent-steps.
-    runs: Mutex<Vec<Option<(RunInfo, u64)>>>,
 }
 
 impl ResultsDir {
     /// Prepares `path`: refuses an existing non-empty folder unless `force`, and proves the
     /// folder writable before any simulation starts.
-    pub fn create(path: &Path, force: bool, jobs: usize) -> Result<ResultsDir, OutputError> {
+    pub fn create(path: &Path, force: bool) -> Result<ResultsDir, OutputError> {
         let not_writable = |source| OutputError::NotWritable {
             path: path.to_path_buf(),
             source,
@@ -101,7 +102,7 @@ impl ResultsDir {
                         std::fs::remove_file(&p).map_err(not_writable)?;
                     }
                 }
-                for sub in ["parts", "plots"] {
+                for sub in [PARTS, "plots"] {
                     let p = path.join(sub);
                     if p.exists() {
                         std::fs::remove_dir_all(&p).map_err(not_writable)?;
@@ -109,57 +110,125 @@ impl ResultsDir {
                 }
             }
         }
-        std::fs::create_dir_all(path.join("parts")).map_err(not_writable)?;
+        Self::open(path)
+    }
+
+    /// Opens an existing results folder to complete it (`run --resume`): keeps its parts,
+    /// removes the temporary files a killed run left, proves it writable.
+    pub fn open(path: &Path) -> Result<ResultsDir, OutputError> {
+        let not_writable = |source| OutputError::NotWritable {
+            path: path.to_path_buf(),
+            source,
+        };
+        for sub in [path.to_path_buf(), path.join(PARTS), path.join("plots")] {
+            remove_temporaries(&sub);
+        }
+        std::fs::create_dir_all(path.join(PARTS)).map_err(not_writable)?;
         let probe = path.join(".write-test");
         atomic::write(&probe, b"ok").map_err(not_writable)?;
         let _ = std::fs::remove_file(&probe);
         Ok(ResultsDir {
             path: path.to_path_buf(),
-            series: Mutex::new(vec![None; jobs]),
-            runs: Mutex::new(vec![None; jobs]),
         })
     }
 
     fn part_path(&self, table: Table, index: u32) -> PathBuf {
         self.path
-            .join("parts")
+            .join(PARTS)
             .join(format!("{}.{index:06}", table.file_name()))
     }
 
-    /// Writes one finished job's rows (called from worker threads, in any order).
+    /// Writes one finished job's rows (called from worker threads, in any order). The runs
+    /// part is written last: it marks the job finished.
     pub fn write_job(&self, cfg: &Config, r: &JobResult) -> Result<(), OutputError> {
+        debug_assert_eq!(Table::ALL.last(), Some(&Table::Runs));
         for table in Table::ALL {
             let path = self.part_path(table, r.job.index);
             atomic::write(&path, table.rows(cfg, r).as_bytes()).map_err(io_err(&path))?;
         }
-        if let Ok(mut s) = self.series.lock() {
-            if let Some(slot) = s.get_mut(r.job.index as usize) {
-                *slot = Some(r.series.clone());
-            }
-        }
-        if let Ok(mut s) = self.runs.lock() {
-            if let Some(slot) = s.get_mut(r.job.index as usize) {
-                let info = RunInfo {
-                    replicate: r.job.replicate,
-                    seed: r.job.seed,
-                    stop_step: r.stop_step,
-                    absorbed: r.absorbed,
-                };
-                *slot = Some((info, r.agent_steps));
-            }
-        }
         Ok(())
     }
 
-    /// How each finished job ended (plan order), and the agent-steps simulated in all.
-    pub fn runs(&self) -> (Vec<RunInfo>, u64) {
-        let runs = self.runs.lock().map(|r| r.clone()).unwrap_or_default();
-        let flat: Vec<(RunInfo, u64)> = runs.into_iter().flatten().collect();
-        let total = flat.iter().map(|r| r.1).sum();
-        (flat.into_iter().map(|r| r.0).collect(), total)
+    /// Per job of the plan (by position), whether it finished: its runs part is present.
+    pub fn finished_jobs(&self, plan: &Plan) -> Vec<bool> {
+        plan.jobs
+            .iter()
+            .map(|j| self.part_path(Table::Runs, j.index).is_file())
+            .collect()
     }
 
-    /// Joins the parts into the final tables (job order) and writes summary.csv.
+    /// How each finished job ended (plan order), read back from the runs parts.
+    pub fn runs(&self, plan: &Plan) -> Result<Vec<RunInfo>, OutputError> {
+        let mut out = Vec::new();
+        for job in &plan.jobs {
+            let path = self.part_path(Table::Runs, job.index);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io_err(&path)(e)),
+            };
+            let bad = || OutputError::Io {
+                path: path.clone(),
+                source: std::io::Error::other(format!(
+                    "not a runs part (expected `replicate,seed,stop_step,absorbed`): {:?}",
+                    text.trim_end()
+                )),
+            };
+            let f: Vec<&str> = text.trim_end().split(',').collect();
+            let [rep, seed, stop, absorbed] = f[..] else {
+                return Err(bad());
+            };
+            out.push(RunInfo {
+                replicate: rep.parse().map_err(|_| bad())?,
+                seed: seed.parse().map_err(|_| bad())?,
+                stop_step: stop.parse().map_err(|_| bad())?,
+                absorbed: absorbed == "1",
+            });
+        }
+        Ok(out)
+    }
+
+    /// One job's time series, read back from its timeseries part (numbers are written in
+    /// their shortest round-trip form, so they read back bit for bit).
+    fn series(&self, index: u32) -> Result<Vec<metrics::Metrics>, OutputError> {
+        let path = self.part_path(Table::Timeseries, index);
+        let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+        let mut rows = Vec::new();
+        for (k, line) in text.lines().enumerate() {
+            let bad = |what: String| OutputError::Io {
+                path: path.clone(),
+                source: std::io::Error::other(format!("line {}: {what}", k + 1)),
+            };
+            let mut row = metrics::Metrics {
+                values: [f64::NAN; metrics::COUNT],
+            };
+            let mut n = 0;
+            for (c, field) in line.split(',').enumerate().skip(2) {
+                let v = match field {
+                    "" => f64::NAN,
+                    "inf" => f64::INFINITY,
+                    "-inf" => f64::NEG_INFINITY,
+                    f => f
+                        .parse::<f64>()
+                        .map_err(|_| bad(format!("column {} is not a number", c + 1)))?,
+                };
+                let slot = row
+                    .values
+                    .get_mut(c - 2)
+                    .ok_or_else(|| bad("too many columns".into()))?;
+                *slot = v;
+                n += 1;
+            }
+            if n != metrics::COUNT {
+                return Err(bad("too few columns".into()));
+            }
+            rows.push(row);
+        }
+        Ok(rows)
+    }
+
+    /// Joins the parts into the final tables (job order) and writes summary.csv; every job
+    /// of the plan must have finished.
     pub fn finish(&self, cfg: &Config, plan: &Plan) -> Result<Vec<String>, OutputError> {
         let dims = cfg.scenario.identity.dims as usize;
         let mut files = Vec::new();
@@ -168,7 +237,10 @@ impl ResultsDir {
             atomic::write_with(&path, |out| {
                 writeln!(out, "{}", table.header(dims))?;
                 for job in &plan.jobs {
-                    let part = std::fs::read(self.part_path(table, job.index))?;
+                    let part_path = self.part_path(table, job.index);
+                    let part = std::fs::read(&part_path).map_err(|e| {
+                        std::io::Error::new(e.kind(), format!("{}: {e}", part_path.display()))
+                    })?;
                     out.write_all(&part)?;
                 }
                 Ok(())
@@ -177,18 +249,19 @@ impl ResultsDir {
             files.push(table.file_name().to_string());
         }
         let path = self.path.join("summary.csv");
-        let series = self
-            .series
-            .lock()
-            .map_err(|_| io_err(&path)(std::io::Error::other("a worker thread panicked")))?;
-        let all: Vec<&Vec<metrics::Metrics>> = series.iter().flatten().collect();
+        let mut all = Vec::with_capacity(plan.jobs.len());
+        for job in &plan.jobs {
+            all.push(self.series(job.index)?);
+        }
+        let all: Vec<&Vec<metrics::Metrics>> = all.iter().collect();
         atomic::write(
             &path,
             summary_csv(&all, cfg.scenario.steps as usize).as_bytes(),
         )
         .map_err(io_err(&path))?;
         files.push("summary.csv".into());
-        std::fs::remove_dir_all(self.path.join("parts")).map_err(io_err(&self.path))?;
+        let parts = self.path.join(PARTS);
+        std::fs::remove_dir_all(&parts).map_err(io_err(&parts))?;
         Ok(files)
     }
 
@@ -200,7 +273,40 @@ impl ResultsDir {
     pub fn write_manifest(&self, m: &Manifest) -> Result<(), OutputError> {
         self.write_text("manifest.json", &m.to_json())
     }
+
+    /// Reads the folder's manifest.json (for `run --resume`).
+    pub fn read_manifest(path: &Path) -> Result<Manifest, OutputError> {
+        let file = path.join("manifest.json");
+        let text = std::fs::read_to_string(&file).map_err(io_err(&file))?;
+        serde_json::from_str(&text).map_err(|e| OutputError::Io {
+            path: file,
+            source: std::io::Error::other(format!("not the manifest of a run: {e}")),
+        })
+    }
 }
+
+/// Removes the temporary files of atomic writes (`.NAME.tmp-PID`, `.NAME.tmp.png`) that a
+/// killed process left in `dir`. Best effort: a folder that cannot be read or written is
+/// reported by the writability probe that follows.
+fn remove_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with('.')
+            && (name.rsplit_once(".tmp-").is_some_and(|(_, pid)| {
+                !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+            }) || name.ends_with(".tmp.png"));
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The folder of the per-job parts of a run in progress (removed once the tables are joined).
+pub const PARTS: &str = "parts";
 
 /// summary.csv: per step and metric, mean, sd and 95% CI over replicates (tidy, long).
 ///

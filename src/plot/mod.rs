@@ -236,12 +236,15 @@ fn render<F: Figure>(out: &Path, fig: &F) -> Result<Vec<PathBuf>, PlotError> {
     })();
     if let Err(message) = result {
         let _ = std::fs::remove_file(&png_tmp);
-        return Err(draw_err(message));
+        // The bitmap backend writes the file itself: name it (a full disk shows here).
+        return Err(draw_err(format!("{}: {message}", png.display())));
     }
-    rename(&png_tmp, &png)?;
+    crate::output::atomic::commit(&png_tmp, &png).map_err(|source| PlotError::Io {
+        path: png.clone(),
+        source,
+    })?;
 
     let svg = out.join(format!("{name}.svg"));
-    let svg_tmp = out.join(format!(".{name}.tmp.svg"));
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, style::SIZE).into_drawing_area();
@@ -249,20 +252,9 @@ fn render<F: Figure>(out: &Path, fig: &F) -> Result<Vec<PathBuf>, PlotError> {
         fig.draw(&root).map_err(draw_err)?;
         root.present().or_draw().map_err(draw_err)?;
     }
-    std::fs::write(&svg_tmp, text).map_err(|source| PlotError::Io {
-        path: svg_tmp.clone(),
+    crate::output::atomic::write(&svg, text.as_bytes()).map_err(|source| PlotError::Io {
+        path: svg.clone(),
         source,
     })?;
-    rename(&svg_tmp, &svg)?;
     Ok(vec![png, svg])
-}
-
-fn rename(from: &Path, to: &Path) -> Result<(), PlotError> {
-    std::fs::rename(from, to).map_err(|source| {
-        let _ = std::fs::remove_file(from);
-        PlotError::Io {
-            path: to.to_path_buf(),
-            source,
-        }
-    })
 }

@@ -713,7 +713,8 @@ fn an_unwritable_output_folder_is_refused_before_running() {
         "the file is left alone"
     );
 
-    // A read-only folder (only meaningful when permissions apply, i.e. not as root).
+    // A read-only folder (only meaningful when permissions apply, i.e. not as root; a
+    // read-only filesystem, which stops root too, is tested in output_safety.rs).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -240,3 +240,108 @@ pub fn assert_same_file(a: &Path, b: &Path) {
 pub fn data_rows(path: &Path) -> usize {
     read_string(path).lines().count().saturating_sub(1)
 }
+
+/// A command stopped by a signal: what it left behind, and how long it took to exit after
+/// the signal.
+#[cfg(unix)]
+pub struct Signalled {
+    pub output: Output,
+    pub exit_after_signal: Duration,
+}
+
+/// Starts `cmd`, waits until `ready()` holds (polled every 2 ms), sends it `signal`
+/// (`libc::SIGINT`, `libc::SIGTERM`) and collects its output. Fails if the command ends
+/// before it is ready (the signal would test nothing) or does not end within [`TIMEOUT`].
+#[cfg(unix)]
+pub fn signal_when(cmd: &mut Command, ready: impl Fn() -> bool, signal: i32) -> Signalled {
+    signals_when(cmd, ready, &[signal])
+}
+
+/// [`signal_when`] sending several signals back to back (1 ms apart); the time to exit is
+/// counted from the first.
+#[cfg(unix)]
+pub fn signals_when(cmd: &mut Command, ready: impl Fn() -> bool, signals: &[i32]) -> Signalled {
+    let started = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start the belonging binary");
+    let mut out = child.stdout.take().expect("stdout piped");
+    let mut err = child.stderr.take().expect("stderr piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = out.read_to_end(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = err.read_to_end(&mut s);
+        s
+    });
+    let stderr = |r: std::thread::JoinHandle<Vec<u8>>| {
+        String::from_utf8_lossy(&r.join().unwrap_or_default()).into_owned()
+    };
+    while !ready() {
+        if let Some(status) = child.try_wait().expect("wait for the binary") {
+            panic!(
+                "{cmd:?} ended ({status}) before it could be interrupted; make the test's \
+                 run longer. stderr:\n{}",
+                stderr(err_reader)
+            );
+        }
+        if started.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} was not ready to be interrupted within {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
+    let signalled = Instant::now();
+    for (k, &signal) in signals.iter().enumerate() {
+        if k > 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // SAFETY: kill(2) with the pid of our own child, which has not been waited for yet
+        // (so the pid cannot have been reused), and a valid signal number.
+        let sent = unsafe { libc::kill(pid, signal) };
+        assert_eq!(sent, 0, "kill({pid}, {signal}) failed");
+    }
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the binary") {
+            break status;
+        }
+        if signalled.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not stop within {TIMEOUT:?} of signals {signals:?}");
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let exit_after_signal = signalled.elapsed();
+    Signalled {
+        output: Output {
+            code: status.code(),
+            stdout: stderr(out_reader),
+            stderr: stderr(err_reader),
+            elapsed: started.elapsed(),
+        },
+        exit_after_signal,
+    }
+}
+
+/// Names of the files directly in `dir` whose name starts with `prefix` (sorted).
+pub fn files_starting(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(prefix))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}

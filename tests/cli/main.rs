@@ -5,5 +5,7 @@
 
 mod bad_input;
 mod common;
+mod interrupt;
+mod output_safety;
 mod subcommands;
 mod sweep;

@@ -123,3 +123,37 @@ fn classic_runs_stop_at_absorption_identically_for_any_thread_count() {
         format!("0,{},{},1\n", results[0].job.seed, results[0].stop_step)
     );
 }
+
+#[test]
+fn a_job_asked_to_stop_ends_without_a_result_and_one_never_asked_is_unchanged() {
+    use belonging::experiment::{run_job, run_job_until, Plan};
+    use std::cell::Cell;
+    let cfg = config(
+        "classroom",
+        &[
+            "population.size=100",
+            "steps=20",
+            "burn_in=5",
+            "events[0].pulse.step=3",
+        ],
+    );
+    let job = Plan::replicates(cfg.scenario.seed, 1).jobs[0];
+    // Asked to stop before its 10th step (of 25 with the burn-in): no result.
+    let calls = Cell::new(0);
+    let stopped = run_job_until(&cfg, job, || {
+        calls.set(calls.get() + 1);
+        calls.get() >= 10
+    });
+    assert!(stopped.is_none());
+    assert_eq!(calls.get(), 10, "the stop is checked once per step");
+    // Never asked: the same result as run_job, row for row.
+    let full = run_job(&cfg, job);
+    let until = run_job_until(&cfg, job, || false).expect("a job never stopped ends");
+    let rows = |r: &belonging::experiment::JobResult| {
+        Table::ALL
+            .iter()
+            .map(|t| t.rows(&cfg, r))
+            .collect::<String>()
+    };
+    assert_eq!(rows(&full), rows(&until));
+}
