@@ -114,60 +114,81 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             }
         });
 
-    // 2. File every encounter under both partners (counting sort by agent, stable).
-    offsets.clear();
-    offsets.resize(n + 1, 0);
-    for e in drawn.iter().flatten() {
-        offsets[e.a as usize + 1] += 1;
-        offsets[e.b as usize + 1] += 1;
-    }
-    for i in 0..n {
-        offsets[i + 1] += offsets[i];
-    }
-    cursor.clear();
-    cursor.extend_from_slice(&offsets[..n]);
-    sides.clear();
-    sides.resize(offsets[n] as usize, Side::default());
-    for (g, list) in drawn.iter().enumerate() {
-        let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
-        for e in list {
-            for (me, other) in [(e.a, e.b), (e.b, e.a)] {
-                let c = &mut cursor[me as usize];
-                sides[*c as usize] = Side {
-                    other: other | mark,
-                    trust: e.trust,
-                    u: e.u,
-                };
-                *c += 1;
+    let a = &mut w.agents;
+    if n < 2 * PAR_MIN || rayon::current_num_threads() == 1 {
+        // One thread would do all the work anyway: apply every encounter to both partners in
+        // the canonical order directly. Each agent sees its encounters in exactly the order
+        // the filing below gives it, with the same inputs, so the result is identical
+        // (tested: tests/engine/determinism.rs runs one large world on 1, 2 and 3 threads).
+        for (g, list) in drawn.iter().enumerate() {
+            let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
+            for e in list {
+                for (i, j) in [(e.a, e.b), (e.b, e.a)] {
+                    let side = Side {
+                        other: j | mark,
+                        trust: e.trust,
+                        u: e.u,
+                    };
+                    let i = i as usize;
+                    apply(
+                        &mut a.ties[i],
+                        &mut a.distress[i],
+                        i,
+                        &side,
+                        &a.loneliness,
+                        &a.regulation,
+                        &a.identity,
+                        &p,
+                    );
+                }
             }
         }
-    }
-
-    // 3. Each agent applies its encounters.
-    let a = &mut w.agents;
-    let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
-    let (sides, offsets) = (&*sides, &*offsets);
-    a.ties
-        .par_iter_mut()
-        .zip(a.distress.par_iter_mut())
-        .enumerate()
-        .with_min_len(PAR_MIN)
-        .for_each(|(i, (ties, distress))| {
-            let mine = &sides[offsets[i] as usize..offsets[i + 1] as usize];
-            for side in mine {
-                let j = (side.other & !SUPPORT) as usize;
-                let boost = if side.other & SUPPORT != 0 {
-                    p.support_boost
-                } else {
-                    1.0
-                };
-                let warm = warmth_k(p.warmth_k, loneliness[i], loneliness[j]);
-                encounter(ties, identity, &p, i, j, side, warm);
-                // Emotional support flows both ways; this is i's share.
-                let es = p.emotional * warm * boost;
-                *distress -= (es * regulation[j]).min(1.0) * *distress;
+    } else {
+        // 2. File every encounter under both partners (counting sort by agent, stable).
+        offsets.clear();
+        offsets.resize(n + 1, 0);
+        for e in drawn.iter().flatten() {
+            offsets[e.a as usize + 1] += 1;
+            offsets[e.b as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        cursor.clear();
+        cursor.extend_from_slice(&offsets[..n]);
+        sides.clear();
+        sides.resize(offsets[n] as usize, Side::default());
+        for (g, list) in drawn.iter().enumerate() {
+            let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
+            for e in list {
+                for (me, other) in [(e.a, e.b), (e.b, e.a)] {
+                    let c = &mut cursor[me as usize];
+                    sides[*c as usize] = Side {
+                        other: other | mark,
+                        trust: e.trust,
+                        u: e.u,
+                    };
+                    *c += 1;
+                }
             }
-        });
+        }
+        // 3. Each agent applies its encounters, agents in parallel.
+        let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
+        let (sides, offsets) = (&*sides, &*offsets);
+        a.ties
+            .par_iter_mut()
+            .zip(a.distress.par_iter_mut())
+            .enumerate()
+            .with_min_len(PAR_MIN)
+            .for_each(|(i, (ties, distress))| {
+                let mine = &sides[offsets[i] as usize..offsets[i + 1] as usize];
+                for side in mine {
+                    apply(
+                        ties, distress, i, side, loneliness, regulation, identity, &p,
+                    );
+                }
+            });
+    }
 
     // Informational support and practice in support groups.
     if info > 0.0 || practice > 0.0 {
@@ -187,6 +208,32 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                 }
             });
     }
+}
+
+/// i's side of one encounter: the tie, then i's share of emotional support.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn apply(
+    ties: &mut Vec<Tie>,
+    distress: &mut f32,
+    i: usize,
+    side: &Side,
+    loneliness: &[f32],
+    regulation: &[f32],
+    identity: &[f32],
+    p: &Params,
+) {
+    let j = (side.other & !SUPPORT) as usize;
+    let boost = if side.other & SUPPORT != 0 {
+        p.support_boost
+    } else {
+        1.0
+    };
+    let warm = warmth_k(p.warmth_k, loneliness[i], loneliness[j]);
+    encounter(ties, identity, p, i, j, side, warm);
+    // Emotional support flows both ways; this is i's share.
+    let es = p.emotional * warm * boost;
+    *distress -= (es * regulation[j]).min(1.0) * *distress;
 }
 
 /// Warmth of an encounter: the lonely signal and receive less warmth.
