@@ -650,7 +650,9 @@ fn validate_reports_a_target_writes_its_table_and_plot_and_refuses_unknown_targe
     let tmp = tempdir();
     let out = tmp.path().join("v");
     let out_s = out.to_str().expect("UTF-8 temp path");
-    let o = belonging(&["validate", "8", "--replicates", "3", "--out", out_s]);
+    // Target 8's own replicate count (12): with fewer, its CI is too wide for its tolerance,
+    // and this test is about the command, not about a lucky small sample.
+    let o = belonging(&["validate", "8", "--out", out_s]);
     o.success();
     assert!(o.stdout.contains("target 8"), "{}", o.stdout);
     let csv = read_string(&out.join("validation.csv"));
