@@ -1,6 +1,6 @@
 //! Builds a default town of N agents and runs W weeks, timing the build and the steps, and
 //! prints the peak resident memory. `cargo run --release --example scale -- 1000000 52`
-use belonging::dynamics;
+use belonging::dynamics::{self, Process};
 use belonging::model::init;
 use belonging::output::manifest::peak_memory_bytes;
 use belonging::scenario::{resolve, Override, Source};
@@ -18,54 +18,25 @@ fn main() {
     let mut w = init::build(&cfg, 1);
     let built = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let mut per = [0f64; 8];
+    let mut per = [0f64; Process::ALL.len()];
     let by_phase = std::env::var_os("PHASES").is_some();
     for _ in 0..weeks {
         if !by_phase {
             dynamics::step(&mut w, &cfg, 1);
             continue;
         }
-        use belonging::model::World;
-        use belonging::rng::{phase_key, stream, Phase};
-        let (t, seed) = (w.t as u64, 1);
-        let mut c = |k: usize, f: &mut dyn FnMut(&mut World)| {
-            let t0 = Instant::now();
-            f(&mut w);
-            per[k] += t0.elapsed().as_secs_f64();
-        };
-        c(0, &mut |w| {
-            w.counts = Default::default();
-            dynamics::events::run(w, &cfg, &mut stream(seed, t, Phase::Events))
-        });
-        c(1, &mut |w| {
-            dynamics::meetings::run(w, &cfg, phase_key(seed, t, Phase::Meetings))
-        });
-        c(2, &mut |w| {
-            dynamics::interaction::run(w, &cfg, phase_key(seed, t, Phase::Interaction))
-        });
-        c(3, &mut |w| {
-            dynamics::exclusion::run(w, &cfg, &mut stream(seed, t, Phase::Exclusion))
-        });
-        c(4, &mut |w| {
-            let key = phase_key(seed, t, Phase::Identity);
-            dynamics::identity::run(w, &cfg, key, &mut stream(seed, t, Phase::Identity))
-        });
-        c(5, &mut |w| {
-            dynamics::ties::run(w, &cfg, phase_key(seed, t, Phase::Ties))
-        });
-        c(6, &mut |w| {
-            dynamics::membership::run(w, &cfg, &mut stream(seed, t, Phase::Membership))
-        });
-        c(7, &mut |w| {
-            dynamics::belonging::run(w, &cfg);
-            w.t += 1;
+        let mut last = Instant::now();
+        dynamics::step_with(&mut w, &cfg, 1, |p| {
+            let now = Instant::now();
+            per[p as usize] += (now - last).as_secs_f64();
+            last = now;
         });
     }
     if by_phase {
-        println!(
-            "seconds per phase (events meetings interaction exclusion identity ties membership \
-             belonging): {per:.2?}"
-        );
+        println!("seconds per process over the {weeks} weeks:");
+        for p in Process::ALL {
+            println!("  {:<14} {:6.2}", p.name(), per[p as usize]);
+        }
     }
     let stepped = t1.elapsed().as_secs_f64();
     let ties: usize = w.agents.ties.iter().map(Vec::len).sum();

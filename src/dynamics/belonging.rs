@@ -3,7 +3,7 @@
 //! between need and belonging and towards tie-weighted neighbours' loneliness (contagion).
 //! The agents' slower states (approach, distress, regulation) follow.
 
-use crate::model::{distance, exp, Groups, World, FOLLOW_UP, NEVER};
+use crate::model::{distance, exp, Groups, Member, Tie, World, FOLLOW_UP, NEVER};
 use crate::rng::PAR_MIN;
 use crate::scenario::Config;
 use rayon::prelude::*;
@@ -44,20 +44,51 @@ pub fn update_coherence(w: &mut World, cfg: &Config, all: bool) {
         });
 }
 
+/// Saturation constants and normalised weights of the three components of belonging.
+#[derive(Clone, Copy)]
+struct Components {
+    wa: f32,
+    wm: f32,
+    wc: f32,
+    ka: f32,
+    km: f32,
+    kc: f32,
+}
+
+impl Components {
+    fn new(cfg: &Config) -> Self {
+        let b = &cfg.scenario.belonging;
+        let wsum = (b.weight_attachment + b.weight_membership + b.weight_collective) as f32;
+        Components {
+            wa: b.weight_attachment as f32 / wsum,
+            wm: b.weight_membership as f32 / wsum,
+            wc: b.weight_collective as f32 / wsum,
+            ka: b.kappa_attachment as f32,
+            km: b.kappa_membership as f32,
+            kc: b.kappa_collective as f32,
+        }
+    }
+
+    /// (attachment, membership, collective identity, belonging) of one agent.
+    #[inline]
+    fn of(&self, ties: &[Tie], list: &[Member], coherence: &[f32]) -> [f32; 4] {
+        let strength: f32 = ties.iter().map(|t| t.weight).sum();
+        let (mut sm, mut sc) = (0.0f32, 0.0f32);
+        for m in list {
+            sm += m.ident * m.attend;
+            sc += m.ident * coherence[m.group as usize];
+        }
+        let a = 1.0 - exp(-strength / self.ka);
+        let m = 1.0 - exp(-sm / self.km);
+        let c = 1.0 - exp(-sc / self.kc);
+        let b = (self.wa * a + self.wm * m + self.wc * c).clamp(0.0, 1.0);
+        [a, m, c, b]
+    }
+}
+
 /// Attachment, membership, collective identity and belonging of every agent.
 pub fn update_components(w: &mut World, cfg: &Config) {
-    let b = &cfg.scenario.belonging;
-    let wsum = (b.weight_attachment + b.weight_membership + b.weight_collective) as f32;
-    let (wa, wm, wc) = (
-        b.weight_attachment as f32 / wsum,
-        b.weight_membership as f32 / wsum,
-        b.weight_collective as f32 / wsum,
-    );
-    let (ka, km, kc) = (
-        b.kappa_attachment as f32,
-        b.kappa_membership as f32,
-        b.kappa_collective as f32,
-    );
+    let k = Components::new(cfg);
     let coherence = &w.groups.coherence;
     let ag = &mut w.agents;
     (
@@ -72,26 +103,18 @@ pub fn update_components(w: &mut World, cfg: &Config) {
         .with_min_len(PAR_MIN)
         .for_each(
             |(attachment, membership, collective, belonging, ties, list)| {
-                let strength: f32 = ties.iter().map(|t| t.weight).sum();
-                let (mut sm, mut sc) = (0.0f32, 0.0f32);
-                for m in list {
-                    sm += m.ident * m.attend;
-                    sc += m.ident * coherence[m.group as usize];
-                }
-                let a = 1.0 - exp(-strength / ka);
-                let m = 1.0 - exp(-sm / km);
-                let c = 1.0 - exp(-sc / kc);
-                *attachment = a;
-                *membership = m;
-                *collective = c;
-                *belonging = (wa * a + wm * m + wc * c).clamp(0.0, 1.0);
+                [*attachment, *membership, *collective, *belonging] = k.of(ties, list, coherence);
             },
         );
 }
 
+/// Coherence of the groups that met, then every agent's components of belonging and its
+/// loneliness and slow states, in one pass over the agents (in parallel: an agent reads its
+/// own components and the loneliness of its ties' partners at the start of the pass).
 pub fn run(w: &mut World, cfg: &Config) {
     update_coherence(w, cfg, false);
-    update_components(w, cfg);
+    let k = Components::new(cfg);
+    let coherence = &w.groups.coherence;
     let s = &cfg.scenario;
     let b = &s.belonging;
     let tr = &s.traits;
@@ -107,10 +130,17 @@ pub fn run(w: &mut World, cfg: &Config) {
     let mut before = std::mem::take(&mut w.scratch_loneliness);
     before.copy_from_slice(&w.agents.loneliness);
     let ag = &mut w.agents;
-    let (need, belonging, ties, event_step) = (&ag.need, &ag.belonging, &ag.ties, &ag.event_step);
+    let (need, ties, memberships, event_step) =
+        (&ag.need, &ag.ties, &ag.memberships, &ag.event_step);
     let (approach_base, regulation_base) = (&ag.approach_base, &ag.regulation_base);
     let before_ref = &before;
     (
+        (
+            ag.attachment.par_iter_mut(),
+            ag.membership.par_iter_mut(),
+            ag.collective.par_iter_mut(),
+            ag.belonging.par_iter_mut(),
+        ),
         ag.loneliness.par_iter_mut(),
         ag.loneliness_year.par_iter_mut(),
         ag.approach.par_iter_mut(),
@@ -120,39 +150,46 @@ pub fn run(w: &mut World, cfg: &Config) {
         .into_par_iter()
         .enumerate()
         .with_min_len(PAR_MIN)
-        .for_each(|(i, (lonely, year, approach, distress, regulation))| {
-            let before = before_ref;
-            let need = need[i];
-            let gap = ((need - belonging[i]).max(0.0) / need).min(1.0);
-            let (mut num, mut den) = (0.0f32, 0.0f32);
-            for t in &ties[i] {
-                num += t.weight * before[t.other as usize];
-                den += t.weight;
-            }
-            let l = before[i];
-            let pull = if den > 0.0 {
-                contagion * (num / den - l)
-            } else {
-                0.0
-            };
-            let l = (l + rate * (gap - l) + pull).clamp(0.0, 1.0);
-            *lonely = l;
-            // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
-            let e = event_step[i];
-            if e != NEVER && t == e.saturating_add(FOLLOW_UP) {
-                *year = l;
-            }
-            // Slow states: approach returns to its baseline and is pushed down by loneliness
-            // (hypervigilance); distress is relieved by regulation and fed by loneliness;
-            // regulation returns to its baseline.
-            let a = *approach;
-            *approach = (a + approach_recovery * (approach_base[i] - a) - hypervigilance * l * a)
-                .clamp(0.0, 1.0);
-            let d = *distress;
-            *distress = (d + from_loneliness * l * (1.0 - d) - distress_recovery * *regulation * d)
-                .clamp(0.0, 1.0);
-            let r = *regulation;
-            *regulation = (r + regulation_recovery * (regulation_base[i] - r)).clamp(0.0, 1.0);
-        });
+        .for_each(
+            |(i, (parts, lonely, year, approach, distress, regulation))| {
+                let (attachment, membership, collective, belonging) = parts;
+                let c = k.of(&ties[i], &memberships[i], coherence);
+                [*attachment, *membership, *collective, *belonging] = c;
+                let before = before_ref;
+                let need = need[i];
+                let gap = ((need - c[3]).max(0.0) / need).min(1.0);
+                let (mut num, mut den) = (0.0f32, 0.0f32);
+                for t in &ties[i] {
+                    num += t.weight * before[t.other as usize];
+                    den += t.weight;
+                }
+                let l = before[i];
+                let pull = if den > 0.0 {
+                    contagion * (num / den - l)
+                } else {
+                    0.0
+                };
+                let l = (l + rate * (gap - l) + pull).clamp(0.0, 1.0);
+                *lonely = l;
+                // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
+                let e = event_step[i];
+                if e != NEVER && t == e.saturating_add(FOLLOW_UP) {
+                    *year = l;
+                }
+                // Slow states: approach returns to its baseline and is pushed down by loneliness
+                // (hypervigilance); distress is relieved by regulation and fed by loneliness;
+                // regulation returns to its baseline.
+                let a = *approach;
+                *approach = (a + approach_recovery * (approach_base[i] - a)
+                    - hypervigilance * l * a)
+                    .clamp(0.0, 1.0);
+                let d = *distress;
+                *distress = (d + from_loneliness * l * (1.0 - d)
+                    - distress_recovery * *regulation * d)
+                    .clamp(0.0, 1.0);
+                let r = *regulation;
+                *regulation = (r + regulation_recovery * (regulation_base[i] - r)).clamp(0.0, 1.0);
+            },
+        );
     w.scratch_loneliness = before;
 }

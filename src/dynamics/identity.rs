@@ -10,27 +10,25 @@ use rayon::prelude::*;
 pub mod classic;
 
 pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {
-    match cfg.scenario.identity.rule {
-        IdentityRule::Prototype => prototype(w, cfg, key, true),
+    prototypes(w, cfg, key);
+    let conform = match cfg.scenario.identity.rule {
+        IdentityRule::Prototype => true,
         IdentityRule::BoundedConfidence | IdentityRule::Axelrod => {
-            prototype(w, cfg, key, false);
             classic::run(w, cfg, rng);
+            false
         }
-    }
-    anchoring(w, cfg);
-    identification(w, cfg);
+    };
+    agents(w, cfg, conform);
 }
 
-/// Prototype rule: each group that met moves its prototype towards the identification-weighted
-/// mean of its attendees, plus noise (fluid, path-dependent); with `conform`, attendees move
-/// towards the prototypes of the groups they attended in proportion to their identification.
-/// Under the classic rules prototypes still follow their attendees (so identification and
-/// coherence keep their meaning) but do not pull them: the classic rule alone moves identities.
+/// Each group that met moves its prototype towards the identification-weighted mean of its
+/// attendees, plus noise (fluid, path-dependent). Under the classic rules prototypes still
+/// follow their attendees (so identification and coherence keep their meaning) but do not
+/// pull them: the classic rule alone moves identities.
 ///
 /// Synchronous and parallel: every prototype moves from the identities at the start of the
-/// phase (groups in parallel, each with its own noise stream), then every agent conforms
-/// (agents in parallel, in the order of its memberships).
-pub fn prototype(w: &mut World, cfg: &Config, key: u64, conform: bool) {
+/// phase (groups in parallel, each with its own noise stream).
+pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
     let id = &cfg.scenario.identity;
     let d = w.dims;
     if d == 0 {
@@ -76,43 +74,6 @@ pub fn prototype(w: &mut World, cfg: &Config, key: u64, conform: bool) {
                 *p = (*p + pull + eps).clamp(0.0, 1.0);
             }
         });
-    if !conform {
-        return;
-    }
-    let conformity = id.conformity as f32;
-    let (met, prototype) = (&*met, &*prototype);
-    w.agents
-        .identity
-        .par_chunks_mut(d)
-        .zip(memberships.par_iter())
-        .with_min_len(PAR_MIN)
-        .for_each(|(xi, list)| {
-            for m in list {
-                let g = m.group as usize;
-                if !(m.came && met[g]) {
-                    continue;
-                }
-                let rate = conformity * m.ident;
-                for (x, &p) in xi.iter_mut().zip(&prototype[g * d..(g + 1) * d]) {
-                    *x = (*x + rate * (p - *x)).clamp(0.0, 1.0);
-                }
-            }
-        });
-}
-
-/// Every agent's identity returns a little towards its personal identity each week, so group
-/// influence does not dissolve all individuality.
-pub fn anchoring(w: &mut World, cfg: &Config) {
-    let rate = cfg.scenario.identity.anchoring as f32;
-    if rate <= 0.0 {
-        return;
-    }
-    let a = &mut w.agents;
-    a.identity
-        .par_iter_mut()
-        .zip(a.identity_base.par_iter())
-        .with_min_len(PAR_MIN)
-        .for_each(|(x, base)| *x += rate * (*base - *x));
 }
 
 /// Similarity of an identity to a prototype, in (0, 1].
@@ -121,13 +82,21 @@ pub fn similarity(a: &[f32], b: &[f32], scale: f64) -> f32 {
     exp(-distance(a, b) / scale as f32)
 }
 
-/// Identification moves towards a target that grows with similarity to the prototype,
-/// attendance and, in support groups, shared fate; support-group attendees integrate their
-/// condition into their identity.
-pub fn identification(w: &mut World, cfg: &Config) {
+/// The agents' side of the process, in one pass over the agents (in parallel; each agent
+/// reads only its own identity and the prototypes, so the three steps run agent by agent):
+/// 1. prototype rule (`conform`): attendees move towards the prototypes of the groups they
+///    attended in proportion to their identification, in the order of their memberships;
+/// 2. anchoring: every identity returns a little towards the agent's personal identity, so
+///    group influence does not dissolve all individuality;
+/// 3. identification moves towards a target that grows with similarity to the prototype,
+///    attendance and, in support groups, shared fate; support-group attendees integrate their
+///    condition into their identity.
+pub fn agents(w: &mut World, cfg: &Config, conform: bool) {
     let s = &cfg.scenario;
     let id = &s.identity;
     let d = w.dims;
+    let conformity = id.conformity as f32;
+    let anchoring = id.anchoring as f32;
     let rate = id.identification_rate as f32;
     let (w_sim, w_att, fate) = (
         id.similarity_weight as f32,
@@ -144,23 +113,37 @@ pub fn identification(w: &mut World, cfg: &Config) {
         ..
     } = &w.groups;
     let a = &mut w.agents;
-    let (identity, condition) = (&a.identity, &a.condition);
+    let (identity_base, condition) = (&a.identity_base, &a.condition);
     a.memberships
         .par_iter_mut()
         .zip(a.integration.par_iter_mut())
+        .zip(a.identity.par_chunks_mut(d))
         .enumerate()
         .with_min_len(PAR_MIN)
-        .for_each(|(i, (list, integ))| {
+        .for_each(|(i, ((list, integ), xi))| {
+            if conform {
+                for m in list.iter() {
+                    let g = m.group as usize;
+                    if !(m.came && met[g]) {
+                        continue;
+                    }
+                    let rate = conformity * m.ident;
+                    for (x, &p) in xi.iter_mut().zip(&prototype[g * d..(g + 1) * d]) {
+                        *x = (*x + rate * (p - *x)).clamp(0.0, 1.0);
+                    }
+                }
+            }
+            if anchoring > 0.0 {
+                for (x, base) in xi.iter_mut().zip(&identity_base[i * d..(i + 1) * d]) {
+                    *x += anchoring * (*base - *x);
+                }
+            }
             for rec in list.iter_mut() {
                 let g = rec.group as usize;
                 if !met[g] {
                     continue;
                 }
-                let sim = similarity(
-                    &identity[i * d..(i + 1) * d],
-                    &prototype[g * d..(g + 1) * d],
-                    id.similarity_scale,
-                );
+                let sim = similarity(xi, &prototype[g * d..(g + 1) * d], id.similarity_scale);
                 let shared_fate =
                     kind[g] == support_kind && focus[g] != NONE && condition[i] == focus[g];
                 let target =

@@ -64,6 +64,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         kind,
         met,
         attendees,
+        members,
         ..
     } = &w.groups;
     let Scratch {
@@ -90,6 +91,8 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             if !met[g] || att.len() < 2 {
                 return;
             }
+            // Room for every member's encounters, so the list grows only with the group.
+            list.reserve(members[g].len() * encounters);
             ident.clear();
             ident.extend(att.iter().map(|&i| {
                 let list = &memberships[i as usize];

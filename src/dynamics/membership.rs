@@ -128,9 +128,13 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
         while list.len() >= sp.found_size as usize
             && (sp.max_groups == 0 || existing + founded < sp.max_groups)
         {
-            let founders: Vec<u32> = list.drain(..sp.found_size as usize).collect();
+            let mut founders = std::mem::take(&mut w.scratch.founders);
+            founders.clear();
+            founders.extend(list.drain(..sp.found_size as usize));
             let d = w.dims;
-            let mut proto = vec![0.0f32; d];
+            let mut proto = std::mem::take(&mut w.scratch.proto);
+            proto.clear();
+            proto.resize(d, 0.0);
             for &i in &founders {
                 for (c, p) in proto.iter_mut().enumerate() {
                     *p += w.agents.identity[i as usize * d + c] / founders.len() as f32;
@@ -147,6 +151,8 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
                     w.counts.support_joins += 1;
                 }
             }
+            w.scratch.founders = founders;
+            w.scratch.proto = proto;
             w.counts.support_founded += 1;
             founded += 1;
         }

@@ -11,4 +11,4 @@ pub mod membership;
 pub mod sim;
 pub mod ties;
 
-pub use sim::step;
+pub use sim::{step, step_with, Process};

@@ -8,25 +8,82 @@ use crate::model::{StepCounts, World};
 use crate::rng::{phase_key, stream, Phase};
 use crate::scenario::Config;
 
+/// The processes of a step, in their order (`step_with` reports the end of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Process {
+    Events,
+    Interventions,
+    Meetings,
+    Interaction,
+    Exclusion,
+    Identity,
+    Ties,
+    Membership,
+    Belonging,
+}
+
+impl Process {
+    pub const ALL: [Process; 9] = [
+        Process::Events,
+        Process::Interventions,
+        Process::Meetings,
+        Process::Interaction,
+        Process::Exclusion,
+        Process::Identity,
+        Process::Ties,
+        Process::Membership,
+        Process::Belonging,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Process::Events => "events",
+            Process::Interventions => "interventions",
+            Process::Meetings => "meetings",
+            Process::Interaction => "interaction",
+            Process::Exclusion => "exclusion",
+            Process::Identity => "identity",
+            Process::Ties => "ties",
+            Process::Membership => "membership",
+            Process::Belonging => "belonging",
+        }
+    }
+}
+
 /// Advances the world by one week.
 pub fn step(w: &mut World, cfg: &Config, job_seed: u64) {
+    step_with(w, cfg, job_seed, |_| {});
+}
+
+/// Advances the world by one week, calling `done(p)` as each process `p` ends (for timing
+/// them: `examples/scale.rs`). Interventions are reported only when the scenario has some.
+pub fn step_with(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process)) {
     let t = w.t as u64;
     w.counts = StepCounts::default();
     super::events::run(w, cfg, &mut stream(job_seed, t, Phase::Events));
+    done(Process::Events);
     if !cfg.scenario.interventions.is_empty() {
         super::interventions::run(w, cfg, &mut stream(job_seed, t, Phase::Interventions));
+        done(Process::Interventions);
     }
     super::meetings::run(w, cfg, phase_key(job_seed, t, Phase::Meetings));
+    done(Process::Meetings);
     super::interaction::run(w, cfg, phase_key(job_seed, t, Phase::Interaction));
+    done(Process::Interaction);
     super::exclusion::run(w, cfg, &mut stream(job_seed, t, Phase::Exclusion));
+    done(Process::Exclusion);
     super::identity::run(
         w,
         cfg,
         phase_key(job_seed, t, Phase::Identity),
         &mut stream(job_seed, t, Phase::Identity),
     );
+    done(Process::Identity);
     super::ties::run(w, cfg, phase_key(job_seed, t, Phase::Ties));
+    done(Process::Ties);
     super::membership::run(w, cfg, &mut stream(job_seed, t, Phase::Membership));
+    done(Process::Membership);
     super::belonging::run(w, cfg);
     w.t += 1;
+    done(Process::Belonging);
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::rng::{self, Phase};
-use crate::scenario::{Config, Dist, Generator, IdentityRule};
+use crate::scenario::{Config, Dist, Generator, GroupKind, IdentityRule};
 use rand::seq::SliceRandom;
 use rand::RngExt;
 use rand_distr::{Beta, Distribution, Poisson};
@@ -149,6 +149,10 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         let edges = super::network::generate(&s.network, n, &mut rng);
         super::network::apply(&mut world, &edges, s.network.tie_weight as f32);
     }
+    if s.network.generator == Generator::Groups {
+        let order = locality_order(&world, cfg, &mut rng);
+        world.relabel(&order);
+    }
     // Prototypes start at the members' mean identity.
     for g in 0..world.n_groups() {
         let mut mean = vec![0.0f32; dims];
@@ -200,4 +204,68 @@ pub fn add_support_group(world: &mut World, cfg: &Config, focus: u16, prototype:
         1.0,
         prototype,
     )
+}
+
+/// An order of the agents in which co-members sit next to each other: the groups of the
+/// busiest kind (most attendances a week) one after the other, each with its members
+/// together, and the agents in no group of that kind as units of one, all units in a random
+/// order. Numbering agents in this order is a pure relabelling that keeps the data one
+/// meeting touches close together in memory, which is what makes large worlds fast. The
+/// units are shuffled so that an agent's place in the order (which sequential processes
+/// follow) says nothing about how many groups it has.
+fn locality_order<R: rand::Rng + ?Sized>(world: &World, cfg: &Config, rng: &mut R) -> Vec<u32> {
+    let s = &cfg.scenario;
+    let n = world.n();
+    let traffic = |k: &GroupKind| k.memberships * k.meeting_rate * k.attendance;
+    let busiest = (0..s.groups.len()).max_by(|&a, &b| {
+        traffic(&s.groups[a])
+            .total_cmp(&traffic(&s.groups[b]))
+            .then(b.cmp(&a))
+    });
+    // A unit is a group of the busiest kind (its id) or a lone agent (n_groups + its id).
+    // The groups keep their order (random already: they were filled from shuffled slots, and
+    // passes over groups then walk the agents forwards); the lone agents, shuffled, are
+    // merged in at random places.
+    let mut placed = vec![false; n];
+    let mut groups: Vec<usize> = Vec::new();
+    for g in 0..world.n_groups() {
+        if Some(world.groups.kind[g] as usize) == busiest {
+            groups.push(g);
+            for &i in &world.groups.members[g] {
+                placed[i as usize] = true;
+            }
+        }
+    }
+    let ng = world.n_groups();
+    let mut lone: Vec<usize> = (0..n).filter(|&i| !placed[i]).map(|i| ng + i).collect();
+    lone.shuffle(rng);
+    let mut is_lone: Vec<bool> = (0..groups.len() + lone.len())
+        .map(|k| k < lone.len())
+        .collect();
+    is_lone.shuffle(rng);
+    let (mut groups, mut lone) = (groups.into_iter(), lone.into_iter());
+    let units = is_lone.iter().map(|&l| {
+        if l {
+            lone.next().expect("one lone agent per lone slot")
+        } else {
+            groups.next().expect("one group per group slot")
+        }
+    });
+    // An agent in two groups of the busiest kind goes with the first of them.
+    placed.fill(false);
+    let mut order = Vec::with_capacity(n);
+    for u in units {
+        let lone = [u.wrapping_sub(ng) as u32];
+        let members = if u < ng {
+            &world.groups.members[u][..]
+        } else {
+            &lone[..]
+        };
+        for &i in members {
+            if !std::mem::replace(&mut placed[i as usize], true) {
+                order.push(i);
+            }
+        }
+    }
+    order
 }

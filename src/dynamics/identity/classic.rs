@@ -17,24 +17,27 @@ use crate::scenario::{Config, IdentityRule, Scope};
 pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     let id = &cfg.scenario.identity;
     let n = w.n();
-    let mut order: Vec<u32> = (0..n as u32).collect();
+    // Both lists are the world's scratch, taken for the week and put back (no allocation
+    // once they have grown to the run's size).
+    let mut order = std::mem::take(&mut w.scratch.order);
+    order.clear();
+    order.extend(0..n as u32);
     for i in (1..n).rev() {
         order.swap(i, below(rng, i + 1));
     }
     // Groups scope: the met groups each agent attended with someone else.
-    let attended: Vec<Vec<u32>> = if id.scope == Scope::Groups {
-        let mut a = vec![Vec::new(); n];
+    let mut attended = std::mem::take(&mut w.scratch.attended);
+    if id.scope == Scope::Groups {
+        attended.resize_with(n, Vec::new);
+        attended.iter_mut().for_each(Vec::clear);
         for g in 0..w.n_groups() {
             if w.groups.met[g] && w.groups.attendees[g].len() >= 2 {
                 for &i in &w.groups.attendees[g] {
-                    a[i as usize].push(g as u32);
+                    attended[i as usize].push(g as u32);
                 }
             }
         }
-        a
-    } else {
-        Vec::new()
-    };
+    }
     let (eps, mu) = (id.epsilon as f32, id.mu as f32);
     for &i in &order {
         let i = i as usize;
@@ -70,6 +73,8 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
             IdentityRule::Prototype => {}
         }
     }
+    w.scratch.order = order;
+    w.scratch.attended = attended;
 }
 
 /// Deffuant et al. (2000): if |x_i - x_j| < epsilon (Euclidean), x_i += mu (x_j - x_i) and
