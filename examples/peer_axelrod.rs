@@ -107,6 +107,17 @@ fn list<T: ToString>(v: &[T]) -> String {
 }
 
 fn main() {
+    // Everything runs on the one worker of a one-thread pool: one core, like the Mesa side,
+    // and the way `belonging run` runs a job (called from outside a pool, every parallel
+    // phase of the week would be handed to a worker thread and waited for).
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool")
+        .install(body);
+}
+
+fn body() {
     let a = parse_args();
     let cfg = config(&a);
     let (mut seconds, mut rule_seconds, mut job_seconds) = (Vec::new(), Vec::new(), Vec::new());

@@ -20,18 +20,24 @@ fn main() {
     let t1 = Instant::now();
     let mut per = [0f64; Process::ALL.len()];
     let by_phase = std::env::var_os("PHASES").is_some();
-    for _ in 0..weeks {
-        if !by_phase {
-            dynamics::step(&mut w, &cfg, 1);
-            continue;
-        }
-        let mut last = Instant::now();
-        dynamics::step_with(&mut w, &cfg, 1, |p| {
-            let now = Instant::now();
-            per[p as usize] += (now - last).as_secs_f64();
-            last = now;
-        });
-    }
+    // The steps run on a worker of the pool, as a job of `belonging run` does (called from
+    // outside the pool, every parallel phase would hand its work to a worker and wait).
+    rayon::scope(|s| {
+        s.spawn(|_| {
+            for _ in 0..weeks {
+                if !by_phase {
+                    dynamics::step(&mut w, &cfg, 1);
+                    continue;
+                }
+                let mut last = Instant::now();
+                dynamics::step_with(&mut w, &cfg, 1, |p| {
+                    let now = Instant::now();
+                    per[p as usize] += (now - last).as_secs_f64();
+                    last = now;
+                });
+            }
+        })
+    });
     if by_phase {
         println!("seconds per process over the {weeks} weeks:");
         for p in Process::ALL {

@@ -3,6 +3,7 @@
 
 use crate::model::{distance, exp, scan, Groups, World, NONE};
 use crate::rng::{group_stream, Rng, PAR_MIN};
+use crate::scenario::validate::MAX_DIMS;
 use crate::scenario::{Config, IdentityRule};
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
@@ -52,20 +53,22 @@ pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
             if !met[g] || att.is_empty() {
                 return;
             }
-            // Identification-weighted mean, accumulated dimension by dimension in attendee
-            // order (no scratch buffer needed: dims is small).
+            // Identification-weighted mean: each attendee's identification is looked up once,
+            // and every sum runs over the attendees in their order.
             let mut rng = group_stream(key, g);
-            let ident = |i: usize| {
-                let list = &memberships[i];
-                scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident)
-            };
-            let total: f32 = att.iter().map(|&i| ident(i as usize)).sum();
-            for (k, p) in proto.iter_mut().enumerate() {
+            let mut total = 0.0f32;
+            let mut sums = [0.0f32; MAX_DIMS as usize];
+            for &i in att {
+                let list = &memberships[i as usize];
+                let s = scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident);
+                total += s;
+                let x = &identity[i as usize * d..(i as usize + 1) * d];
+                for (m, &x) in sums.iter_mut().zip(x) {
+                    *m += s * x;
+                }
+            }
+            for (p, &m) in proto.iter_mut().zip(&sums) {
                 let pull = if total > 0.0 {
-                    let m: f32 = att
-                        .iter()
-                        .map(|&i| ident(i as usize) * identity[i as usize * d + k])
-                        .sum();
                     drift * (m / total - *p)
                 } else {
                     0.0

@@ -193,23 +193,20 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             });
     }
 
-    // Informational support and practice in support groups.
+    // Informational support and practice in support groups: once for each support group an
+    // agent attended. Only support groups are visited (a few among many), sequentially; an
+    // agent in two of them gets the same update twice, in either order the same numbers.
     if info > 0.0 || practice > 0.0 {
-        let met = &w.groups.met;
-        a.regulation
-            .par_iter_mut()
-            .zip(a.approach.par_iter_mut())
-            .zip(a.memberships.par_iter())
-            .with_min_len(PAR_MIN)
-            .for_each(|((reg, app), list)| {
-                for m in list {
-                    let g = m.group as usize;
-                    if m.came && met[g] && kind[g] == support_kind {
-                        *reg += info * (1.0 - *reg);
-                        *app += practice * (1.0 - *app);
-                    }
-                }
-            });
+        for g in 0..kind.len() {
+            if !(met[g] && kind[g] == support_kind) {
+                continue;
+            }
+            for &i in &attendees[g] {
+                let (reg, app) = (&mut a.regulation[i as usize], &mut a.approach[i as usize]);
+                *reg += info * (1.0 - *reg);
+                *app += practice * (1.0 - *app);
+            }
+        }
     }
 }
 
