@@ -57,7 +57,20 @@ pub fn step(w: &mut World, cfg: &Config, job_seed: u64) {
 
 /// Advances the world by one week, calling `done(p)` as each process `p` ends (for timing
 /// them: `examples/scale.rs`). Interventions are reported only when the scenario has some.
-pub fn step_with(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process)) {
+///
+/// Called from outside the rayon pool (a library user's main thread), the whole week runs on
+/// one of the pool's workers: otherwise every parallel process would be handed to a worker
+/// and waited for, and the world's data would move between cores' caches at every process.
+/// Where it runs does not change a number.
+pub fn step_with(w: &mut World, cfg: &Config, job_seed: u64, done: impl FnMut(Process) + Send) {
+    if rayon::current_thread_index().is_none() {
+        rayon::scope(|_| week(w, cfg, job_seed, done));
+    } else {
+        week(w, cfg, job_seed, done);
+    }
+}
+
+fn week(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process)) {
     let t = w.t as u64;
     w.counts = StepCounts::default();
     super::events::run(w, cfg, &mut stream(job_seed, t, Phase::Events));
