@@ -207,12 +207,12 @@ pub fn add_support_group(world: &mut World, cfg: &Config, focus: u16, prototype:
 }
 
 /// An order of the agents in which co-members sit next to each other: the groups of the
-/// busiest kind (most attendances a week) one after the other, each with its members
-/// together, and the agents in no group of that kind as units of one, all units in a random
-/// order. Numbering agents in this order is a pure relabelling that keeps the data one
-/// meeting touches close together in memory, which is what makes large worlds fast. The
-/// units are shuffled so that an agent's place in the order (which sequential processes
-/// follow) says nothing about how many groups it has.
+/// busiest kind (most attendances a week) one after the other in their creation order (itself
+/// random), each with its members together, and the agents in no group of that kind, shuffled,
+/// merged in one by one at random places. Numbering agents in this order is a pure relabelling
+/// that keeps the data one meeting touches close together in memory, which is what makes large
+/// worlds fast. The random merge keeps an agent's place in the order (which sequential
+/// processes follow) from saying anything about how many groups it has.
 fn locality_order<R: rand::Rng + ?Sized>(world: &World, cfg: &Config, rng: &mut R) -> Vec<u32> {
     let s = &cfg.scenario;
     let n = world.n();
