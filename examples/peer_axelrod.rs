@@ -108,8 +108,8 @@ fn list<T: ToString>(v: &[T]) -> String {
 
 fn main() {
     // Everything runs on the one worker of a one-thread pool: one core, like the Mesa side,
-    // and the way `belonging run` runs a job (called from outside a pool, every parallel
-    // phase of the week would be handed to a worker thread and waited for).
+    // and the way `belonging run` runs a job (a step called from outside the pool moves its
+    // week to a worker each time: one handoff a week).
     rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()

@@ -20,8 +20,8 @@ fn main() {
     let t1 = Instant::now();
     let mut per = [0f64; Process::ALL.len()];
     let by_phase = std::env::var_os("PHASES").is_some();
-    // The steps run on a worker of the pool, as a job of `belonging run` does (called from
-    // outside the pool, every parallel phase would hand its work to a worker and wait).
+    // The whole loop runs on a worker of the pool, as a job of `belonging run` does (a step
+    // called from outside the pool moves its week to a worker each time: one handoff a week).
     rayon::scope(|s| {
         s.spawn(|_| {
             for _ in 0..weeks {

@@ -125,14 +125,14 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
             !joined
         });
         let mut founded = 0;
+        let mut founders = std::mem::take(&mut w.scratch.founders);
+        let mut proto = std::mem::take(&mut w.scratch.proto);
         while list.len() >= sp.found_size as usize
             && (sp.max_groups == 0 || existing + founded < sp.max_groups)
         {
-            let mut founders = std::mem::take(&mut w.scratch.founders);
             founders.clear();
             founders.extend(list.drain(..sp.found_size as usize));
             let d = w.dims;
-            let mut proto = std::mem::take(&mut w.scratch.proto);
             proto.clear();
             proto.resize(d, 0.0);
             for &i in &founders {
@@ -151,11 +151,11 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
                     w.counts.support_joins += 1;
                 }
             }
-            w.scratch.founders = founders;
-            w.scratch.proto = proto;
             w.counts.support_founded += 1;
             founded += 1;
         }
+        w.scratch.founders = founders;
+        w.scratch.proto = proto;
         w.waiting[k] = list;
         w.scratch.groups = open;
     }

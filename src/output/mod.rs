@@ -47,6 +47,16 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     }
 }
 
+/// A number as the tables write it: empty for NaN, `inf` and `-inf` for the infinities.
+pub(crate) fn number(field: &str) -> Option<f64> {
+    match field {
+        "" => Some(f64::NAN),
+        "inf" => Some(f64::INFINITY),
+        "-inf" => Some(f64::NEG_INFINITY),
+        f => f.parse().ok(),
+    }
+}
+
 /// Names of everything a run writes at the top of its folder (removed first under --force).
 pub const RESULT_FILES: &[&str] = &[
     "manifest.json",
@@ -204,14 +214,8 @@ impl ResultsDir {
             };
             let mut n = 0;
             for (c, field) in line.split(',').enumerate().skip(2) {
-                let v = match field {
-                    "" => f64::NAN,
-                    "inf" => f64::INFINITY,
-                    "-inf" => f64::NEG_INFINITY,
-                    f => f
-                        .parse::<f64>()
-                        .map_err(|_| bad(format!("column {} is not a number", c + 1)))?,
-                };
+                let v = number(field)
+                    .ok_or_else(|| bad(format!("column {} is not a number", c + 1)))?;
                 let slot = row
                     .values
                     .get_mut(c - 2)

@@ -208,14 +208,8 @@ fn read_job(dir: &Path, job: u32) -> Result<Vec<Vec<f64>>, OutputError> {
     for (k, line) in text.lines().enumerate().skip(1) {
         let mut values = Vec::with_capacity(metrics::COUNT);
         for (c, field) in line.split(',').enumerate().skip(1) {
-            let v = match field {
-                "" => f64::NAN,
-                "inf" => f64::INFINITY,
-                "-inf" => f64::NEG_INFINITY,
-                f => f
-                    .parse::<f64>()
-                    .map_err(|_| bad(k + 1, &format!("column {} is not a number", c + 1)))?,
-            };
+            let v = super::number(field)
+                .ok_or_else(|| bad(k + 1, &format!("column {} is not a number", c + 1)))?;
             values.push(v);
         }
         if values.len() != metrics::COUNT {
