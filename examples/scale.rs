@@ -45,7 +45,7 @@ fn main() {
         }
     }
     let stepped = t1.elapsed().as_secs_f64();
-    let ties: usize = w.agents.ties.iter().map(Vec::len).sum();
+    let ties: usize = w.agents.ties.total();
     println!(
         "{n} agents: built in {built:.2} s; {weeks} weeks in {stepped:.2} s \
          ({:.2} M agent-steps/s on {} threads); total {:.2} s; {:.1} ties per agent; \

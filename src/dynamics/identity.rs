@@ -118,7 +118,7 @@ pub fn agents(w: &mut World, cfg: &Config, conform: bool) {
     let a = &mut w.agents;
     let (identity_base, condition) = (&a.identity_base, &a.condition);
     a.memberships
-        .par_iter_mut()
+        .par_slices_mut()
         .zip(a.integration.par_iter_mut())
         .zip(a.identity.par_chunks_mut(d))
         .enumerate()

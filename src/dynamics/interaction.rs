@@ -13,7 +13,7 @@
 //!
 //! Support groups' informational support and practice apply after all encounters.
 
-use crate::model::{distance, exp, scan, Encounter, Groups, Scratch, Side, Tie, World};
+use crate::model::{distance, exp, scan, Encounter, Groups, ListMut, Scratch, Side, Tie, World};
 use crate::rng::{below, group_stream, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
@@ -73,6 +73,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         sides,
         offsets,
         cursor,
+        bonds,
         ..
     } = &mut w.scratch;
     let memberships = &w.agents.memberships;
@@ -133,8 +134,11 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                         u: e.u,
                     };
                     let i = i as usize;
+                    if a.ties.room(i) == 0 && may_bond(&side, &p) {
+                        a.ties.reserve(i, 1);
+                    }
                     apply(
-                        &mut a.ties[i],
+                        &mut a.ties.list_mut(i),
                         &mut a.distress[i],
                         i,
                         &side,
@@ -175,19 +179,27 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                 }
             }
         }
+        // Room for every tie an agent's encounters could create (an upper bound that needs
+        // no look-up), so that each agent's list grows in place in the parallel pass.
+        bonds.clear();
+        bonds.extend((0..n).map(|i| {
+            let mine = &sides[offsets[i] as usize..offsets[i + 1] as usize];
+            mine.iter().filter(|s| may_bond(s, &p)).count() as u32
+        }));
+        a.ties.reserve_each(bonds);
         // 3. Each agent applies its encounters, agents in parallel.
         let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
         let (sides, offsets) = (&*sides, &*offsets);
         a.ties
-            .par_iter_mut()
+            .par_lists_mut()
             .zip(a.distress.par_iter_mut())
             .enumerate()
             .with_min_len(PAR_MIN)
-            .for_each(|(i, (ties, distress))| {
+            .for_each(|(i, (mut ties, distress))| {
                 let mine = &sides[offsets[i] as usize..offsets[i + 1] as usize];
                 for side in mine {
                     apply(
-                        ties, distress, i, side, loneliness, regulation, identity, &p,
+                        &mut ties, distress, i, side, loneliness, regulation, identity, &p,
                     );
                 }
             });
@@ -210,11 +222,18 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     }
 }
 
+/// Whether this side of an encounter could create a tie (the bonding draw below its largest
+/// possible bound, warmth and similarity at 1): the room a list must have for it.
+#[inline]
+fn may_bond(side: &Side, p: &Params) -> bool {
+    side.u < p.new_tie * side.trust
+}
+
 /// i's side of one encounter: the tie, then i's share of emotional support.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn apply(
-    ties: &mut Vec<Tie>,
+    ties: &mut ListMut<'_, Tie>,
     distress: &mut f32,
     i: usize,
     side: &Side,
@@ -251,7 +270,7 @@ fn warmth_k(k: f32, li: f32, lj: f32) -> f32 {
 /// the same with the same inputs, so both copies agree.
 #[inline]
 fn encounter(
-    ties: &mut Vec<Tie>,
+    ties: &mut ListMut<'_, Tie>,
     identity: &[f32],
     p: &Params,
     i: usize,
@@ -260,11 +279,12 @@ fn encounter(
     warm: f32,
 ) {
     let t = p.t;
-    match scan(ties, |x| x.other == j as u32) {
+    match scan(ties.as_slice(), |x| x.other == j as u32) {
         Some(k) => {
-            let old = ties[k].weight;
-            ties[k].weight = (old + p.tie_gain * warm * (1.0 - old)).min(1.0);
-            ties[k].seen = t;
+            let tie = &mut ties.as_mut_slice()[k];
+            let old = tie.weight;
+            tie.weight = (old + p.tie_gain * warm * (1.0 - old)).min(1.0);
+            tie.seen = t;
         }
         None => {
             // p = new_tie x trust x warmth x similarity; similarity (an exp) is computed only

@@ -54,7 +54,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     } = &mut w.agents;
     let met = &*met;
     memberships
-        .par_iter_mut()
+        .par_slices_mut()
         .enumerate()
         .with_min_len(PAR_MIN)
         .for_each(|(i, list)| {

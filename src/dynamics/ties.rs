@@ -35,9 +35,18 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         // loop below, without its per-tie work.
         w.agents
             .ties
-            .par_iter_mut()
+            .par_lists_mut()
             .with_min_len(PAR_MIN)
-            .for_each(|list| list.retain(|t| t.weight >= min_weight));
+            .for_each(|mut list| {
+                let list_len = list.len();
+                let s = list.as_mut_slice();
+                let mut kept = 0;
+                for k in 0..list_len {
+                    s[kept] = s[k];
+                    kept += usize::from(s[k].weight >= min_weight);
+                }
+                list.truncate(kept);
+            });
         return;
     }
     let k_warm = s.interaction.warmth_loneliness as f32;
@@ -48,14 +57,16 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         ..
     } = &mut w.agents;
     let (loneliness, approach) = (&*loneliness, &*approach);
-    ties.par_iter_mut()
+    ties.par_lists_mut()
         .enumerate()
         .with_min_len(PAR_MIN)
-        .for_each(|(i, list)| {
+        .for_each(|(i, mut ties)| {
+            let n_ties = ties.len();
+            let list = ties.as_mut_slice();
             let (li, ai) = (loneliness[i], approach[i]);
             // Update in place and compact: ties that fall below the minimum weight vanish.
             let mut kept = 0;
-            for k in 0..list.len() {
+            for k in 0..n_ties {
                 let mut tie = list[k];
                 let j = tie.other as usize;
                 let (lj, aj) = (loneliness[j], approach[j]);
@@ -74,7 +85,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                 list[kept] = tie;
                 kept += usize::from(tie.weight >= min_weight);
             }
-            list.truncate(kept);
+            ties.truncate(kept);
         });
 }
 

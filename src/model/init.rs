@@ -60,8 +60,8 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.membership = vec![0.0; n];
     agents.collective = vec![0.0; n];
     agents.belonging = vec![0.0; n];
-    agents.memberships = vec![Vec::new(); n];
-    agents.ties = vec![Vec::new(); n];
+    agents.memberships = Lists::new(n);
+    agents.ties = Lists::new(n);
 
     let mut world = World {
         dims,
@@ -181,6 +181,9 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         world.traits = q as u8;
         world.agents.culture = (0..n * f).map(|_| rng::below(&mut rng, q) as u8).collect();
     }
+    // Lay the lists out in agent order, each with room to grow.
+    world.agents.ties.compact();
+    world.agents.memberships.compact();
     crate::dynamics::belonging::update_coherence(&mut world, cfg, true);
     crate::dynamics::belonging::update_components(&mut world, cfg);
     // Start everyone at the loneliness their belonging implies.

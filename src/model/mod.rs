@@ -8,10 +8,12 @@
 //!   or duplicates, and weights lie in (0, 1].
 
 pub mod init;
+pub mod lists;
 pub mod metrics;
 pub mod network;
 
 use crate::scenario::{IdentityRule, Scope};
+pub use lists::{ListMut, Lists};
 
 /// "No condition" / "no event kind".
 pub const NONE: u16 = u16::MAX;
@@ -19,7 +21,7 @@ pub const NONE: u16 = u16::MAX;
 pub const NEVER: u32 = u32::MAX;
 
 /// One side of an undirected tie (each tie is stored on both agents).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Tie {
     pub other: u32,
     pub weight: f32,
@@ -28,7 +30,7 @@ pub struct Tie {
 }
 
 /// One agent's membership of one group.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Member {
     pub group: u32,
     /// Identification s_ig.
@@ -83,8 +85,10 @@ pub struct Agents {
     pub membership: Vec<f32>,
     pub collective: Vec<f32>,
     pub belonging: Vec<f32>,
-    pub memberships: Vec<Vec<Member>>,
-    pub ties: Vec<Vec<Tie>>,
+    /// Each agent's memberships, in one pool (`memberships[i]` is agent i's slice).
+    pub memberships: Lists<Member>,
+    /// Each agent's ties, in one pool (`ties[i]` is agent i's slice).
+    pub ties: Lists<Tie>,
     /// Axelrod culture: `World::features` traits (each in 0..traits) per agent; empty unless
     /// the identity rule is Axelrod.
     pub culture: Vec<u8>,
@@ -194,6 +198,8 @@ pub struct Scratch {
     pub sides: Vec<Side>,
     pub offsets: Vec<u32>,
     pub cursor: Vec<u32>,
+    /// Each agent's room needed for new ties this week (an upper bound).
+    pub bonds: Vec<u32>,
     /// A list of groups (membership phase: open support groups, joinable groups).
     pub groups: Vec<usize>,
     /// Memberships or ties a life event breaks.
@@ -249,12 +255,6 @@ fn by<T: Clone>(v: &mut Vec<T>, order: &[u32], stride: usize) {
         let o = o as usize * stride;
         v.extend_from_slice(&old[o..o + stride]);
     }
-}
-
-/// Moves the lists of `v` into the order `order` without copying their contents.
-fn by_list<T>(v: &mut Vec<Vec<T>>, order: &[u32]) {
-    let mut old = std::mem::take(v);
-    v.extend(order.iter().map(|&o| std::mem::take(&mut old[o as usize])));
 }
 
 impl Agents {
@@ -326,8 +326,8 @@ impl Agents {
         by(groups_kept, order, 1);
         by(groups_joined, order, 1);
         by(culture, order, features);
-        by_list(memberships, order);
-        by_list(ties, order);
+        memberships.permute(order);
+        ties.permute(order);
     }
 }
 
@@ -410,17 +410,20 @@ impl World {
     pub fn set_tie(&mut self, i: usize, j: usize, weight: f32, seen: u32) {
         debug_assert!(i != j);
         for (a, b) in [(i, j), (j, i)] {
-            let list = &mut self.agents.ties[a];
-            match list.iter_mut().find(|t| t.other == b as u32) {
+            let ties = &mut self.agents.ties;
+            match ties[a].iter_mut().find(|t| t.other == b as u32) {
                 Some(t) => {
                     t.weight = weight;
                     t.seen = seen;
                 }
-                None => list.push(Tie {
-                    other: b as u32,
-                    weight,
-                    seen,
-                }),
+                None => ties.push(
+                    a,
+                    Tie {
+                        other: b as u32,
+                        weight,
+                        seen,
+                    },
+                ),
             }
         }
     }
@@ -428,9 +431,9 @@ impl World {
     /// Removes tie (i, j) from both sides (no-op if absent).
     pub fn remove_tie(&mut self, i: usize, j: usize) {
         for (a, b) in [(i, j), (j, i)] {
-            let list = &mut self.agents.ties[a];
-            if let Some(k) = list.iter().position(|t| t.other == b as u32) {
-                list.swap_remove(k);
+            let ties = &mut self.agents.ties;
+            if let Some(k) = ties[a].iter().position(|t| t.other == b as u32) {
+                ties.swap_remove(a, k);
             }
         }
     }
@@ -456,13 +459,16 @@ impl World {
         {
             return false;
         }
-        self.agents.memberships[i].push(Member {
-            group: g as u32,
-            ident,
-            attend,
-            joined: self.t,
-            came: false,
-        });
+        self.agents.memberships.push(
+            i,
+            Member {
+                group: g as u32,
+                ident,
+                attend,
+                joined: self.t,
+                came: false,
+            },
+        );
         self.groups.members[g].push(i as u32);
         let e = self.agents.event_step[i];
         if e != NEVER && self.t < e.saturating_add(FOLLOW_UP) {
@@ -497,7 +503,7 @@ impl World {
     /// Removes agent i from group g (both directions).
     pub fn leave(&mut self, i: usize, g: usize) {
         if let Some(k) = self.membership_index(i, g) {
-            self.agents.memberships[i].swap_remove(k);
+            self.agents.memberships.swap_remove(i, k);
         }
         let members = &mut self.groups.members[g];
         if let Some(k) = members.iter().position(|&m| m as usize == i) {
@@ -545,7 +551,7 @@ impl World {
         }
         for &i in &members {
             if let Some(k) = self.membership_index(i as usize, g) {
-                self.agents.memberships[i as usize].swap_remove(k);
+                self.agents.memberships.swap_remove(i as usize, k);
             }
         }
         self.groups.active[g] = false;
@@ -572,9 +578,7 @@ impl World {
         self.groups.members.iter_mut().flatten().for_each(to);
         self.groups.attendees.iter_mut().flatten().for_each(to);
         self.waiting.iter_mut().flatten().for_each(to);
-        for list in &mut self.agents.ties {
-            list.iter_mut().for_each(|t| to(&mut t.other));
-        }
+        self.agents.ties.for_each_mut(|t| to(&mut t.other));
         self.support_log.iter_mut().for_each(|s| to(&mut s.agent));
     }
 
@@ -625,8 +629,8 @@ impl World {
         unit("coherence", &self.groups.coherence)?;
         for (name, len) in [
             ("identity", a.identity.len() / self.dims.max(1)),
-            ("memberships", a.memberships.len()),
-            ("ties", a.ties.len()),
+            ("memberships", a.memberships.owners()),
+            ("ties", a.ties.owners()),
             ("condition", a.condition.len()),
             ("loneliness", a.loneliness.len()),
             ("culture", a.culture.len() / self.features.max(1)),
@@ -802,7 +806,7 @@ mod tests {
             assert_eq!(r.agents.loneliness[k], w.agents.loneliness[o]);
             assert_eq!(r.agents.condition[k], w.agents.condition[o]);
             assert_eq!(r.identity_of(k), w.identity_of(o));
-            assert_eq!(r.agents.memberships[k], w.agents.memberships[o]);
+            assert_eq!(&r.agents.memberships[k], &w.agents.memberships[o]);
             let back: Vec<u32> = w.agents.ties[o]
                 .iter()
                 .map(|t| new_id[t.other as usize])

@@ -193,17 +193,20 @@ pub fn barabasi_albert(n: usize, m: usize, rng: &mut Rng) -> Vec<Edge> {
 /// Adds the edges to the world as ties of `weight` (keeping the larger weight where a tie
 /// already exists).
 pub fn apply(world: &mut World, edges: &[Edge], weight: f32) {
-    let empty = world.agents.ties.iter().all(Vec::is_empty);
+    let empty = world.agents.ties.iter().all(<[_]>::is_empty);
     for &(i, j) in edges {
         let (i, j) = (i as usize, j as usize);
         if empty {
             // Edges are unique: push both sides directly (no list scans).
             for (a, b) in [(i, j), (j, i)] {
-                world.agents.ties[a].push(super::Tie {
-                    other: b as u32,
-                    weight,
-                    seen: 0,
-                });
+                world.agents.ties.push(
+                    a,
+                    super::Tie {
+                        other: b as u32,
+                        weight,
+                        seen: 0,
+                    },
+                );
             }
         } else {
             let prev = world

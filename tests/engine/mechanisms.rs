@@ -393,7 +393,7 @@ fn axelrod_in_network_scope_copies_from_a_tie_only() {
             "network.cross_ties=1",
         ],
     );
-    w.agents.ties.iter_mut().for_each(Vec::clear);
+    w.agents.ties.clear_all();
     w.set_tie(0, 1, 0.5, 0);
     w.agents.culture = vec![0, 1, 2, 0, 1, 3, 2, 2, 2];
     for week in 0..50 {

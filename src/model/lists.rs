@@ -1,0 +1,547 @@
+//! Per-owner lists (an agent's ties, an agent's memberships) kept in one pooled array.
+//!
+//! Each owner has a slot `start..start + cap` of the pool and uses its first `len` entries.
+//! After a compaction the slots lie in owner order, each with a little room to grow
+//! (`slack`), so a pass over the owners in order streams through memory, and a list grows in
+//! place without touching the allocator. A list that outgrows its slot moves to the free room
+//! at the end of the pool; once that room is used up the pool is compacted again, in place,
+//! back into owner order (the moved lists pass through a small buffer kept for the purpose,
+//! the size of the headroom). The pool is sized with headroom at every compaction, so a run
+//! allocates again only if its lists, all together, grow past that headroom (the pool then
+//! grows by a quarter).
+//!
+//! The order of the entries within a list is exactly that of a `Vec` given the same pushes,
+//! swap-removes and truncations: where a list lies in the pool never changes a result.
+
+use rayon::prelude::*;
+use std::fmt;
+use std::ops::{Index, IndexMut};
+
+/// Room left in a slot at compaction beyond its entries: 1 + len / 8.
+#[inline]
+fn slack(len: u32) -> u32 {
+    1 + len / 8
+}
+
+/// Free room kept at the end of the pool at compaction, for lists that outgrow their slots:
+/// 1 / HEADROOM of the slots' total.
+const HEADROOM: usize = 8;
+
+/// The slot of a list that outgrows its own: half as large again as it needs.
+#[inline]
+fn grown(need: usize) -> usize {
+    need + need / 2 + 2
+}
+
+/// Lists of `T`, one per owner (`0..owners()`), in one pool. See the module docs.
+#[derive(Default)]
+pub struct Lists<T> {
+    /// Slots; entries past an owner's `len` (and outside every slot) hold stale values.
+    pool: Vec<T>,
+    /// Compaction buffer for the lists that moved since the last compaction (at most the
+    /// headroom).
+    spare: Vec<T>,
+    start: Vec<u32>,
+    len: Vec<u32>,
+    cap: Vec<u32>,
+    /// First entry of the free room at the end of the pool.
+    end: usize,
+    /// End of the slots laid out by the last compaction (the front region, in owner order);
+    /// slots at or past it are lists that moved since.
+    front_end: usize,
+}
+
+/// A copy holds the lists and their layout; its compaction buffer is made when first needed.
+impl<T: Clone> Clone for Lists<T> {
+    fn clone(&self) -> Self {
+        Lists {
+            pool: self.pool.clone(),
+            spare: Vec::new(),
+            start: self.start.clone(),
+            len: self.len.clone(),
+            cap: self.cap.clone(),
+            end: self.end,
+            front_end: self.front_end,
+        }
+    }
+}
+
+/// One owner's list, borrowed mutably with its room to grow (from `Lists::par_lists_mut`).
+pub struct ListMut<'a, T> {
+    slot: &'a mut [T],
+    len: &'a mut u32,
+}
+
+impl<T: Copy> ListMut<'_, T> {
+    #[inline]
+    pub fn len(&self) -> usize {
+        *self.len as usize
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        *self.len == 0
+    }
+
+    #[inline]
+    pub fn as_slice(&self) -> &[T] {
+        &self.slot[..*self.len as usize]
+    }
+
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        &mut self.slot[..*self.len as usize]
+    }
+
+    /// Room for this many more entries without moving.
+    #[inline]
+    pub fn room(&self) -> usize {
+        self.slot.len() - *self.len as usize
+    }
+
+    /// Appends `x`. The caller has made room (`Lists::reserve`); a full slot is a bug.
+    #[inline]
+    pub fn push(&mut self, x: T) {
+        let k = *self.len as usize;
+        assert!(k < self.slot.len(), "ListMut::push past the room reserved");
+        self.slot[k] = x;
+        *self.len += 1;
+    }
+
+    /// Keeps the first `n` entries.
+    #[inline]
+    pub fn truncate(&mut self, n: usize) {
+        if n < *self.len as usize {
+            *self.len = n as u32;
+        }
+    }
+}
+
+/// A pointer that may cross threads: the slots it reaches are disjoint per owner.
+#[derive(Clone, Copy)]
+struct Raw<T>(*mut T);
+// SAFETY: only used to hand out the disjoint slots of distinct owners, one to each closure
+// call, while the `Lists` is mutably borrowed (so the pool cannot move or be resized).
+unsafe impl<T: Send> Send for Raw<T> {}
+unsafe impl<T: Send> Sync for Raw<T> {}
+impl<T> Raw<T> {
+    #[inline]
+    fn get(self) -> *mut T {
+        self.0
+    }
+}
+
+impl<T: Copy + Default + Send + Sync> Lists<T> {
+    /// `owners` empty lists.
+    pub fn new(owners: usize) -> Self {
+        Lists {
+            pool: Vec::new(),
+            spare: Vec::new(),
+            start: vec![0; owners],
+            len: vec![0; owners],
+            cap: vec![0; owners],
+            end: 0,
+            front_end: 0,
+        }
+    }
+
+    /// Number of owners.
+    #[inline]
+    pub fn owners(&self) -> usize {
+        self.len.len()
+    }
+
+    /// Length of owner i's list.
+    #[inline]
+    pub fn len_of(&self, i: usize) -> usize {
+        self.len[i] as usize
+    }
+
+    /// Room left in owner i's slot.
+    #[inline]
+    pub fn room(&self, i: usize) -> usize {
+        (self.cap[i] - self.len[i]) as usize
+    }
+
+    /// Entries over all lists.
+    pub fn total(&self) -> usize {
+        self.len.iter().map(|&l| l as usize).sum()
+    }
+
+    /// Entries the pool can hold (its size), for memory accounting.
+    pub fn pool_size(&self) -> usize {
+        self.pool.len()
+    }
+
+    /// Adds an owner with an empty list; returns its index.
+    pub fn add_owner(&mut self) -> usize {
+        self.start.push(self.end as u32);
+        self.len.push(0);
+        self.cap.push(0);
+        self.owners() - 1
+    }
+
+    /// Each list in owner order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[T]> + '_ {
+        (0..self.owners()).map(move |i| &self[i])
+    }
+
+    /// Each list in owner order, in parallel.
+    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = &[T]> + '_ {
+        (0..self.owners()).into_par_iter().map(move |i| &self[i])
+    }
+
+    /// Each owner's list as a mutable slice (no growing), in parallel.
+    pub fn par_slices_mut(&mut self) -> impl IndexedParallelIterator<Item = &mut [T]> + '_ {
+        self.par_lists_mut().map(|l| {
+            let n = *l.len as usize;
+            &mut l.slot[..n]
+        })
+    }
+
+    /// Each owner's list with its room to grow, in parallel (see `reserve`).
+    pub fn par_lists_mut(&mut self) -> impl IndexedParallelIterator<Item = ListMut<'_, T>> + '_ {
+        let raw = Raw(self.pool.as_mut_ptr());
+        let (start, cap) = (&self.start, &self.cap);
+        self.len.par_iter_mut().enumerate().map(move |(i, len)| {
+            // SAFETY: slots of distinct owners are disjoint ranges inside the pool (invariant
+            // of `relocate` and `compact`), each owner is visited once, and the pool is
+            // borrowed mutably for the iterator's lifetime.
+            let slot = unsafe {
+                std::slice::from_raw_parts_mut(raw.get().add(start[i] as usize), cap[i] as usize)
+            };
+            ListMut { slot, len }
+        })
+    }
+
+    /// Owner i's list with its room to grow.
+    #[inline]
+    pub fn list_mut(&mut self, i: usize) -> ListMut<'_, T> {
+        let (s, c) = (self.start[i] as usize, self.cap[i] as usize);
+        ListMut {
+            slot: &mut self.pool[s..s + c],
+            len: &mut self.len[i],
+        }
+    }
+
+    /// Calls `f` on every entry of every list, owner by owner.
+    pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut T)) {
+        for i in 0..self.owners() {
+            self[i].iter_mut().for_each(&mut f);
+        }
+    }
+
+    /// Appends `x` to owner i's list (moving the list if its slot is full).
+    #[inline]
+    pub fn push(&mut self, i: usize, x: T) {
+        if self.len[i] == self.cap[i] {
+            self.reserve(i, 1);
+        }
+        let k = self.start[i] as usize + self.len[i] as usize;
+        self.pool[k] = x;
+        self.len[i] += 1;
+    }
+
+    /// Removes entry k of owner i's list, replacing it with the last (as `Vec::swap_remove`).
+    #[inline]
+    pub fn swap_remove(&mut self, i: usize, k: usize) -> T {
+        let s = self.start[i] as usize;
+        let last = self.len[i] as usize - 1;
+        assert!(
+            k <= last,
+            "swap_remove index {k} out of a list of {}",
+            last + 1
+        );
+        let x = self.pool[s + k];
+        self.pool[s + k] = self.pool[s + last];
+        self.len[i] -= 1;
+        x
+    }
+
+    /// Keeps the first `n` entries of owner i's list.
+    #[inline]
+    pub fn truncate(&mut self, i: usize, n: usize) {
+        if n < self.len[i] as usize {
+            self.len[i] = n as u32;
+        }
+    }
+
+    /// Empties every list (their slots stay).
+    pub fn clear_all(&mut self) {
+        self.len.iter_mut().for_each(|l| *l = 0);
+    }
+
+    /// Makes room for `extra` more entries in owner i's list. (It may compact the pool, which
+    /// leaves other owners only their slack: to reserve for many at once, `reserve_each`.)
+    pub fn reserve(&mut self, i: usize, extra: usize) {
+        let need = self.len[i] as usize + extra;
+        if need <= self.cap[i] as usize {
+            return;
+        }
+        let cap = grown(need);
+        if self.end + cap > self.pool.len() {
+            let room = (cap - self.len[i] as usize) as u32;
+            self.compact_with(|k| if k == i { room } else { 0 });
+            return;
+        }
+        self.relocate(i, cap);
+    }
+
+    /// Makes room for `extra[i]` more entries in every owner i's list at once (a compaction
+    /// on the way keeps every owner's room).
+    pub fn reserve_each(&mut self, extra: &[u32]) {
+        debug_assert_eq!(extra.len(), self.owners());
+        let mut moved = 0usize;
+        for (i, &x) in extra.iter().enumerate() {
+            let need = (self.len[i] + x) as usize;
+            if need > self.cap[i] as usize {
+                moved += grown(need);
+            }
+        }
+        if moved == 0 {
+            return;
+        }
+        if self.end + moved > self.pool.len() {
+            self.compact_with(|k| extra[k]);
+            return;
+        }
+        for (i, &x) in extra.iter().enumerate() {
+            let need = (self.len[i] + x) as usize;
+            if need > self.cap[i] as usize {
+                self.relocate(i, grown(need));
+            }
+        }
+    }
+
+    /// Moves owner i's list to a slot of `cap` entries in the free room at the end.
+    fn relocate(&mut self, i: usize, cap: usize) {
+        let (s, l) = (self.start[i] as usize, self.len[i] as usize);
+        self.pool.copy_within(s..s + l, self.end);
+        self.start[i] = self.end as u32;
+        self.cap[i] = cap as u32;
+        self.end += cap;
+    }
+
+    /// Lays every list out in owner order with its slack (see the module docs).
+    pub fn compact(&mut self) {
+        self.compact_with(|_| 0);
+    }
+
+    /// Compacts, leaving each owner k room for at least `room(k)` more entries.
+    ///
+    /// In place: the lists in the front region (laid out at the last compaction, still in
+    /// owner order) slide down packed, the lists that moved to the back since are copied out
+    /// to `spare` (at most the headroom), then every list is placed at its final slot from the
+    /// last owner down, so no copy overwrites a list not yet placed.
+    fn compact_with(&mut self, room: impl Fn(usize) -> u32) {
+        let n = self.owners();
+        let cap_of = |k: usize, len: u32| len + slack(len).max(room(k));
+        let mut total = 0usize;
+        let mut back = 0usize;
+        for k in 0..n {
+            total += cap_of(k, self.len[k]) as usize;
+            if self.start[k] as usize >= self.front_end {
+                back += self.len[k] as usize;
+            }
+        }
+        assert!(
+            total <= u32::MAX as usize / 2,
+            "more than 2^31 list entries in one pool"
+        );
+        // Headroom for lists that outgrow their slots before the next compaction.
+        let want = total + total / HEADROOM + 64;
+        if want > self.pool.len() {
+            let size = want.max(self.pool.len() + self.pool.len() / 4);
+            self.pool.resize(size, T::default());
+        }
+        if self.spare.len() < back {
+            self.spare.resize(back, T::default());
+        }
+        // 1. The back lists out to the spare buffer, in owner order.
+        let mut at = 0usize;
+        for k in 0..n {
+            let (s, l) = (self.start[k] as usize, self.len[k] as usize);
+            if s >= self.front_end {
+                self.spare[at..at + l].copy_from_slice(&self.pool[s..s + l]);
+                at += l;
+            }
+        }
+        // 2. The front lists slide down, packed, in owner order (= their order in the pool).
+        let mut packed = 0usize;
+        for k in 0..n {
+            let (s, l) = (self.start[k] as usize, self.len[k] as usize);
+            if s < self.front_end {
+                self.pool.copy_within(s..s + l, packed);
+                self.start[k] = packed as u32;
+                packed += l;
+            } else {
+                self.start[k] = u32::MAX; // in the spare buffer
+            }
+        }
+        // 3. Every list to its final slot, last owner first: a front list only moves up, past
+        // the packed lists of lower owners, and below the slots already placed.
+        let mut slot_end = total;
+        for k in (0..n).rev() {
+            let l = self.len[k] as usize;
+            let c = cap_of(k, l as u32) as usize;
+            let dst = slot_end - c;
+            if self.start[k] == u32::MAX {
+                at -= l;
+                self.pool[dst..dst + l].copy_from_slice(&self.spare[at..at + l]);
+            } else {
+                packed -= l;
+                self.pool.copy_within(packed..packed + l, dst);
+            }
+            self.start[k] = dst as u32;
+            self.cap[k] = c as u32;
+            slot_end = dst;
+        }
+        debug_assert_eq!((slot_end, at, packed), (0, 0, 0));
+        self.end = total;
+        self.front_end = total;
+        // The next compaction's back lists fit in the headroom: room for them now.
+        let headroom = self.pool.len() - total;
+        if self.spare.len() < headroom {
+            self.spare.resize(headroom, T::default());
+        }
+    }
+
+    /// Renumbers the owners: new owner k has old owner order[k]'s list, and the lists are laid
+    /// out in the new order (through a copy: at start-up only).
+    pub fn permute(&mut self, order: &[u32]) {
+        let old = std::mem::take(self);
+        *self = Lists::new(old.owners());
+        for (k, &o) in order.iter().enumerate() {
+            let l = &old[o as usize];
+            self.reserve(k, l.len());
+            for &x in l {
+                self.push(k, x);
+            }
+        }
+        self.compact();
+    }
+}
+
+impl<T> Index<usize> for Lists<T> {
+    type Output = [T];
+    #[inline]
+    fn index(&self, i: usize) -> &[T] {
+        let s = self.start[i] as usize;
+        &self.pool[s..s + self.len[i] as usize]
+    }
+}
+
+impl<T> IndexMut<usize> for Lists<T> {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut [T] {
+        let s = self.start[i] as usize;
+        &mut self.pool[s..s + self.len[i] as usize]
+    }
+}
+
+/// Prints the lists only (as a `Vec<Vec<T>>` would), not where they lie.
+impl<T: fmt::Debug> fmt::Debug for Lists<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries((0..self.len.len()).map(|i| &self[i]))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{below, stream, Phase};
+    use rand::RngExt;
+
+    /// Random pushes, swap-removes, truncations, reserves and compactions give exactly the
+    /// lists that `Vec`s given the same operations hold, and slots never overlap.
+    #[test]
+    fn behaves_as_vecs() {
+        let mut rng = stream(3, 0, Phase::Init);
+        let n = 50;
+        let mut l: Lists<u32> = Lists::new(n);
+        let mut v: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for step in 0..20_000u32 {
+            let i = below(&mut rng, n);
+            match below(&mut rng, 10) {
+                0..=5 => {
+                    l.push(i, step);
+                    v[i].push(step);
+                }
+                6 | 7 if !v[i].is_empty() => {
+                    let k = below(&mut rng, v[i].len());
+                    assert_eq!(l.swap_remove(i, k), v[i].swap_remove(k));
+                }
+                8 => {
+                    let k = rng.random_range(0..=v[i].len());
+                    l.truncate(i, k);
+                    v[i].truncate(k);
+                }
+                _ => {
+                    if step % 97 == 0 {
+                        l.compact();
+                    } else if step % 7 == 0 {
+                        let extra: Vec<u32> = (0..n).map(|_| below(&mut rng, 3) as u32).collect();
+                        l.reserve_each(&extra);
+                        for (k, &x) in extra.iter().enumerate() {
+                            assert!(l.room(k) >= x as usize);
+                        }
+                    } else {
+                        l.reserve(i, below(&mut rng, 5));
+                    }
+                }
+            }
+            if step % 1000 == 0 {
+                check_disjoint(&l);
+            }
+        }
+        for i in 0..n {
+            assert_eq!(&l[i], &v[i][..], "list {i}");
+        }
+        assert_eq!(format!("{l:?}"), format!("{v:?}"));
+        check_disjoint(&l);
+    }
+
+    fn check_disjoint<T: Copy + Default + Send + Sync>(l: &Lists<T>) {
+        let mut slots: Vec<(u32, u32)> = (0..l.owners())
+            .filter(|&i| l.cap[i] > 0)
+            .map(|i| (l.start[i], l.start[i] + l.cap[i]))
+            .collect();
+        slots.sort_unstable();
+        for w in slots.windows(2) {
+            assert!(w[0].1 <= w[1].0, "slots {:?} and {:?} overlap", w[0], w[1]);
+        }
+        assert!(slots.last().is_none_or(|s| s.1 as usize <= l.pool.len()));
+        for i in 0..l.owners() {
+            assert!(l.len[i] <= l.cap[i]);
+        }
+    }
+
+    #[test]
+    fn parallel_lists_grow_in_their_room() {
+        let mut l: Lists<u32> = Lists::new(10_000);
+        for i in 0..10_000 {
+            l.push(i, i as u32);
+        }
+        // One reserve may compact and so take back another owner's room: reserve_each
+        // keeps every owner's.
+        let extra: Vec<u32> = (0..10_000).map(|i| (i % 4) as u32).collect();
+        l.reserve_each(&extra);
+        l.par_lists_mut().enumerate().for_each(|(i, mut list)| {
+            for x in 0..i % 4 {
+                list.push(x as u32);
+            }
+        });
+        for i in 0..10_000 {
+            let want: Vec<u32> = std::iter::once(i as u32).chain(0..(i % 4) as u32).collect();
+            assert_eq!(&l[i], &want[..]);
+        }
+        let mut p = l.clone();
+        let order: Vec<u32> = (0..10_000u32).rev().collect();
+        p.permute(&order);
+        assert_eq!(&p[0], &l[9999]);
+        assert_eq!(&p[9999], &l[0]);
+        check_disjoint(&p);
+    }
+}
