@@ -3,16 +3,18 @@
 //! group and identity similarity), relieve distress (emotional support), and in support
 //! groups raise regulation (informational support) and approach (practice in seeking support).
 //!
-//! In parallel and deterministic, in three passes:
+//! In parallel and deterministic, in two passes:
 //! 1. each group that met draws its encounters from its own stream (groups in parallel);
-//! 2. every encounter is filed under both partners, in the canonical order (group, draw);
-//! 3. each agent applies its own encounters in that order (agents in parallel). Both partners
-//!    see their shared encounters in the same order with the same inputs (loneliness, identity
-//!    and regulation are not changed by this phase; the bonding draw travels with the
-//!    encounter), so the two copies of a tie stay identical without locks.
+//! 2. each agent applies its sides of the encounters in the canonical order (group, then
+//!    draw): the agents are split into ranges, one per thread, and each range walks every
+//!    encounter, applying those of its own agents. Both partners see their shared encounters
+//!    in the same order with the same inputs (loneliness, identity and regulation are not
+//!    changed by this phase; the bonding draw travels with the encounter), so the two copies
+//!    of a tie stay identical without locks, whatever the split.
 //!
 //! Support groups' informational support and practice apply after all encounters.
 
+use crate::model::lists::par_regions_mut;
 use crate::model::{distance, exp, scan, Encounter, Groups, ListMut, Scratch, Side, Tie, World};
 use crate::rng::{below, group_stream, PAR_MIN};
 use crate::scenario::Config;
@@ -118,12 +120,25 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             }
         });
 
+    // Room for every tie an encounter could create (an upper bound that needs no look-up:
+    // the bonding draw below its largest possible bound), so every list grows in place below.
     let a = &mut w.agents;
-    if n < 2 * PAR_MIN || rayon::current_num_threads() == 1 {
-        // One thread would do all the work anyway: apply every encounter to both partners in
-        // the canonical order directly. Each agent sees its encounters in exactly the order
-        // the filing below gives it, with the same inputs, so the result is identical
-        // (tested: tests/engine/determinism.rs runs one large world on 1, 2 and 3 threads).
+    bonds.clear();
+    bonds.resize(n, 0);
+    for e in drawn.iter().flatten() {
+        if may_bond(e.u, e.trust, &p) {
+            bonds[e.a as usize] += 1;
+            bonds[e.b as usize] += 1;
+        }
+    }
+    a.ties.reserve_each(bonds);
+
+    let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
+    let drawn = &*drawn;
+    if n < 2 * PAR_MIN {
+        // 2. A small world: every encounter applied to both partners, in the canonical order
+        // (group, then draw). Each agent sees its encounters in the same order with the same
+        // inputs as the sorted pass below gives it, so the result is the same.
         for (g, list) in drawn.iter().enumerate() {
             let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
             for e in list {
@@ -134,30 +149,40 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                         u: e.u,
                     };
                     let i = i as usize;
-                    if a.ties.room(i) == 0 && may_bond(&side, &p) {
-                        a.ties.reserve(i, 1);
-                    }
                     apply(
                         &mut a.ties.list_mut(i),
                         &mut a.distress[i],
                         i,
                         &side,
-                        &a.loneliness,
-                        &a.regulation,
-                        &a.identity,
+                        loneliness,
+                        regulation,
+                        identity,
                         &p,
                     );
                 }
             }
         }
     } else {
-        // 2. File every encounter under both partners (counting sort by agent, stable).
+        // 2. File every side under its agent in the canonical order (group, then draw): the
+        // agents are split into ranges, one per thread; each range walks every encounter,
+        // first counting its agents' sides, then (offsets summed) filing them.
+        let ranges = rayon::current_num_threads().clamp(1, n / PAR_MIN);
+        let chunk = n.div_ceil(ranges);
         offsets.clear();
         offsets.resize(n + 1, 0);
-        for e in drawn.iter().flatten() {
-            offsets[e.a as usize + 1] += 1;
-            offsets[e.b as usize + 1] += 1;
-        }
+        offsets[1..]
+            .par_chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(r, counts)| {
+                let mine = r * chunk..r * chunk + counts.len();
+                for e in drawn.iter().flatten() {
+                    for i in [e.a as usize, e.b as usize] {
+                        if mine.contains(&i) {
+                            counts[i - mine.start] += 1;
+                        }
+                    }
+                }
+            });
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
@@ -165,30 +190,32 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         cursor.extend_from_slice(&offsets[..n]);
         sides.clear();
         sides.resize(offsets[n] as usize, Side::default());
-        for (g, list) in drawn.iter().enumerate() {
-            let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
-            for e in list {
-                for (me, other) in [(e.a, e.b), (e.b, e.a)] {
-                    let c = &mut cursor[me as usize];
-                    sides[*c as usize] = Side {
-                        other: other | mark,
-                        trust: e.trust,
-                        u: e.u,
-                    };
-                    *c += 1;
+        let base = &*offsets;
+        par_regions_mut(sides, base, chunk)
+            .zip(cursor.par_chunks_mut(chunk))
+            .enumerate()
+            .for_each(|(r, (region, cursor))| {
+                let mine = r * chunk..r * chunk + cursor.len();
+                let origin = base[mine.start];
+                for (g, list) in drawn.iter().enumerate() {
+                    let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
+                    for e in list {
+                        for (me, other) in [(e.a, e.b), (e.b, e.a)] {
+                            let me = me as usize;
+                            if mine.contains(&me) {
+                                let c = &mut cursor[me - mine.start];
+                                region[(*c - origin) as usize] = Side {
+                                    other: other | mark,
+                                    trust: e.trust,
+                                    u: e.u,
+                                };
+                                *c += 1;
+                            }
+                        }
+                    }
                 }
-            }
-        }
-        // Room for every tie an agent's encounters could create (an upper bound that needs
-        // no look-up), so that each agent's list grows in place in the parallel pass.
-        bonds.clear();
-        bonds.extend((0..n).map(|i| {
-            let mine = &sides[offsets[i] as usize..offsets[i + 1] as usize];
-            mine.iter().filter(|s| may_bond(s, &p)).count() as u32
-        }));
-        a.ties.reserve_each(bonds);
-        // 3. Each agent applies its encounters, agents in parallel.
-        let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
+            });
+        // 3. Each agent applies its sides in that order, agents in parallel.
         let (sides, offsets) = (&*sides, &*offsets);
         a.ties
             .par_lists_mut()
@@ -196,8 +223,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             .enumerate()
             .with_min_len(PAR_MIN)
             .for_each(|(i, (mut ties, distress))| {
-                let mine = &sides[offsets[i] as usize..offsets[i + 1] as usize];
-                for side in mine {
+                for side in &sides[offsets[i] as usize..offsets[i + 1] as usize] {
                     apply(
                         &mut ties, distress, i, side, loneliness, regulation, identity, &p,
                     );
@@ -222,11 +248,11 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     }
 }
 
-/// Whether this side of an encounter could create a tie (the bonding draw below its largest
-/// possible bound, warmth and similarity at 1): the room a list must have for it.
+/// Whether an encounter could create a tie (its bonding draw below the largest possible
+/// bound, warmth and similarity at 1): the room a list must have for it.
 #[inline]
-fn may_bond(side: &Side, p: &Params) -> bool {
-    side.u < p.new_tie * side.trust
+fn may_bond(u: f32, trust: f32, p: &Params) -> bool {
+    u < p.new_tie * trust
 }
 
 /// i's side of one encounter: the tie, then i's share of emotional support.

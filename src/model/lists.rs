@@ -117,9 +117,78 @@ impl<T: Copy> ListMut<'_, T> {
     }
 }
 
+/// The lists of a range of owners `lo..lo + len`, borrowed mutably with their room to grow
+/// (from `Lists::par_ranges_mut`); one list at a time is lent out.
+pub struct RangeMut<'a, T> {
+    raw: Raw<T>,
+    lo: usize,
+    start: &'a [u32],
+    cap: &'a [u32],
+    len: &'a mut [u32],
+}
+
+impl<T: Copy> RangeMut<'_, T> {
+    /// The owners of this range.
+    #[inline]
+    pub fn owners(&self) -> std::ops::Range<usize> {
+        self.lo..self.lo + self.len.len()
+    }
+
+    /// Owner i's list (i in `owners()`).
+    #[inline]
+    pub fn list_mut(&mut self, i: usize) -> ListMut<'_, T> {
+        let k = i - self.lo;
+        // SAFETY: owner i belongs to this range, whose slots no other range reaches (slots of
+        // distinct owners are disjoint); `&mut self` lends one list at a time.
+        let slot = unsafe {
+            std::slice::from_raw_parts_mut(
+                self.raw.get().add(self.start[k] as usize),
+                self.cap[k] as usize,
+            )
+        };
+        ListMut {
+            slot,
+            len: &mut self.len[k],
+        }
+    }
+}
+
+/// Splits `data` into the regions of ranges of `chunk` owners, in parallel: range r gets
+/// `data[cuts[r * chunk]..cuts[min((r + 1) * chunk, owners)]]`, where `cuts` (owners + 1
+/// entries) are the owners' offsets into `data`. Panics unless the cuts at the range
+/// boundaries are non-decreasing and within `data` (then the regions are disjoint).
+pub fn par_regions_mut<'a, T: Send>(
+    data: &'a mut [T],
+    cuts: &'a [u32],
+    chunk: usize,
+) -> impl IndexedParallelIterator<Item = &'a mut [T]> + 'a {
+    let owners = cuts.len().saturating_sub(1);
+    let chunk = chunk.max(1);
+    let ranges = owners.div_ceil(chunk);
+    let at = move |r: usize| cuts[(r * chunk).min(owners)] as usize;
+    for r in 0..ranges {
+        assert!(at(r) <= at(r + 1), "regions out of order");
+    }
+    assert!(
+        ranges == 0 || at(ranges) <= data.len(),
+        "regions past the data"
+    );
+    let raw = Raw(data.as_mut_ptr());
+    (0..ranges).into_par_iter().map(move |r| {
+        // SAFETY: the regions [at(r), at(r + 1)) are disjoint and inside `data` (checked
+        // above), each is lent to one closure call, and `data` is borrowed mutably for 'a.
+        unsafe { std::slice::from_raw_parts_mut(raw.get().add(at(r)), at(r + 1) - at(r)) }
+    })
+}
+
 /// A pointer that may cross threads: the slots it reaches are disjoint per owner.
-#[derive(Clone, Copy)]
 struct Raw<T>(*mut T);
+impl<T> Clone for Raw<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Raw<T> {}
 // SAFETY: only used to hand out the disjoint slots of distinct owners, one to each closure
 // call, while the `Lists` is mutably borrowed (so the pool cannot move or be resized).
 unsafe impl<T: Send> Send for Raw<T> {}
@@ -212,6 +281,30 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             };
             ListMut { slot, len }
         })
+    }
+
+    /// The owners in ranges of `chunk` (the last may be shorter), each range with its lists'
+    /// room to grow, in parallel.
+    pub fn par_ranges_mut(
+        &mut self,
+        chunk: usize,
+    ) -> impl IndexedParallelIterator<Item = RangeMut<'_, T>> + '_ {
+        let raw = Raw(self.pool.as_mut_ptr());
+        let (start, cap) = (&self.start, &self.cap);
+        self.len
+            .par_chunks_mut(chunk.max(1))
+            .enumerate()
+            .map(move |(c, len)| {
+                let lo = c * chunk.max(1);
+                let hi = lo + len.len();
+                RangeMut {
+                    raw,
+                    lo,
+                    start: &start[lo..hi],
+                    cap: &cap[lo..hi],
+                    len,
+                }
+            })
     }
 
     /// Owner i's list with its room to grow.

@@ -13,7 +13,7 @@ pub mod metrics;
 pub mod network;
 
 use crate::scenario::{IdentityRule, Scope};
-pub use lists::{ListMut, Lists};
+pub use lists::{ListMut, Lists, RangeMut};
 
 /// "No condition" / "no event kind".
 pub const NONE: u16 = u16::MAX;
@@ -177,7 +177,7 @@ pub struct Encounter {
     pub u: f32,
 }
 
-/// One side of an encounter, in the list of the agent it belongs to.
+/// One side of an encounter, filed under the agent it belongs to.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Side {
     /// The other agent; the top bit marks an encounter in a support group.
@@ -193,8 +193,8 @@ pub struct Scratch {
     pub encounters: Vec<Vec<Encounter>>,
     /// Each group's attendees' identification with it (looked up once per attendee).
     pub idents: Vec<Vec<f32>>,
-    /// Every agent's sides, agent by agent (`offsets[i]..offsets[i + 1]`), each agent's in
-    /// the canonical order (group, then draw).
+    /// Every agent's sides of this week's encounters, agent by agent
+    /// (`offsets[i]..offsets[i + 1]`), each agent's in the canonical order (group, then draw).
     pub sides: Vec<Side>,
     pub offsets: Vec<u32>,
     pub cursor: Vec<u32>,
