@@ -11,15 +11,15 @@ use rand::RngExt;
 pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     let x = &cfg.scenario.exclusion;
     let sqrt_d = (w.dims as f32).sqrt();
-    let mut attendees = Vec::new();
     for g in 0..w.n_groups() {
-        if !w.groups.met[g] || w.is_support(g) || w.groups.attendees[g].len() < 2 {
+        let size = w.groups.attendees[g].len();
+        if !w.groups.met[g] || w.is_support(g) || size < 2 {
             continue;
         }
-        std::mem::swap(&mut attendees, &mut w.groups.attendees[g]);
         let acceptance = w.groups.acceptance[g];
-        for (xi, &i) in attendees.iter().enumerate() {
-            let i = i as usize;
+        // Exclusion changes no attendee list: they are read in place.
+        for xi in 0..size {
+            let i = w.groups.attendees[g][xi] as usize;
             let a = &w.agents;
             if !a.condition_active[i] || a.stigma[i] <= 0.0 {
                 continue;
@@ -31,14 +31,14 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 * (1.0 - acceptance)
                 * (0.5 + far);
             if p > 0.0 && rng.random_bool(p.min(1.0) as f64) {
-                let mut y = rng.random_range(0..attendees.len() - 1);
+                let mut y = rng.random_range(0..size - 1);
                 if y >= xi {
                     y += 1;
                 }
-                exclude(w, cfg, i, attendees[y] as usize, g);
+                let j = w.groups.attendees[g][y] as usize;
+                exclude(w, cfg, i, j, g);
             }
         }
-        std::mem::swap(&mut attendees, &mut w.groups.attendees[g]);
     }
     weekly(w, cfg, rng);
 }
@@ -75,6 +75,11 @@ pub fn exclude(w: &mut World, cfg: &Config, i: usize, j: usize, g: usize) {
     if let Some(k) = w.membership_index(i, g) {
         let m = &mut w.agents.memberships[i][k];
         m.ident = (m.ident - x.identification_loss as f32).max(0.0);
+        let ident = m.ident;
+        // The attendee's identification as the later phases of this step read it.
+        if let Some(x) = w.groups.attendees[g].iter().position(|&a| a as usize == i) {
+            w.groups.attendee_idents[g][x] = ident;
+        }
     }
     if let Some(k) = w.tie_index(i, j as u32) {
         let tie = w.agents.ties[i][k];

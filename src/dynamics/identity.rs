@@ -1,7 +1,7 @@
 //! Process 5: identity dynamics (the rule a scenario chooses), identification with groups,
 //! and integration of the condition into identity in support groups.
 
-use crate::model::{distance, exp, scan, Groups, World, NONE};
+use crate::model::{distance, exp, Groups, World, NONE};
 use crate::rng::{group_stream, Rng, PAR_MIN};
 use crate::scenario::validate::MAX_DIMS;
 use crate::scenario::{Config, IdentityRule};
@@ -40,10 +40,11 @@ pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
     let Groups {
         met,
         attendees,
+        attendee_idents,
         prototype,
         ..
     } = &mut w.groups;
-    let (identity, memberships) = (&w.agents.identity, &w.agents.memberships);
+    let identity = &w.agents.identity;
     prototype
         .par_chunks_mut(d)
         .enumerate()
@@ -58,9 +59,7 @@ pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
             let mut rng = group_stream(key, g);
             let mut total = 0.0f32;
             let mut sums = [0.0f32; MAX_DIMS as usize];
-            for &i in att {
-                let list = &memberships[i as usize];
-                let s = scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident);
+            for (&i, &s) in att.iter().zip(&attendee_idents[g]) {
                 total += s;
                 let x = &identity[i as usize * d..(i as usize + 1) * d];
                 for (m, &x) in sums.iter_mut().zip(x) {

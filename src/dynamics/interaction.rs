@@ -66,29 +66,26 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         kind,
         met,
         attendees,
+        attendee_idents,
         members,
         ..
     } = &w.groups;
     let Scratch {
         encounters: drawn,
-        idents,
         sides,
         offsets,
         cursor,
         bonds,
         ..
     } = &mut w.scratch;
-    let memberships = &w.agents.memberships;
 
     // 1. Draw each group's encounters.
     drawn.resize_with(kind.len(), Vec::new);
-    idents.resize_with(kind.len(), Vec::new);
     drawn
         .par_iter_mut()
-        .zip(idents.par_iter_mut())
         .enumerate()
         .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, (list, ident))| {
+        .for_each(|(g, list)| {
             list.clear();
             let att = &attendees[g];
             if !met[g] || att.len() < 2 {
@@ -96,11 +93,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             }
             // Room for every member's encounters, so the list grows only with the group.
             list.reserve(members[g].len() * encounters);
-            ident.clear();
-            ident.extend(att.iter().map(|&i| {
-                let list = &memberships[i as usize];
-                scan(list, |m| m.group == g as u32).map_or(0.0, |k| list[k].ident)
-            }));
+            let ident = &attendee_idents[g];
             let mut rng = group_stream(key, g);
             for x in 0..att.len() {
                 for _ in 0..encounters {

@@ -4,7 +4,8 @@
 //!
 //! Each group draws from its own stream and each agent from its own (keyed by job, step,
 //! phase and id), so groups and agents are processed in parallel with the same result on any
-//! number of threads. A group's attendees are listed in the order of its members.
+//! number of threads. A group's attendees are listed in the order of its members, each with
+//! its identification with the group (so later phases need not look it up).
 
 use crate::model::{exp, Agents, Groups, World};
 use crate::rng::{agent_stream, group_stream, PAR_MIN};
@@ -23,6 +24,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         attendance_logit,
         met,
         attendees,
+        attendee_idents,
         ..
     } = &mut w.groups;
     met.par_iter_mut()
@@ -99,17 +101,21 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let memberships = &*memberships;
     attendees
         .par_iter_mut()
+        .zip(attendee_idents.par_iter_mut())
         .enumerate()
         .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, list)| {
+        .for_each(|(g, (list, idents))| {
             list.clear();
+            idents.clear();
             if !met[g] {
                 return;
             }
-            list.extend(members[g].iter().copied().filter(|&i| {
-                memberships[i as usize]
-                    .iter()
-                    .any(|m| m.group == g as u32 && m.came)
-            }));
+            for &i in &members[g] {
+                let rec = memberships[i as usize].iter().find(|m| m.group == g as u32);
+                if let Some(m) = rec.filter(|m| m.came) {
+                    list.push(i);
+                    idents.push(m.ident);
+                }
+            }
         });
 }

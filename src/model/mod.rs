@@ -120,6 +120,9 @@ pub struct Groups {
     pub met: Vec<bool>,
     /// Attendees this step (scratch, reused).
     pub attendees: Vec<Vec<u32>>,
+    /// Each attendee's identification with the group this step, in the order of `attendees`
+    /// (scratch, reused; set by the meetings phase, kept true by exclusion).
+    pub attendee_idents: Vec<Vec<f32>>,
     /// Index of the intervention a programme group belongs to (NONE for other groups).
     pub programme: Vec<u16>,
 }
@@ -191,8 +194,6 @@ pub struct Side {
 pub struct Scratch {
     /// Each group's encounters this week, in the order its stream drew them.
     pub encounters: Vec<Vec<Encounter>>,
-    /// Each group's attendees' identification with it (looked up once per attendee).
-    pub idents: Vec<Vec<f32>>,
     /// Every agent's sides of this week's encounters, agent by agent
     /// (`offsets[i]..offsets[i + 1]`), each agent's in the canonical order (group, then draw).
     pub sides: Vec<Side>,
@@ -537,6 +538,7 @@ impl World {
         self.groups.coherence.push(0.0);
         self.groups.met.push(false);
         self.groups.attendees.push(Vec::new());
+        self.groups.attendee_idents.push(Vec::new());
         self.groups.programme.push(NONE);
         g
     }
@@ -556,6 +558,7 @@ impl World {
         }
         self.groups.active[g] = false;
         self.groups.attendees[g].clear();
+        self.groups.attendee_idents[g].clear();
         self.groups.met[g] = false;
     }
 
