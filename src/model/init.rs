@@ -62,6 +62,18 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.belonging = vec![0.0; n];
     agents.memberships = Lists::new(n);
     agents.ties = Lists::new(n);
+    // Room for the usual number of memberships and ties, so building rarely moves a list
+    // (the lists are compacted to their real lengths at the end).
+    let memberships: f64 = s.groups.iter().map(|g| g.memberships).sum();
+    let room = |x: f64| vec![(x.ceil() as u32).clamp(1, 64); n];
+    agents.memberships.reserve_each(&room(memberships + 1.0));
+    let degree: f64 = s
+        .groups
+        .iter()
+        .map(|g| g.memberships * (g.size - 1.0).max(0.0) * g.tie_density)
+        .sum::<f64>()
+        + s.network.cross_ties;
+    agents.ties.reserve_each(&room(degree + 2.0));
 
     let mut world = World {
         dims,

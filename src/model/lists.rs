@@ -503,15 +503,32 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// out in the new order (through a copy: at start-up only).
     pub fn permute(&mut self, order: &[u32]) {
         let old = std::mem::take(self);
-        *self = Lists::new(old.owners());
-        for (k, &o) in order.iter().enumerate() {
-            let l = &old[o as usize];
-            self.reserve(k, l.len());
-            for &x in l {
-                self.push(k, x);
-            }
+        let n = old.owners();
+        let caps: Vec<u32> = order
+            .iter()
+            .map(|&o| old.len[o as usize] + slack(old.len[o as usize]))
+            .collect();
+        let total: usize = caps.iter().map(|&c| c as usize).sum();
+        let mut pool = Vec::with_capacity(total + total / HEADROOM + 64);
+        let (mut start, mut len) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for (&o, &c) in order.iter().zip(&caps) {
+            let list = &old[o as usize];
+            start.push(pool.len() as u32);
+            len.push(list.len() as u32);
+            pool.extend_from_slice(list);
+            pool.resize(pool.len() + (c as usize - list.len()), T::default());
         }
-        self.compact();
+        pool.resize(pool.capacity(), T::default());
+        let spare = vec![T::default(); pool.len() - total];
+        *self = Lists {
+            pool,
+            spare,
+            start,
+            len,
+            cap: caps,
+            end: total,
+            front_end: total,
+        };
     }
 }
 

@@ -246,8 +246,13 @@ pub struct World {
 }
 
 /// Reorders `v`, read as records of `stride` values: new record `k` is old record `order[k]`.
-fn by<T: Clone>(v: &mut Vec<T>, order: &[u32], stride: usize) {
+fn by<T: Clone + PartialEq>(v: &mut Vec<T>, order: &[u32], stride: usize) {
     if v.is_empty() || stride == 0 {
+        return;
+    }
+    // Every record the same (most arrays at build time): the order changes nothing.
+    let first = &v[..stride];
+    if v.chunks_exact(stride).all(|r| r == first) {
         return;
     }
     let old = std::mem::take(v);
