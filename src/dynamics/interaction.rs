@@ -118,17 +118,16 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let a = &mut w.agents;
     bonds.clear();
     bonds.resize(n, 0);
-    for e in drawn.iter().flatten() {
-        if may_bond(e.u, e.trust, &p) {
-            bonds[e.a as usize] += 1;
-            bonds[e.b as usize] += 1;
-        }
-    }
-    a.ties.reserve_each(bonds);
-
-    let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
     let drawn = &*drawn;
     if n < 2 * PAR_MIN {
+        for e in drawn.iter().flatten() {
+            if may_bond(e.u, e.trust, &p) {
+                bonds[e.a as usize] += 1;
+                bonds[e.b as usize] += 1;
+            }
+        }
+        a.ties.reserve_each(bonds);
+        let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
         // 2. A small world: every encounter applied to both partners, in the canonical order
         // (group, then draw). Each agent sees its encounters in the same order with the same
         // inputs as the sorted pass below gives it, so the result is the same.
@@ -158,24 +157,30 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     } else {
         // 2. File every side under its agent in the canonical order (group, then draw): the
         // agents are split into ranges, one per thread; each range walks every encounter,
-        // first counting its agents' sides, then (offsets summed) filing them.
+        // first counting its agents' sides and possible new ties, then (offsets summed and
+        // room made) filing them.
         let ranges = rayon::current_num_threads().clamp(1, n / PAR_MIN);
         let chunk = n.div_ceil(ranges);
         offsets.clear();
         offsets.resize(n + 1, 0);
         offsets[1..]
             .par_chunks_mut(chunk)
+            .zip(bonds.par_chunks_mut(chunk))
             .enumerate()
-            .for_each(|(r, counts)| {
+            .for_each(|(r, (counts, bonds))| {
                 let mine = r * chunk..r * chunk + counts.len();
                 for e in drawn.iter().flatten() {
+                    let bond = u32::from(may_bond(e.u, e.trust, &p));
                     for i in [e.a as usize, e.b as usize] {
                         if mine.contains(&i) {
                             counts[i - mine.start] += 1;
+                            bonds[i - mine.start] += bond;
                         }
                     }
                 }
             });
+        a.ties.reserve_each(bonds);
+        let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
