@@ -76,6 +76,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         offsets,
         cursor,
         bonds,
+        pair,
         ..
     } = &mut w.scratch;
 
@@ -119,6 +120,12 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     bonds.clear();
     bonds.resize(n, 0);
     let drawn = &*drawn;
+    pair.resize(n, [0.0; 2]);
+    pair.par_iter_mut()
+        .zip(a.loneliness.par_iter().zip(a.regulation.par_iter()))
+        .with_min_len(PAR_MIN)
+        .for_each(|(p, (&l, &r))| *p = [l, r]);
+    let pair = &*pair;
     if n < 2 * PAR_MIN {
         for e in drawn.iter().flatten() {
             if may_bond(e.u, e.trust, &p) {
@@ -127,7 +134,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             }
         }
         a.ties.reserve_each(bonds);
-        let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
+        let identity = &a.identity;
         // 2. A small world: every encounter applied to both partners, in the canonical order
         // (group, then draw). Each agent sees its encounters in the same order with the same
         // inputs as the sorted pass below gives it, so the result is the same.
@@ -146,8 +153,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                         &mut a.distress[i],
                         i,
                         &side,
-                        loneliness,
-                        regulation,
+                        pair,
                         identity,
                         &p,
                     );
@@ -180,7 +186,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                 }
             });
         a.ties.reserve_each(bonds);
-        let (loneliness, regulation, identity) = (&a.loneliness, &a.regulation, &a.identity);
+        let identity = &a.identity;
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
@@ -222,9 +228,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             .with_min_len(PAR_MIN)
             .for_each(|(i, (mut ties, distress))| {
                 for side in &sides[offsets[i] as usize..offsets[i + 1] as usize] {
-                    apply(
-                        &mut ties, distress, i, side, loneliness, regulation, identity, &p,
-                    );
+                    apply(&mut ties, distress, i, side, pair, identity, &p);
                 }
             });
     }
@@ -261,8 +265,7 @@ fn apply(
     distress: &mut f32,
     i: usize,
     side: &Side,
-    loneliness: &[f32],
-    regulation: &[f32],
+    pair: &[[f32; 2]],
     identity: &[f32],
     p: &Params,
 ) {
@@ -272,11 +275,13 @@ fn apply(
     } else {
         1.0
     };
-    let warm = warmth_k(p.warmth_k, loneliness[i], loneliness[j]);
+    // pair[k] = (loneliness, regulation) of agent k.
+    let [lj, rj] = pair[j];
+    let warm = warmth_k(p.warmth_k, pair[i][0], lj);
     encounter(ties, identity, p, i, j, side, warm);
     // Emotional support flows both ways; this is i's share.
     let es = p.emotional * warm * boost;
-    *distress -= (es * regulation[j]).min(1.0) * *distress;
+    *distress -= (es * rj).min(1.0) * *distress;
 }
 
 /// Warmth of an encounter: the lonely signal and receive less warmth.

@@ -56,20 +56,27 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         approach,
         ..
     } = &mut w.agents;
-    let (loneliness, approach) = (&*loneliness, &*approach);
+    // (loneliness, approach) side by side: a tie's other end is read at random.
+    let pair = &mut w.scratch.pair;
+    pair.resize(loneliness.len(), [0.0; 2]);
+    pair.par_iter_mut()
+        .zip(loneliness.par_iter().zip(approach.par_iter()))
+        .with_min_len(PAR_MIN)
+        .for_each(|(p, (&l, &a))| *p = [l, a]);
+    let pair = &*pair;
     ties.par_lists_mut()
         .enumerate()
         .with_min_len(PAR_MIN)
         .for_each(|(i, mut ties)| {
             let n_ties = ties.len();
             let list = ties.as_mut_slice();
-            let (li, ai) = (loneliness[i], approach[i]);
+            let [li, ai] = pair[i];
             // Update in place and compact: ties that fall below the minimum weight vanish.
             let mut kept = 0;
             for k in 0..n_ties {
                 let mut tie = list[k];
                 let j = tie.other as usize;
-                let (lj, aj) = (loneliness[j], approach[j]);
+                let [lj, aj] = pair[j];
                 if tie.seen != t && contact > 0.0 {
                     let p = contact * 0.5 * (ai + aj);
                     if pair_uniform(seed, i as u32, tie.other) < p {

@@ -199,6 +199,10 @@ pub struct Scratch {
     pub sides: Vec<Side>,
     pub offsets: Vec<u32>,
     pub cursor: Vec<u32>,
+    /// Two per-agent values that a phase reads for other agents at random, side by side (one
+    /// cache line instead of two): (loneliness, regulation) in interaction, (loneliness,
+    /// approach) in tie maintenance.
+    pub pair: Vec<[f32; 2]>,
     /// Each agent's room needed for new ties this week (an upper bound).
     pub bonds: Vec<u32>,
     /// A list of groups (membership phase: open support groups, joinable groups).
