@@ -73,6 +73,12 @@ impl Components {
     #[inline]
     fn of(&self, ties: &[Tie], list: &[Member], coherence: &[f32]) -> [f32; 4] {
         let strength: f32 = ties.iter().map(|t| t.weight).sum();
+        self.of_strength(strength, list, coherence)
+    }
+
+    /// The same from the agent's tie strength (sum of its ties' weights, in list order).
+    #[inline]
+    fn of_strength(&self, strength: f32, list: &[Member], coherence: &[f32]) -> [f32; 4] {
         let (mut sm, mut sc) = (0.0f32, 0.0f32);
         for m in list {
             sm += m.ident * m.attend;
@@ -127,6 +133,9 @@ pub fn run(w: &mut World, cfg: &Config) {
         tr.regulation_recovery as f32,
     );
     let t = w.t;
+    // The tie sums of this step's tie maintenance, if it left them (the ties have not changed
+    // since, nor has anyone's loneliness: the same sums in the same order as below).
+    let sums = (w.scratch.tie_sums_at == Some(t)).then_some(&w.scratch.tie_sums[..]);
     let mut before = std::mem::take(&mut w.scratch_loneliness);
     before.copy_from_slice(&w.agents.loneliness);
     let ag = &mut w.agents;
@@ -153,16 +162,23 @@ pub fn run(w: &mut World, cfg: &Config) {
         .for_each(
             |(i, (parts, lonely, year, approach, distress, regulation))| {
                 let (attachment, membership, collective, belonging) = parts;
-                let c = k.of(&ties[i], &memberships[i], coherence);
-                [*attachment, *membership, *collective, *belonging] = c;
                 let before = before_ref;
+                let (den, num) = match sums {
+                    Some(sums) => (sums[i][0], sums[i][1]),
+                    None => {
+                        let (mut num, mut den) = (0.0f32, 0.0f32);
+                        for t in &ties[i] {
+                            num += t.weight * before[t.other as usize];
+                            den += t.weight;
+                        }
+                        (den, num)
+                    }
+                };
+                // Tie strength: the sum of the weights in list order (= den).
+                let c = k.of_strength(den, &memberships[i], coherence);
+                [*attachment, *membership, *collective, *belonging] = c;
                 let need = need[i];
                 let gap = ((need - c[3]).max(0.0) / need).min(1.0);
-                let (mut num, mut den) = (0.0f32, 0.0f32);
-                for t in &ties[i] {
-                    num += t.weight * before[t.other as usize];
-                    den += t.weight;
-                }
                 let l = before[i];
                 let pull = if den > 0.0 {
                     contagion * (num / den - l)

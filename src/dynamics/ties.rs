@@ -64,14 +64,19 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         .with_min_len(PAR_MIN)
         .for_each(|(p, (&l, &a))| *p = [l, a]);
     let pair = &*pair;
+    let sums = &mut w.scratch.tie_sums;
+    sums.resize(loneliness.len(), [0.0; 2]);
     ties.par_lists_mut()
+        .zip(sums.par_iter_mut())
         .enumerate()
         .with_min_len(PAR_MIN)
-        .for_each(|(i, mut ties)| {
+        .for_each(|(i, (mut ties, sums))| {
             let n_ties = ties.len();
             let list = ties.as_mut_slice();
             let [li, ai] = pair[i];
             // Update in place and compact: ties that fall below the minimum weight vanish.
+            // The kept ties' sums for the belonging phase, in list order.
+            let (mut strength, mut num) = (0.0f32, 0.0f32);
             let mut kept = 0;
             for k in 0..n_ties {
                 let mut tie = list[k];
@@ -90,10 +95,16 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                     tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
                 }
                 list[kept] = tie;
-                kept += usize::from(tie.weight >= min_weight);
+                if tie.weight >= min_weight {
+                    kept += 1;
+                    strength += tie.weight;
+                    num += tie.weight * lj;
+                }
             }
             ties.truncate(kept);
+            *sums = [strength, num];
         });
+    w.scratch.tie_sums_at = Some(t);
 }
 
 #[cfg(test)]

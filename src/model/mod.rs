@@ -203,6 +203,11 @@ pub struct Scratch {
     /// cache line instead of two): (loneliness, regulation) in interaction, (loneliness,
     /// approach) in tie maintenance.
     pub pair: Vec<[f32; 2]>,
+    /// Each agent's tie strength (sum of weights) and sum of weight x partner's loneliness,
+    /// summed in list order by tie maintenance as it leaves each tie (valid in the step
+    /// `tie_sums_at`): the belonging phase needs them and the ties do not change in between.
+    pub tie_sums: Vec<[f32; 2]>,
+    pub tie_sums_at: Option<u32>,
     /// Each agent's room needed for new ties this week (an upper bound).
     pub bonds: Vec<u32>,
     /// A list of groups (membership phase: open support groups, joinable groups).
