@@ -77,23 +77,38 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         cursor,
         bonds,
         pair,
+        rooms,
         ..
     } = &mut w.scratch;
 
     // 1. Draw each group's encounters.
-    drawn.resize_with(kind.len(), Vec::new);
+    // Room for each group's encounters, so its list fills in place.
+    while drawn.owners() < kind.len() {
+        drawn.add_owner();
+    }
+    let draws = |g: usize| {
+        let att = attendees.len_of(g);
+        if met[g] && att >= 2 {
+            att * encounters
+        } else {
+            0
+        }
+    };
+    // (Room for every member's draws, met or not: the room asked for changes only with the
+    // groups, so the pool's layout settles.)
+    rooms.clear();
+    rooms.extend((0..kind.len()).map(|g| (members.len_of(g) * encounters) as u32));
+    drawn.clear_all();
+    drawn.reserve_each(rooms);
     drawn
-        .par_iter_mut()
+        .par_lists_mut()
         .enumerate()
         .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, list)| {
-            list.clear();
-            let att = &attendees[g];
-            if !met[g] || att.len() < 2 {
+        .for_each(|(g, mut list)| {
+            if draws(g) == 0 {
                 return;
             }
-            // Room for every member's encounters, so the list grows only with the group.
-            list.reserve(members[g].len() * encounters);
+            let att = &attendees[g];
             let ident = &attendee_idents[g];
             let mut rng = group_stream(key, g);
             for x in 0..att.len() {

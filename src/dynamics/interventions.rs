@@ -58,7 +58,7 @@ fn scaffold(w: &mut World, cfg: &Config, g: usize, p: f64, rng: &mut Rng) {
     if joinable.is_empty() || p <= 0.0 {
         return;
     }
-    let members = w.groups.members[g].clone();
+    let members = w.groups.members[g].to_vec();
     for i in members {
         if !rng.random_bool(p) {
             continue;

@@ -99,14 +99,21 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             }
         });
     let memberships = &*memberships;
+    // Room for every member of every group (met or not, so that the room asked for, and with
+    // it the pool's layout, changes only with the groups), so the lists fill in place.
+    let rooms = &mut w.scratch.rooms;
+    rooms.clear();
+    rooms.extend((0..met.len()).map(|g| members.len_of(g) as u32));
+    attendees.clear_all();
+    attendee_idents.clear_all();
+    attendees.reserve_each(rooms);
+    attendee_idents.reserve_each(rooms);
     attendees
-        .par_iter_mut()
-        .zip(attendee_idents.par_iter_mut())
+        .par_lists_mut()
+        .zip(attendee_idents.par_lists_mut())
         .enumerate()
         .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, (list, idents))| {
-            list.clear();
-            idents.clear();
+        .for_each(|(g, (mut list, mut idents))| {
             if !met[g] {
                 return;
             }

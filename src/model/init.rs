@@ -132,7 +132,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     // Ties inside ordinary groups.
     for g in 0..world.n_groups() {
         let kind = &s.groups[world.groups.kind[g] as usize];
-        let members = world.groups.members[g].clone();
+        let members = world.groups.members[g].to_vec();
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
                 if rng.random_bool(kind.tie_density) {
@@ -196,6 +196,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     // Lay the lists out in agent order, each with room to grow.
     world.agents.ties.compact();
     world.agents.memberships.compact();
+    world.reserve_for_run(s.interaction.encounters as usize);
     crate::dynamics::belonging::update_coherence(&mut world, cfg, true);
     crate::dynamics::belonging::update_components(&mut world, cfg);
     // Start everyone at the loneliness their belonging implies.

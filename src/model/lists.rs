@@ -242,6 +242,24 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         self.pool.len()
     }
 
+    /// Room for `extra` more owners without allocating.
+    pub fn reserve_owners(&mut self, extra: usize) {
+        self.start.reserve(extra);
+        self.len.reserve(extra);
+        self.cap.reserve(extra);
+    }
+
+    /// Free room for `extra` more entries at the end of the pool (and in the compaction
+    /// buffer), so that lists can outgrow their slots that much before the pool must grow.
+    pub fn reserve_room(&mut self, extra: usize) {
+        let size = self.pool.len() + extra;
+        self.pool.resize(size, T::default());
+        let headroom = self.pool.len() - self.front_end;
+        if self.spare.len() < headroom {
+            self.spare.resize(headroom, T::default());
+        }
+    }
+
     /// Adds an owner with an empty list; returns its index.
     pub fn add_owner(&mut self) -> usize {
         self.start.push(self.end as u32);
@@ -428,6 +446,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// last owner down, so no copy overwrites a list not yet placed.
     fn compact_with(&mut self, room: impl Fn(usize) -> u32) {
         let n = self.owners();
+        // The new slot of owner k: its entries and its slack or the room asked for.
         let cap_of = |k: usize, len: u32| len + slack(len).max(room(k));
         let mut total = 0usize;
         let mut back = 0usize;

@@ -102,7 +102,8 @@ pub struct Groups {
     pub kind: Vec<u16>,
     /// Event kind a support group is about (NONE for ordinary groups).
     pub focus: Vec<u16>,
-    pub members: Vec<Vec<u32>>,
+    /// Each group's members, in one pool (`members[g]` is group g's slice).
+    pub members: Lists<u32>,
     /// Prototype positions, `dims` values per group.
     pub prototype: Vec<f32>,
     pub active: Vec<bool>,
@@ -119,10 +120,10 @@ pub struct Groups {
     /// Met this step.
     pub met: Vec<bool>,
     /// Attendees this step (scratch, reused).
-    pub attendees: Vec<Vec<u32>>,
+    pub attendees: Lists<u32>,
     /// Each attendee's identification with the group this step, in the order of `attendees`
     /// (scratch, reused; set by the meetings phase, kept true by exclusion).
-    pub attendee_idents: Vec<Vec<f32>>,
+    pub attendee_idents: Lists<f32>,
     /// Index of the intervention a programme group belongs to (NONE for other groups).
     pub programme: Vec<u16>,
 }
@@ -193,7 +194,7 @@ pub struct Side {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     /// Each group's encounters this week, in the order its stream drew them.
-    pub encounters: Vec<Vec<Encounter>>,
+    pub encounters: Lists<Encounter>,
     /// Every agent's sides of this week's encounters, agent by agent
     /// (`offsets[i]..offsets[i + 1]`), each agent's in the canonical order (group, then draw).
     pub sides: Vec<Side>,
@@ -208,6 +209,8 @@ pub struct Scratch {
     /// `tie_sums_at`): the belonging phase needs them and the ties do not change in between.
     pub tie_sums: Vec<[f32; 2]>,
     pub tie_sums_at: Option<u32>,
+    /// Room each group's lists need this week (meetings: attendees; interaction: encounters).
+    pub rooms: Vec<u32>,
     /// Each agent's room needed for new ties this week (an upper bound).
     pub bonds: Vec<u32>,
     /// A list of groups (membership phase: open support groups, joinable groups).
@@ -484,7 +487,7 @@ impl World {
                 came: false,
             },
         );
-        self.groups.members[g].push(i as u32);
+        self.groups.members.push(g, i as u32);
         let e = self.agents.event_step[i];
         if e != NEVER && self.t < e.saturating_add(FOLLOW_UP) {
             self.agents.groups_joined[i] = self.agents.groups_joined[i].saturating_add(1);
@@ -520,9 +523,9 @@ impl World {
         if let Some(k) = self.membership_index(i, g) {
             self.agents.memberships.swap_remove(i, k);
         }
-        let members = &mut self.groups.members[g];
-        if let Some(k) = members.iter().position(|&m| m as usize == i) {
-            members.swap_remove(k);
+        let members = &mut self.groups.members;
+        if let Some(k) = members[g].iter().position(|&m| m as usize == i) {
+            members.swap_remove(g, k);
         }
     }
 
@@ -541,7 +544,7 @@ impl World {
         let g = self.n_groups();
         self.groups.kind.push(kind);
         self.groups.focus.push(focus);
-        self.groups.members.push(Vec::new());
+        self.groups.members.add_owner();
         self.groups.prototype.extend_from_slice(prototype);
         self.groups.active.push(true);
         self.groups.established.push(false);
@@ -551,28 +554,94 @@ impl World {
         self.groups.acceptance.push(acceptance as f32);
         self.groups.coherence.push(0.0);
         self.groups.met.push(false);
-        self.groups.attendees.push(Vec::new());
-        self.groups.attendee_idents.push(Vec::new());
+        self.groups.attendees.add_owner();
+        self.groups.attendee_idents.add_owner();
         self.groups.programme.push(NONE);
         g
     }
 
+    /// Sizes, at start-up, what the step loop would otherwise grow: room for groups founded
+    /// during the run, for every group meeting in full with `encounters` draws per attendee,
+    /// and for the logs and waiting lists; so that a settled run allocates nothing (measured:
+    /// `examples/alloc_count.rs`). Past this headroom the structures still grow as needed.
+    pub fn reserve_for_run(&mut self, encounters: usize) {
+        let n = self.n();
+        let ng = self.n_groups();
+        let more = ng / 4 + 64;
+        let g = &mut self.groups;
+        g.kind.reserve(more);
+        g.focus.reserve(more);
+        g.prototype.reserve(more * self.dims);
+        g.active.reserve(more);
+        g.established.reserve(more);
+        g.capacity.reserve(more);
+        g.meeting_rate.reserve(more);
+        g.attendance_logit.reserve(more);
+        g.acceptance.reserve(more);
+        g.coherence.reserve(more);
+        g.met.reserve(more);
+        g.programme.reserve(more);
+        g.members.reserve_owners(more);
+        g.attendees.reserve_owners(more);
+        g.attendee_idents.reserve_owners(more);
+
+        // Every group meeting in full: the largest attendee and encounter lists.
+        let full: Vec<u32> = (0..ng).map(|k| g.members.len_of(k) as u32).collect();
+        g.attendees.reserve_each(&full);
+        g.attendee_idents.reserve_each(&full);
+        // Memberships grow as the run settles (substitution, support groups).
+        let grow = g.members.total() / 4 + 64;
+        g.attendees.reserve_room(grow);
+        g.attendee_idents.reserve_room(grow);
+        g.members.reserve_room(grow);
+        // Networks and memberships change size as the run settles.
+        let a = &mut self.agents;
+        a.ties.reserve_room(a.ties.total() / 4 + 64);
+        a.memberships.reserve_room(a.memberships.total() / 4 + 64);
+        let sc = &mut self.scratch;
+        while sc.encounters.owners() < ng {
+            sc.encounters.add_owner();
+        }
+        sc.encounters.reserve_owners(more);
+
+        let draws: Vec<u32> = full.iter().map(|&m| m * encounters as u32).collect();
+        sc.encounters.reserve_each(&draws);
+        sc.encounters.reserve_room(grow * encounters);
+        let sides: usize =
+            draws.iter().map(|&d| 2 * d as usize).sum::<usize>() + 2 * grow * encounters;
+        sc.sides.reserve(sides);
+        sc.offsets.reserve(n + 1);
+        sc.cursor.reserve(n);
+        sc.bonds.reserve(n);
+        sc.pair.reserve(n);
+        sc.tie_sums.reserve(n);
+        sc.rooms.reserve(ng + more);
+        sc.groups.reserve(ng + more);
+        sc.lost.reserve(64);
+        sc.founders.reserve(64);
+        sc.proto.reserve(64);
+        self.support_log.reserve(n / 2 + 64);
+        for list in &mut self.waiting {
+            list.reserve(n / 8 + 16);
+        }
+    }
+
     /// Dissolves group g: every member leaves; the id stays, inactive.
     pub fn dissolve(&mut self, g: usize) {
-        let members = std::mem::take(&mut self.groups.members[g]);
-        if self.is_support(g) && !self.is_programme(g) {
-            for &i in &members {
-                self.close_spell(i as usize, g, SpellEnd::Dissolved);
+        let spells = self.is_support(g) && !self.is_programme(g);
+        for x in 0..self.groups.members[g].len() {
+            let i = self.groups.members[g][x] as usize;
+            if spells {
+                self.close_spell(i, g, SpellEnd::Dissolved);
+            }
+            if let Some(k) = self.membership_index(i, g) {
+                self.agents.memberships.swap_remove(i, k);
             }
         }
-        for &i in &members {
-            if let Some(k) = self.membership_index(i as usize, g) {
-                self.agents.memberships.swap_remove(i as usize, k);
-            }
-        }
+        self.groups.members.truncate(g, 0);
         self.groups.active[g] = false;
-        self.groups.attendees[g].clear();
-        self.groups.attendee_idents[g].clear();
+        self.groups.attendees.truncate(g, 0);
+        self.groups.attendee_idents.truncate(g, 0);
         self.groups.met[g] = false;
     }
 
@@ -592,8 +661,8 @@ impl World {
         );
         self.agents.permute(order, self.dims, self.features);
         let to = |i: &mut u32| *i = new_id[*i as usize];
-        self.groups.members.iter_mut().flatten().for_each(to);
-        self.groups.attendees.iter_mut().flatten().for_each(to);
+        self.groups.members.for_each_mut(to);
+        self.groups.attendees.for_each_mut(to);
         self.waiting.iter_mut().flatten().for_each(to);
         self.agents.ties.for_each_mut(|t| to(&mut t.other));
         self.support_log.iter_mut().for_each(|s| to(&mut s.agent));

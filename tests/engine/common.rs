@@ -58,19 +58,24 @@ pub fn add_plain_group(w: &mut World, kind: u16, members: &[usize], acceptance: 
 
 /// Group g meets this week and every member attends.
 pub fn meet_in_full(w: &mut World, g: usize) {
-    let members = w.groups.members[g].clone();
+    let members = w.groups.members[g].to_vec();
     meet_with(w, g, &members);
 }
 
 /// Group g meets and exactly `who` attend (as the meetings phase would record it).
 pub fn meet_with(w: &mut World, g: usize, who: &[u32]) {
     w.groups.met[g] = true;
-    w.groups.attendees[g] = who.to_vec();
+    w.groups.attendees.truncate(g, 0);
+    w.groups.attendee_idents.truncate(g, 0);
     for &i in who {
+        let mut ident = 0.0;
         for m in w.agents.memberships[i as usize].iter_mut() {
             if m.group == g as u32 {
                 m.came = true;
+                ident = m.ident;
             }
         }
+        w.groups.attendees.push(g, i);
+        w.groups.attendee_idents.push(g, ident);
     }
 }
