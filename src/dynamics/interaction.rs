@@ -207,8 +207,11 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         }
         cursor.clear();
         cursor.extend_from_slice(&offsets[..n]);
-        sides.clear();
-        sides.resize(offsets[n] as usize, Side::default());
+        // Every side up to offsets[n] is written below: the buffer only grows (filling it
+        // anew each week would write it twice).
+        if sides.len() < offsets[n] as usize {
+            sides.resize(offsets[n] as usize, Side::default());
+        }
         let base = &*offsets;
         par_regions_mut(sides, base, chunk)
             .zip(cursor.par_chunks_mut(chunk))
