@@ -27,6 +27,9 @@ fn slack(len: u32) -> u32 {
 /// 1 / HEADROOM of the slots' total.
 const HEADROOM: usize = 8;
 
+/// At most 1 / MOVED of the pool lies out of owner order (in moved lists) between compactions.
+const MOVED: usize = 16;
+
 /// The slot of a list that outgrows its own: half as large again as it needs.
 #[inline]
 fn grown(need: usize) -> usize {
@@ -390,7 +393,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             return;
         }
         let cap = grown(need);
-        if self.end + cap > self.pool.len() {
+        if self.must_compact(cap) {
             let room = (cap - self.len[i] as usize) as u32;
             self.compact_with(|k| if k == i { room } else { 0 });
             return;
@@ -412,7 +415,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         if moved == 0 {
             return;
         }
-        if self.end + moved > self.pool.len() {
+        if self.must_compact(moved) {
             self.compact_with(|k| extra[k]);
             return;
         }
@@ -422,6 +425,16 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
                 self.relocate(i, grown(need));
             }
         }
+    }
+
+    /// Whether moving `more` entries to the back calls for a compaction first: the free room
+    /// is used up, or the lists moved since the last compaction (which lie out of owner order)
+    /// would pass 1 / MOVED of the front region, so passes over the owners keep streaming
+    /// (lists never compacted yet, as while a world is built, only the first).
+    #[inline]
+    fn must_compact(&self, more: usize) -> bool {
+        let moved = self.end - self.front_end + more;
+        self.end + more > self.pool.len() || (self.front_end > 0 && moved * MOVED > self.front_end)
     }
 
     /// Moves owner i's list to a slot of `cap` entries in the free room at the end.
