@@ -104,6 +104,8 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         }
         slots.shuffle(&mut rng);
         let extra = Poisson::new((kind.size - 2.0).max(0.0) + 1e-9).ok();
+        // Free room for this kind's member lists, filled one group after another.
+        world.groups.members.reserve_room(slots.len() + 64);
         let mut at = 0;
         while at < slots.len() {
             let size = 2 + extra.as_ref().map_or(0, |d| d.sample(&mut rng) as usize);
@@ -122,6 +124,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
                 kind.acceptance,
                 &proto,
             );
+            world.groups.members.reserve_exact(g, end - at);
             for &i in &slots[at..end] {
                 let ident = (kind.identification + rng.random_range(-0.15..=0.15)).clamp(0.0, 1.0);
                 world.join(i as usize, g, ident as f32, kind.attendance as f32);
@@ -193,9 +196,10 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         world.traits = q as u8;
         world.agents.culture = (0..n * f).map(|_| rng::below(&mut rng, q) as u8).collect();
     }
-    // Lay the lists out in agent order, each with room to grow.
+    // Lay the lists out in owner order, each with room to grow.
     world.agents.ties.compact();
     world.agents.memberships.compact();
+    world.groups.members.compact();
     world.reserve_for_run(s.interaction.encounters as usize);
     crate::dynamics::belonging::update_coherence(&mut world, cfg, true);
     crate::dynamics::belonging::update_components(&mut world, cfg);

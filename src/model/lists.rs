@@ -393,12 +393,27 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             return;
         }
         let cap = grown(need);
-        if self.must_compact(cap) {
+        if self.must_compact(cap, false) {
             let room = (cap - self.len[i] as usize) as u32;
             self.compact_with(|k| if k == i { room } else { 0 });
             return;
         }
         self.relocate(i, cap);
+    }
+
+    /// Makes room for exactly `extra` more entries in owner i's list (no room to grow beyond:
+    /// for lists whose size is known, as while a world is built).
+    pub fn reserve_exact(&mut self, i: usize, extra: usize) {
+        let need = self.len[i] as usize + extra;
+        if need <= self.cap[i] as usize {
+            return;
+        }
+        if self.must_compact(need, false) {
+            let room = extra as u32;
+            self.compact_with(|k| if k == i { room } else { 0 });
+            return;
+        }
+        self.relocate(i, need);
     }
 
     /// Makes room for `extra[i]` more entries in every owner i's list at once (a compaction
@@ -415,7 +430,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         if moved == 0 {
             return;
         }
-        if self.must_compact(moved) {
+        if self.must_compact(moved, true) {
             self.compact_with(|k| extra[k]);
             return;
         }
@@ -428,13 +443,14 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     }
 
     /// Whether moving `more` entries to the back calls for a compaction first: the free room
-    /// is used up, or the lists moved since the last compaction (which lie out of owner order)
-    /// would pass 1 / MOVED of the front region, so passes over the owners keep streaming
-    /// (lists never compacted yet, as while a world is built, only the first).
+    /// is used up, or (`tidy`: the step loop's bulk reservations) the lists moved since the
+    /// last compaction, which lie out of owner order, would pass 1 / MOVED of the front
+    /// region, so passes over the owners keep streaming. (Single reservations, as while a
+    /// world is built, compact only when the room is used up.)
     #[inline]
-    fn must_compact(&self, more: usize) -> bool {
+    fn must_compact(&self, more: usize, tidy: bool) -> bool {
         let moved = self.end - self.front_end + more;
-        self.end + more > self.pool.len() || (self.front_end > 0 && moved * MOVED > self.front_end)
+        self.end + more > self.pool.len() || (tidy && moved * MOVED > self.front_end)
     }
 
     /// Moves owner i's list to a slot of `cap` entries in the free room at the end.
