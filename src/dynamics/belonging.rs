@@ -84,11 +84,22 @@ impl Components {
             sm += m.ident * m.attend;
             sc += m.ident * coherence[m.group as usize];
         }
-        let a = 1.0 - exp(-strength / self.ka);
-        let m = 1.0 - exp(-sm / self.km);
-        let c = 1.0 - exp(-sc / self.kc);
+        let a = saturate(strength, self.ka);
+        let m = saturate(sm, self.km);
+        let c = saturate(sc, self.kc);
         let b = (self.wa * a + self.wm * m + self.wc * c).clamp(0.0, 1.0);
         [a, m, c, b]
+    }
+}
+
+/// 1 - e^(-x / k): a component of belonging with diminishing returns. Exactly 0 for x = 0,
+/// as the formula gives, without computing e^0 (agents with no group, or no tie).
+#[inline]
+fn saturate(x: f32, k: f32) -> f32 {
+    if x == 0.0 {
+        0.0
+    } else {
+        1.0 - exp(-x / k)
     }
 }
 
