@@ -44,8 +44,8 @@ pub struct Lists<T> {
     /// Compaction buffer for the lists that moved since the last compaction (at most the
     /// headroom).
     spare: Vec<T>,
-    start: Vec<u32>,
-    len: Vec<u32>,
+    /// Each owner's slot start and length, side by side (one look-up for a random owner).
+    meta: Vec<Meta>,
     cap: Vec<u32>,
     /// First entry of the free room at the end of the pool.
     end: usize,
@@ -60,8 +60,7 @@ impl<T: Clone> Clone for Lists<T> {
         Lists {
             pool: self.pool.clone(),
             spare: Vec::new(),
-            start: self.start.clone(),
-            len: self.len.clone(),
+            meta: self.meta.clone(),
             cap: self.cap.clone(),
             end: self.end,
             front_end: self.front_end,
@@ -125,16 +124,22 @@ impl<T: Copy> ListMut<'_, T> {
 pub struct RangeMut<'a, T> {
     raw: Raw<T>,
     lo: usize,
-    start: &'a [u32],
+    meta: &'a mut [Meta],
     cap: &'a [u32],
-    len: &'a mut [u32],
+}
+
+/// Where an owner's list lies: its slot's first entry and the list's length.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Meta {
+    start: u32,
+    len: u32,
 }
 
 impl<T: Copy> RangeMut<'_, T> {
     /// The owners of this range.
     #[inline]
     pub fn owners(&self) -> std::ops::Range<usize> {
-        self.lo..self.lo + self.len.len()
+        self.lo..self.lo + self.meta.len()
     }
 
     /// Owner i's list (i in `owners()`).
@@ -145,13 +150,13 @@ impl<T: Copy> RangeMut<'_, T> {
         // distinct owners are disjoint); `&mut self` lends one list at a time.
         let slot = unsafe {
             std::slice::from_raw_parts_mut(
-                self.raw.get().add(self.start[k] as usize),
+                self.raw.get().add(self.meta[k].start as usize),
                 self.cap[k] as usize,
             )
         };
         ListMut {
             slot,
-            len: &mut self.len[k],
+            len: &mut self.meta[k].len,
         }
     }
 }
@@ -209,8 +214,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         Lists {
             pool: Vec::new(),
             spare: Vec::new(),
-            start: vec![0; owners],
-            len: vec![0; owners],
+            meta: vec![Meta::default(); owners],
             cap: vec![0; owners],
             end: 0,
             front_end: 0,
@@ -220,24 +224,24 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Number of owners.
     #[inline]
     pub fn owners(&self) -> usize {
-        self.len.len()
+        self.meta.len()
     }
 
     /// Length of owner i's list.
     #[inline]
     pub fn len_of(&self, i: usize) -> usize {
-        self.len[i] as usize
+        self.meta[i].len as usize
     }
 
     /// Room left in owner i's slot.
     #[inline]
     pub fn room(&self, i: usize) -> usize {
-        (self.cap[i] - self.len[i]) as usize
+        (self.cap[i] - self.meta[i].len) as usize
     }
 
     /// Entries over all lists.
     pub fn total(&self) -> usize {
-        self.len.iter().map(|&l| l as usize).sum()
+        self.meta.iter().map(|m| m.len as usize).sum()
     }
 
     /// Entries the pool can hold (its size), for memory accounting.
@@ -247,8 +251,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Room for `extra` more owners without allocating.
     pub fn reserve_owners(&mut self, extra: usize) {
-        self.start.reserve(extra);
-        self.len.reserve(extra);
+        self.meta.reserve(extra);
         self.cap.reserve(extra);
     }
 
@@ -265,8 +268,10 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Adds an owner with an empty list; returns its index.
     pub fn add_owner(&mut self) -> usize {
-        self.start.push(self.end as u32);
-        self.len.push(0);
+        self.meta.push(Meta {
+            start: self.end as u32,
+            len: 0,
+        });
         self.cap.push(0);
         self.owners() - 1
     }
@@ -292,15 +297,18 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Each owner's list with its room to grow, in parallel (see `reserve`).
     pub fn par_lists_mut(&mut self) -> impl IndexedParallelIterator<Item = ListMut<'_, T>> + '_ {
         let raw = Raw(self.pool.as_mut_ptr());
-        let (start, cap) = (&self.start, &self.cap);
-        self.len.par_iter_mut().enumerate().map(move |(i, len)| {
+        let cap = &self.cap;
+        self.meta.par_iter_mut().enumerate().map(move |(i, m)| {
             // SAFETY: slots of distinct owners are disjoint ranges inside the pool (invariant
             // of `relocate` and `compact`), each owner is visited once, and the pool is
             // borrowed mutably for the iterator's lifetime.
             let slot = unsafe {
-                std::slice::from_raw_parts_mut(raw.get().add(start[i] as usize), cap[i] as usize)
+                std::slice::from_raw_parts_mut(raw.get().add(m.start as usize), cap[i] as usize)
             };
-            ListMut { slot, len }
+            ListMut {
+                slot,
+                len: &mut m.len,
+            }
         })
     }
 
@@ -311,19 +319,18 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         chunk: usize,
     ) -> impl IndexedParallelIterator<Item = RangeMut<'_, T>> + '_ {
         let raw = Raw(self.pool.as_mut_ptr());
-        let (start, cap) = (&self.start, &self.cap);
-        self.len
+        let cap = &self.cap;
+        self.meta
             .par_chunks_mut(chunk.max(1))
             .enumerate()
-            .map(move |(c, len)| {
+            .map(move |(c, meta)| {
                 let lo = c * chunk.max(1);
-                let hi = lo + len.len();
+                let hi = lo + meta.len();
                 RangeMut {
                     raw,
                     lo,
-                    start: &start[lo..hi],
+                    meta,
                     cap: &cap[lo..hi],
-                    len,
                 }
             })
     }
@@ -331,10 +338,10 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Owner i's list with its room to grow.
     #[inline]
     pub fn list_mut(&mut self, i: usize) -> ListMut<'_, T> {
-        let (s, c) = (self.start[i] as usize, self.cap[i] as usize);
+        let (s, c) = (self.meta[i].start as usize, self.cap[i] as usize);
         ListMut {
             slot: &mut self.pool[s..s + c],
-            len: &mut self.len[i],
+            len: &mut self.meta[i].len,
         }
     }
 
@@ -348,19 +355,19 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Appends `x` to owner i's list (moving the list if its slot is full).
     #[inline]
     pub fn push(&mut self, i: usize, x: T) {
-        if self.len[i] == self.cap[i] {
+        if self.meta[i].len == self.cap[i] {
             self.reserve(i, 1);
         }
-        let k = self.start[i] as usize + self.len[i] as usize;
+        let k = self.meta[i].start as usize + self.meta[i].len as usize;
         self.pool[k] = x;
-        self.len[i] += 1;
+        self.meta[i].len += 1;
     }
 
     /// Removes entry k of owner i's list, replacing it with the last (as `Vec::swap_remove`).
     #[inline]
     pub fn swap_remove(&mut self, i: usize, k: usize) -> T {
-        let s = self.start[i] as usize;
-        let last = self.len[i] as usize - 1;
+        let s = self.meta[i].start as usize;
+        let last = self.meta[i].len as usize - 1;
         assert!(
             k <= last,
             "swap_remove index {k} out of a list of {}",
@@ -368,33 +375,33 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         );
         let x = self.pool[s + k];
         self.pool[s + k] = self.pool[s + last];
-        self.len[i] -= 1;
+        self.meta[i].len -= 1;
         x
     }
 
     /// Keeps the first `n` entries of owner i's list.
     #[inline]
     pub fn truncate(&mut self, i: usize, n: usize) {
-        if n < self.len[i] as usize {
-            self.len[i] = n as u32;
+        if n < self.meta[i].len as usize {
+            self.meta[i].len = n as u32;
         }
     }
 
     /// Empties every list (their slots stay).
     pub fn clear_all(&mut self) {
-        self.len.iter_mut().for_each(|l| *l = 0);
+        self.meta.iter_mut().for_each(|m| m.len = 0);
     }
 
     /// Makes room for `extra` more entries in owner i's list. (It may compact the pool, which
     /// leaves other owners only their slack: to reserve for many at once, `reserve_each`.)
     pub fn reserve(&mut self, i: usize, extra: usize) {
-        let need = self.len[i] as usize + extra;
+        let need = self.meta[i].len as usize + extra;
         if need <= self.cap[i] as usize {
             return;
         }
         let cap = grown(need);
         if self.must_compact(cap, false) {
-            let room = (cap - self.len[i] as usize) as u32;
+            let room = (cap - self.meta[i].len as usize) as u32;
             self.compact_with(|k| if k == i { room } else { 0 });
             return;
         }
@@ -404,7 +411,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Makes room for exactly `extra` more entries in owner i's list (no room to grow beyond:
     /// for lists whose size is known, as while a world is built).
     pub fn reserve_exact(&mut self, i: usize, extra: usize) {
-        let need = self.len[i] as usize + extra;
+        let need = self.meta[i].len as usize + extra;
         if need <= self.cap[i] as usize {
             return;
         }
@@ -422,7 +429,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         debug_assert_eq!(extra.len(), self.owners());
         let mut moved = 0usize;
         for (i, &x) in extra.iter().enumerate() {
-            let need = (self.len[i] + x) as usize;
+            let need = (self.meta[i].len + x) as usize;
             if need > self.cap[i] as usize {
                 moved += grown(need);
             }
@@ -435,7 +442,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             return;
         }
         for (i, &x) in extra.iter().enumerate() {
-            let need = (self.len[i] + x) as usize;
+            let need = (self.meta[i].len + x) as usize;
             if need > self.cap[i] as usize {
                 self.relocate(i, grown(need));
             }
@@ -455,9 +462,9 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Moves owner i's list to a slot of `cap` entries in the free room at the end.
     fn relocate(&mut self, i: usize, cap: usize) {
-        let (s, l) = (self.start[i] as usize, self.len[i] as usize);
+        let (s, l) = (self.meta[i].start as usize, self.meta[i].len as usize);
         self.pool.copy_within(s..s + l, self.end);
-        self.start[i] = self.end as u32;
+        self.meta[i].start = self.end as u32;
         self.cap[i] = cap as u32;
         self.end += cap;
     }
@@ -480,9 +487,9 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         let mut total = 0usize;
         let mut back = 0usize;
         for k in 0..n {
-            total += cap_of(k, self.len[k]) as usize;
-            if self.start[k] as usize >= self.front_end {
-                back += self.len[k] as usize;
+            total += cap_of(k, self.meta[k].len) as usize;
+            if self.meta[k].start as usize >= self.front_end {
+                back += self.meta[k].len as usize;
             }
         }
         assert!(
@@ -501,7 +508,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         // 1. The back lists out to the spare buffer, in owner order.
         let mut at = 0usize;
         for k in 0..n {
-            let (s, l) = (self.start[k] as usize, self.len[k] as usize);
+            let (s, l) = (self.meta[k].start as usize, self.meta[k].len as usize);
             if s >= self.front_end {
                 self.spare[at..at + l].copy_from_slice(&self.pool[s..s + l]);
                 at += l;
@@ -510,30 +517,30 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         // 2. The front lists slide down, packed, in owner order (= their order in the pool).
         let mut packed = 0usize;
         for k in 0..n {
-            let (s, l) = (self.start[k] as usize, self.len[k] as usize);
+            let (s, l) = (self.meta[k].start as usize, self.meta[k].len as usize);
             if s < self.front_end {
                 self.pool.copy_within(s..s + l, packed);
-                self.start[k] = packed as u32;
+                self.meta[k].start = packed as u32;
                 packed += l;
             } else {
-                self.start[k] = u32::MAX; // in the spare buffer
+                self.meta[k].start = u32::MAX; // in the spare buffer
             }
         }
         // 3. Every list to its final slot, last owner first: a front list only moves up, past
         // the packed lists of lower owners, and below the slots already placed.
         let mut slot_end = total;
         for k in (0..n).rev() {
-            let l = self.len[k] as usize;
+            let l = self.meta[k].len as usize;
             let c = cap_of(k, l as u32) as usize;
             let dst = slot_end - c;
-            if self.start[k] == u32::MAX {
+            if self.meta[k].start == u32::MAX {
                 at -= l;
                 self.pool[dst..dst + l].copy_from_slice(&self.spare[at..at + l]);
             } else {
                 packed -= l;
                 self.pool.copy_within(packed..packed + l, dst);
             }
-            self.start[k] = dst as u32;
+            self.meta[k].start = dst as u32;
             self.cap[k] = c as u32;
             slot_end = dst;
         }
@@ -554,15 +561,17 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         let n = old.owners();
         let caps: Vec<u32> = order
             .iter()
-            .map(|&o| old.len[o as usize] + slack(old.len[o as usize]))
+            .map(|&o| old.meta[o as usize].len + slack(old.meta[o as usize].len))
             .collect();
         let total: usize = caps.iter().map(|&c| c as usize).sum();
         let mut pool = Vec::with_capacity(total + total / HEADROOM + 64);
-        let (mut start, mut len) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut meta = Vec::with_capacity(n);
         for (&o, &c) in order.iter().zip(&caps) {
             let list = &old[o as usize];
-            start.push(pool.len() as u32);
-            len.push(list.len() as u32);
+            meta.push(Meta {
+                start: pool.len() as u32,
+                len: list.len() as u32,
+            });
             pool.extend_from_slice(list);
             pool.resize(pool.len() + (c as usize - list.len()), T::default());
         }
@@ -571,8 +580,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         *self = Lists {
             pool,
             spare,
-            start,
-            len,
+            meta,
             cap: caps,
             end: total,
             front_end: total,
@@ -584,16 +592,16 @@ impl<T> Index<usize> for Lists<T> {
     type Output = [T];
     #[inline]
     fn index(&self, i: usize) -> &[T] {
-        let s = self.start[i] as usize;
-        &self.pool[s..s + self.len[i] as usize]
+        let s = self.meta[i].start as usize;
+        &self.pool[s..s + self.meta[i].len as usize]
     }
 }
 
 impl<T> IndexMut<usize> for Lists<T> {
     #[inline]
     fn index_mut(&mut self, i: usize) -> &mut [T] {
-        let s = self.start[i] as usize;
-        &mut self.pool[s..s + self.len[i] as usize]
+        let s = self.meta[i].start as usize;
+        &mut self.pool[s..s + self.meta[i].len as usize]
     }
 }
 
@@ -601,7 +609,7 @@ impl<T> IndexMut<usize> for Lists<T> {
 impl<T: fmt::Debug> fmt::Debug for Lists<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries((0..self.len.len()).map(|i| &self[i]))
+            .entries((0..self.meta.len()).map(|i| &self[i]))
             .finish()
     }
 }
@@ -664,7 +672,7 @@ mod tests {
     fn check_disjoint<T: Copy + Default + Send + Sync>(l: &Lists<T>) {
         let mut slots: Vec<(u32, u32)> = (0..l.owners())
             .filter(|&i| l.cap[i] > 0)
-            .map(|i| (l.start[i], l.start[i] + l.cap[i]))
+            .map(|i| (l.meta[i].start, l.meta[i].start + l.cap[i]))
             .collect();
         slots.sort_unstable();
         for w in slots.windows(2) {
@@ -672,7 +680,7 @@ mod tests {
         }
         assert!(slots.last().is_none_or(|s| s.1 as usize <= l.pool.len()));
         for i in 0..l.owners() {
-            assert!(l.len[i] <= l.cap[i]);
+            assert!(l.meta[i].len <= l.cap[i]);
         }
     }
 
