@@ -52,6 +52,9 @@ pub struct Lists<T> {
     /// End of the slots laid out by the last compaction (the front region, in owner order);
     /// slots at or past it are lists that moved since.
     front_end: usize,
+    /// Settled (`settle`): every reservation keeps the moved lists under 1 / MOVED of the
+    /// front region, so the compaction buffer needs no more than that.
+    tidy: bool,
 }
 
 /// A copy holds the lists and their layout; its compaction buffer is made when first needed.
@@ -64,6 +67,7 @@ impl<T: Clone> Clone for Lists<T> {
             cap: self.cap.clone(),
             end: self.end,
             front_end: self.front_end,
+            tidy: self.tidy,
         }
     }
 }
@@ -218,6 +222,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             cap: vec![0; owners],
             end: 0,
             front_end: 0,
+            tidy: false,
         }
     }
 
@@ -260,9 +265,9 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     pub fn reserve_room(&mut self, extra: usize) {
         let size = self.pool.len() + extra;
         self.pool.resize(size, T::default());
-        let headroom = self.pool.len() - self.front_end;
-        if self.spare.len() < headroom {
-            self.spare.resize(headroom, T::default());
+        let need = self.spare_needed();
+        if self.spare.len() < need {
+            self.spare.resize(need, T::default());
         }
     }
 
@@ -455,9 +460,29 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// region, so passes over the owners keep streaming. (Single reservations, as while a
     /// world is built, compact only when the room is used up.)
     #[inline]
-    fn must_compact(&self, more: usize, tidy: bool) -> bool {
+    fn must_compact(&self, more: usize, bulk: bool) -> bool {
         let moved = self.end - self.front_end + more;
-        self.end + more > self.pool.len() || (tidy && moved * MOVED > self.front_end)
+        self.end + more > self.pool.len() || ((bulk || self.tidy) && moved * MOVED > self.front_end)
+    }
+
+    /// The compaction buffer's size: the most that can have moved between two compactions.
+    fn spare_needed(&self) -> usize {
+        if self.tidy {
+            self.pool.len() / MOVED + 64
+        } else {
+            self.pool.len() - self.front_end
+        }
+    }
+
+    /// Ends the start-up: from now on every reservation, not only the bulk ones, keeps the
+    /// moved lists under 1 / MOVED of the pool, and the compaction buffer is sized for that,
+    /// so the step loop's compactions need no allocation.
+    pub fn settle(&mut self) {
+        self.tidy = true;
+        let need = self.spare_needed();
+        if self.spare.len() < need {
+            self.spare.resize(need, T::default());
+        }
     }
 
     /// Moves owner i's list to a slot of `cap` entries in the free room at the end.
@@ -547,10 +572,10 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         debug_assert_eq!((slot_end, at, packed), (0, 0, 0));
         self.end = total;
         self.front_end = total;
-        // The next compaction's back lists fit in the headroom: room for them now.
-        let headroom = self.pool.len() - total;
-        if self.spare.len() < headroom {
-            self.spare.resize(headroom, T::default());
+        // Room now for the lists that can move before the next compaction.
+        let need = self.spare_needed();
+        if self.spare.len() < need {
+            self.spare.resize(need, T::default());
         }
     }
 
@@ -584,6 +609,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             cap: caps,
             end: total,
             front_end: total,
+            tidy: old.tidy,
         };
     }
 }

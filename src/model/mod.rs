@@ -620,6 +620,13 @@ impl World {
         sc.pair.reserve(n);
         sc.tie_sums.reserve(n);
         sc.rooms.reserve(ng + more);
+        // From here on the pools keep their moved lists few (see `Lists::settle`).
+        self.agents.memberships.settle();
+        self.agents.ties.settle();
+        self.groups.members.settle();
+        self.groups.attendees.settle();
+        self.groups.attendee_idents.settle();
+        sc.encounters.settle();
         sc.groups.reserve(ng + more);
         sc.lost.reserve(64);
         sc.founders.reserve(64);
