@@ -3,14 +3,18 @@
 //! group and identity similarity), relieve distress (emotional support), and in support
 //! groups raise regulation (informational support) and approach (practice in seeking support).
 //!
-//! In parallel and deterministic, in two passes:
+//! In parallel and deterministic, in three passes:
 //! 1. each group that met draws its encounters from its own stream (groups in parallel);
-//! 2. each agent applies its sides of the encounters in the canonical order (group, then
+//! 2. every encounter is filed under both partners in the canonical order (group, then
 //!    draw): the agents are split into ranges, one per thread, and each range walks every
-//!    encounter, applying those of its own agents. Both partners see their shared encounters
-//!    in the same order with the same inputs (loneliness, identity and regulation are not
-//!    changed by this phase; the bonding draw travels with the encounter), so the two copies
-//!    of a tie stay identical without locks, whatever the split.
+//!    encounter twice, counting then filing its own agents' sides (room for every tie they
+//!    could create is reserved in between);
+//! 3. each agent applies its own sides in that order (agents in parallel). Both partners see
+//!    their shared encounters in the same order with the same inputs (loneliness, identity
+//!    and regulation are not changed by this phase; the bonding draw travels with the
+//!    encounter), so the two copies of a tie stay identical without locks, whatever the split.
+//!    Below 2 x `PAR_MIN` agents every encounter is applied to both partners directly in the
+//!    canonical order, which gives each agent the same sequence and so the same numbers.
 //!
 //! Support groups' informational support and practice apply after all encounters.
 

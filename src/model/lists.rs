@@ -123,46 +123,11 @@ impl<T: Copy> ListMut<'_, T> {
     }
 }
 
-/// The lists of a range of owners `lo..lo + len`, borrowed mutably with their room to grow
-/// (from `Lists::par_ranges_mut`); one list at a time is lent out.
-pub struct RangeMut<'a, T> {
-    raw: Raw<T>,
-    lo: usize,
-    meta: &'a mut [Meta],
-    cap: &'a [u32],
-}
-
 /// Where an owner's list lies: its slot's first entry and the list's length.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Meta {
     start: u32,
     len: u32,
-}
-
-impl<T: Copy> RangeMut<'_, T> {
-    /// The owners of this range.
-    #[inline]
-    pub fn owners(&self) -> std::ops::Range<usize> {
-        self.lo..self.lo + self.meta.len()
-    }
-
-    /// Owner i's list (i in `owners()`).
-    #[inline]
-    pub fn list_mut(&mut self, i: usize) -> ListMut<'_, T> {
-        let k = i - self.lo;
-        // SAFETY: owner i belongs to this range, whose slots no other range reaches (slots of
-        // distinct owners are disjoint); `&mut self` lends one list at a time.
-        let slot = unsafe {
-            std::slice::from_raw_parts_mut(
-                self.raw.get().add(self.meta[k].start as usize),
-                self.cap[k] as usize,
-            )
-        };
-        ListMut {
-            slot,
-            len: &mut self.meta[k].len,
-        }
-    }
 }
 
 /// Splits `data` into the regions of ranges of `chunk` owners, in parallel: range r gets
@@ -315,29 +280,6 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
                 len: &mut m.len,
             }
         })
-    }
-
-    /// The owners in ranges of `chunk` (the last may be shorter), each range with its lists'
-    /// room to grow, in parallel.
-    pub fn par_ranges_mut(
-        &mut self,
-        chunk: usize,
-    ) -> impl IndexedParallelIterator<Item = RangeMut<'_, T>> + '_ {
-        let raw = Raw(self.pool.as_mut_ptr());
-        let cap = &self.cap;
-        self.meta
-            .par_chunks_mut(chunk.max(1))
-            .enumerate()
-            .map(move |(c, meta)| {
-                let lo = c * chunk.max(1);
-                let hi = lo + meta.len();
-                RangeMut {
-                    raw,
-                    lo,
-                    meta,
-                    cap: &cap[lo..hi],
-                }
-            })
     }
 
     /// Owner i's list with its room to grow.

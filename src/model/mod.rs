@@ -13,7 +13,7 @@ pub mod metrics;
 pub mod network;
 
 use crate::scenario::{IdentityRule, Scope};
-pub use lists::{ListMut, Lists, RangeMut};
+pub use lists::{ListMut, Lists};
 
 /// "No condition" / "no event kind".
 pub const NONE: u16 = u16::MAX;
