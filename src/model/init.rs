@@ -73,7 +73,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         .map(|g| g.memberships * (g.size - 1.0).max(0.0) * g.tie_density)
         .sum::<f64>()
         + s.network.cross_ties;
-    agents.ties.reserve_each(&room(degree + 2.0));
+    agents.ties.reserve_each(&room(degree * 1.5 + 4.0));
 
     let mut world = World {
         dims,
