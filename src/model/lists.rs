@@ -1,14 +1,16 @@
-//! Per-owner lists (an agent's ties, an agent's memberships) kept in one pooled array.
+//! Per-owner lists (an agent's ties and memberships; a group's members, attendees and
+//! encounters) kept in one pooled array per kind.
 //!
 //! Each owner has a slot `start..start + cap` of the pool and uses its first `len` entries.
 //! After a compaction the slots lie in owner order, each with a little room to grow
 //! (`slack`), so a pass over the owners in order streams through memory, and a list grows in
 //! place without touching the allocator. A list that outgrows its slot moves to the free room
-//! at the end of the pool; once that room is used up the pool is compacted again, in place,
-//! back into owner order (the moved lists pass through a small buffer kept for the purpose,
-//! the size of the headroom). The pool is sized with headroom at every compaction, so a run
-//! allocates again only if its lists, all together, grow past that headroom (the pool then
-//! grows by a quarter).
+//! at the end of the pool; once that room is used up, or (once `settle`d, and for the step
+//! loop's bulk reservations) once the moved lists pass 1 / MOVED of the pool, the pool is
+//! compacted again, in place, back into owner order (the moved lists pass through a small
+//! buffer kept for the purpose). The pool is sized with headroom at every compaction, so a
+//! run allocates again only if its lists, all together, grow past that headroom (the pool
+//! then grows by a quarter).
 //!
 //! The order of the entries within a list is exactly that of a `Vec` given the same pushes,
 //! swap-removes and truncations: where a list lies in the pool never changes a result.
@@ -41,8 +43,7 @@ fn grown(need: usize) -> usize {
 pub struct Lists<T> {
     /// Slots; entries past an owner's `len` (and outside every slot) hold stale values.
     pool: Vec<T>,
-    /// Compaction buffer for the lists that moved since the last compaction (at most the
-    /// headroom).
+    /// Compaction buffer for the lists that moved since the last compaction (`spare_needed`).
     spare: Vec<T>,
     /// Each owner's slot start and length, side by side (one look-up for a random owner).
     meta: Vec<Meta>,
@@ -628,6 +629,10 @@ mod tests {
             }
             if step % 1000 == 0 {
                 check_disjoint(&l);
+            }
+            if step == 10_000 {
+                // The second half as a settled pool (moved lists kept few).
+                l.settle();
             }
         }
         for i in 0..n {
