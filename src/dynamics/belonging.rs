@@ -147,8 +147,11 @@ pub fn run(w: &mut World, cfg: &Config) {
     // The tie sums of this step's tie maintenance, if it left them (the ties have not changed
     // since, nor has anyone's loneliness: the same sums in the same order as below).
     let sums = (w.scratch.tie_sums_at == Some(t)).then_some(&w.scratch.tie_sums[..]);
+    // Without them, the partners' loneliness at the start of the phase is needed: a copy.
     let mut before = std::mem::take(&mut w.scratch_loneliness);
-    before.copy_from_slice(&w.agents.loneliness);
+    if sums.is_none() {
+        before.copy_from_slice(&w.agents.loneliness);
+    }
     let ag = &mut w.agents;
     let (need, ties, memberships, event_step) =
         (&ag.need, &ag.ties, &ag.memberships, &ag.event_step);
@@ -190,7 +193,8 @@ pub fn run(w: &mut World, cfg: &Config) {
                 [*attachment, *membership, *collective, *belonging] = c;
                 let need = need[i];
                 let gap = ((need - c[3]).max(0.0) / need).min(1.0);
-                let l = before[i];
+                // The agent's own loneliness at the start of the phase (only it writes it).
+                let l = *lonely;
                 let pull = if den > 0.0 {
                     contagion * (num / den - l)
                 } else {

@@ -37,16 +37,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             .ties
             .par_lists_mut()
             .with_min_len(PAR_MIN)
-            .for_each(|mut list| {
-                let list_len = list.len();
-                let s = list.as_mut_slice();
-                let mut kept = 0;
-                for k in 0..list_len {
-                    s[kept] = s[k];
-                    kept += usize::from(s[k].weight >= min_weight);
-                }
-                list.truncate(kept);
-            });
+            .for_each(|mut list| list.retain(|t| t.weight >= min_weight));
         return;
     }
     let k_warm = s.interaction.warmth_loneliness as f32;

@@ -37,13 +37,7 @@ pub fn estimate_job_bytes(cfg: &Config) -> u64 {
     let s = &cfg.scenario;
     let n = s.population.size as f64;
     let memberships: f64 = s.groups.iter().map(|g| g.memberships).sum::<f64>() + 1.0;
-    let degree: f64 = s
-        .groups
-        .iter()
-        .map(|g| g.memberships * (g.size - 1.0).max(0.0) * g.tie_density)
-        .sum::<f64>()
-        + s.network.cross_ties
-        + 4.0;
+    let degree = crate::model::init::expected_degree(s) + 4.0;
     let per_agent = 160.0                          // scalar state (struct of arrays)
         + 8.0 * s.identity.dims as f64             // identity, and its history
         + 4.0 * s.output.event_window_before as f64 // loneliness history ring

@@ -19,6 +19,15 @@ pub fn sample_dist<R: rand::Rng + ?Sized>(d: &Dist, rng: &mut R) -> f32 {
     }
 }
 
+/// Ties an agent can expect at the start: those inside its groups plus acquaintances.
+pub fn expected_degree(s: &crate::scenario::Scenario) -> f64 {
+    s.groups
+        .iter()
+        .map(|g| g.memberships * (g.size - 1.0).max(0.0) * g.tie_density)
+        .sum::<f64>()
+        + s.network.cross_ties
+}
+
 /// Builds the world of one job: agents, ordinary groups with their ties, cross ties and the
 /// initial support groups. Deterministic in `job_seed`.
 pub fn build(cfg: &Config, job_seed: u64) -> World {
@@ -67,13 +76,9 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     let memberships: f64 = s.groups.iter().map(|g| g.memberships).sum();
     let room = |x: f64| vec![(x.ceil() as u32).clamp(1, 64); n];
     agents.memberships.reserve_each(&room(memberships + 1.0));
-    let degree: f64 = s
-        .groups
-        .iter()
-        .map(|g| g.memberships * (g.size - 1.0).max(0.0) * g.tie_density)
-        .sum::<f64>()
-        + s.network.cross_ties;
-    agents.ties.reserve_each(&room(degree * 1.5 + 4.0));
+    agents
+        .ties
+        .reserve_each(&room(expected_degree(s) * 1.5 + 4.0));
 
     let mut world = World {
         dims,

@@ -100,12 +100,6 @@ impl<T: Copy> ListMut<'_, T> {
         &mut self.slot[..*self.len as usize]
     }
 
-    /// Room for this many more entries without moving.
-    #[inline]
-    pub fn room(&self) -> usize {
-        self.slot.len() - *self.len as usize
-    }
-
     /// Appends `x`. The caller has made room (`Lists::reserve`); a full slot is a bug.
     #[inline]
     pub fn push(&mut self, x: T) {
@@ -121,6 +115,19 @@ impl<T: Copy> ListMut<'_, T> {
         if n < *self.len as usize {
             *self.len = n as u32;
         }
+    }
+
+    /// Keeps the entries for which `keep` holds, in order (as `Vec::retain`).
+    #[inline]
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        let n = *self.len as usize;
+        let mut kept = 0;
+        for k in 0..n {
+            let x = self.slot[k];
+            self.slot[kept] = x;
+            kept += usize::from(keep(&x));
+        }
+        *self.len = kept as u32;
     }
 }
 
@@ -213,11 +220,6 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Entries over all lists.
     pub fn total(&self) -> usize {
         self.meta.iter().map(|m| m.len as usize).sum()
-    }
-
-    /// Entries the pool can hold (its size), for memory accounting.
-    pub fn pool_size(&self) -> usize {
-        self.pool.len()
     }
 
     /// Room for `extra` more owners without allocating.

@@ -268,10 +268,6 @@ fn by<T: Clone + PartialEq>(v: &mut Vec<T>, order: &[u32], stride: usize) {
         return;
     }
     let old = std::mem::take(v);
-    if stride == 1 {
-        *v = order.iter().map(|&o| old[o as usize].clone()).collect();
-        return;
-    }
     v.reserve_exact(old.len());
     for &o in order {
         let o = o as usize * stride;
