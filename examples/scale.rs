@@ -1,5 +1,9 @@
 //! Builds a default town of N agents and runs W weeks, timing the build and the steps, and
 //! prints the peak resident memory. `cargo run --release --example scale -- 1000000 52`
+//!
+//! Environment: `PHASES=1` prints the seconds spent in each process; `SCENARIO=name` runs
+//! another built-in scenario (default `default`); `SET="path=value ..."` adds overrides
+//! (e.g. `SCENARIO=axelrod SET="network.width=50 network.height=50"` with N = 2500).
 use belonging::dynamics::{self, Process};
 use belonging::model::init;
 use belonging::output::manifest::peak_memory_bytes;
@@ -12,8 +16,12 @@ fn main() {
         .next()
         .map_or(1_000_000, |s| s.parse().expect("agents"));
     let weeks: u32 = args.next().map_or(52, |s| s.parse().expect("weeks"));
-    let o = [Override::parse(&format!("population.size={n}")).expect("override")];
-    let cfg = resolve(&Source::Builtin("default".into()), &o).expect("scenario");
+    let mut o = vec![Override::parse(&format!("population.size={n}")).expect("override")];
+    for set in std::env::var("SET").unwrap_or_default().split_whitespace() {
+        o.push(Override::parse(set).expect("SET: path=value"));
+    }
+    let scenario = std::env::var("SCENARIO").unwrap_or_else(|_| "default".into());
+    let cfg = resolve(&Source::Builtin(scenario), &o).expect("scenario");
     let t0 = Instant::now();
     let mut w = init::build(&cfg, 1);
     let built = t0.elapsed().as_secs_f64();

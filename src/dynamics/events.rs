@@ -8,6 +8,11 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
 pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    if cfg.scenario.events.is_empty() {
+        // No event can strike, and no condition is active to resolve (only a strike starts
+        // one): nothing to do.
+        return;
+    }
     let t = w.t;
     for i in 0..w.n() {
         if w.agents.condition_active[i] && t >= w.agents.condition_end[i] {

@@ -9,6 +9,12 @@ use crate::scenario::Config;
 use rand::RngExt;
 
 pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    if w.n_groups() == 0 {
+        // No group has ever existed, so nobody has been excluded: every agent's exclusion
+        // is 0, with no week above the threshold and no resignation, and `weekly` would
+        // leave it so (resign_weeks >= 1). Nothing to do (classic scenarios).
+        return;
+    }
     let x = &cfg.scenario.exclusion;
     let sqrt_d = (w.dims as f32).sqrt();
     for g in 0..w.n_groups() {

@@ -106,6 +106,9 @@ pub fn agents(w: &mut World, cfg: &Config, conform: bool) {
         s.support.shared_fate as f32,
     );
     let integration_rate = s.support.integration_rate as f32;
+    if w.n_groups() == 0 && anchoring <= 0.0 {
+        return; // no membership to update and no anchor to pull (classic scenarios)
+    }
     let support_kind = w.support_kind;
     let Groups {
         kind,

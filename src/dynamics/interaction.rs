@@ -44,6 +44,9 @@ struct Params {
 }
 
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
+    if w.n_groups() == 0 {
+        return; // no group, so no encounter and no support group (classic scenarios)
+    }
     let s = &cfg.scenario;
     let it = &s.interaction;
     let encounters = it.encounters as usize;

@@ -14,6 +14,9 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
+    if w.n_groups() == 0 {
+        return; // no group to meet, and no membership to attend (classic scenarios)
+    }
     let at = &cfg.scenario.attendance;
     let support_kind = w.support_kind;
     let Groups {

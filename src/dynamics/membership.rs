@@ -162,6 +162,9 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
 }
 
 fn community(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    if w.n_groups() == 0 {
+        return; // no membership to leave, no group to join (classic scenarios)
+    }
     let s = &cfg.scenario;
     let m = &s.membership;
     // Leaving voluntary groups one no longer identifies with.

@@ -96,7 +96,13 @@ fn week(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process
     done(Process::Ties);
     super::membership::run(w, cfg, &mut stream(job_seed, t, Phase::Membership));
     done(Process::Membership);
-    super::belonging::run(w, cfg);
+    if cfg.scenario.belonging.enabled {
+        super::belonging::run(w, cfg);
+    } else {
+        // Loneliness and belonging stay as they are; groups' coherence (an output) still
+        // follows their members.
+        super::belonging::update_coherence(w, cfg, false);
+    }
     w.t += 1;
     done(Process::Belonging);
 }

@@ -32,7 +32,11 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     if contact <= 0.0 && decay <= 0.0 {
         // Fixed network (classic scenarios): nothing is reinforced and nothing decays; only
         // ties weakened below the minimum elsewhere (exclusion) vanish. Same result as the
-        // loop below, without its per-tie work.
+        // loop below, without its per-tie work, and none at all in a week in which no tie
+        // was set (the only way a tie can fall below the minimum).
+        if !std::mem::take(&mut w.scratch.ties_set) {
+            return;
+        }
         w.agents
             .ties
             .par_lists_mut()

@@ -181,7 +181,7 @@ pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<
         record_prototypes(&w, step, &mut result.prototypes);
         let absorbed = check_absorption
             && (step + 1) % s.stop.check_every.max(1) == 0
-            && dynamics::identity::classic::absorbed(&w, cfg);
+            && dynamics::identity::classic::absorbed(&mut w, cfg);
         let last = step + 1 == s.steps || absorbed;
         let snap = s.output.snapshot_every.is_some_and(|k| (step + 1) % k == 0);
         if last || snap {

@@ -475,6 +475,10 @@ pub struct Membership {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Belonging {
+    /// The process runs at all. False (for classic models that have no loneliness, such as
+    /// Axelrod's): loneliness, belonging, its components and the slow traits keep the values
+    /// they start with, and the week skips the process.
+    pub enabled: bool,
     /// Saturation scale of attachment: A = 1 - exp(-Σ w / kappa_attachment).
     pub kappa_attachment: f64,
     /// Saturation scale of membership: M = 1 - exp(-Σ s·attendance / kappa_membership).
@@ -807,6 +811,7 @@ impl Default for Membership {
 impl Default for Belonging {
     fn default() -> Self {
         Belonging {
+            enabled: true,
             kappa_attachment: 3.0,
             kappa_membership: 1.0,
             kappa_collective: 0.6,

@@ -113,7 +113,7 @@ fn classic_runs_stop_at_absorption_identically_for_any_thread_count() {
             1.0
         );
         assert!(belonging::dynamics::identity::classic::absorbed(
-            &r.snapshots[0].world,
+            &mut r.snapshots[0].world.clone(),
             &cfg
         ));
     }

@@ -39,6 +39,21 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         }
     }
     let (eps, mu) = (id.epsilon as f32, id.mu as f32);
+    if id.rule == IdentityRule::Axelrod && id.scope == Scope::Network {
+        // Axelrod on the network (the classic setting), with its borrows split once.
+        let (ties, c, f) = (&w.agents.ties, &mut w.agents.culture, w.features);
+        for &i in &order {
+            let i = i as usize;
+            let list = &ties[i];
+            if !list.is_empty() {
+                let j = list[below(rng, list.len())].other as usize;
+                axelrod_in(c, f, i, j, rng);
+            }
+        }
+        w.scratch.order = order;
+        w.scratch.attended = attended;
+        return;
+    }
     for &i in &order {
         let i = i as usize;
         let j = match id.scope {
@@ -99,13 +114,36 @@ pub fn bounded_confidence(w: &mut World, i: usize, j: usize, eps: f32, mu: f32) 
 /// when they agree on all or none).
 #[inline]
 pub fn axelrod(w: &mut World, i: usize, j: usize, rng: &mut Rng) {
-    let f = w.features;
-    let c = &mut w.agents.culture;
-    let same = (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count();
+    axelrod_in(&mut w.agents.culture, w.features, i, j, rng);
+}
+
+/// `axelrod` on cultures of `f` features laid out agent by agent in `c`.
+#[inline(always)]
+fn axelrod_in(c: &mut [u8], f: usize, i: usize, j: usize, rng: &mut Rng) {
+    let Some(differ) = differing(c, f, i, j) else {
+        return axelrod_bytes(c, f, i, j, rng);
+    };
+    let same = f - count_bytes(differ);
     if same == 0 || same == f {
         return;
     }
     // below(f) < same has probability same / f exactly.
+    if below(rng, f) >= same {
+        return;
+    }
+    // The r-th differing feature, counting from the first (as `axelrod_bytes` does).
+    let k = nth_set(differ, below(rng, f - same)) / 8;
+    c[i * f + k] = c[j * f + k];
+}
+
+/// `axelrod_in` feature by feature: for more than 8 features, and the last agents.
+#[cold]
+#[inline(never)]
+fn axelrod_bytes(c: &mut [u8], f: usize, i: usize, j: usize, rng: &mut Rng) {
+    let same = (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count();
+    if same == 0 || same == f {
+        return;
+    }
     if below(rng, f) >= same {
         return;
     }
@@ -121,29 +159,83 @@ pub fn axelrod(w: &mut World, i: usize, j: usize, rng: &mut Rng) {
     }
 }
 
+/// The features on which agents i and j differ, for cultures of up to 8 features laid out
+/// agent by agent in `c`: bit 8k + 7 is set where they differ on feature k. Both cultures
+/// are read as one word each and compared byte by byte at once. None when there are more
+/// features, or fewer than 8 bytes to read (the last agents).
+#[inline(always)]
+fn differing(c: &[u8], f: usize, i: usize, j: usize) -> Option<u64> {
+    if f > 8 {
+        return None;
+    }
+    let (a, b) = (c.get(i * f..i * f + 8)?, c.get(j * f..j * f + 8)?);
+    let word = |x: &[u8]| u64::from_le_bytes(x.try_into().expect("8 bytes"));
+    let mask = if f == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * f)) - 1
+    };
+    let x = (word(a) ^ word(b)) & mask;
+    // The high bit of each byte of x that is not 0.
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    Some((((x & LOW7) + LOW7) | x) & !LOW7)
+}
+
+/// How many bytes of `high` have their high bit set (every other bit 0): the bits moved to
+/// the bottom of their bytes and summed into the top byte by one multiplication.
+#[inline(always)]
+fn count_bytes(high: u64) -> usize {
+    ((high >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
+
+/// The position of the r-th set bit of `set` (r = 0: the lowest).
+#[inline]
+fn nth_set(mut set: u64, r: usize) -> usize {
+    for _ in 0..r {
+        set &= set - 1;
+    }
+    set.trailing_zeros() as usize
+}
+
 /// No interaction can change anything any more: Axelrod — every pair in scope agrees on all
 /// features or on none; bounded confidence — every pair in scope is at least epsilon apart
 /// or closer than `stop.tolerance`. Pairs in scope: network ties (Network), co-members of an
 /// active group (Groups). Always false for the prototype rule (it never settles).
-pub fn absorbed(w: &World, cfg: &Config) -> bool {
+///
+/// The search for a pair that can still change starts where the last test found one (kept
+/// in the world's scratch): near absorption the few such pairs seldom move, so most weeks
+/// the test ends at once instead of walking every pair. Where it starts does not change the
+/// answer.
+pub fn absorbed(w: &mut World, cfg: &Config) -> bool {
     let id = &cfg.scenario.identity;
-    match id.rule {
-        IdentityRule::Prototype => false,
+    let from = w.scratch.absorb_from;
+    let found = match id.rule {
+        IdentityRule::Prototype => return false,
         IdentityRule::Axelrod => {
             let f = w.features;
             let c = &w.agents.culture;
-            w.for_each_scope_pair(|i, j| {
-                let same = (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count();
-                same == 0 || same == f
+            w.find_scope_pair(from, |i, j| match differing(c, f, i, j) {
+                Some(differ) => differ == 0 || count_bytes(differ) == f,
+                None => {
+                    let same = (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count();
+                    same == 0 || same == f
+                }
             })
         }
         IdentityRule::BoundedConfidence => {
             let (eps, tol) = (id.epsilon as f32, cfg.scenario.stop.tolerance as f32);
-            w.for_each_scope_pair(|i, j| {
+            w.find_scope_pair(from, |i, j| {
                 let d = crate::model::distance(w.identity_of(i), w.identity_of(j));
                 d >= eps || d < tol
             })
         }
+    };
+    match found {
+        Some(o) => {
+            w.scratch.absorb_from = o;
+            false
+        }
+        None => true,
     }
 }
 
@@ -153,29 +245,78 @@ mod tests {
 
     #[test]
     fn axelrod_copies_one_differing_trait_with_probability_similarity() {
-        // Two agents, F = 4, agreeing on 2 features: interaction probability 1/2.
-        let mut hits = 0;
-        let mut rng = crate::rng::stream(1, 0, crate::rng::Phase::Identity);
-        for _ in 0..4000 {
-            let mut w = tiny_world(4);
-            w.agents.culture = vec![1, 2, 3, 4, 1, 2, 5, 6];
-            axelrod(&mut w, 0, 1, &mut rng);
-            let c = &w.agents.culture;
-            assert_eq!(&c[4..], &[1, 2, 5, 6], "the partner does not change");
-            let changed = (0..4).filter(|&k| c[k] != [1, 2, 3, 4][k]).count();
-            assert!(changed <= 1);
-            if changed == 1 {
-                assert!(c[2] == 5 || c[3] == 6, "copies a differing trait: {c:?}");
-                hits += 1;
+        // Two agents, F = 4, agreeing on 2 features: interaction probability 1/2. Both ways
+        // of comparing: feature by feature (the last agent has fewer than 8 bytes to read)
+        // and word-wise (a third, idle agent's bytes follow).
+        for padding in [0, 4] {
+            let mut hits = 0;
+            let mut copied = [0; 4];
+            let mut rng = crate::rng::stream(1, padding as u64, crate::rng::Phase::Identity);
+            for _ in 0..4000 {
+                let mut w = tiny_world(4);
+                w.agents.culture = vec![1, 2, 3, 4, 1, 2, 5, 6];
+                w.agents.culture.resize(8 + padding, 0);
+                axelrod(&mut w, 0, 1, &mut rng);
+                let c = &w.agents.culture;
+                assert_eq!(&c[4..8], &[1, 2, 5, 6], "the partner does not change");
+                let changed: Vec<usize> = (0..4).filter(|&k| c[k] != [1, 2, 3, 4][k]).collect();
+                assert!(changed.len() <= 1);
+                if let [k] = changed[..] {
+                    assert!(
+                        c[k] == c[4 + k] && k >= 2,
+                        "copies a differing trait: {c:?}"
+                    );
+                    copied[k] += 1;
+                    hits += 1;
+                }
             }
+            // Binomial(4000, 0.5): sd 31.6; 5 sd tolerance.
+            assert!((hits as f64 - 2000.0).abs() < 158.0, "{padding}: {hits}");
+            // Either differing feature, equally often: Binomial(hits, 0.5), 5 sd.
+            let sd = (hits as f64 * 0.25).sqrt();
+            assert!(
+                (copied[2] as f64 - hits as f64 / 2.0).abs() < 5.0 * sd,
+                "{padding}: {copied:?}"
+            );
         }
-        // Binomial(4000, 0.5): sd 31.6; 5 sd tolerance.
-        assert!((hits as f64 - 2000.0).abs() < 158.0, "{hits}");
         // Identical or completely different cultures never interact.
+        let mut rng = crate::rng::stream(1, 9, crate::rng::Phase::Identity);
         let mut w = tiny_world(2);
         w.agents.culture = vec![1, 2, 3, 4];
         axelrod(&mut w, 0, 1, &mut rng);
         assert_eq!(w.agents.culture, vec![1, 2, 3, 4]);
+    }
+
+    /// The word-wise comparison finds the features of the byte-wise one, for every number
+    /// of features it handles and every pattern of differences.
+    #[test]
+    fn differing_matches_a_byte_by_byte_comparison() {
+        for f in 1..=8 {
+            for pattern in 0u32..1 << f {
+                // Agent 0 all 7s; agent 1 differs where the pattern has a bit (by 1 or 128,
+                // to touch both the low and the high bit of a byte); 8 bytes of padding.
+                let mut c = vec![7u8; 2 * f + 8];
+                for k in 0..f {
+                    if pattern >> k & 1 == 1 {
+                        c[f + k] = if k % 2 == 0 { 6 } else { 135 };
+                    }
+                }
+                for (i, j) in [(0, 1), (1, 0)] {
+                    let d = differing(&c, f, i, j).expect("8 bytes to read");
+                    let features: Vec<usize> = (0..pattern.count_ones() as usize)
+                        .map(|r| nth_set(d, r) / 8)
+                        .collect();
+                    let expected: Vec<usize> = (0..f).filter(|k| pattern >> k & 1 == 1).collect();
+                    assert_eq!(features, expected, "f {f} pattern {pattern:b}");
+                    assert_eq!(count_bytes(d), expected.len(), "f {f} pattern {pattern:b}");
+                }
+            }
+        }
+        assert_eq!(differing(&[0; 20], 9, 0, 1), None, "more than 8 features");
+        assert_eq!(differing(&[0; 10], 5, 0, 1), None, "too few bytes to read");
+        assert_eq!(nth_set(0b1011_0100, 0), 2);
+        assert_eq!(nth_set(0b1011_0100, 2), 5);
+        assert_eq!(nth_set(0b1011_0100, 3), 7);
     }
 
     #[test]
