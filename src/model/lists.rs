@@ -452,13 +452,30 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// last owner down, so no copy overwrites a list not yet placed.
     fn compact_with(&mut self, room: impl Fn(usize) -> u32) {
         let n = self.owners();
-        // The new slot of owner k: its entries and its slack or the room asked for.
-        let cap_of = |k: usize, len: u32| len + slack(len).max(room(k));
+        // The new slot of owner k: its entries and its slack or the room asked for. An empty
+        // list asking for room (one refilled every week: attendees, encounters) gets slack on
+        // that room, or it would move as soon as it needed one entry more. A list that moved
+        // since the last compaction keeps the slot it moved to (it will need the room again:
+        // otherwise lists that vary week to week move, and the pool compacts, every week).
+        let cap_of = |k: usize, len: u32, moved: bool, cap: u32| {
+            let r = room(k);
+            let c = if len == 0 {
+                r + slack(r)
+            } else {
+                len + slack(len).max(r)
+            };
+            if moved {
+                c.max(cap)
+            } else {
+                c
+            }
+        };
         let mut total = 0usize;
         let mut back = 0usize;
         for k in 0..n {
-            total += cap_of(k, self.meta[k].len) as usize;
-            if self.meta[k].start as usize >= self.front_end {
+            let moved = self.meta[k].start as usize >= self.front_end;
+            total += cap_of(k, self.meta[k].len, moved, self.cap[k]) as usize;
+            if moved {
                 back += self.meta[k].len as usize;
             }
         }
@@ -501,9 +518,10 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         let mut slot_end = total;
         for k in (0..n).rev() {
             let l = self.meta[k].len as usize;
-            let c = cap_of(k, l as u32) as usize;
+            let moved = self.meta[k].start == u32::MAX;
+            let c = cap_of(k, l as u32, moved, self.cap[k]) as usize;
             let dst = slot_end - c;
-            if self.meta[k].start == u32::MAX {
+            if moved {
                 at -= l;
                 self.pool[dst..dst + l].copy_from_slice(&self.spare[at..at + l]);
             } else {
