@@ -78,16 +78,21 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
         });
         w.waiting[k] = list;
     }
+    // Who waits already (an agent can only wait on its own condition's list, as the lists
+    // were just cleaned): marked, rather than each list searched for each agent.
+    let mut waits = std::mem::take(&mut w.scratch.waits);
+    waits.clear();
+    waits.resize(w.n(), false);
+    for &i in w.waiting.iter().flatten() {
+        waits[i as usize] = true;
+    }
     for i in 0..w.n() {
         let a = &w.agents;
         if !a.condition_active[i] {
             continue;
         }
         let k = a.condition[i];
-        if !cfg.support_foci.contains(&(k as usize))
-            || w.waiting[k as usize].contains(&(i as u32))
-            || w.in_support_for(i, k)
-        {
+        if !cfg.support_foci.contains(&(k as usize)) || waits[i] || w.in_support_for(i, k) {
             continue;
         }
         let p = sp.seek_rate * a.loneliness[i] as f64 * a.approach[i] as f64;
@@ -95,6 +100,7 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
             w.waiting[k as usize].push(i as u32);
         }
     }
+    w.scratch.waits = waits;
     // Place waiting agents into groups with room, in order of arrival; found new groups when
     // enough wait and no group has room.
     for &k in &cfg.support_foci {

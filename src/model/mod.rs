@@ -217,6 +217,9 @@ pub struct Scratch {
     pub groups: Vec<usize>,
     /// Memberships or ties a life event breaks.
     pub lost: Vec<usize>,
+    /// Membership phase: whether each agent is on a waiting list (set for the week's
+    /// seeking, all false between weeks).
+    pub waits: Vec<bool>,
     /// The classic rules' activation order.
     pub order: Vec<u32>,
     /// A tie was set with `World::set_tie` (possibly below the minimum weight) since the
@@ -629,6 +632,7 @@ impl World {
         sc.bonds.reserve(n);
         sc.pair.reserve(n);
         sc.tie_sums.reserve(n);
+        sc.waits.reserve(n);
         sc.rooms.reserve(ng + more);
         // From here on the pools keep their moved lists few (see `Lists::settle`).
         self.agents.memberships.settle();
