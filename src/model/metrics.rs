@@ -468,13 +468,35 @@ pub fn cultural_regions(w: &World) -> (f64, f64, f64) {
         return (f64::NAN, 0.0, f64::NAN);
     }
     let c = &w.agents.culture;
-    let mut cultures: Vec<&[u8]> = c.chunks_exact(f).collect();
-    cultures.sort_unstable();
-    cultures.dedup();
-    let diversity = cultures.len() as f64 / n as f64;
+    // Up to 8 features, each culture as one number (the same culture, the same number), so
+    // sorting and comparing them is sorting and comparing words.
+    let keys: Vec<u64> = if f <= 8 {
+        c.chunks_exact(f)
+            .map(|x| x.iter().fold(0u64, |k, &t| k << 8 | u64::from(t)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let distinct = if f <= 8 {
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        sorted.len()
+    } else {
+        let mut cultures: Vec<&[u8]> = c.chunks_exact(f).collect();
+        cultures.sort_unstable();
+        cultures.dedup();
+        cultures.len()
+    };
+    let diversity = distinct as f64 / n as f64;
     let mut parent: Vec<usize> = (0..n).collect();
     w.for_each_scope_pair(|i, j| {
-        if c[i * f..(i + 1) * f] == c[j * f..(j + 1) * f] {
+        let same = if f <= 8 {
+            keys[i] == keys[j]
+        } else {
+            c[i * f..(i + 1) * f] == c[j * f..(j + 1) * f]
+        };
+        if same {
             union(&mut parent, i, j);
         }
         true
@@ -483,4 +505,38 @@ pub fn cultural_regions(w: &World) -> (f64, f64, f64) {
     let regions = sizes.iter().filter(|&&s| s > 0).count();
     let largest = sizes.iter().copied().max().unwrap_or(0);
     (diversity, regions as f64, largest as f64 / n as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cultures of up to 8 features are compared as numbers, longer ones byte by byte: both
+    /// give the same regions. The same lattice with every culture written twice (10
+    /// features) has the same distinct cultures and the same regions as with 5.
+    #[test]
+    fn cultural_regions_agree_for_short_and_long_cultures() {
+        use crate::scenario::{resolve, Override, Source};
+        let o = [Override::parse("population.size=100").unwrap()];
+        let cfg = resolve(&Source::Builtin("axelrod".into()), &o).unwrap();
+        let mut w = crate::model::init::build(&cfg, 7);
+        for _ in 0..300 {
+            crate::dynamics::step(&mut w, &cfg, 7);
+        }
+        let short = cultural_regions(&w);
+        assert!(
+            short.1 > 1.0 && short.1 < 100.0,
+            "some regions merged: {short:?}"
+        );
+        let f = w.features;
+        let doubled: Vec<u8> = w
+            .agents
+            .culture
+            .chunks_exact(f)
+            .flat_map(|x| x.iter().chain(x).copied())
+            .collect();
+        w.agents.culture = doubled;
+        w.features = 2 * f;
+        assert_eq!(cultural_regions(&w), short);
+    }
 }
