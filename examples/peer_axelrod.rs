@@ -8,8 +8,8 @@
 //!
 //! Three timings of the same seeded runs (the same weeks: culture depends only on the
 //! identity stream, which the other processes do not touch; checked):
-//! - `seconds`: belonging's full week (`dynamics::step`: every process of the model, most of
-//!   them idle in this scenario, loneliness and belonging still updated) followed by the
+//! - `seconds`: belonging's full week (`dynamics::step`: every process of the model, all but
+//!   the identity rule idle in this scenario, and the belonging process off) followed by the
 //!   absorption check, as the Mesa side steps its model and checks absorption;
 //! - `rule_seconds`: the Axelrod rule alone (`classic::run`) and the absorption check, to
 //!   show what the rest of the week costs;

@@ -25,7 +25,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         let acceptance = w.groups.acceptance[g];
         // Exclusion changes no attendee list: they are read in place.
         for xi in 0..size {
-            let i = w.groups.attendees[g][xi] as usize;
+            let i = w.groups.attendees[g][xi].agent as usize;
             let a = &w.agents;
             if !a.condition_active[i] || a.stigma[i] <= 0.0 {
                 continue;
@@ -41,7 +41,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 if y >= xi {
                     y += 1;
                 }
-                let j = w.groups.attendees[g][y] as usize;
+                let j = w.groups.attendees[g][y].agent as usize;
                 exclude(w, cfg, i, j, g);
             }
         }
@@ -83,8 +83,9 @@ pub fn exclude(w: &mut World, cfg: &Config, i: usize, j: usize, g: usize) {
         m.ident = (m.ident - x.identification_loss as f32).max(0.0);
         let ident = m.ident;
         // The attendee's identification as the later phases of this step read it.
-        if let Some(x) = w.groups.attendees[g].iter().position(|&a| a as usize == i) {
-            w.groups.attendee_idents[g][x] = ident;
+        let att = &mut w.groups.attendees[g];
+        if let Some(a) = att.iter_mut().find(|a| a.agent as usize == i) {
+            a.ident = ident;
         }
     }
     if let Some(k) = w.tie_index(i, j as u32) {

@@ -1,7 +1,7 @@
 //! Process 5: identity dynamics (the rule a scenario chooses), identification with groups,
 //! and integration of the condition into identity in support groups.
 
-use crate::model::{distance, exp, Groups, World, NONE};
+use crate::model::{distance, exp, Attendee, Groups, World, NONE};
 use crate::rng::{group_stream, Rng, PAR_MIN};
 use crate::scenario::validate::MAX_DIMS;
 use crate::scenario::{Config, IdentityRule};
@@ -40,7 +40,6 @@ pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
     let Groups {
         met,
         attendees,
-        attendee_idents,
         prototype,
         ..
     } = &mut w.groups;
@@ -59,7 +58,7 @@ pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
             let mut rng = group_stream(key, g);
             let mut total = 0.0f32;
             let mut sums = [0.0f32; MAX_DIMS as usize];
-            for (&i, &s) in att.iter().zip(&attendee_idents[g]) {
+            for &Attendee { agent: i, ident: s } in att {
                 total += s;
                 let x = &identity[i as usize * d..(i as usize + 1) * d];
                 for (m, &x) in sums.iter_mut().zip(x) {

@@ -73,7 +73,6 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         kind,
         met,
         attendees,
-        attendee_idents,
         members,
         ..
     } = &w.groups;
@@ -116,7 +115,6 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                 return;
             }
             let att = &attendees[g];
-            let ident = &attendee_idents[g];
             let mut rng = group_stream(key, g);
             for x in 0..att.len() {
                 for _ in 0..encounters {
@@ -124,11 +122,11 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                     if y >= x {
                         y += 1;
                     }
-                    let trust = 0.5 * (ident[x] + ident[y]);
+                    let trust = 0.5 * (att[x].ident + att[y].ident);
                     let u: f32 = rng.random();
                     list.push(Encounter {
-                        a: att[x],
-                        b: att[y],
+                        a: att[x].agent,
+                        b: att[y].agent,
                         trust,
                         u,
                     });
@@ -266,8 +264,9 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             if !(met[g] && kind[g] == support_kind) {
                 continue;
             }
-            for &i in &attendees[g] {
-                let (reg, app) = (&mut a.regulation[i as usize], &mut a.approach[i as usize]);
+            for at in &attendees[g] {
+                let i = at.agent as usize;
+                let (reg, app) = (&mut a.regulation[i], &mut a.approach[i]);
                 *reg += info * (1.0 - *reg);
                 *app += practice * (1.0 - *app);
             }

@@ -7,7 +7,7 @@
 //! number of threads. A group's attendees are listed in the order of its members, each with
 //! its identification with the group (so later phases need not look it up).
 
-use crate::model::{exp, Agents, Groups, World};
+use crate::model::{exp, Agents, Attendee, Groups, World};
 use crate::rng::{agent_stream, group_stream, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
@@ -27,7 +27,6 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         attendance_logit,
         met,
         attendees,
-        attendee_idents,
         ..
     } = &mut w.groups;
     met.par_iter_mut()
@@ -108,23 +107,22 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     rooms.clear();
     rooms.extend((0..met.len()).map(|g| members.len_of(g) as u32));
     attendees.clear_all();
-    attendee_idents.clear_all();
     attendees.reserve_each(rooms);
-    attendee_idents.reserve_each(rooms);
     attendees
         .par_lists_mut()
-        .zip(attendee_idents.par_lists_mut())
         .enumerate()
         .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, (mut list, mut idents))| {
+        .for_each(|(g, mut list)| {
             if !met[g] {
                 return;
             }
             for &i in &members[g] {
                 let rec = memberships[i as usize].iter().find(|m| m.group == g as u32);
                 if let Some(m) = rec.filter(|m| m.came) {
-                    list.push(i);
-                    idents.push(m.ident);
+                    list.push(Attendee {
+                        agent: i,
+                        ident: m.ident,
+                    });
                 }
             }
         });

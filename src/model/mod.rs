@@ -29,6 +29,13 @@ pub struct Tie {
     pub seen: u32,
 }
 
+/// One attendee of a group's meeting this step and its identification with the group.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Attendee {
+    pub agent: u32,
+    pub ident: f32,
+}
+
 /// One agent's membership of one group.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Member {
@@ -119,11 +126,9 @@ pub struct Groups {
     pub coherence: Vec<f32>,
     /// Met this step.
     pub met: Vec<bool>,
-    /// Attendees this step (scratch, reused).
-    pub attendees: Lists<u32>,
-    /// Each attendee's identification with the group this step, in the order of `attendees`
-    /// (scratch, reused; set by the meetings phase, kept true by exclusion).
-    pub attendee_idents: Lists<f32>,
+    /// Attendees this step, in the order of the members, each with its identification with
+    /// the group (scratch, reused; set by the meetings phase, kept true by exclusion).
+    pub attendees: Lists<Attendee>,
     /// Index of the intervention a programme group belongs to (NONE for other groups).
     pub programme: Vec<u16>,
 }
@@ -572,7 +577,6 @@ impl World {
         self.groups.coherence.push(0.0);
         self.groups.met.push(false);
         self.groups.attendees.add_owner();
-        self.groups.attendee_idents.add_owner();
         self.groups.programme.push(NONE);
         g
     }
@@ -600,16 +604,13 @@ impl World {
         g.programme.reserve(more);
         g.members.reserve_owners(more);
         g.attendees.reserve_owners(more);
-        g.attendee_idents.reserve_owners(more);
 
         // Every group meeting in full: the largest attendee and encounter lists.
         let full: Vec<u32> = (0..ng).map(|k| g.members.len_of(k) as u32).collect();
         g.attendees.reserve_each(&full);
-        g.attendee_idents.reserve_each(&full);
         // Memberships grow as the run settles (substitution, support groups).
         let grow = g.members.total() / 4 + 64;
         g.attendees.reserve_room(grow);
-        g.attendee_idents.reserve_room(grow);
         g.members.reserve_room(grow);
         // Networks and memberships change size as the run settles.
         let a = &mut self.agents;
@@ -639,7 +640,6 @@ impl World {
         self.agents.ties.settle();
         self.groups.members.settle();
         self.groups.attendees.settle();
-        self.groups.attendee_idents.settle();
         sc.encounters.settle();
         sc.groups.reserve(ng + more);
         sc.lost.reserve(64);
@@ -666,7 +666,6 @@ impl World {
         self.groups.members.truncate(g, 0);
         self.groups.active[g] = false;
         self.groups.attendees.truncate(g, 0);
-        self.groups.attendee_idents.truncate(g, 0);
         self.groups.met[g] = false;
     }
 
@@ -687,7 +686,7 @@ impl World {
         self.agents.permute(order, self.dims, self.features);
         let to = |i: &mut u32| *i = new_id[*i as usize];
         self.groups.members.for_each_mut(to);
-        self.groups.attendees.for_each_mut(to);
+        self.groups.attendees.for_each_mut(|a| to(&mut a.agent));
         self.waiting.iter_mut().flatten().for_each(to);
         self.agents.ties.for_each_mut(|t| to(&mut t.other));
         self.support_log.iter_mut().for_each(|s| to(&mut s.agent));

@@ -1,7 +1,7 @@
 //! Helpers shared by the engine tests.
 
 use belonging::experiment::{run_plan, JobResult, Plan};
-use belonging::model::{init, World, NONE};
+use belonging::model::{init, Attendee, World, NONE};
 use belonging::scenario::{resolve, Config, Override, Source};
 use std::sync::Mutex;
 
@@ -66,7 +66,6 @@ pub fn meet_in_full(w: &mut World, g: usize) {
 pub fn meet_with(w: &mut World, g: usize, who: &[u32]) {
     w.groups.met[g] = true;
     w.groups.attendees.truncate(g, 0);
-    w.groups.attendee_idents.truncate(g, 0);
     for &i in who {
         let mut ident = 0.0;
         for m in w.agents.memberships[i as usize].iter_mut() {
@@ -75,7 +74,6 @@ pub fn meet_with(w: &mut World, g: usize, who: &[u32]) {
                 ident = m.ident;
             }
         }
-        w.groups.attendees.push(g, i);
-        w.groups.attendee_idents.push(g, ident);
+        w.groups.attendees.push(g, Attendee { agent: i, ident });
     }
 }

@@ -35,8 +35,8 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         attended.iter_mut().for_each(Vec::clear);
         for g in 0..w.n_groups() {
             if w.groups.met[g] && w.groups.attendees[g].len() >= 2 {
-                for &i in &w.groups.attendees[g] {
-                    attended[i as usize].push(g as u32);
+                for a in &w.groups.attendees[g] {
+                    attended[a.agent as usize].push(g as u32);
                 }
             }
         }
@@ -62,9 +62,9 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 // A uniform co-attendee: draw among len - 1 slots, the agent's own slot
                 // standing for the last one.
                 let k = scale(g.next_u32(), att.len() - 1);
-                let j = att[k] as usize;
+                let j = att[k].agent as usize;
                 if j == i {
-                    att[att.len() - 1] as usize
+                    att[att.len() - 1].agent as usize
                 } else {
                     j
                 }
