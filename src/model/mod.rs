@@ -222,8 +222,8 @@ pub struct Scratch {
     pub groups: Vec<usize>,
     /// Memberships or ties a life event breaks.
     pub lost: Vec<usize>,
-    /// Membership phase: whether each agent is on a waiting list (set for the week's
-    /// seeking, all false between weeks).
+    /// Membership phase: whether each agent is on a waiting list (marked anew each week
+    /// before the seeking).
     pub waits: Vec<bool>,
     /// The classic rules' activation order.
     pub order: Vec<u32>,
