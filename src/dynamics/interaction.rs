@@ -18,7 +18,7 @@
 //!
 //! Support groups' informational support and practice apply after all encounters.
 
-use crate::model::lists::{par_regions_mut, Lists};
+use crate::model::lists::par_regions_mut;
 use crate::model::{distance, exp, scan, Encounter, Groups, ListMut, Scratch, Side, Tie, World};
 use crate::rng::{below, group_stream, PAR_MIN};
 use crate::scenario::Config;
@@ -148,7 +148,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let pair = &*pair;
     if n < 2 * PAR_MIN {
         for e in drawn.iter().flatten() {
-            if may_bond(e.u, e.trust, &p) && !tied(&a.ties, e.a, e.b) {
+            if may_bond(e.u, e.trust, &p) {
                 bonds[e.a as usize] += 1;
                 bonds[e.b as usize] += 1;
             }
@@ -189,7 +189,6 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         let chunk = n.div_ceil(ranges);
         offsets.clear();
         offsets.resize(n + 1, 0);
-        let ties = &a.ties;
         offsets[1..]
             .par_chunks_mut(chunk)
             .zip(bonds.par_chunks_mut(chunk))
@@ -197,12 +196,11 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             .for_each(|(r, (counts, bonds))| {
                 let mine = r * chunk..r * chunk + counts.len();
                 for e in drawn.iter().flatten() {
-                    let bond = may_bond(e.u, e.trust, &p);
-                    for (i, j) in [(e.a, e.b), (e.b, e.a)] {
-                        let i = i as usize;
+                    let bond = u32::from(may_bond(e.u, e.trust, &p));
+                    for i in [e.a as usize, e.b as usize] {
                         if mine.contains(&i) {
                             counts[i - mine.start] += 1;
-                            bonds[i - mine.start] += u32::from(bond && !tied(ties, i as u32, j));
+                            bonds[i - mine.start] += bond;
                         }
                     }
                 }
@@ -277,17 +275,10 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
 }
 
 /// Whether an encounter could create a tie (its bonding draw below the largest possible
-/// bound, warmth and similarity at 1): the room a list must have for it, unless the two are
-/// tied already (`tied`; no tie goes in this phase, so one there before stays).
+/// bound, warmth and similarity at 1): the room a list must have for it.
 #[inline]
 fn may_bond(u: f32, trust: f32, p: &Params) -> bool {
     u < p.new_tie * trust
-}
-
-/// Whether agent i has a tie to j at the start of the phase.
-#[inline]
-fn tied(ties: &Lists<Tie>, i: u32, j: u32) -> bool {
-    ties[i as usize].iter().any(|t| t.other == j)
 }
 
 /// i's side of one encounter: the tie, then i's share of emotional support.
