@@ -92,14 +92,6 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     while drawn.owners() < kind.len() {
         drawn.add_owner();
     }
-    let draws = |g: usize| {
-        let att = attendees.len_of(g);
-        if met[g] && att >= 2 {
-            att * encounters
-        } else {
-            0
-        }
-    };
     // (Room for every member's draws, met or not: the room asked for changes only with the
     // groups, so the pool's layout settles.)
     rooms.clear();
@@ -111,7 +103,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         .enumerate()
         .with_min_len(PAR_MIN / 8)
         .for_each(|(g, mut list)| {
-            if draws(g) == 0 {
+            if !met[g] || attendees.len_of(g) < 2 {
                 return;
             }
             let att = &attendees[g];
@@ -140,11 +132,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     bonds.clear();
     bonds.resize(n, 0);
     let drawn = &*drawn;
-    pair.resize(n, [0.0; 2]);
-    pair.par_iter_mut()
-        .zip(a.loneliness.par_iter().zip(a.regulation.par_iter()))
-        .with_min_len(PAR_MIN)
-        .for_each(|(p, (&l, &r))| *p = [l, r]);
+    crate::model::pair_up(pair, &a.loneliness, &a.regulation);
     let pair = &*pair;
     if n < 2 * PAR_MIN {
         for e in drawn.iter().flatten() {

@@ -53,11 +53,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     } = &mut w.agents;
     // (loneliness, approach) side by side: a tie's other end is read at random.
     let pair = &mut w.scratch.pair;
-    pair.resize(loneliness.len(), [0.0; 2]);
-    pair.par_iter_mut()
-        .zip(loneliness.par_iter().zip(approach.par_iter()))
-        .with_min_len(PAR_MIN)
-        .for_each(|(p, (&l, &a))| *p = [l, a]);
+    crate::model::pair_up(pair, loneliness, approach);
     let pair = &*pair;
     let sums = &mut w.scratch.tie_sums;
     sums.resize(loneliness.len(), [0.0; 2]);

@@ -36,7 +36,7 @@ pub enum RunError {
 pub fn estimate_job_bytes(cfg: &Config) -> u64 {
     let s = &cfg.scenario;
     let n = s.population.size as f64;
-    let memberships: f64 = s.groups.iter().map(|g| g.memberships).sum::<f64>() + 1.0;
+    let memberships = crate::model::init::expected_memberships(s);
     let degree = crate::model::init::expected_degree(s) + 4.0;
     let per_agent = 160.0                          // scalar state (struct of arrays)
         + 8.0 * s.identity.dims as f64             // identity, and its history

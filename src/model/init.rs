@@ -19,6 +19,11 @@ pub fn sample_dist<R: rand::Rng + ?Sized>(d: &Dist, rng: &mut R) -> f32 {
     }
 }
 
+/// Memberships an agent can expect at the start (one more for a support group).
+pub fn expected_memberships(s: &crate::scenario::Scenario) -> f64 {
+    s.groups.iter().map(|g| g.memberships).sum::<f64>() + 1.0
+}
+
 /// Ties an agent can expect at the start: those inside its groups plus acquaintances.
 pub fn expected_degree(s: &crate::scenario::Scenario) -> f64 {
     s.groups
@@ -73,9 +78,10 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.ties = Lists::new(n);
     // Room for the usual number of memberships and ties, so building rarely moves a list
     // (the lists are compacted to their real lengths at the end).
-    let memberships: f64 = s.groups.iter().map(|g| g.memberships).sum();
     let room = |x: f64| vec![(x.ceil() as u32).clamp(1, 64); n];
-    agents.memberships.reserve_each(&room(memberships + 1.0));
+    agents
+        .memberships
+        .reserve_each(&room(expected_memberships(s)));
     agents
         .ties
         .reserve_each(&room(expected_degree(s) * 1.5 + 4.0));

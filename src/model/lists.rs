@@ -233,10 +233,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     pub fn reserve_room(&mut self, extra: usize) {
         let size = self.pool.len() + extra;
         self.pool.resize(size, T::default());
-        let need = self.spare_needed();
-        if self.spare.len() < need {
-            self.spare.resize(need, T::default());
-        }
+        self.ensure_spare();
     }
 
     /// Adds an owner with an empty list; returns its index.
@@ -346,31 +343,28 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// leaves other owners only their slack: to reserve for many at once, `reserve_each`.)
     pub fn reserve(&mut self, i: usize, extra: usize) {
         let need = self.meta[i].len as usize + extra;
-        if need <= self.cap[i] as usize {
-            return;
-        }
-        let cap = grown(need);
-        if self.must_compact(cap, false) {
-            let room = (cap - self.meta[i].len as usize) as u32;
-            self.compact_with(|k| if k == i { room } else { 0 });
-            return;
-        }
-        self.relocate(i, cap);
+        self.reserve_slot(i, need, grown(need));
     }
 
     /// Makes room for exactly `extra` more entries in owner i's list (no room to grow beyond:
     /// for lists whose size is known, as while a world is built).
     pub fn reserve_exact(&mut self, i: usize, extra: usize) {
         let need = self.meta[i].len as usize + extra;
+        self.reserve_slot(i, need, need);
+    }
+
+    /// Gives owner i a slot of `cap` entries unless its own holds `need` already (moving the
+    /// list, or compacting with that room for it).
+    fn reserve_slot(&mut self, i: usize, need: usize, cap: usize) {
         if need <= self.cap[i] as usize {
             return;
         }
-        if self.must_compact(need, false) {
-            let room = extra as u32;
+        if self.must_compact(cap, false) {
+            let room = (cap - self.meta[i].len as usize) as u32;
             self.compact_with(|k| if k == i { room } else { 0 });
             return;
         }
-        self.relocate(i, need);
+        self.relocate(i, cap);
     }
 
     /// Makes room for `extra[i]` more entries in every owner i's list at once (a compaction
@@ -410,6 +404,14 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         self.end + more > self.pool.len() || ((bulk || self.tidy) && moved * MOVED > self.front_end)
     }
 
+    /// Makes the compaction buffer as large as `spare_needed`.
+    fn ensure_spare(&mut self) {
+        let need = self.spare_needed();
+        if self.spare.len() < need {
+            self.spare.resize(need, T::default());
+        }
+    }
+
     /// The compaction buffer's size: the most that can have moved between two compactions.
     fn spare_needed(&self) -> usize {
         if self.tidy {
@@ -424,10 +426,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// so the step loop's compactions need no allocation.
     pub fn settle(&mut self) {
         self.tidy = true;
-        let need = self.spare_needed();
-        if self.spare.len() < need {
-            self.spare.resize(need, T::default());
-        }
+        self.ensure_spare();
     }
 
     /// Moves owner i's list to a slot of `cap` entries in the free room at the end.
@@ -536,10 +535,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         self.end = total;
         self.front_end = total;
         // Room now for the lists that can move before the next compaction.
-        let need = self.spare_needed();
-        if self.spare.len() < need {
-            self.spare.resize(need, T::default());
-        }
+        self.ensure_spare();
     }
 
     /// Renumbers the owners: new owner k has old owner order[k]'s list, and the lists are laid

@@ -271,6 +271,17 @@ pub struct World {
     pub support_log: Vec<SupportSpell>,
 }
 
+/// Fills `pair` with (a[i], b[i]) for every agent i, in parallel: two values a phase reads
+/// for other agents at random, side by side (`Scratch::pair`).
+pub fn pair_up(pair: &mut Vec<[f32; 2]>, a: &[f32], b: &[f32]) {
+    use rayon::prelude::*;
+    pair.resize(a.len(), [0.0; 2]);
+    pair.par_iter_mut()
+        .zip(a.par_iter().zip(b))
+        .with_min_len(crate::rng::PAR_MIN)
+        .for_each(|(p, (&x, &y))| *p = [x, y]);
+}
+
 /// Reorders `v`, read as records of `stride` values: new record `k` is old record `order[k]`.
 fn by<T: Clone + PartialEq>(v: &mut Vec<T>, order: &[u32], stride: usize) {
     if v.is_empty() || stride == 0 {

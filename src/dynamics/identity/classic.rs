@@ -163,7 +163,7 @@ fn gather_bytes(high: u64) -> usize {
 #[cold]
 #[inline(never)]
 fn axelrod_bytes(c: &mut [u8], f: usize, i: usize, j: usize, g: &mut Xoshiro) {
-    let same = (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count();
+    let same = agree_bytes(c, f, i, j);
     if same == 0 || same == f {
         return;
     }
@@ -182,6 +182,12 @@ fn axelrod_bytes(c: &mut [u8], f: usize, i: usize, j: usize, g: &mut Xoshiro) {
             r -= 1;
         }
     }
+}
+
+/// On how many of their `f` features agents i and j agree, feature by feature.
+#[inline]
+fn agree_bytes(c: &[u8], f: usize, i: usize, j: usize) -> usize {
+    (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count()
 }
 
 /// The features on which agents i and j differ, for cultures of up to 8 features laid out
@@ -230,12 +236,12 @@ pub fn absorbed(w: &mut World, cfg: &Config) -> bool {
         IdentityRule::Axelrod => {
             let f = w.features;
             let c = &w.agents.culture;
-            w.find_scope_pair(from, |i, j| match differing(c, f, i, j) {
-                Some(differ) => differ == 0 || count_bytes(differ) == f,
-                None => {
-                    let same = (0..f).filter(|&k| c[i * f + k] == c[j * f + k]).count();
-                    same == 0 || same == f
-                }
+            w.find_scope_pair(from, |i, j| {
+                let same = match differing(c, f, i, j) {
+                    Some(differ) => f - count_bytes(differ),
+                    None => agree_bytes(c, f, i, j),
+                };
+                same == 0 || same == f
             })
         }
         IdentityRule::BoundedConfidence => {
