@@ -4,8 +4,8 @@
 //!
 //! Each group draws from its own stream and each agent from its own (keyed by job, step,
 //! phase and id), so groups and agents are processed in parallel with the same result on any
-//! number of threads. A group's attendees are listed in the order of its members, each with
-//! its identification with the group (so later phases need not look it up).
+//! number of threads. A group's attendees are listed in agent order, each with its
+//! identification with the group (so later phases need not look it up).
 
 use crate::model::{exp, Agents, Attendee, Groups, World};
 use crate::rng::{agent_stream, group_stream, PAR_MIN};
@@ -108,21 +108,27 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     rooms.extend((0..met.len()).map(|g| members.len_of(g) as u32));
     attendees.clear_all();
     attendees.reserve_each(rooms);
+    // Each group's attendees in agent order: the groups are split into ranges, one per
+    // thread, and each range walks every agent's memberships in order (a stream through
+    // memory, no look-up), filing those who came to its groups.
+    let n_groups = met.len();
+    let ranges = rayon::current_num_threads().clamp(1, (n_groups / PAR_MIN).max(1));
     attendees
-        .par_lists_mut()
-        .enumerate()
-        .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, mut list)| {
-            if !met[g] {
-                return;
-            }
-            for &i in &members[g] {
-                let rec = memberships[i as usize].iter().find(|m| m.group == g as u32);
-                if let Some(m) = rec.filter(|m| m.came) {
-                    list.push(Attendee {
-                        agent: i,
-                        ident: m.ident,
-                    });
+        .par_ranges_mut(n_groups.div_ceil(ranges))
+        .for_each(|mut list| {
+            let mine = list.owners();
+            for (i, recs) in memberships.iter().enumerate() {
+                for m in recs {
+                    let g = m.group as usize;
+                    if m.came && mine.contains(&g) {
+                        list.push(
+                            g,
+                            Attendee {
+                                agent: i as u32,
+                                ident: m.ident,
+                            },
+                        );
+                    }
                 }
             }
         });

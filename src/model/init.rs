@@ -7,16 +7,37 @@ use rand::seq::SliceRandom;
 use rand::RngExt;
 use rand_distr::{Beta, Distribution, Poisson};
 
+/// A trait's distribution: a Beta with the given mean and sd, or a constant (sd = 0, or a
+/// mean at a bound).
+enum TraitDist {
+    Beta(Beta<f64>),
+    Constant(f32),
+}
+
+impl TraitDist {
+    fn new(d: &Dist) -> Self {
+        if d.sd <= 0.0 || d.mean <= 0.0 || d.mean >= 1.0 {
+            return TraitDist::Constant(d.mean.clamp(0.0, 1.0) as f32);
+        }
+        let k = d.mean * (1.0 - d.mean) / (d.sd * d.sd) - 1.0;
+        match Beta::new(d.mean * k, (1.0 - d.mean) * k) {
+            Ok(beta) => TraitDist::Beta(beta),
+            Err(_) => TraitDist::Constant(d.mean as f32),
+        }
+    }
+
+    #[inline]
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f32 {
+        match self {
+            TraitDist::Beta(beta) => beta.sample(rng).clamp(0.0, 1.0) as f32,
+            TraitDist::Constant(c) => *c,
+        }
+    }
+}
+
 /// Draws from a Beta distribution with the given mean and sd (constant if sd = 0).
 pub fn sample_dist<R: rand::Rng + ?Sized>(d: &Dist, rng: &mut R) -> f32 {
-    if d.sd <= 0.0 || d.mean <= 0.0 || d.mean >= 1.0 {
-        return d.mean.clamp(0.0, 1.0) as f32;
-    }
-    let k = d.mean * (1.0 - d.mean) / (d.sd * d.sd) - 1.0;
-    match Beta::new(d.mean * k, (1.0 - d.mean) * k) {
-        Ok(beta) => beta.sample(rng).clamp(0.0, 1.0) as f32,
-        Err(_) => d.mean as f32,
-    }
+    TraitDist::new(d).sample(rng)
 }
 
 /// Memberships an agent can expect at the start (one more for a support group).
@@ -40,20 +61,19 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     let n = cfg.agents();
     let dims = s.identity.dims as usize;
     let mut rng = rng::stream(job_seed, u64::MAX, Phase::Init);
-    let p = &s.population;
 
-    let mut agents = Agents::default();
-    for _ in 0..n {
-        agents.need.push(sample_dist(&p.need, &mut rng).max(0.01));
-        let a = sample_dist(&p.approach, &mut rng);
-        agents.approach.push(a);
-        agents.approach_base.push(a);
-        let r = sample_dist(&p.regulation, &mut rng);
-        agents.regulation.push(r);
-        agents.regulation_base.push(r);
-    }
-    agents.identity = (0..n * dims).map(|_| rng.random::<f32>()).collect();
-    agents.identity_base = agents.identity.clone();
+    // The agents' own traits are drawn once they are numbered (below); until then every
+    // array holds its default, which numbering leaves as it is.
+    let mut agents = Agents {
+        need: vec![0.0; n],
+        approach: vec![0.0; n],
+        approach_base: vec![0.0; n],
+        regulation: vec![0.0; n],
+        regulation_base: vec![0.0; n],
+        identity: vec![0.0; n * dims],
+        identity_base: vec![0.0; n * dims],
+        ..Agents::default()
+    };
     agents.distress = vec![0.0; n];
     agents.condition = vec![NONE; n];
     agents.condition_active = vec![false; n];
@@ -76,15 +96,12 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.belonging = vec![0.0; n];
     agents.memberships = Lists::new(n);
     agents.ties = Lists::new(n);
-    // Room for the usual number of memberships and ties, so building rarely moves a list
-    // (the lists are compacted to their real lengths at the end).
+    // Room for the usual number of memberships (and, once the agents are numbered, ties), so
+    // building rarely moves a list (the lists are compacted to their real lengths at the end).
     let room = |x: f64| vec![(x.ceil() as u32).clamp(1, 64); n];
     agents
         .memberships
         .reserve_each(&room(expected_memberships(s)));
-    agents
-        .ties
-        .reserve_each(&room(expected_degree(s) * 1.5 + 4.0));
 
     let mut world = World {
         dims,
@@ -143,18 +160,29 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
             at = end;
         }
     }
+    if s.network.generator == Generator::Groups {
+        // Number the agents so that co-members sit together, before any tie is made (so
+        // that making them, and everything after, walks memory in order).
+        let order = locality_order(&world, cfg, &mut rng);
+        world.relabel(&order);
+    }
+    // The agents' traits and identities, each agent from its own stream (in parallel).
+    draw_traits(&mut world.agents, cfg, job_seed);
+    world
+        .agents
+        .ties
+        .reserve_each(&room(expected_degree(s) * 1.5 + 4.0));
     // Ties inside ordinary groups.
+    let mut members = Vec::new();
     for g in 0..world.n_groups() {
         let kind = &s.groups[world.groups.kind[g] as usize];
-        let members = world.groups.members[g].to_vec();
+        members.clear();
+        members.extend_from_slice(&world.groups.members[g]);
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
                 if rng.random_bool(kind.tie_density) {
                     let w = (kind.tie_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
-                    let prev = world
-                        .tie_index(i as usize, j)
-                        .map_or(0.0, |k| world.agents.ties[i as usize][k].weight);
-                    world.set_tie(i as usize, j as usize, prev.max(w as f32), 0);
+                    world.raise_tie(i as usize, j as usize, w as f32);
                 }
             }
         }
@@ -167,17 +195,13 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
             let j = rng.random_range(0..n);
             if i != j && world.tie_index(i, j as u32).is_none() {
                 let w = (s.network.cross_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
-                world.set_tie(i, j, w as f32, 0);
+                world.add_tie(i, j, w as f32, 0);
             }
         }
     } else {
         // A classic generator replaces the acquaintance ties.
         let edges = super::network::generate(&s.network, n, &mut rng);
         super::network::apply(&mut world, &edges, s.network.tie_weight as f32);
-    }
-    if s.network.generator == Generator::Groups {
-        let order = locality_order(&world, cfg, &mut rng);
-        world.relabel(&order);
     }
     // Prototypes start at the members' mean identity.
     for g in 0..world.n_groups() {
@@ -208,7 +232,8 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         world.agents.culture = (0..n * f).map(|_| rng::below(&mut rng, q) as u8).collect();
     }
     // Lay the lists out in owner order, each with room to grow.
-    world.agents.ties.compact();
+    // (The ties' pool anew: the room reserved for building them is let go.)
+    world.agents.ties.repack();
     world.agents.memberships.compact();
     world.groups.members.compact();
     world.reserve_for_run(s.interaction.encounters as usize);
@@ -220,6 +245,39 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         world.agents.loneliness[i] = ((need - world.agents.belonging[i]).max(0.0) / need).min(1.0);
     }
     world
+}
+
+/// Each agent's need, approach, regulation (and their baselines) and identity position, from
+/// the agent's own stream (keyed by job and agent, a key space apart from the steps').
+fn draw_traits(a: &mut Agents, cfg: &Config, job_seed: u64) {
+    use rayon::prelude::*;
+    let p = &cfg.scenario.population;
+    let (need, approach, regulation) = (
+        TraitDist::new(&p.need),
+        TraitDist::new(&p.approach),
+        TraitDist::new(&p.regulation),
+    );
+    let dims = cfg.scenario.identity.dims as usize;
+    let key = rng::phase_key(job_seed, u64::MAX - 1, Phase::Init);
+    a.need
+        .par_iter_mut()
+        .zip(a.approach.par_iter_mut())
+        .zip(a.regulation.par_iter_mut())
+        .zip(a.identity.par_chunks_mut(dims.max(1)))
+        .enumerate()
+        .with_min_len(rng::PAR_MIN)
+        .for_each(|(i, (((nd, ap), rg), id))| {
+            let mut r = rng::agent_stream(key, i);
+            *nd = need.sample(&mut r).max(0.01);
+            *ap = approach.sample(&mut r);
+            *rg = regulation.sample(&mut r);
+            for x in id {
+                *x = r.random::<f32>();
+            }
+        });
+    a.approach_base.copy_from_slice(&a.approach);
+    a.regulation_base.copy_from_slice(&a.regulation);
+    a.identity_base.copy_from_slice(&a.identity);
 }
 
 /// Founds a support group on condition `focus`; returns its id.

@@ -131,6 +131,45 @@ impl<T: Copy> ListMut<'_, T> {
     }
 }
 
+/// The lists of a range of consecutive owners, borrowed mutably with their room to grow
+/// (from `Lists::par_ranges_mut`): one thread fills them, pushing to any owner in the range.
+pub struct RangeMut<'a, T> {
+    pool: Raw<T>,
+    meta: &'a mut [Meta],
+    cap: &'a [u32],
+    first: usize,
+    _pool: std::marker::PhantomData<&'a mut [T]>,
+}
+
+impl<T: Copy> RangeMut<'_, T> {
+    /// The owners of this range.
+    #[inline]
+    pub fn owners(&self) -> std::ops::Range<usize> {
+        self.first..self.first + self.meta.len()
+    }
+
+    /// Room left in owner i's slot (i in `owners()`).
+    #[inline]
+    pub fn room_of(&self, i: usize) -> usize {
+        let k = i - self.first;
+        (self.cap[k] - self.meta[k].len) as usize
+    }
+
+    /// Appends `x` to owner i's list (i in `owners()`). The caller has made room
+    /// (`Lists::reserve_each`); a full slot is a bug.
+    #[inline]
+    pub fn push(&mut self, i: usize, x: T) {
+        let k = i - self.first;
+        let m = &mut self.meta[k];
+        assert!(m.len < self.cap[k], "RangeMut::push past the room reserved");
+        // SAFETY: entry `len` of owner i's slot lies inside the slot (checked above); the
+        // slots of distinct owners are disjoint, this range's owners are lent to this value
+        // alone, and the pool is borrowed mutably for its lifetime.
+        unsafe { *self.pool.get().add((m.start + m.len) as usize) = x };
+        m.len += 1;
+    }
+}
+
 /// Where an owner's list lies: its slot's first entry and the list's length.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Meta {
@@ -280,6 +319,27 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
                 len: &mut m.len,
             }
         })
+    }
+
+    /// The lists of consecutive ranges of `chunk` owners (the last may be shorter), in
+    /// parallel, each range's lists lent to one closure call (see `RangeMut`).
+    pub fn par_ranges_mut(
+        &mut self,
+        chunk: usize,
+    ) -> impl IndexedParallelIterator<Item = RangeMut<'_, T>> + '_ {
+        let pool = Raw(self.pool.as_mut_ptr());
+        let chunk = chunk.max(1);
+        self.meta
+            .par_chunks_mut(chunk)
+            .zip(self.cap.par_chunks(chunk))
+            .enumerate()
+            .map(move |(r, (meta, cap))| RangeMut {
+                pool,
+                meta,
+                cap,
+                first: r * chunk,
+                _pool: std::marker::PhantomData,
+            })
     }
 
     /// Owner i's list with its room to grow.
@@ -541,17 +601,35 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Renumbers the owners: new owner k has old owner order[k]'s list, and the lists are laid
     /// out in the new order (through a copy: at start-up only).
     pub fn permute(&mut self, order: &[u32]) {
+        assert_eq!(
+            order.len(),
+            self.owners(),
+            "permute needs one entry per owner"
+        );
+        self.rebuild(|k| order[k] as usize);
+    }
+
+    /// Lays the lists out in owner order, with their slack, in a new pool sized for them
+    /// (through a copy: at start-up, to free the room a build reserved and did not use).
+    pub fn repack(&mut self) {
+        self.rebuild(|k| k);
+    }
+
+    /// A new pool holding, for each new owner k, old owner from(k)'s list with its slack.
+    fn rebuild(&mut self, from: impl Fn(usize) -> usize) {
         let old = std::mem::take(self);
         let n = old.owners();
-        let caps: Vec<u32> = order
-            .iter()
-            .map(|&o| old.meta[o as usize].len + slack(old.meta[o as usize].len))
+        let caps: Vec<u32> = (0..n)
+            .map(|k| {
+                let len = old.meta[from(k)].len;
+                len + slack(len)
+            })
             .collect();
         let total: usize = caps.iter().map(|&c| c as usize).sum();
         let mut pool = Vec::with_capacity(total + total / HEADROOM + 64);
         let mut meta = Vec::with_capacity(n);
-        for (&o, &c) in order.iter().zip(&caps) {
-            let list = &old[o as usize];
+        for (k, &c) in caps.iter().enumerate() {
+            let list = &old[from(k)];
             meta.push(Meta {
                 start: pool.len() as u32,
                 len: list.len() as u32,
@@ -698,5 +776,60 @@ mod tests {
         assert_eq!(&p[0], &l[9999]);
         assert_eq!(&p[9999], &l[0]);
         check_disjoint(&p);
+    }
+
+    /// Ranges of owners filled in parallel hold what the same pushes, owner by owner, give;
+    /// a repacked pool holds the same lists in less room.
+    #[test]
+    fn ranges_fill_in_parallel_and_repack_frees_room() {
+        let n = 10_000;
+        let mut l: Lists<u32> = Lists::new(n);
+        let room: Vec<u32> = (0..n).map(|g| (g % 5) as u32 + 8).collect();
+        l.reserve_each(&room);
+        // Every range walks the same 50,000 items and keeps those addressed to its owners.
+        let item = |k: u32| ((k.wrapping_mul(2_654_435_761) >> 7) as usize % n, k);
+        let ranges: usize = l
+            .par_ranges_mut(n.div_ceil(3))
+            .map(|mut r| {
+                for k in 0..50_000u32 {
+                    let (i, x) = item(k);
+                    if r.owners().contains(&i) && r.room_of(i) > 0 {
+                        r.push(i, x);
+                    }
+                }
+                1
+            })
+            .sum();
+        assert_eq!(ranges, 3);
+        let mut v: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for k in 0..50_000u32 {
+            let (i, x) = item(k);
+            if v[i].len() < room[i] as usize {
+                v[i].push(x);
+            }
+        }
+        for i in 0..n {
+            assert_eq!(&l[i], &v[i][..], "list {i}");
+        }
+        let before = l.pool.len();
+        l.repack();
+        check_disjoint(&l);
+        for i in 0..n {
+            assert_eq!(&l[i], &v[i][..], "list {i} after repacking");
+        }
+        assert!(l.pool.len() <= before, "{} > {before}", l.pool.len());
+    }
+
+    #[test]
+    #[should_panic(expected = "past the room reserved")]
+    fn a_range_cannot_push_past_its_room() {
+        let mut l: Lists<u32> = Lists::new(4);
+        l.reserve_each(&[1, 1, 1, 1]);
+        l.par_ranges_mut(2).for_each(|mut r| {
+            let i = r.owners().start;
+            for x in 0..10 {
+                r.push(i, x);
+            }
+        });
     }
 }

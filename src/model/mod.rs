@@ -479,6 +479,35 @@ impl World {
         }
     }
 
+    /// Makes tie (i, j) at least `weight` (creating it, marked seen at 0, if absent), on both
+    /// sides: a build step, one look-up on i's side when the tie is new.
+    pub fn raise_tie(&mut self, i: usize, j: usize, weight: f32) {
+        match self.tie_index(i, j as u32) {
+            Some(k) => {
+                let w = self.agents.ties[i][k].weight.max(weight);
+                self.set_tie(i, j, w, 0);
+            }
+            None => self.add_tie(i, j, weight, 0),
+        }
+    }
+
+    /// Creates tie (i, j), known to be absent, on both sides.
+    pub fn add_tie(&mut self, i: usize, j: usize, weight: f32, seen: u32) {
+        debug_assert!(i != j && self.tie_index(i, j as u32).is_none());
+        self.scratch.ties_set = true;
+        for (a, b) in [(i, j), (j, i)] {
+            let other = b as u32;
+            self.agents.ties.push(
+                a,
+                Tie {
+                    other,
+                    weight,
+                    seen,
+                },
+            );
+        }
+    }
+
     /// Removes tie (i, j) from both sides (no-op if absent).
     pub fn remove_tie(&mut self, i: usize, j: usize) {
         for (a, b) in [(i, j), (j, i)] {
