@@ -232,7 +232,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         world.agents.culture = (0..n * f).map(|_| rng::below(&mut rng, q) as u8).collect();
     }
     // Lay the lists out in owner order, each with room to grow.
-    // (The ties' pool anew: the room reserved for building them is let go.)
+    // (The ties' pool also lets go of the room reserved for building them.)
     world.agents.ties.repack();
     world.agents.memberships.compact();
     world.groups.members.compact();

@@ -601,35 +601,17 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Renumbers the owners: new owner k has old owner order[k]'s list, and the lists are laid
     /// out in the new order (through a copy: at start-up only).
     pub fn permute(&mut self, order: &[u32]) {
-        assert_eq!(
-            order.len(),
-            self.owners(),
-            "permute needs one entry per owner"
-        );
-        self.rebuild(|k| order[k] as usize);
-    }
-
-    /// Lays the lists out in owner order, with their slack, in a new pool sized for them
-    /// (through a copy: at start-up, to free the room a build reserved and did not use).
-    pub fn repack(&mut self) {
-        self.rebuild(|k| k);
-    }
-
-    /// A new pool holding, for each new owner k, old owner from(k)'s list with its slack.
-    fn rebuild(&mut self, from: impl Fn(usize) -> usize) {
         let old = std::mem::take(self);
         let n = old.owners();
-        let caps: Vec<u32> = (0..n)
-            .map(|k| {
-                let len = old.meta[from(k)].len;
-                len + slack(len)
-            })
+        let caps: Vec<u32> = order
+            .iter()
+            .map(|&o| old.meta[o as usize].len + slack(old.meta[o as usize].len))
             .collect();
         let total: usize = caps.iter().map(|&c| c as usize).sum();
         let mut pool = Vec::with_capacity(total + total / HEADROOM + 64);
         let mut meta = Vec::with_capacity(n);
-        for (k, &c) in caps.iter().enumerate() {
-            let list = &old[from(k)];
+        for (&o, &c) in order.iter().zip(&caps) {
+            let list = &old[o as usize];
             meta.push(Meta {
                 start: pool.len() as u32,
                 len: list.len() as u32,
@@ -648,6 +630,20 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             front_end: total,
             tidy: old.tidy,
         };
+    }
+
+    /// Lays the lists out in owner order with their slack (as `compact`), then gives back
+    /// the pool's room beyond the usual headroom (at start-up: the room a build reserved and
+    /// did not use).
+    pub fn repack(&mut self) {
+        self.compact();
+        let want = self.end + self.end / HEADROOM + 64;
+        if self.pool.len() > want {
+            self.pool.truncate(want);
+            self.pool.shrink_to_fit();
+            self.spare = Vec::new();
+            self.ensure_spare();
+        }
     }
 }
 
