@@ -19,11 +19,16 @@
 //! Support groups' informational support and practice apply after all encounters.
 
 use crate::model::lists::par_regions_mut;
-use crate::model::{distance, exp, scan, Encounter, Groups, ListMut, Scratch, Side, Tie, World};
+use crate::model::{
+    distance, exp, prefetch, scan, Encounter, Groups, ListMut, Scratch, Side, Tie, World,
+};
 use crate::rng::{below, group_stream, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
 use rayon::prelude::*;
+
+/// How many sides ahead the partner's values are fetched into the cache.
+const AHEAD: usize = 8;
 
 /// Marks a side of an encounter in a support group.
 const SUPPORT: u32 = 1 << 31;
@@ -238,8 +243,16 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             .enumerate()
             .with_min_len(PAR_MIN)
             .for_each(|(i, (mut ties, distress))| {
-                for side in &sides[offsets[i] as usize..offsets[i + 1] as usize] {
-                    apply(&mut ties, distress, i, side, pair, identity, &p);
+                for k in offsets[i] as usize..offsets[i + 1] as usize {
+                    // The partner of a side a few ahead (this agent's or the next ones').
+                    if let Some(ahead) = sides.get(k + AHEAD) {
+                        let j = (ahead.other & !SUPPORT) as usize;
+                        prefetch(pair, j);
+                        if may_bond(ahead.u, ahead.trust, &p) {
+                            prefetch(identity, j * p.dims);
+                        }
+                    }
+                    apply(&mut ties, distress, i, &sides[k], pair, identity, &p);
                 }
             });
     }

@@ -282,6 +282,21 @@ pub fn pair_up(pair: &mut Vec<[f32; 2]>, a: &[f32], b: &[f32]) {
         .for_each(|(p, (&x, &y))| *p = [x, y]);
 }
 
+/// Asks the processor to bring `v[k]` into the cache ahead of a read at random (a hint: it
+/// changes no result; nothing happens if `k` is out of bounds or off x86-64).
+#[inline(always)]
+pub fn prefetch<T>(v: &[T], k: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if k < v.len() {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch neither reads nor writes memory the program can see, and
+        // `v[k]` is in bounds.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(v.as_ptr().add(k).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, k);
+}
+
 /// Reorders `v`, read as records of `stride` values: new record `k` is old record `order[k]`.
 fn by<T: Clone + PartialEq>(v: &mut Vec<T>, order: &[u32], stride: usize) {
     if v.is_empty() || stride == 0 {
