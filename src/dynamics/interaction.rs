@@ -7,14 +7,17 @@
 //! 1. each group that met draws its encounters from its own stream (groups in parallel);
 //! 2. every encounter is filed under both partners in the canonical order (group, then
 //!    draw): the agents are split into ranges, one per thread, and each range walks every
-//!    encounter twice, counting then filing its own agents' sides (room for every tie they
-//!    could create is reserved in between);
+//!    encounter twice, counting then filing its own agents' sides;
 //! 3. each agent applies its own sides in that order (agents in parallel). Both partners see
 //!    their shared encounters in the same order with the same inputs (loneliness, identity
 //!    and regulation are not changed by this phase; the bonding draw travels with the
 //!    encounter), so the two copies of a tie stay identical without locks, whatever the split.
+//!    An agent whose list has no room for a new tie stops before that side; room is then made
+//!    for all such agents at once and they go on (few do: lists keep slack, and few
+//!    encounters create a tie, so no room is reserved up front for the many that might).
 //!    Below 2 x `PAR_MIN` agents every encounter is applied to both partners directly in the
-//!    canonical order, which gives each agent the same sequence and so the same numbers.
+//!    canonical order (room reserved first for every tie an encounter could create), which
+//!    gives each agent the same sequence and so the same numbers (tested).
 //!
 //! Support groups' informational support and practice apply after all encounters.
 
@@ -49,8 +52,15 @@ struct Params {
 }
 
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
+    run_in(w, cfg, key, w.n() < 2 * PAR_MIN);
+}
+
+/// The process, applying the encounters directly (`direct`: one thread, the small worlds'
+/// way) or filed per agent (any number of threads); the same numbers either way (tested).
+/// Returns how many agents, filed per agent, stopped for room for a new tie and went on.
+fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
     if w.n_groups() == 0 {
-        return; // no group, so no encounter and no support group (classic scenarios)
+        return 0; // no group, so no encounter and no support group (classic scenarios)
     }
     let s = &cfg.scenario;
     let it = &s.interaction;
@@ -131,15 +141,16 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             }
         });
 
-    // Room for every tie an encounter could create (an upper bound that needs no look-up:
-    // the bonding draw below its largest possible bound), so every list grows in place below.
     let a = &mut w.agents;
     bonds.clear();
     bonds.resize(n, 0);
     let drawn = &*drawn;
     crate::model::pair_up(pair, &a.loneliness, &a.regulation);
     let pair = &*pair;
-    if n < 2 * PAR_MIN {
+    let mut stopped = 0usize;
+    if direct {
+        // Room for every tie an encounter could create (an upper bound that needs no
+        // look-up: the bonding draw below its largest possible bound).
         for e in drawn.iter().flatten() {
             if may_bond(e.u, e.trust, &p) {
                 bonds[e.a as usize] += 1;
@@ -161,7 +172,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                         u: e.u,
                     };
                     let i = i as usize;
-                    apply(
+                    let applied = apply(
                         &mut a.ties.list_mut(i),
                         &mut a.distress[i],
                         i,
@@ -170,36 +181,34 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                         identity,
                         &p,
                     );
+                    assert!(
+                        applied,
+                        "room was made for every tie an encounter could create"
+                    );
                 }
             }
         }
     } else {
         // 2. File every side under its agent in the canonical order (group, then draw): the
         // agents are split into ranges, one per thread; each range walks every encounter,
-        // first counting its agents' sides and possible new ties, then (offsets summed and
-        // room made) filing them.
+        // first counting its agents' sides, then (offsets summed) filing them.
         let ranges = rayon::current_num_threads().clamp(1, n / PAR_MIN);
         let chunk = n.div_ceil(ranges);
         offsets.clear();
         offsets.resize(n + 1, 0);
         offsets[1..]
             .par_chunks_mut(chunk)
-            .zip(bonds.par_chunks_mut(chunk))
             .enumerate()
-            .for_each(|(r, (counts, bonds))| {
+            .for_each(|(r, counts)| {
                 let mine = r * chunk..r * chunk + counts.len();
                 for e in drawn.iter().flatten() {
-                    let bond = u32::from(may_bond(e.u, e.trust, &p));
                     for i in [e.a as usize, e.b as usize] {
                         if mine.contains(&i) {
                             counts[i - mine.start] += 1;
-                            bonds[i - mine.start] += bond;
                         }
                     }
                 }
             });
-        a.ties.reserve_each(bonds);
-        let identity = &a.identity;
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
@@ -235,26 +244,53 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
                     }
                 }
             });
-        // 3. Each agent applies its sides in that order, agents in parallel.
+        // 3. Each agent applies its sides in that order, agents in parallel, until one would
+        // create a tie its list has no room for (rare: lists keep some slack, and few
+        // encounters create a tie); it stops before that side and notes where (`cursor`,
+        // free again).
         let (sides, offsets) = (&*sides, &*offsets);
+        let identity = &a.identity;
         a.ties
             .par_lists_mut()
             .zip(a.distress.par_iter_mut())
+            .zip(cursor.par_iter_mut())
             .enumerate()
             .with_min_len(PAR_MIN)
-            .for_each(|(i, (mut ties, distress))| {
-                for k in offsets[i] as usize..offsets[i + 1] as usize {
-                    // The partner of a side a few ahead (this agent's or the next ones').
-                    if let Some(ahead) = sides.get(k + AHEAD) {
-                        let j = (ahead.other & !SUPPORT) as usize;
-                        prefetch(pair, j);
-                        if may_bond(ahead.u, ahead.trust, &p) {
-                            prefetch(identity, j * p.dims);
-                        }
-                    }
-                    apply(&mut ties, distress, i, &sides[k], pair, identity, &p);
-                }
+            .for_each(|(i, ((mut ties, distress), stop))| {
+                let (from, to) = (offsets[i] as usize, offsets[i + 1] as usize);
+                *stop = apply_sides(&mut ties, distress, i, from, to, sides, pair, identity, &p);
             });
+        // 4. The agents that stopped: room for every tie their remaining sides could create
+        // (the bonding draw below its largest possible bound: no look-up), all at once; then
+        // they go on from where they stopped. Every agent's inputs are those of the start of
+        // the phase, so pausing changes nothing.
+        let cursor = &*cursor;
+        for i in 0..n {
+            let (at, to) = (cursor[i] as usize, offsets[i + 1] as usize);
+            if at < to {
+                stopped += 1;
+                bonds[i] = sides[at..to]
+                    .iter()
+                    .filter(|x| may_bond(x.u, x.trust, &p))
+                    .count() as u32;
+            }
+        }
+        if stopped > 0 {
+            a.ties.reserve_each(bonds);
+            a.ties
+                .par_lists_mut()
+                .zip(a.distress.par_iter_mut())
+                .enumerate()
+                .with_min_len(PAR_MIN)
+                .for_each(|(i, (mut ties, distress))| {
+                    let (at, to) = (cursor[i] as usize, offsets[i + 1] as usize);
+                    if at < to {
+                        let end =
+                            apply_sides(&mut ties, distress, i, at, to, sides, pair, identity, &p);
+                        assert_eq!(end, to as u32, "room was made for every tie left");
+                    }
+                });
+        }
     }
 
     // Informational support and practice in support groups: once for each support group an
@@ -273,6 +309,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             }
         }
     }
+    stopped
 }
 
 /// Whether an encounter could create a tie (its bonding draw below the largest possible
@@ -282,7 +319,39 @@ fn may_bond(u: f32, trust: f32, p: &Params) -> bool {
     u < p.new_tie * trust
 }
 
-/// i's side of one encounter: the tie, then i's share of emotional support.
+/// Agent i's sides `sides[from..to]`, in order, until one would create a tie the list has no
+/// room for: returns the index of that side (`to` once all are applied).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn apply_sides(
+    ties: &mut ListMut<'_, Tie>,
+    distress: &mut f32,
+    i: usize,
+    from: usize,
+    to: usize,
+    sides: &[Side],
+    pair: &[[f32; 2]],
+    identity: &[f32],
+    p: &Params,
+) -> u32 {
+    for k in from..to {
+        // The partner of a side a few ahead (this agent's or the next ones').
+        if let Some(ahead) = sides.get(k + AHEAD) {
+            let j = (ahead.other & !SUPPORT) as usize;
+            prefetch(pair, j);
+            if may_bond(ahead.u, ahead.trust, p) {
+                prefetch(identity, j * p.dims);
+            }
+        }
+        if !apply(ties, distress, i, &sides[k], pair, identity, p) {
+            return k as u32;
+        }
+    }
+    to as u32
+}
+
+/// i's side of one encounter: the tie, then i's share of emotional support. Returns false,
+/// having changed nothing, if the encounter creates a tie and i's list has no room for it.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 fn apply(
@@ -293,7 +362,7 @@ fn apply(
     pair: &[[f32; 2]],
     identity: &[f32],
     p: &Params,
-) {
+) -> bool {
     let j = (side.other & !SUPPORT) as usize;
     let boost = if side.other & SUPPORT != 0 {
         p.support_boost
@@ -303,10 +372,13 @@ fn apply(
     // pair[k] = (loneliness, regulation) of agent k.
     let [lj, rj] = pair[j];
     let warm = warmth_k(p.warmth_k, pair[i][0], lj);
-    encounter(ties, identity, p, i, j, side, warm);
+    if !encounter(ties, identity, p, i, j, side, warm) {
+        return false;
+    }
     // Emotional support flows both ways; this is i's share.
     let es = p.emotional * warm * boost;
     *distress -= (es * rj).min(1.0) * *distress;
+    true
 }
 
 /// Warmth of an encounter: the lonely signal and receive less warmth.
@@ -321,7 +393,8 @@ fn warmth_k(k: f32, li: f32, lj: f32) -> f32 {
 }
 
 /// i's side of an encounter with j: reinforce their tie, or (strangers) perhaps bond. j does
-/// the same with the same inputs, so both copies agree.
+/// the same with the same inputs, so both copies agree. Returns false, having changed
+/// nothing, if they bond and i's list has no room for the tie.
 #[inline]
 fn encounter(
     ties: &mut ListMut<'_, Tie>,
@@ -331,7 +404,7 @@ fn encounter(
     j: usize,
     side: &Side,
     warm: f32,
-) {
+) -> bool {
     let t = p.t;
     match scan(ties.as_slice(), |x| x.other == j as u32) {
         Some(k) => {
@@ -354,6 +427,9 @@ fn encounter(
                 u < bound * sim
             };
             if bonded {
+                if ties.is_full() {
+                    return false;
+                }
                 let weight = (p.new_weight * (0.5 + 0.5 * warm))
                     .max(p.min_new_weight)
                     .min(1.0);
@@ -364,5 +440,58 @@ fn encounter(
                 });
             }
         }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dynamics;
+    use crate::model::init;
+    use crate::rng::{phase_key, Phase};
+    use crate::scenario::{resolve, Override, Source};
+
+    /// Encounters filed per agent, on any number of threads, with agents stopping for room
+    /// for new ties and going on, give exactly what applying them one by one in the canonical
+    /// order gives: every tie list (same ties, same order, same bits) and every distress.
+    #[test]
+    fn filed_and_direct_application_agree() {
+        let o = [Override::parse("population.size=9000").unwrap()];
+        let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
+        let mut w = init::build(&cfg, 5);
+        let mut resumed = 0;
+        for t in 0..6u64 {
+            // This week up to interaction, as the step runs it.
+            let mut direct = w.clone();
+            crate::dynamics::events::run(
+                &mut direct,
+                &cfg,
+                &mut crate::rng::stream(5, t, Phase::Events),
+            );
+            crate::dynamics::meetings::run(&mut direct, &cfg, phase_key(5, t, Phase::Meetings));
+            let mut filed = direct.clone();
+            let key = phase_key(5, t, Phase::Interaction);
+            assert_eq!(run_in(&mut direct, &cfg, key, true), 0);
+            resumed += rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap()
+                .install(|| run_in(&mut filed, &cfg, key, false));
+            for i in 0..w.n() {
+                assert_eq!(
+                    filed.agents.ties[i], direct.agents.ties[i],
+                    "ties of {i}, week {t}"
+                );
+                assert_eq!(
+                    filed.agents.distress[i].to_bits(),
+                    direct.agents.distress[i].to_bits(),
+                    "distress of {i}, week {t}"
+                );
+            }
+            dynamics::step(&mut w, &cfg, 5);
+        }
+        // The stop-and-go path was taken (lists fill as weeks go by).
+        assert!(resumed > 0, "no agent stopped for room in 6 weeks");
     }
 }

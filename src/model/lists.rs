@@ -90,6 +90,12 @@ impl<T: Copy> ListMut<'_, T> {
         *self.len == 0
     }
 
+    /// No room left in the slot: a push would be a bug.
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        *self.len as usize == self.slot.len()
+    }
+
     #[inline]
     pub fn as_slice(&self) -> &[T] {
         &self.slot[..*self.len as usize]
