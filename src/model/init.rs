@@ -263,7 +263,7 @@ fn draw_traits(a: &mut Agents, cfg: &Config, job_seed: u64) {
         .par_iter_mut()
         .zip(a.approach.par_iter_mut())
         .zip(a.regulation.par_iter_mut())
-        .zip(a.identity.par_chunks_mut(dims.max(1)))
+        .zip(a.identity.par_chunks_mut(dims)) // dims >= 1 (validated)
         .enumerate()
         .with_min_len(rng::PAR_MIN)
         .for_each(|(i, (((nd, ap), rg), id))| {
