@@ -146,7 +146,7 @@ pub fn run(w: &mut World, cfg: &Config) {
     let t = w.t;
     // The tie sums of this step's tie maintenance, if it left them (the ties have not changed
     // since, nor has anyone's loneliness: the same sums in the same order as below).
-    let sums = (w.scratch.tie_sums_at == Some(t)).then_some(&w.scratch.tie_sums[..]);
+    let sums = (w.carry.tie_sums_at == Some(t)).then_some(&w.carry.tie_sums[..]);
     // Without them, the partners' loneliness at the start of the phase is needed: a copy.
     let mut before = std::mem::take(&mut w.scratch_loneliness);
     if sums.is_none() {

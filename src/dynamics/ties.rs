@@ -34,7 +34,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         // ties weakened below the minimum elsewhere (exclusion) vanish. Same result as the
         // loop below, without its per-tie work, and none at all in a week in which no tie
         // was set (the only way a tie can fall below the minimum).
-        if !std::mem::take(&mut w.scratch.ties_set) {
+        if !std::mem::take(&mut w.carry.ties_set) {
             return;
         }
         w.agents
@@ -55,7 +55,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let pair = &mut w.scratch.pair;
     crate::model::pair_up(pair, loneliness, approach);
     let pair = &*pair;
-    let sums = &mut w.scratch.tie_sums;
+    let sums = &mut w.carry.tie_sums;
     sums.resize(loneliness.len(), [0.0; 2]);
     ties.par_lists_mut()
         .zip(sums.par_iter_mut())
@@ -95,7 +95,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             ties.truncate(kept);
             *sums = [strength, num];
         });
-    w.scratch.tie_sums_at = Some(t);
+    w.carry.tie_sums_at = Some(t);
 }
 
 #[cfg(test)]

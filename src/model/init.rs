@@ -118,6 +118,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         counts: StepCounts::default(),
         scratch_loneliness: vec![0.0; n],
         scratch: Scratch::default(),
+        carry: Carry::default(),
         support_log: Vec::new(),
     };
 

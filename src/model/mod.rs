@@ -209,14 +209,10 @@ pub struct Scratch {
     /// cache line instead of two): (loneliness, regulation) in interaction, (loneliness,
     /// approach) in tie maintenance.
     pub pair: Vec<[f32; 2]>,
-    /// Each agent's tie strength (sum of weights) and sum of weight x partner's loneliness,
-    /// summed in list order by tie maintenance as it leaves each tie (valid in the step
-    /// `tie_sums_at`): the belonging phase needs them and the ties do not change in between.
-    pub tie_sums: Vec<[f32; 2]>,
-    pub tie_sums_at: Option<u32>,
     /// Room each group's lists need this week (meetings: attendees; interaction: encounters).
     pub rooms: Vec<u32>,
-    /// Each agent's room needed for new ties this week (an upper bound).
+    /// Room interaction makes for new ties: every agent's upper bound (small worlds) or
+    /// that of the agents that stopped for room (filed encounters).
     pub bonds: Vec<u32>,
     /// A list of groups (membership phase: open support groups, joinable groups).
     pub groups: Vec<usize>,
@@ -227,17 +223,28 @@ pub struct Scratch {
     pub waits: Vec<bool>,
     /// The classic rules' activation order.
     pub order: Vec<u32>,
+    /// The classic rules' groups each agent attended (scope Groups).
+    pub attended: Vec<Vec<u32>>,
+    /// The founders of a new support group and their mean identity.
+    pub founders: Vec<u32>,
+    pub proto: Vec<f32>,
+}
+
+/// What a phase leaves for a later one (unlike `Scratch`, its values mean something after the
+/// phase that wrote them; none is an input of the model).
+#[derive(Debug, Clone, Default)]
+pub struct Carry {
+    /// Each agent's tie strength (sum of weights) and sum of weight x partner's loneliness,
+    /// summed in list order by tie maintenance as it leaves each tie (valid in the step
+    /// `tie_sums_at`): the belonging phase needs them and the ties do not change in between.
+    pub tie_sums: Vec<[f32; 2]>,
+    pub tie_sums_at: Option<u32>,
     /// A tie was set with `World::set_tie` (possibly below the minimum weight) since the
     /// fixed-network tie maintenance last looked.
     pub ties_set: bool,
     /// Where the last absorption test found a pair that can still change (an agent or a
     /// group): the next test starts there.
     pub absorb_from: usize,
-    /// The classic rules' groups each agent attended (scope Groups).
-    pub attended: Vec<Vec<u32>>,
-    /// The founders of a new support group and their mean identity.
-    pub founders: Vec<u32>,
-    pub proto: Vec<f32>,
 }
 
 /// The whole state of one run.
@@ -267,6 +274,8 @@ pub struct World {
     /// Scratch buffers of the phases, kept between steps so the step loop does not allocate
     /// once they have grown to the run's size.
     pub scratch: Scratch,
+    /// Values a phase leaves for a later one (see `Carry`).
+    pub carry: Carry,
     /// Every support-group membership so far, in order of joining.
     pub support_log: Vec<SupportSpell>,
 }
@@ -474,7 +483,7 @@ impl World {
     /// Sets (creating if needed) tie (i, j) to `weight`, marked seen at `seen`, on both sides.
     pub fn set_tie(&mut self, i: usize, j: usize, weight: f32, seen: u32) {
         debug_assert!(i != j);
-        self.scratch.ties_set = true;
+        self.carry.ties_set = true;
         for (a, b) in [(i, j), (j, i)] {
             let ties = &mut self.agents.ties;
             match ties[a].iter_mut().find(|t| t.other == b as u32) {
@@ -509,7 +518,7 @@ impl World {
     /// Creates tie (i, j), known to be absent, on both sides.
     pub fn add_tie(&mut self, i: usize, j: usize, weight: f32, seen: u32) {
         debug_assert!(i != j && self.tie_index(i, j as u32).is_none());
-        self.scratch.ties_set = true;
+        self.carry.ties_set = true;
         for (a, b) in [(i, j), (j, i)] {
             let other = b as u32;
             self.agents.ties.push(
@@ -687,7 +696,7 @@ impl World {
         sc.cursor.reserve(n);
         sc.bonds.reserve(n);
         sc.pair.reserve(n);
-        sc.tie_sums.reserve(n);
+        self.carry.tie_sums.reserve(n);
         sc.waits.reserve(n);
         sc.rooms.reserve(ng + more);
         // From here on the pools keep their moved lists few (see `Lists::settle`).

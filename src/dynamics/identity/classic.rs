@@ -230,7 +230,7 @@ fn count_bytes(high: u64) -> usize {
 /// answer.
 pub fn absorbed(w: &mut World, cfg: &Config) -> bool {
     let id = &cfg.scenario.identity;
-    let from = w.scratch.absorb_from;
+    let from = w.carry.absorb_from;
     let found = match id.rule {
         IdentityRule::Prototype => return false,
         IdentityRule::Axelrod => {
@@ -254,7 +254,7 @@ pub fn absorbed(w: &mut World, cfg: &Config) -> bool {
     };
     match found {
         Some(o) => {
-            w.scratch.absorb_from = o;
+            w.carry.absorb_from = o;
             false
         }
         None => true,
