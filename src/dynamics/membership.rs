@@ -4,18 +4,31 @@
 //! their condition has resolved and they are no longer lonely; groups below the minimum size
 //! dissolve. Everyone may join community groups (more with approach and unmet membership:
 //! substitution) and leaves voluntary groups they no longer identify with.
+//!
+//! Support groups draw from the phase's one stream, in order. For community groups each agent
+//! draws its own decisions from its own stream (in parallel: they depend only on its own
+//! state), and the decisions are carried out agent by agent in order, so the result is the
+//! same on any number of threads.
 
-use crate::model::{init, SpellEnd, World};
-use crate::rng::Rng;
+use crate::model::{init, Agents, Groups, SpellEnd, World};
+use crate::rng::{self, agent_stream, Rng, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
+use rayon::prelude::*;
 
-pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
+/// An agent's draws this week: it leaves at least one group.
+pub const LEAVES: u8 = 1;
+/// An agent's draws this week: it tries to join a community group.
+pub const JOINS: u8 = 2;
+
+/// `key`: the phase's key, from which each agent's own stream derives (community groups);
+/// `rng`: the phase's sequential stream (support groups).
+pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {
     if !cfg.support_foci.is_empty() {
         support_turnover(w, cfg, rng);
         support_seeking(w, cfg, rng);
     }
-    community(w, cfg, rng);
+    community(w, cfg, key);
 }
 
 fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
@@ -167,32 +180,74 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
     }
 }
 
-fn community(w: &mut World, cfg: &Config, rng: &mut Rng) {
+/// Community groups, in two passes: every agent draws, from its own stream and in parallel,
+/// whether it leaves each of its voluntary groups and whether it tries to join one (each
+/// decision depends only on the agent's own state); then the decisions are carried out agent
+/// by agent, in order (leaving first, then joining, which depends on the room left in the
+/// groups).
+fn community(w: &mut World, cfg: &Config, key: u64) {
     if w.n_groups() == 0 {
         return; // no membership to leave, no group to join (classic scenarios)
     }
     let s = &cfg.scenario;
     let m = &s.membership;
-    // Leaving voluntary groups one no longer identifies with.
-    for i in 0..w.n() {
+    let support_kind = w.support_kind;
+    let Groups { kind, .. } = &w.groups;
+    let Agents {
+        memberships,
+        membership,
+        approach,
+        ..
+    } = &mut w.agents;
+    let decided = &mut w.scratch.decided;
+    decided.clear();
+    decided.resize(memberships.owners(), 0);
+    memberships
+        .par_slices_mut()
+        .zip(decided.par_iter_mut())
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(i, (list, decided))| {
+            let mut r = agent_stream(key, i);
+            // Leaving voluntary groups one no longer identifies with.
+            for mb in list.iter_mut() {
+                let g = mb.group as usize;
+                let k = (kind[g] != support_kind).then(|| &s.groups[kind[g] as usize]);
+                let voluntary = k.is_some_and(|k| k.voluntary_exit);
+                let turnover = if k.is_some_and(|k| k.joinable) {
+                    m.turnover
+                } else {
+                    0.0
+                };
+                let p = if mb.ident < m.leave_threshold as f32 {
+                    m.leave_rate.max(turnover)
+                } else {
+                    turnover
+                };
+                mb.leaving = voluntary && p > 0.0 && r.random_bool(p);
+                if mb.leaving {
+                    *decided |= LEAVES;
+                }
+            }
+            // Joining (substitution of lost memberships): more with approach and unmet need
+            // for membership.
+            let unmet = 1.0 - membership[i] as f64;
+            let p = m.join_rate * approach[i] as f64 * unmet;
+            if p > 0.0 && r.random_bool(p.min(1.0)) {
+                *decided |= JOINS;
+            }
+        });
+    let decided = std::mem::take(&mut w.scratch.decided);
+    for (i, &d) in decided.iter().enumerate() {
+        if d & LEAVES == 0 {
+            continue;
+        }
         let mut k = 0;
         while k < w.agents.memberships[i].len() {
             let mb = w.agents.memberships[i][k];
-            let g = mb.group as usize;
-            let kind = (!w.is_support(g)).then(|| &s.groups[w.groups.kind[g] as usize]);
-            let voluntary = kind.is_some_and(|k| k.voluntary_exit);
-            let turnover = if kind.is_some_and(|k| k.joinable) {
-                m.turnover
-            } else {
-                0.0
-            };
-            let p = if mb.ident < m.leave_threshold as f32 {
-                m.leave_rate.max(turnover)
-            } else {
-                turnover
-            };
-            if voluntary && p > 0.0 && rng.random_bool(p) {
-                w.leave(i, g);
+            if mb.leaving {
+                let g = mb.group as usize;
+                w.leave(i, g); // swap_remove: re-examine position k
                 w.counts.group_leaves += 1;
                 if w.groups.members[g].is_empty() {
                     w.dissolve(g);
@@ -202,29 +257,34 @@ fn community(w: &mut World, cfg: &Config, rng: &mut Rng) {
             }
         }
     }
-    // Joining: substitution of lost memberships.
     let mut joinable = std::mem::take(&mut w.scratch.groups);
     joinable.clear();
     joinable.extend((0..w.n_groups()).filter(|&g| {
         w.groups.active[g] && !w.is_support(g) && s.groups[w.groups.kind[g] as usize].joinable
     }));
     if !joinable.is_empty() && m.join_rate > 0.0 {
-        join(w, m, &joinable, rng);
+        join(w, m, &joinable, &decided, rng::key(&[key, JOINS as u64]));
     }
     w.scratch.groups = joinable;
+    w.scratch.decided = decided;
 }
 
-/// Joining: each agent, with a probability that grows with approach and unmet need for
-/// membership, tries up to three of the joinable groups.
-fn join(w: &mut World, m: &crate::scenario::Membership, joinable: &[usize], rng: &mut Rng) {
-    for i in 0..w.n() {
-        let unmet = 1.0 - w.agents.membership[i] as f64;
-        let p = m.join_rate * w.agents.approach[i] as f64 * unmet;
-        if p <= 0.0 || !rng.random_bool(p.min(1.0)) {
+/// Joining: each agent that decided to tries up to three of the joinable groups, drawn from
+/// its own stream (`key`), in agent order.
+fn join(
+    w: &mut World,
+    m: &crate::scenario::Membership,
+    joinable: &[usize],
+    decided: &[u8],
+    key: u64,
+) {
+    for (i, &d) in decided.iter().enumerate() {
+        if d & JOINS == 0 {
             continue;
         }
+        let mut r = agent_stream(key, i);
         for _ in 0..3 {
-            let g = joinable[rng.random_range(0..joinable.len())];
+            let g = joinable[r.random_range(0..joinable.len())];
             let attendance = crate::model::logistic(w.groups.attendance_logit[g]);
             if w.join(i, g, m.new_identification as f32, attendance) {
                 w.counts.group_joins += 1;

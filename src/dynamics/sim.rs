@@ -94,7 +94,12 @@ fn week(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process
     done(Process::Identity);
     super::ties::run(w, cfg, phase_key(job_seed, t, Phase::Ties));
     done(Process::Ties);
-    super::membership::run(w, cfg, &mut stream(job_seed, t, Phase::Membership));
+    super::membership::run(
+        w,
+        cfg,
+        phase_key(job_seed, t, Phase::Membership),
+        &mut stream(job_seed, t, Phase::Membership),
+    );
     done(Process::Membership);
     if cfg.scenario.belonging.enabled {
         super::belonging::run(w, cfg);

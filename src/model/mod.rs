@@ -48,6 +48,8 @@ pub struct Member {
     pub joined: u32,
     /// Attended the group's meeting this step (set by the meetings phase).
     pub came: bool,
+    /// Leaves the group this step (drawn by the membership phase, which then acts on it).
+    pub leaving: bool,
 }
 
 /// Agent state, struct of arrays indexed by agent id (u32).
@@ -221,6 +223,9 @@ pub struct Scratch {
     /// Membership phase: whether each agent is on a waiting list (marked anew each week
     /// before the seeking).
     pub waits: Vec<bool>,
+    /// Membership phase: what each agent's own draws decided this week (`membership::LEAVES`,
+    /// `membership::JOINS`).
+    pub decided: Vec<u8>,
     /// The classic rules' activation order.
     pub order: Vec<u32>,
     /// The classic rules' groups each agent attended (scope Groups).
@@ -571,6 +576,7 @@ impl World {
                 attend,
                 joined: self.t,
                 came: false,
+                leaving: false,
             },
         );
         self.groups.members.push(g, i as u32);
@@ -698,6 +704,7 @@ impl World {
         sc.pair.reserve(n);
         self.carry.tie_sums.reserve(n);
         sc.waits.reserve(n);
+        sc.decided.reserve(n);
         sc.rooms.reserve(ng + more);
         // From here on the pools keep their moved lists few (see `Lists::settle`).
         self.agents.memberships.settle();

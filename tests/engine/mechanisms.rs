@@ -197,7 +197,8 @@ fn a_resolved_condition_lets_an_agent_graduate() {
     for i in 0..6 {
         w.agents.condition_active[i] = i >= 3;
     }
-    membership::run(&mut w, &cfg, &mut stream(6, 0, Phase::Membership));
+    let key = phase_key(6, 0, Phase::Membership);
+    membership::run(&mut w, &cfg, key, &mut stream(6, 0, Phase::Membership));
     for i in 0..3 {
         assert!(!w.in_support(i), "agent {i} should have graduated");
     }
@@ -228,7 +229,8 @@ fn a_lonely_agent_with_a_condition_finds_or_founds_a_support_group() {
         w.agents.loneliness[i] = 1.0;
         w.agents.approach[i] = 1.0;
     }
-    membership::run(&mut w, &cfg, &mut stream(7, 0, Phase::Membership));
+    let key = phase_key(7, 0, Phase::Membership);
+    membership::run(&mut w, &cfg, key, &mut stream(7, 0, Phase::Membership));
     // Six seekers, no group: one group of found_size = 4 is founded, two wait.
     assert_eq!(w.counts.support_founded, 1);
     assert_eq!((0..6).filter(|&i| w.in_support(i)).count(), 4);
@@ -471,4 +473,79 @@ fn with_belonging_off_loneliness_keeps_its_start_and_culture_moves_as_with_it_on
     };
     assert_eq!(states(&a), states(&start), "off: every state as it started");
     assert_ne!(states(&b), states(&start), "on: the process moves them");
+}
+
+#[test]
+fn members_leave_voluntary_groups_they_no_longer_identify_with_and_others_join() {
+    let cfg = config(
+        "default",
+        &[
+            "groups=[(name: \"club\", memberships: 0.0, voluntary_exit: true, joinable: true), \
+             (name: \"family\", memberships: 0.0, voluntary_exit: false)]",
+            "events[0].lose=[]",
+            "network.cross_ties=0",
+            "population.size=1000",
+            "support.initial_groups=0",
+            "membership.leave_threshold=0.5",
+            "membership.leave_rate=0.3",
+            "membership.turnover=0.0",
+            "membership.join_rate=0.4",
+        ],
+    );
+    let mut w = init::build(&cfg, 8);
+    // Agents 0..400 in 100 clubs of 4 and, like everyone, in a family of 4 (all of whose
+    // members identify little with it); in the clubs, even agents identify little.
+    for c in 0..100 {
+        add_plain_group(&mut w, 0, &(4 * c..4 * c + 4).collect::<Vec<_>>(), 1.0);
+    }
+    for f in 0..250 {
+        add_plain_group(&mut w, 1, &(4 * f..4 * f + 4).collect::<Vec<_>>(), 1.0);
+    }
+    for i in 0..1000 {
+        for m in w.agents.memberships[i].iter_mut() {
+            m.ident = if m.group < 100 && i % 2 == 1 {
+                0.8
+            } else {
+                0.2
+            };
+        }
+        // Only agents 400..1000 look for a group (p = join_rate x 1 x (1 - 0) = 0.4).
+        w.agents.approach[i] = if i < 400 { 0.0 } else { 1.0 };
+        w.agents.membership[i] = 0.0;
+    }
+    let key = phase_key(8, 0, Phase::Membership);
+    membership::run(&mut w, &cfg, key, &mut stream(8, 0, Phase::Membership));
+    let in_club = |w: &belonging::model::World, i: usize, c: usize| {
+        w.agents.memberships[i]
+            .iter()
+            .any(|m| m.group as usize == c)
+    };
+    let left_low = (0..400)
+        .step_by(2)
+        .filter(|&i| !in_club(&w, i, i / 4))
+        .count();
+    let left_high = (1..400)
+        .step_by(2)
+        .filter(|&i| !in_club(&w, i, i / 4))
+        .count();
+    let left_family = (0..1000).filter(|&i| !in_club(&w, i, 100 + i / 4)).count();
+    // 200 low identifiers each leave with p = 0.3: sd sqrt(0.3 x 0.7 / 200) = 0.032 of the
+    // fraction; 4 sd tolerance.
+    let f = left_low as f64 / 200.0;
+    assert!((f - 0.3).abs() < 4.0 * 0.0324, "left {left_low} of 200");
+    assert_eq!(left_high, 0, "no turnover: those who identify stay");
+    assert_eq!(
+        left_family, 0,
+        "nobody leaves a group without voluntary exit"
+    );
+    assert_eq!(w.counts.group_leaves as usize, left_low);
+    // 600 seekers each try with p = 0.4 (and find room: the clubs hold 100): sd
+    // sqrt(0.4 x 0.6 / 600) = 0.020; 4 sd tolerance. Nobody else joins.
+    let joined = (400..1000)
+        .filter(|&i| w.agents.memberships[i].iter().any(|m| m.group < 100))
+        .count();
+    let f = joined as f64 / 600.0;
+    assert!((f - 0.4).abs() < 4.0 * 0.020, "{joined} of 600 joined");
+    assert_eq!(w.counts.group_joins as usize, joined);
+    w.check_invariants().unwrap();
 }
