@@ -348,6 +348,33 @@ struct RunSetup {
 }
 
 /// The run to complete from a folder: its scenario.ron and manifest.json.
+/// A folder's writer version as said in messages ("" is a folder from before sweeps
+/// recorded it).
+fn version_label(v: &str) -> &str {
+    if v.is_empty() {
+        "0.1.0"
+    } else {
+        v
+    }
+}
+
+/// Refuses to complete a folder another version of belonging started: random streams may
+/// change between versions, so its results and this version's would not be one run's.
+fn same_version(dir: &Path, stored: &str) -> Result<()> {
+    let this = env!("CARGO_PKG_VERSION");
+    if version_label(stored) != this {
+        return Err(BadInput(format!(
+            "{}: written by belonging {}, and this is belonging {}: the same seed gives other              results in another version, so refusing to mix them (finish it with belonging {}              or start anew)",
+            dir.display(),
+            version_label(stored),
+            this,
+            version_label(stored)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 fn resume_setup(dir: &Path) -> Result<RunSetup> {
     let stored = ResultsDir::read_manifest(dir).map_err(|e| {
         BadInput(format!(
@@ -361,6 +388,7 @@ fn resume_setup(dir: &Path) -> Result<RunSetup> {
         ))
         .into());
     }
+    same_version(dir, &stored.version)?;
     let file = dir.join("scenario.ron");
     let text = std::fs::read(&file).map_err(|e| {
         BadInput(format!(
@@ -946,6 +974,7 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
     }
     let spec = SweepSpec {
         format: 1,
+        version: env!("CARGO_PKG_VERSION").into(),
         scenario: s.name.clone(),
         scenario_source: source.label(),
         scenario_hash: manifest::fnv1a(scenario_ron.as_bytes()),
@@ -984,6 +1013,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
                     "{e}; --resume needs a folder written by `belonging sweep`"
                 ))
             })?;
+            same_version(dir, &stored.version)?;
             let source = Source::File(dir.join("scenario.ron"));
             // The stored sweep, rebuilt from the folder's own scenario and values.
             let stored_args = SweepArgs {
@@ -1215,6 +1245,16 @@ fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
     }
     let spec = specs[0].clone();
     for (d, s) in dirs.iter().zip(&specs) {
+        if s.version != spec.version {
+            return Err(BadInput(format!(
+                "{} was written by belonging {} and {} by belonging {}, whose results for the                  same seed differ; refusing to merge",
+                d.display(),
+                version_label(&s.version),
+                dirs[0].display(),
+                version_label(&spec.version)
+            ))
+            .into());
+        }
         if s.sweep_hash != spec.sweep_hash {
             return Err(BadInput(format!(
                 "{} holds a different sweep (scenario {}, sweep hash {}) from {} (scenario {}, \

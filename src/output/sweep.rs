@@ -37,6 +37,10 @@ pub struct VarySpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepSpec {
     pub format: u32,
+    /// The belonging version that wrote the sweep: the same seed gives the same results only
+    /// within one version (empty: a sweep written before the field existed, 0.1.0).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub version: String,
     pub scenario: String,
     pub scenario_source: String,
     /// FNV-1a of the resolved base scenario (scenario.ron).

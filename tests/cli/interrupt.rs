@@ -163,6 +163,17 @@ fn resume_refuses_a_folder_that_is_not_an_interrupted_run() {
     // --resume takes the settings from the folder: none may be given again.
     belonging(&["run", "--resume", &s(&out), "--seed", "3"]).bad_input();
     belonging(&["run", "classroom", "--resume", &s(&out)]).bad_input();
+    // A run another version of belonging started (its streams may differ from this one's).
+    let text = read_string(&ron).replacen("steps: 61", "steps: 60", 1);
+    std::fs::write(&ron, text).expect("restore scenario.ron");
+    let m = out.join("manifest.json");
+    let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    let text = read_string(&m);
+    assert!(text.contains(&version), "{text}");
+    std::fs::write(&m, text.replacen(&version, "\"version\": \"0.0.1\"", 1)).expect("edit");
+    belonging(&["run", "--resume", &s(&out)])
+        .bad_input()
+        .stderr_has(&["0.0.1", env!("CARGO_PKG_VERSION"), "refusing"]);
 }
 
 /// A sweep of 3 x 2 points x 3 replicates = 18 jobs of 200 agents over 40 weeks.

@@ -342,3 +342,44 @@ fn compare_reports_difference_and_effect_size_with_cis_and_a_plot() {
     assert_eq!(bad.code, Some(2), "{}", bad.stderr);
     assert!(bad.stderr.contains("no such metric"), "{}", bad.stderr);
 }
+
+/// Rewrites a sweep folder's sweep.json as another version of belonging would have written
+/// it (sealed again, so only the version differs).
+fn as_written_by(dir: &Path, version: &str) {
+    let mut spec = belonging::output::sweep::read_spec(dir).expect("sweep.json");
+    spec.version = version.into();
+    let spec = spec.sealed();
+    std::fs::write(dir.join("sweep.json"), spec.to_json()).expect("write sweep.json");
+}
+
+#[test]
+fn folders_of_another_version_are_neither_resumed_nor_merged() {
+    let tmp = tempdir();
+    let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    sweep(&a, &["--shard", "0/2"]).success();
+    sweep(&b, &["--shard", "1/2"]).success();
+    assert_eq!(
+        belonging::output::sweep::read_spec(&a)
+            .expect("sweep.json")
+            .version,
+        env!("CARGO_PKG_VERSION"),
+        "a sweep records the version that wrote it"
+    );
+    as_written_by(&b, "0.0.1");
+    belonging(&["sweep", "--resume", &s(&b), "--quiet"])
+        .bad_input()
+        .stderr_has(&["0.0.1", env!("CARGO_PKG_VERSION"), "refusing"]);
+    let o = belonging(&["merge", &s(&a), &s(&b), "--out", &s(&tmp.path().join("m"))]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("0.0.1") && o.stderr.contains("refusing to merge"),
+        "{}",
+        o.stderr
+    );
+    // A sweep folder from before sweeps recorded their version counts as 0.1.0.
+    as_written_by(&b, "");
+    belonging(&["sweep", "--resume", &s(&b), "--quiet"])
+        .bad_input()
+        .stderr_has(&["0.1.0", "refusing"]);
+}
