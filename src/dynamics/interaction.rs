@@ -461,6 +461,11 @@ mod tests {
         let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
         let mut w = init::build(&cfg, 5);
         let mut resumed = 0;
+        // Filed over two ranges, on two threads.
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
         for t in 0..6u64 {
             // This week up to interaction, as the step runs it.
             let mut direct = w.clone();
@@ -473,11 +478,7 @@ mod tests {
             let mut filed = direct.clone();
             let key = phase_key(5, t, Phase::Interaction);
             assert_eq!(run_in(&mut direct, &cfg, key, true), 0);
-            resumed += rayon::ThreadPoolBuilder::new()
-                .num_threads(2)
-                .build()
-                .unwrap()
-                .install(|| run_in(&mut filed, &cfg, key, false));
+            resumed += two.install(|| run_in(&mut filed, &cfg, key, false));
             for i in 0..w.n() {
                 assert_eq!(
                     filed.agents.ties[i], direct.agents.ties[i],

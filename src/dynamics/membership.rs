@@ -17,9 +17,10 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 /// An agent's draws this week: it leaves at least one group.
-pub const LEAVES: u8 = 1;
-/// An agent's draws this week: it tries to join a community group.
-pub const JOINS: u8 = 2;
+const LEAVES: u8 = 1;
+/// An agent's draws this week: it tries to join a community group (also the tag of the
+/// joiners' own streams for their choice of groups).
+const JOINS: u8 = 2;
 
 /// `key`: the phase's key, from which each agent's own stream derives (community groups);
 /// `rng`: the phase's sequential stream (support groups).

@@ -35,11 +35,6 @@ impl TraitDist {
     }
 }
 
-/// Draws from a Beta distribution with the given mean and sd (constant if sd = 0).
-pub fn sample_dist<R: rand::Rng + ?Sized>(d: &Dist, rng: &mut R) -> f32 {
-    TraitDist::new(d).sample(rng)
-}
-
 /// Memberships an agent can expect at the start (one more for a support group).
 pub fn expected_memberships(s: &crate::scenario::Scenario) -> f64 {
     s.groups.iter().map(|g| g.memberships).sum::<f64>() + 1.0

@@ -128,8 +128,8 @@ pub struct Groups {
     pub coherence: Vec<f32>,
     /// Met this step.
     pub met: Vec<bool>,
-    /// Attendees this step, in the order of the members, each with its identification with
-    /// the group (scratch, reused; set by the meetings phase, kept true by exclusion).
+    /// Attendees this step, in agent order, each with its identification with the group
+    /// (scratch, reused; set by the meetings phase, kept true by exclusion).
     pub attendees: Lists<Attendee>,
     /// Index of the intervention a programme group belongs to (NONE for other groups).
     pub programme: Vec<u16>,
