@@ -23,7 +23,7 @@
 
 use crate::model::lists::par_regions_mut;
 use crate::model::{
-    distance, exp, prefetch, scan, Encounter, Groups, ListMut, Scratch, Side, Tie, World,
+    distance, exp, find_tie, prefetch, Encounter, Groups, ListMut, Scratch, Side, Tie, World,
 };
 use crate::rng::{below, group_stream, PAR_MIN};
 use crate::scenario::Config;
@@ -406,7 +406,7 @@ fn encounter(
     warm: f32,
 ) -> bool {
     let t = p.t;
-    match scan(ties.as_slice(), |x| x.other == j as u32) {
+    match find_tie(ties.as_slice(), j as u32) {
         Some(k) => {
             let tie = &mut ties.as_mut_slice()[k];
             let old = tie.weight;
