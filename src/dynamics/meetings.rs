@@ -7,7 +7,7 @@
 //! number of threads. A group's attendees are listed in agent order, each with its
 //! identification with the group (so later phases need not look it up).
 
-use crate::model::{exp, Agents, Attendee, Groups, World};
+use crate::model::{exp, Agents, Attendee, Groups, Member, World};
 use crate::rng::{agent_stream, group_stream, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
@@ -57,50 +57,45 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         ..
     } = &mut w.agents;
     let met = &*met;
-    memberships
-        .par_slices_mut()
-        .enumerate()
-        .with_min_len(PAR_MIN)
-        .for_each(|(i, list)| {
-            if !list.iter().any(|m| met[m.group as usize]) {
-                for rec in list.iter_mut() {
-                    rec.came = false;
-                }
-                return;
-            }
-            let mut rng = agent_stream(key, i);
-            let self_stigma = if condition_active[i] {
-                stigma[i] * (1.0 - integration[i])
-            } else {
-                0.0
-            };
-            let person = k_approach * (approach[i] - 0.5)
-                - k_lonely * loneliness[i]
-                - k_distress * distress[i]
-                - if resigned[i] { k_resigned } else { 0.0 };
-            // Outside support groups, self-stigma keeps people away.
-            let stigma_term = k_stigma * self_stigma;
+    // One agent's attendance draws, from its own stream.
+    let decide = |i: usize, list: &mut [Member]| {
+        if !list.iter().any(|m| met[m.group as usize]) {
             for rec in list.iter_mut() {
-                let g = rec.group as usize;
                 rec.came = false;
-                if !met[g] {
-                    continue;
-                }
-                let stigma_here = if kind[g] == support_kind {
-                    0.0
-                } else {
-                    stigma_term
-                };
-                let logit =
-                    attendance_logit[g] + person + k_ident * (rec.ident - 0.5) - stigma_here;
-                // u < 1 / (1 + e^-x)  <=>  u e^-x < 1 - u  (no division).
-                let u: f32 = rng.random();
-                let came = u * exp(-logit) < 1.0 - u;
-                rec.attend += memory * (f32::from(u8::from(came)) - rec.attend);
-                rec.came = came;
             }
-        });
-    let memberships = &*memberships;
+            return;
+        }
+        let mut rng = agent_stream(key, i);
+        let self_stigma = if condition_active[i] {
+            stigma[i] * (1.0 - integration[i])
+        } else {
+            0.0
+        };
+        let person = k_approach * (approach[i] - 0.5)
+            - k_lonely * loneliness[i]
+            - k_distress * distress[i]
+            - if resigned[i] { k_resigned } else { 0.0 };
+        // Outside support groups, self-stigma keeps people away.
+        let stigma_term = k_stigma * self_stigma;
+        for rec in list.iter_mut() {
+            let g = rec.group as usize;
+            rec.came = false;
+            if !met[g] {
+                continue;
+            }
+            let stigma_here = if kind[g] == support_kind {
+                0.0
+            } else {
+                stigma_term
+            };
+            let logit = attendance_logit[g] + person + k_ident * (rec.ident - 0.5) - stigma_here;
+            // u < 1 / (1 + e^-x)  <=>  u e^-x < 1 - u  (no division).
+            let u: f32 = rng.random();
+            let came = u * exp(-logit) < 1.0 - u;
+            rec.attend += memory * (f32::from(u8::from(came)) - rec.attend);
+            rec.came = came;
+        }
+    };
     // Room for every member of every group (met or not, so that the room asked for, and with
     // it the pool's layout, changes only with the groups), so the lists fill in place.
     let rooms = &mut w.scratch.rooms;
@@ -108,9 +103,35 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     rooms.extend((0..met.len()).map(|g| members.len_of(g) as u32));
     attendees.clear_all();
     attendees.reserve_each(rooms);
+    let n = memberships.owners();
+    if rayon::current_num_threads() == 1 || n < 2 * PAR_MIN {
+        // On one thread: each agent decides, then is filed under the groups it came to, in
+        // one pass (agents in order, so each group's attendees are in agent order).
+        for i in 0..n {
+            let list = &mut memberships[i];
+            decide(i, list);
+            for m in list.iter().filter(|m| m.came) {
+                attendees.push(
+                    m.group as usize,
+                    Attendee {
+                        agent: i as u32,
+                        ident: m.ident,
+                    },
+                );
+            }
+        }
+        return;
+    }
+    memberships
+        .par_slices_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN)
+        .for_each(|(i, list)| decide(i, list));
+    let memberships = &*memberships;
     // Each group's attendees in agent order: the groups are split into ranges, one per
     // thread, and each range walks every agent's memberships in order (a stream through
-    // memory, no look-up), filing those who came to its groups.
+    // memory, no look-up), filing those who came to its groups. (The same lists as the
+    // one-thread pass above.)
     let n_groups = met.len();
     let ranges = rayon::current_num_threads().clamp(1, (n_groups / PAR_MIN).max(1));
     attendees
