@@ -7,7 +7,8 @@
 //! 1. each group that met draws its encounters from its own stream (groups in parallel);
 //! 2. every encounter is filed under both partners in the canonical order (group, then
 //!    draw): the agents are split into ranges, one per thread, and each range walks every
-//!    encounter twice, counting then filing its own agents' sides;
+//!    encounter twice, counting then filing its own agents' sides (on one thread the groups
+//!    are drawn in order and the sides counted as they are drawn);
 //! 3. each agent applies its own sides in that order (agents in parallel). Both partners see
 //!    their shared encounters in the same order with the same inputs (loneliness, identity
 //!    and regulation are not changed by this phase; the bonding draw travels with the
@@ -23,7 +24,8 @@
 
 use crate::model::lists::par_regions_mut;
 use crate::model::{
-    distance, exp, find_tie, prefetch, Encounter, Groups, ListMut, Scratch, Side, Tie, World,
+    distance, exp, find_tie, prefetch, Attendee, Encounter, Groups, ListMut, Scratch, Side, Tie,
+    World,
 };
 use crate::rng::{below, group_stream, PAR_MIN};
 use crate::scenario::Config;
@@ -113,33 +115,38 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
     rooms.extend((0..kind.len()).map(|g| (members.len_of(g) * encounters) as u32));
     drawn.clear_all();
     drawn.reserve_each(rooms);
-    drawn
-        .par_lists_mut()
-        .enumerate()
-        .with_min_len(PAR_MIN / 8)
-        .for_each(|(g, mut list)| {
-            if !met[g] || attendees.len_of(g) < 2 {
-                return;
+    // On one thread the groups are drawn in order, and each agent's sides are counted as
+    // they are drawn (filing needs the counts; on several threads a pass counts them).
+    let counted = !direct && rayon::current_num_threads() == 1;
+    if counted {
+        offsets.clear();
+        offsets.resize(n + 1, 0);
+        for g in 0..kind.len() {
+            if met[g] && attendees.len_of(g) >= 2 {
+                draw(
+                    &attendees[g],
+                    encounters,
+                    key,
+                    g,
+                    &mut drawn.list_mut(g),
+                    |e| {
+                        offsets[e.a as usize + 1] += 1;
+                        offsets[e.b as usize + 1] += 1;
+                    },
+                );
             }
-            let att = &attendees[g];
-            let mut rng = group_stream(key, g);
-            for x in 0..att.len() {
-                for _ in 0..encounters {
-                    let mut y = below(&mut rng, att.len() - 1);
-                    if y >= x {
-                        y += 1;
-                    }
-                    let trust = 0.5 * (att[x].ident + att[y].ident);
-                    let u: f32 = rng.random();
-                    list.push(Encounter {
-                        a: att[x].agent,
-                        b: att[y].agent,
-                        trust,
-                        u,
-                    });
+        }
+    } else {
+        drawn
+            .par_lists_mut()
+            .enumerate()
+            .with_min_len(PAR_MIN / 8)
+            .for_each(|(g, mut list)| {
+                if met[g] && attendees.len_of(g) >= 2 {
+                    draw(&attendees[g], encounters, key, g, &mut list, |_| ());
                 }
-            }
-        });
+            });
+    }
 
     let a = &mut w.agents;
     bonds.clear();
@@ -191,24 +198,27 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
     } else {
         // 2. File every side under its agent in the canonical order (group, then draw): the
         // agents are split into ranges, one per thread; each range walks every encounter,
-        // first counting its agents' sides, then (offsets summed) filing them.
+        // first counting its agents' sides (unless drawing counted them), then (offsets
+        // summed) filing them.
         let ranges = rayon::current_num_threads().clamp(1, n / PAR_MIN);
         let chunk = n.div_ceil(ranges);
-        offsets.clear();
-        offsets.resize(n + 1, 0);
-        offsets[1..]
-            .par_chunks_mut(chunk)
-            .enumerate()
-            .for_each(|(r, counts)| {
-                let mine = r * chunk..r * chunk + counts.len();
-                for e in drawn.iter().flatten() {
-                    for i in [e.a as usize, e.b as usize] {
-                        if mine.contains(&i) {
-                            counts[i - mine.start] += 1;
+        if !counted {
+            offsets.clear();
+            offsets.resize(n + 1, 0);
+            offsets[1..]
+                .par_chunks_mut(chunk)
+                .enumerate()
+                .for_each(|(r, counts)| {
+                    let mine = r * chunk..r * chunk + counts.len();
+                    for e in drawn.iter().flatten() {
+                        for i in [e.a as usize, e.b as usize] {
+                            if mine.contains(&i) {
+                                counts[i - mine.start] += 1;
+                            }
                         }
                     }
-                }
-            });
+                });
+        }
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
@@ -310,6 +320,37 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
         }
     }
     stopped
+}
+
+/// One group's encounters, from its own stream: each attendee meets `encounters` others drawn
+/// at random; `seen` is shown each encounter as it is listed.
+fn draw(
+    att: &[Attendee],
+    encounters: usize,
+    key: u64,
+    g: usize,
+    list: &mut ListMut<'_, Encounter>,
+    mut seen: impl FnMut(&Encounter),
+) {
+    let mut rng = group_stream(key, g);
+    for x in 0..att.len() {
+        for _ in 0..encounters {
+            let mut y = below(&mut rng, att.len() - 1);
+            if y >= x {
+                y += 1;
+            }
+            let trust = 0.5 * (att[x].ident + att[y].ident);
+            let u: f32 = rng.random();
+            let e = Encounter {
+                a: att[x].agent,
+                b: att[y].agent,
+                trust,
+                u,
+            };
+            seen(&e);
+            list.push(e);
+        }
+    }
 }
 
 /// Whether an encounter could create a tie (its bonding draw below the largest possible
@@ -452,20 +493,24 @@ mod tests {
     use crate::rng::{phase_key, Phase};
     use crate::scenario::{resolve, Override, Source};
 
-    /// Encounters filed per agent, on any number of threads, with agents stopping for room
-    /// for new ties and going on, give exactly what applying them one by one in the canonical
-    /// order gives: every tie list (same ties, same order, same bits) and every distress.
+    /// Encounters filed per agent, on one thread (counted while drawn) or two (counted by a
+    /// pass, over two ranges), with agents stopping for room for new ties and going on, give
+    /// exactly what applying them one by one in the canonical order gives: every tie list
+    /// (same ties, same order, same bits) and every distress.
     #[test]
     fn filed_and_direct_application_agree() {
         let o = [Override::parse("population.size=9000").unwrap()];
         let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
         let mut w = init::build(&cfg, 5);
         let mut resumed = 0;
-        // Filed over two ranges, on two threads.
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
+        // Filed over two ranges, on two threads; and on one.
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let (one, two) = (pool(1), pool(2));
         for t in 0..6u64 {
             // This week up to interaction, as the step runs it.
             let mut direct = w.clone();
@@ -476,19 +521,24 @@ mod tests {
             );
             crate::dynamics::meetings::run(&mut direct, &cfg, phase_key(5, t, Phase::Meetings));
             let mut filed = direct.clone();
+            let mut counted = direct.clone();
             let key = phase_key(5, t, Phase::Interaction);
             assert_eq!(run_in(&mut direct, &cfg, key, true), 0);
             resumed += two.install(|| run_in(&mut filed, &cfg, key, false));
-            for i in 0..w.n() {
-                assert_eq!(
-                    filed.agents.ties[i], direct.agents.ties[i],
-                    "ties of {i}, week {t}"
-                );
-                assert_eq!(
-                    filed.agents.distress[i].to_bits(),
-                    direct.agents.distress[i].to_bits(),
-                    "distress of {i}, week {t}"
-                );
+            // On one thread the sides are counted while the groups are drawn.
+            one.install(|| run_in(&mut counted, &cfg, key, false));
+            for (how, other) in [("two ranges", &filed), ("one thread", &counted)] {
+                for i in 0..w.n() {
+                    assert_eq!(
+                        other.agents.ties[i], direct.agents.ties[i],
+                        "ties of {i}, week {t}, {how}"
+                    );
+                    assert_eq!(
+                        other.agents.distress[i].to_bits(),
+                        direct.agents.distress[i].to_bits(),
+                        "distress of {i}, week {t}, {how}"
+                    );
+                }
             }
             dynamics::step(&mut w, &cfg, 5);
         }
