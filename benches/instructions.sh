@@ -24,6 +24,8 @@ RAYON_NUM_THREADS=1 valgrind --tool=callgrind --branch-sim=yes --callgrind-out-f
 # Inclusive counts of each process's entry point (and of the build): instructions (Ir) and
 # mispredicted conditional branches (Bcm, callgrind's simple predictor), per agent-week.
 printf "%-12s %10s %12s\n" process instructions mispredicted
+# (From outside the repository: inside it, callgrind_annotate splits a function's counts by
+# how it finds the source files, and the totals below come out in pieces.)
 (cd /tmp && callgrind_annotate --inclusive=yes "$out" 2>/dev/null) |
     grep -E 'belonging::dynamics::[a-z_]+::(run|step) \[|belonging::model::init::build \[' |
     awk -v n="$agents" -v w="$weeks" '
