@@ -347,7 +347,6 @@ struct RunSetup {
     resumed: bool,
 }
 
-/// The run to complete from a folder: its scenario.ron and manifest.json.
 /// A folder's writer version as said in messages ("" is a folder from before sweeps
 /// recorded it).
 fn version_label(v: &str) -> &str {
@@ -364,7 +363,9 @@ fn same_version(dir: &Path, stored: &str) -> Result<()> {
     let this = env!("CARGO_PKG_VERSION");
     if version_label(stored) != this {
         return Err(BadInput(format!(
-            "{}: written by belonging {}, and this is belonging {}: the same seed gives other              results in another version, so refusing to mix them (finish it with belonging {}              or start anew)",
+            "{}: written by belonging {}, and this is belonging {}: the same seed gives other \
+             results in another version, so refusing to mix them (finish it with belonging {} \
+             or start anew)",
             dir.display(),
             version_label(stored),
             this,
@@ -375,6 +376,7 @@ fn same_version(dir: &Path, stored: &str) -> Result<()> {
     Ok(())
 }
 
+/// The run to complete from a folder: its scenario.ron and manifest.json.
 fn resume_setup(dir: &Path) -> Result<RunSetup> {
     let stored = ResultsDir::read_manifest(dir).map_err(|e| {
         BadInput(format!(
@@ -1247,7 +1249,8 @@ fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
     for (d, s) in dirs.iter().zip(&specs) {
         if s.version != spec.version {
             return Err(BadInput(format!(
-                "{} was written by belonging {} and {} by belonging {}, whose results for the                  same seed differ; refusing to merge",
+                "{} was written by belonging {} and {} by belonging {}, whose results for the \
+                 same seed differ; refusing to merge",
                 d.display(),
                 version_label(&s.version),
                 dirs[0].display(),

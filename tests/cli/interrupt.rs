@@ -173,7 +173,11 @@ fn resume_refuses_a_folder_that_is_not_an_interrupted_run() {
     std::fs::write(&m, text.replacen(&version, "\"version\": \"0.0.1\"", 1)).expect("edit");
     belonging(&["run", "--resume", &s(&out)])
         .bad_input()
-        .stderr_has(&["0.0.1", env!("CARGO_PKG_VERSION"), "refusing"]);
+        .stderr_has(&[
+            "0.0.1",
+            env!("CARGO_PKG_VERSION"),
+            "the same seed gives other results in another version, so refusing",
+        ]);
 }
 
 /// A sweep of 3 x 2 points x 3 replicates = 18 jobs of 200 agents over 40 weeks.

@@ -373,7 +373,9 @@ fn folders_of_another_version_are_neither_resumed_nor_merged() {
     let o = belonging(&["merge", &s(&a), &s(&b), "--out", &s(&tmp.path().join("m"))]);
     assert_eq!(o.code, Some(2), "{}", o.stderr);
     assert!(
-        o.stderr.contains("0.0.1") && o.stderr.contains("refusing to merge"),
+        o.stderr.contains("0.0.1")
+            && o.stderr
+                .contains("whose results for the same seed differ; refusing to merge"),
         "{}",
         o.stderr
     );
