@@ -491,8 +491,9 @@ impl World {
         self.carry.ties_set = true;
         for (a, b) in [(i, j), (j, i)] {
             let ties = &mut self.agents.ties;
-            match ties[a].iter_mut().find(|t| t.other == b as u32) {
-                Some(t) => {
+            match find_tie(&ties[a], b as u32) {
+                Some(k) => {
+                    let t = &mut ties[a][k];
                     t.weight = weight;
                     t.seen = seen;
                 }
