@@ -91,12 +91,9 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.belonging = vec![0.0; n];
     agents.memberships = Lists::new(n);
     agents.ties = Lists::new(n);
-    // Room for the usual number of memberships (and, once the agents are numbered, ties), so
-    // building rarely moves a list (the lists are compacted to their real lengths at the end).
+    // Room for the usual number of ties, once the agents are numbered, so building rarely
+    // moves a list (the lists are compacted to their real lengths at the end).
     let room = |x: f64| vec![(x.ceil() as u32).clamp(1, 64); n];
-    agents
-        .memberships
-        .reserve_each(&room(expected_memberships(s)));
 
     let mut world = World {
         dims,
@@ -117,6 +114,10 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         support_log: Vec::new(),
     };
 
+    // Every group's members, and each member's identification with it (in the order of the
+    // groups' member lists); the agents' own lists of memberships are made from them once
+    // the agents are numbered.
+    let mut idents: Vec<f32> = Vec::new();
     for (k, kind) in s.groups.iter().enumerate() {
         // Each agent takes floor(m) memberships of this kind, plus one with probability frac(m).
         let whole = kind.memberships.floor() as usize;
@@ -128,6 +129,9 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         }
         slots.shuffle(&mut rng);
         let extra = Poisson::new((kind.size - 2.0).max(0.0) + 1e-9).ok();
+        let ident = |rng: &mut rng::Rng| {
+            (kind.identification + rng.random_range(-0.15..=0.15)).clamp(0.0, 1.0) as f32
+        };
         // Free room for this kind's member lists, filled one group after another.
         world.groups.members.reserve_room(slots.len() + 64);
         let mut at = 0;
@@ -148,10 +152,15 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
                 kind.acceptance,
                 &proto,
             );
-            world.groups.members.reserve_exact(g, end - at);
+            let members = &mut world.groups.members;
+            members.reserve_exact(g, end - at);
             for &i in &slots[at..end] {
-                let ident = (kind.identification + rng.random_range(-0.15..=0.15)).clamp(0.0, 1.0);
-                world.join(i as usize, g, ident as f32, kind.attendance as f32);
+                let ident = ident(&mut rng);
+                // (An agent given two slots of one group joins it once.)
+                if !members[g].contains(&i) {
+                    members.push(g, i);
+                    idents.push(ident);
+                }
             }
             at = end;
         }
@@ -162,27 +171,30 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         let order = locality_order(&world, cfg, &mut rng);
         world.relabel(&order);
     }
+    add_memberships(&mut world, cfg, &idents);
+    drop(idents);
     // The agents' traits and identities, each agent from its own stream (in parallel).
     draw_traits(&mut world.agents, cfg, job_seed);
-    world
-        .agents
-        .ties
-        .reserve_each(&room(expected_degree(s) * 1.5 + 4.0));
-    // Ties inside ordinary groups.
-    let mut members = Vec::new();
+    // Ties inside ordinary groups: drawn group by group, then made (see `add_group_ties`).
+    let mut edges: Vec<(u32, u32, f32)> = Vec::new();
     for g in 0..world.n_groups() {
         let kind = &s.groups[world.groups.kind[g] as usize];
-        members.clear();
-        members.extend_from_slice(&world.groups.members[g]);
+        let members = &world.groups.members[g];
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
                 if rng.random_bool(kind.tie_density) {
                     let w = (kind.tie_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
-                    world.raise_tie(i as usize, j as usize, w as f32);
+                    edges.push((i, j, w as f32));
                 }
             }
         }
     }
+    add_group_ties(&mut world, &edges);
+    drop(edges);
+    world
+        .agents
+        .ties
+        .reserve_each(&room(s.network.cross_ties * 1.5 + 4.0));
     if s.network.generator == Generator::Groups {
         // Acquaintance ties across groups.
         let cross = (s.network.cross_ties * n as f64 / 2.0).round() as usize;
@@ -276,6 +288,83 @@ fn draw_traits(a: &mut Agents, cfg: &Config, job_seed: u64) {
     a.identity_base.copy_from_slice(&a.identity);
 }
 
+/// Every agent's list of memberships, from the groups' member lists: each agent's in group
+/// order, as joining the groups one after another would give (`idents`: each member's
+/// identification, in the order of the member lists). The agents are split into ranges, one
+/// per thread, and each range walks every group, filing its own agents.
+fn add_memberships(world: &mut World, cfg: &Config, idents: &[f32]) {
+    use rayon::prelude::*;
+    let n = world.n();
+    let Groups { kind, members, .. } = &world.groups;
+    let memberships = &mut world.agents.memberships;
+    let mut count = vec![0u32; n];
+    for &i in members.iter().flatten() {
+        count[i as usize] += 1;
+    }
+    memberships.reserve_each(&count);
+    drop(count);
+    let ranges = rayon::current_num_threads().clamp(1, (n / rng::PAR_MIN).max(1));
+    memberships
+        .par_ranges_mut(n.div_ceil(ranges))
+        .for_each(|mut list| {
+            let mine = list.owners();
+            let mut k = 0;
+            for (g, group) in members.iter().enumerate() {
+                let attend = cfg.scenario.groups[kind[g] as usize].attendance as f32;
+                for &i in group {
+                    if mine.contains(&(i as usize)) {
+                        list.push(
+                            i as usize,
+                            Member {
+                                group: g as u32,
+                                ident: idents[k],
+                                attend,
+                                joined: 0,
+                                came: false,
+                                leaving: false,
+                            },
+                        );
+                    }
+                    k += 1;
+                }
+            }
+        });
+}
+
+/// The ties inside groups, from the pairs drawn (`edges`, in the order drawn): what raising
+/// each pair's tie in turn gives (`World::raise_tie`: a tie made at its first pair, its
+/// weight the largest of its pairs'), each agent's ties in the order of their first pairs.
+/// The agents are split into ranges, one per thread, and each range walks every pair,
+/// making its own agents' sides.
+fn add_group_ties(world: &mut World, edges: &[(u32, u32, f32)]) {
+    use rayon::prelude::*;
+    let n = world.n();
+    let ties = &mut world.agents.ties;
+    // Room for a side per pair (an upper bound: a pair in two groups makes one tie).
+    let mut count = vec![0u32; n];
+    for &(i, j, _) in edges {
+        count[i as usize] += 1;
+        count[j as usize] += 1;
+    }
+    ties.reserve_each(&count);
+    drop(count);
+    let ranges = rayon::current_num_threads().clamp(1, (n / rng::PAR_MIN).max(1));
+    ties.par_ranges_mut(n.div_ceil(ranges))
+        .for_each(|mut list| {
+            let mine = list.owners();
+            for &(i, j, weight) in edges {
+                for (a, b) in [(i, j), (j, i)] {
+                    if mine.contains(&(a as usize)) {
+                        list.raise(a as usize, b, weight);
+                    }
+                }
+            }
+        });
+    if !edges.is_empty() {
+        world.carry.ties_set = true;
+    }
+}
+
 /// Founds a support group on condition `focus`; returns its id.
 pub fn add_support_group(world: &mut World, cfg: &Config, focus: u16, prototype: &[f32]) -> usize {
     let sp = &cfg.scenario.support;
@@ -353,4 +442,86 @@ fn locality_order<R: rand::Rng + ?Sized>(world: &World, cfg: &Config, rng: &mut 
         }
     }
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{resolve, Override, Source};
+
+    fn two_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap()
+            .install(f)
+    }
+
+    fn config(sets: &[&str]) -> Config {
+        let o: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap()).collect();
+        resolve(&Source::Builtin("default".into()), &o).unwrap()
+    }
+
+    /// Group ties made over two ranges of agents on two threads are what raising each
+    /// pair's tie in turn gives: every list the same ties in the same order, the same bits.
+    #[test]
+    fn group_ties_over_ranges_are_raised_ties() {
+        let base = build(&config(&["population.size=9000"]), 3);
+        let n = base.n();
+        let mut rng = rng::stream(3, 0, Phase::Init);
+        // Pairs drawn again (as a pair in two groups is), reversed, and among a few hundred
+        // agents, so that lists grow long.
+        let edges: Vec<(u32, u32, f32)> = (0..20_000)
+            .map(|_| {
+                let i = rng.random_range(0..300u32);
+                let j = rng.random_range(0..n as u32);
+                (
+                    i,
+                    if i == j { j + 1 } else { j },
+                    rng.random_range(0.05..1.0),
+                )
+            })
+            .collect();
+        let empty = || {
+            let mut w = base.clone();
+            w.agents.ties = Lists::new(n);
+            w
+        };
+        let mut raised = empty();
+        for &(i, j, weight) in &edges {
+            raised.raise_tie(i as usize, j as usize, weight);
+        }
+        let mut ranged = empty();
+        two_threads(|| add_group_ties(&mut ranged, &edges));
+        assert!(raised.agents.ties[0].len() > 40, "long lists");
+        for i in 0..n {
+            assert_eq!(ranged.agents.ties[i], raised.agents.ties[i], "ties of {i}");
+        }
+    }
+
+    /// Memberships filed over two ranges of agents on two threads are what joining every
+    /// group's members in turn gives: each agent's list, in order, with the same values.
+    #[test]
+    fn memberships_over_ranges_are_joined_groups() {
+        let cfg = config(&["population.size=9000", "support.enabled=false"]);
+        let built = two_threads(|| build(&cfg, 4));
+        let (n, ng) = (built.n(), built.n_groups());
+        let mut joined = built.clone();
+        joined.agents.memberships = Lists::new(n);
+        joined.groups.members = Lists::new(ng);
+        for g in 0..ng {
+            let attend = cfg.scenario.groups[built.groups.kind[g] as usize].attendance as f32;
+            for &i in &built.groups.members[g] {
+                let ident = built.identification(i as usize, g);
+                assert!(joined.join(i as usize, g, ident, attend));
+            }
+        }
+        for i in 0..n {
+            assert_eq!(
+                built.agents.memberships[i], joined.agents.memberships[i],
+                "memberships of {i}"
+            );
+        }
+        built.check_invariants().unwrap();
+    }
 }

@@ -169,6 +169,30 @@ impl<T: Copy> RangeMut<'_, T> {
     }
 }
 
+impl RangeMut<'_, crate::model::Tie> {
+    /// Makes agent i's side of the tie with `other` at least `weight` (a new side, marked
+    /// seen at 0, if absent): `World::raise_tie` on one side.
+    pub fn raise(&mut self, i: usize, other: u32, weight: f32) {
+        let k = i - self.first;
+        let m = self.meta[k];
+        // SAFETY: as in `push`: owner i's list lies inside its slot, lent to this value.
+        let list = unsafe {
+            std::slice::from_raw_parts_mut(self.pool.get().add(m.start as usize), m.len as usize)
+        };
+        match crate::model::find_tie(list, other) {
+            Some(t) => list[t].weight = list[t].weight.max(weight),
+            None => self.push(
+                i,
+                crate::model::Tie {
+                    other,
+                    weight,
+                    seen: 0,
+                },
+            ),
+        }
+    }
+}
+
 /// Where an owner's list lies: its slot's first entry and the list's length.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Meta {
