@@ -3,26 +3,30 @@
 //! group and identity similarity), relieve distress (emotional support), and in support
 //! groups raise regulation (informational support) and approach (practice in seeking support).
 //!
-//! In parallel and deterministic, in three passes:
-//! 1. each group that met draws its encounters from its own stream (groups in parallel);
-//! 2. every encounter is filed under both partners in the canonical order (group, then
-//!    draw): the agents are split into ranges, one per thread, and each range walks every
-//!    encounter twice, counting then filing its own agents' sides (on one thread the groups
-//!    are drawn in order and the sides counted as they are drawn);
-//! 3. each agent applies its own sides in that order (agents in parallel). Both partners see
-//!    their shared encounters in the same order with the same inputs (loneliness, identity
-//!    and regulation are not changed by this phase; the bonding draw travels with the
-//!    encounter), so the two copies of a tie stay identical without locks, whatever the split.
-//!    An agent whose list has no room for a new tie stops before that side; room is then made
-//!    for all such agents at once and they go on (few do: lists keep slack, and few
-//!    encounters create a tie, so no room is reserved up front for the many that might).
-//!    Below 2 x `PAR_MIN` agents every encounter is applied to both partners directly in the
-//!    canonical order (room reserved first for every tie an encounter could create), which
-//!    gives each agent the same sequence and so the same numbers (tested).
+//! In parallel and deterministic, in two passes:
+//! 1. every side of every encounter is filed with its agent's block (`BLOCK` consecutive
+//!    agents) in the canonical order (group, then draw), and no list of encounters is kept:
+//!    the groups are split into ranges of about equal draws, one per thread, and each range
+//!    draws its groups twice from their own streams (the same encounters both times), first
+//!    counting the sides for each block, then writing them into the run each block has for
+//!    that range, the runs of a block in group order (`model::runs`);
+//! 2. each block applies its sides in that order (blocks in parallel), each side to its own
+//!    agent, so every agent sees its own sides in the canonical order while its block's tie
+//!    lists stay in the core's cache. Both partners see their shared encounters in the same
+//!    order with the same inputs (loneliness, identity and regulation are not changed by this
+//!    phase; the bonding draw travels with the encounter), so the two copies of a tie stay
+//!    identical without locks, whatever the split. An agent whose list has no room for a new
+//!    tie stops before that side and its later sides wait; room is then made for all such
+//!    agents at once and they go on (few do: lists keep slack, and few encounters create a
+//!    tie, so no room is reserved up front for the many that might).
+//!
+//! Below 2 x `PAR_MIN` agents every encounter is applied to both partners directly in the
+//! canonical order (room reserved first for every tie an encounter could create), which gives
+//! each agent the same sequence and so the same numbers (tested).
 //!
 //! Support groups' informational support and practice apply after all encounters.
 
-use crate::model::lists::par_regions_mut;
+use crate::model::lists::RangeMut;
 use crate::model::{
     distance, exp, find_tie, prefetch, Attendee, Encounter, Groups, ListMut, Scratch, Side, Tie,
     World,
@@ -54,12 +58,28 @@ struct Params {
 }
 
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
-    run_in(w, cfg, key, w.n() < 2 * PAR_MIN);
+    run_in(w, cfg, key, direct(w.n()));
 }
 
+/// Whether a world of `n` agents applies its encounters directly (one thread, the small
+/// worlds' way) rather than filed by blocks of agents.
+pub fn direct(n: usize) -> bool {
+    n < 2 * PAR_MIN
+}
+
+/// Agents in a block: a block's tie lists fit in a core's cache while its sides are applied.
+pub const BLOCK: usize = 4096;
+
+/// Most ranges of groups drawing encounters at once (one per thread up to this).
+pub const MAX_RANGES: usize = 64;
+
+/// An agent that has not stopped for room.
+const GOING: u32 = u32::MAX;
+
 /// The process, applying the encounters directly (`direct`: one thread, the small worlds'
-/// way) or filed per agent (any number of threads); the same numbers either way (tested).
-/// Returns how many agents, filed per agent, stopped for room for a new tie and went on.
+/// way) or filed by blocks of agents (any number of threads); the same numbers either way
+/// (tested). Returns how many agents, filed by blocks, stopped for room for a new tie and
+/// went on.
 fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
     if w.n_groups() == 0 {
         return 0; // no group, so no encounter and no support group (classic scenarios)
@@ -98,66 +118,38 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
         sides,
         offsets,
         cursor,
+        runs,
         bonds,
         pair,
         rooms,
         ..
     } = &mut w.scratch;
-
-    // 1. Draw each group's encounters.
-    // Room for each group's encounters, so its list fills in place.
-    while drawn.owners() < kind.len() {
-        drawn.add_owner();
-    }
-    // (Room for every member's draws, met or not: the room asked for changes only with the
-    // groups, so the pool's layout settles.)
-    rooms.clear();
-    rooms.extend((0..kind.len()).map(|g| (members.len_of(g) * encounters) as u32));
-    drawn.clear_all();
-    drawn.reserve_each(rooms);
-    // On one thread the groups are drawn in order, and each agent's sides are counted as
-    // they are drawn (filing needs the counts; on several threads a pass counts them).
-    let counted = !direct && rayon::current_num_threads() == 1;
-    if counted {
-        offsets.clear();
-        offsets.resize(n + 1, 0);
-        for g in 0..kind.len() {
-            if met[g] && attendees.len_of(g) >= 2 {
-                draw(
-                    &attendees[g],
-                    encounters,
-                    key,
-                    g,
-                    &mut drawn.list_mut(g),
-                    |e| {
-                        offsets[e.a as usize + 1] += 1;
-                        offsets[e.b as usize + 1] += 1;
-                    },
-                );
-            }
-        }
-    } else {
-        drawn
-            .par_lists_mut()
-            .enumerate()
-            .with_min_len(PAR_MIN / 8)
-            .for_each(|(g, mut list)| {
-                if met[g] && attendees.len_of(g) >= 2 {
-                    draw(&attendees[g], encounters, key, g, &mut list, |_| ());
-                }
-            });
-    }
+    let meets = |g: usize| met[g] && attendees.len_of(g) >= 2;
+    let mark = |g: usize| if kind[g] == support_kind { SUPPORT } else { 0 };
 
     let a = &mut w.agents;
-    bonds.clear();
-    bonds.resize(n, 0);
-    let drawn = &*drawn;
     crate::model::pair_up(pair, &a.loneliness, &a.regulation);
     let pair = &*pair;
     let mut stopped = 0usize;
     if direct {
+        // 1. Each group's encounters, drawn in order into its own list.
+        while drawn.owners() < kind.len() {
+            drawn.add_owner();
+        }
+        // (Room for every member's draws, met or not: the room asked for changes only with
+        // the groups, so the pool's layout settles.)
+        rooms.clear();
+        rooms.extend((0..kind.len()).map(|g| (members.len_of(g) * encounters) as u32));
+        drawn.clear_all();
+        drawn.reserve_each(rooms);
+        for g in (0..kind.len()).filter(|&g| meets(g)) {
+            let mut list = drawn.list_mut(g);
+            draw(&attendees[g], encounters, key, g, |e| list.push(e));
+        }
         // Room for every tie an encounter could create (an upper bound that needs no
         // look-up: the bonding draw below its largest possible bound).
+        bonds.clear();
+        bonds.resize(n, 0);
         for e in drawn.iter().flatten() {
             if may_bond(e.u, e.trust, &p) {
                 bonds[e.a as usize] += 1;
@@ -168,12 +160,13 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
         let identity = &a.identity;
         // 2. A small world: every encounter applied to both partners, in the canonical order
         // (group, then draw). Each agent sees its encounters in the same order with the same
-        // inputs as the sorted pass below gives it, so the result is the same.
+        // inputs as the blocks below give it, so the result is the same.
         for (g, list) in drawn.iter().enumerate() {
-            let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
+            let mark = mark(g);
             for e in list {
                 for (i, j) in [(e.a, e.b), (e.b, e.a)] {
                     let side = Side {
+                        me: i,
                         other: j | mark,
                         trust: e.trust,
                         u: e.u,
@@ -196,108 +189,142 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
             }
         }
     } else {
-        // 2. File every side under its agent in the canonical order (group, then draw): the
-        // agents are split into ranges, one per thread; each range walks every encounter,
-        // first counting its agents' sides (unless drawing counted them), then (offsets
-        // summed) filing them.
-        let ranges = rayon::current_num_threads().clamp(1, n / PAR_MIN);
-        let chunk = n.div_ceil(ranges);
-        if !counted {
-            offsets.clear();
-            offsets.resize(n + 1, 0);
-            offsets[1..]
-                .par_chunks_mut(chunk)
-                .enumerate()
-                .for_each(|(r, counts)| {
-                    let mine = r * chunk..r * chunk + counts.len();
-                    for e in drawn.iter().flatten() {
-                        for i in [e.a as usize, e.b as usize] {
-                            if mine.contains(&i) {
-                                counts[i - mine.start] += 1;
-                            }
-                        }
-                    }
-                });
-        }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
-        }
-        cursor.clear();
-        cursor.extend_from_slice(&offsets[..n]);
-        // Every side up to offsets[n] is written below: the buffer only grows (filling it
-        // anew each week would write it twice).
-        if sides.len() < offsets[n] as usize {
-            sides.resize(offsets[n] as usize, Side::default());
-        }
-        let base = &*offsets;
-        par_regions_mut(sides, base, chunk)
-            .zip(cursor.par_chunks_mut(chunk))
+        // 1. Every side filed with its block of agents in the canonical order (group, then
+        // draw), with no list of encounters: the groups are split into ranges of about equal
+        // draws, one per thread, and each range draws its groups twice from their streams
+        // (the same encounters both times), first counting each block's sides, then (each
+        // block given a run for each range, the ranges in group order) writing them into its
+        // runs.
+        let ranges = rayon::current_num_threads().clamp(1, MAX_RANGES);
+        let cuts = cut(kind.len(), ranges, |g| {
+            if meets(g) {
+                attendees.len_of(g)
+            } else {
+                0
+            }
+        });
+        let groups_of = |r: usize| (cuts(r)..cuts(r + 1)).filter(|&g| meets(g));
+        let blocks = n.div_ceil(BLOCK);
+        runs.par_counters(ranges, blocks)
             .enumerate()
-            .for_each(|(r, (region, cursor))| {
-                let mine = r * chunk..r * chunk + cursor.len();
-                let origin = base[mine.start];
-                for (g, list) in drawn.iter().enumerate() {
-                    let mark = if kind[g] == support_kind { SUPPORT } else { 0 };
-                    for e in list {
-                        for (me, other) in [(e.a, e.b), (e.b, e.a)] {
-                            let me = me as usize;
-                            if mine.contains(&me) {
-                                let c = &mut cursor[me - mine.start];
-                                region[(*c - origin) as usize] = Side {
-                                    other: other | mark,
-                                    trust: e.trust,
-                                    u: e.u,
-                                };
-                                *c += 1;
-                            }
-                        }
+            .for_each(|(r, mut counter)| {
+                for g in groups_of(r) {
+                    draw(&attendees[g], encounters, key, g, |e| {
+                        counter.count(e.a as usize / BLOCK);
+                        counter.count(e.b as usize / BLOCK);
+                    });
+                }
+            });
+        let filed = runs.lay_out(offsets);
+        // The buffer only grows (filling it anew each week would write it twice).
+        if sides.len() < filed {
+            sides.resize(filed, Side::default());
+        }
+        runs.par_fill(sides).enumerate().for_each(|(r, mut fill)| {
+            for g in groups_of(r) {
+                let mark = mark(g);
+                draw(&attendees[g], encounters, key, g, |e| {
+                    let (a, b, trust, u) = (e.a, e.b, e.trust, e.u);
+                    let other = b | mark;
+                    fill.push(
+                        a as usize / BLOCK,
+                        Side {
+                            me: a,
+                            other,
+                            trust,
+                            u,
+                        },
+                    );
+                    let other = a | mark;
+                    fill.push(
+                        b as usize / BLOCK,
+                        Side {
+                            me: b,
+                            other,
+                            trust,
+                            u,
+                        },
+                    );
+                });
+            }
+        });
+        // 2. Each block applies its sides in that order, blocks in parallel: every agent
+        // sees its own sides in the canonical order, and its tie list stays in the core's
+        // cache. An agent that would create a tie its list has no room for (rare: lists keep
+        // some slack, and few encounters create a tie) stops before that side (`cursor`
+        // notes which), and its later sides wait (`rooms`: each block's first stop).
+        let (sides, offsets) = (&sides[..filed], &*offsets);
+        let identity = &a.identity;
+        cursor.clear();
+        cursor.resize(n, GOING);
+        rooms.clear();
+        rooms.resize(blocks, GOING);
+        let block = |b: usize| &sides[offsets[b] as usize..offsets[b + 1] as usize];
+        a.ties
+            .par_ranges_mut(BLOCK)
+            .zip(a.distress.par_chunks_mut(BLOCK))
+            .zip(cursor.par_chunks_mut(BLOCK))
+            .zip(rooms.par_iter_mut())
+            .enumerate()
+            .for_each(|(b, (((mut ties, distress), stops), first))| {
+                let base = b * BLOCK;
+                let sides = block(b);
+                for (k, side) in sides.iter().enumerate() {
+                    if let Some(next) = sides.get(k + AHEAD) {
+                        ahead(next, &ties, pair, identity, &p);
+                    }
+                    let i = side.me as usize;
+                    let x = i - base;
+                    if stops[x] != GOING {
+                        continue;
+                    }
+                    let list = &mut ties.list_mut(i);
+                    if !apply(list, &mut distress[x], i, side, pair, identity, &p) {
+                        stops[x] = k as u32;
+                        *first = (*first).min(k as u32);
                     }
                 }
             });
-        // 3. Each agent applies its sides in that order, agents in parallel, until one would
-        // create a tie its list has no room for (rare: lists keep some slack, and few
-        // encounters create a tie); it stops before that side and notes where (`cursor`,
-        // free again).
-        let (sides, offsets) = (&*sides, &*offsets);
-        let identity = &a.identity;
-        a.ties
-            .par_lists_mut()
-            .zip(a.distress.par_iter_mut())
-            .zip(cursor.par_iter_mut())
-            .enumerate()
-            .with_min_len(PAR_MIN)
-            .for_each(|(i, ((mut ties, distress), stop))| {
-                let (from, to) = (offsets[i] as usize, offsets[i + 1] as usize);
-                *stop = apply_sides(&mut ties, distress, i, from, to, sides, pair, identity, &p);
-            });
-        // 4. The agents that stopped: room for every tie their remaining sides could create
+        // 3. The agents that stopped: room for every tie their remaining sides could create
         // (the bonding draw below its largest possible bound: no look-up), all at once; then
         // they go on from where they stopped. Every agent's inputs are those of the start of
         // the phase, so pausing changes nothing.
-        let cursor = &*cursor;
-        for i in 0..n {
-            let (at, to) = (cursor[i] as usize, offsets[i + 1] as usize);
-            if at < to {
-                stopped += 1;
-                bonds[i] = sides[at..to]
-                    .iter()
-                    .filter(|x| may_bond(x.u, x.trust, &p))
-                    .count() as u32;
+        let (stops, firsts) = (&*cursor, &*rooms);
+        // Whether side k of a block waits: its agent stopped at it or before.
+        let waits = |k: usize, side: &Side| {
+            let stop = stops[side.me as usize];
+            stop != GOING && stop as usize <= k
+        };
+        bonds.clear();
+        bonds.resize(n, 0);
+        for b in (0..blocks).filter(|&b| firsts[b] != GOING) {
+            let sides = block(b);
+            for (k, side) in sides.iter().enumerate().skip(firsts[b] as usize) {
+                if waits(k, side) {
+                    let i = side.me as usize;
+                    stopped += usize::from(stops[i] as usize == k);
+                    bonds[i] += u32::from(may_bond(side.u, side.trust, &p));
+                }
             }
         }
         if stopped > 0 {
             a.ties.reserve_each(bonds);
             a.ties
-                .par_lists_mut()
-                .zip(a.distress.par_iter_mut())
+                .par_ranges_mut(BLOCK)
+                .zip(a.distress.par_chunks_mut(BLOCK))
                 .enumerate()
-                .with_min_len(PAR_MIN)
-                .for_each(|(i, (mut ties, distress))| {
-                    let (at, to) = (cursor[i] as usize, offsets[i + 1] as usize);
-                    if at < to {
-                        let end =
-                            apply_sides(&mut ties, distress, i, at, to, sides, pair, identity, &p);
-                        assert_eq!(end, to as u32, "room was made for every tie left");
+                .filter(|(b, _)| firsts[*b] != GOING)
+                .for_each(|(b, (mut ties, distress))| {
+                    let sides = block(b);
+                    for (k, side) in sides.iter().enumerate().skip(firsts[b] as usize) {
+                        if waits(k, side) {
+                            let i = side.me as usize;
+                            let list = &mut ties.list_mut(i);
+                            let x = i - b * BLOCK;
+                            let applied =
+                                apply(list, &mut distress[x], i, side, pair, identity, &p);
+                            assert!(applied, "room was made for every tie left");
+                        }
                     }
                 });
         }
@@ -323,15 +350,9 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
 }
 
 /// One group's encounters, from its own stream: each attendee meets `encounters` others drawn
-/// at random; `seen` is shown each encounter as it is listed.
-fn draw(
-    att: &[Attendee],
-    encounters: usize,
-    key: u64,
-    g: usize,
-    list: &mut ListMut<'_, Encounter>,
-    mut seen: impl FnMut(&Encounter),
-) {
+/// at random; `seen` is given each encounter in the order drawn.
+#[inline]
+fn draw(att: &[Attendee], encounters: usize, key: u64, g: usize, mut seen: impl FnMut(Encounter)) {
     let mut rng = group_stream(key, g);
     for x in 0..att.len() {
         for _ in 0..encounters {
@@ -341,15 +362,43 @@ fn draw(
             }
             let trust = 0.5 * (att[x].ident + att[y].ident);
             let u: f32 = rng.random();
-            let e = Encounter {
+            seen(Encounter {
                 a: att[x].agent,
                 b: att[y].agent,
                 trust,
                 u,
-            };
-            seen(&e);
-            list.push(e);
+            });
         }
+    }
+}
+
+/// Cuts `0..items` into `ranges` consecutive ranges of about equal `work`: range r is
+/// `cuts(r)..cuts(r + 1)`.
+fn cut(items: usize, ranges: usize, work: impl Fn(usize) -> usize) -> impl Fn(usize) -> usize {
+    let mut cuts = [items; MAX_RANGES + 1];
+    cuts[0] = 0;
+    let total: usize = (0..items).map(&work).sum();
+    let (mut r, mut done) = (1, 0);
+    for g in 0..items {
+        // Range r starts at the first item past r / ranges of the work.
+        while r < ranges && done * ranges >= r * total {
+            cuts[r] = g;
+            r += 1;
+        }
+        done += work(g);
+    }
+    move |r| cuts[r]
+}
+
+/// Fetches into the cache what a side a few ahead will read: its agent's tie list and its
+/// partner's values.
+#[inline]
+fn ahead(side: &Side, ties: &RangeMut<'_, Tie>, pair: &[[f32; 2]], identity: &[f32], p: &Params) {
+    ties.prefetch(side.me as usize);
+    let j = (side.other & !SUPPORT) as usize;
+    prefetch(pair, j);
+    if may_bond(side.u, side.trust, p) {
+        prefetch(identity, j * p.dims);
     }
 }
 
@@ -358,37 +407,6 @@ fn draw(
 #[inline]
 fn may_bond(u: f32, trust: f32, p: &Params) -> bool {
     u < p.new_tie * trust
-}
-
-/// Agent i's sides `sides[from..to]`, in order, until one would create a tie the list has no
-/// room for: returns the index of that side (`to` once all are applied).
-#[allow(clippy::too_many_arguments)]
-#[inline]
-fn apply_sides(
-    ties: &mut ListMut<'_, Tie>,
-    distress: &mut f32,
-    i: usize,
-    from: usize,
-    to: usize,
-    sides: &[Side],
-    pair: &[[f32; 2]],
-    identity: &[f32],
-    p: &Params,
-) -> u32 {
-    for k in from..to {
-        // The partner of a side a few ahead (this agent's or the next ones').
-        if let Some(ahead) = sides.get(k + AHEAD) {
-            let j = (ahead.other & !SUPPORT) as usize;
-            prefetch(pair, j);
-            if may_bond(ahead.u, ahead.trust, p) {
-                prefetch(identity, j * p.dims);
-            }
-        }
-        if !apply(ties, distress, i, &sides[k], pair, identity, p) {
-            return k as u32;
-        }
-    }
-    to as u32
 }
 
 /// i's side of one encounter: the tie, then i's share of emotional support. Returns false,
@@ -493,24 +511,24 @@ mod tests {
     use crate::rng::{phase_key, Phase};
     use crate::scenario::{resolve, Override, Source};
 
-    /// Encounters filed per agent, on one thread (counted while drawn) or two (counted by a
-    /// pass, over two ranges), with agents stopping for room for new ties and going on, give
-    /// exactly what applying them one by one in the canonical order gives: every tie list
-    /// (same ties, same order, same bits) and every distress.
+    /// Encounters filed by blocks of agents, on one, two or three threads (as many ranges of
+    /// groups), with agents stopping for room for new ties and going on, give exactly what
+    /// applying them one by one in the canonical order gives: every tie list (same ties, same
+    /// order, same bits) and every distress.
     #[test]
     fn filed_and_direct_application_agree() {
+        // Three blocks of agents, the last one short.
         let o = [Override::parse("population.size=9000").unwrap()];
         let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
         let mut w = init::build(&cfg, 5);
         let mut resumed = 0;
-        // Filed over two ranges, on two threads; and on one.
         let pool = |n| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
                 .unwrap()
         };
-        let (one, two) = (pool(1), pool(2));
+        let pools = [pool(1), pool(2), pool(3)];
         for t in 0..6u64 {
             // This week up to interaction, as the step runs it.
             let mut direct = w.clone();
@@ -520,23 +538,26 @@ mod tests {
                 &mut crate::rng::stream(5, t, Phase::Events),
             );
             crate::dynamics::meetings::run(&mut direct, &cfg, phase_key(5, t, Phase::Meetings));
-            let mut filed = direct.clone();
-            let mut counted = direct.clone();
             let key = phase_key(5, t, Phase::Interaction);
+            let filed: Vec<World> = pools
+                .iter()
+                .map(|pool| {
+                    let mut filed = direct.clone();
+                    resumed += pool.install(|| run_in(&mut filed, &cfg, key, false));
+                    filed
+                })
+                .collect();
             assert_eq!(run_in(&mut direct, &cfg, key, true), 0);
-            resumed += two.install(|| run_in(&mut filed, &cfg, key, false));
-            // On one thread the sides are counted while the groups are drawn.
-            one.install(|| run_in(&mut counted, &cfg, key, false));
-            for (how, other) in [("two ranges", &filed), ("one thread", &counted)] {
+            for (threads, other) in (1..).zip(&filed) {
                 for i in 0..w.n() {
                     assert_eq!(
                         other.agents.ties[i], direct.agents.ties[i],
-                        "ties of {i}, week {t}, {how}"
+                        "ties of {i}, week {t}, {threads} threads"
                     );
                     assert_eq!(
                         other.agents.distress[i].to_bits(),
                         direct.agents.distress[i].to_bits(),
-                        "distress of {i}, week {t}, {how}"
+                        "distress of {i}, week {t}, {threads} threads"
                     );
                 }
             }

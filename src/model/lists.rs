@@ -167,28 +167,62 @@ impl<T: Copy> RangeMut<'_, T> {
         unsafe { *self.pool.get().add((m.start + m.len) as usize) = x };
         m.len += 1;
     }
+
+    /// Fetches the start of owner i's list (i in `owners()`) into the cache.
+    #[inline]
+    pub fn prefetch(&self, i: usize) {
+        let m = self.meta[i - self.first];
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // SAFETY: a prefetch neither reads nor writes memory the program can see (the
+            // address, inside owner i's slot or one past it, is only computed).
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(
+                    self.pool.get().wrapping_add(m.start as usize).cast::<i8>(),
+                )
+            };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = m;
+    }
+
+    /// Owner i's list (i in `owners()`) with its room to grow.
+    #[inline]
+    pub fn list_mut(&mut self, i: usize) -> ListMut<'_, T> {
+        let k = i - self.first;
+        let m = &mut self.meta[k];
+        // SAFETY: owner i's slot lies inside the pool, the slots of distinct owners are
+        // disjoint, this range's owners are lent to this value alone, and the slot is lent
+        // on for as long as this value is borrowed mutably.
+        let slot = unsafe {
+            std::slice::from_raw_parts_mut(
+                self.pool.get().add(m.start as usize),
+                self.cap[k] as usize,
+            )
+        };
+        ListMut {
+            slot,
+            len: &mut m.len,
+        }
+    }
 }
 
 impl RangeMut<'_, crate::model::Tie> {
     /// Makes agent i's side of the tie with `other` at least `weight` (a new side, marked
     /// seen at 0, if absent): `World::raise_tie` on one side.
     pub fn raise(&mut self, i: usize, other: u32, weight: f32) {
-        let k = i - self.first;
-        let m = self.meta[k];
-        // SAFETY: as in `push`: owner i's list lies inside its slot, lent to this value.
-        let list = unsafe {
-            std::slice::from_raw_parts_mut(self.pool.get().add(m.start as usize), m.len as usize)
-        };
-        match crate::model::find_tie(list, other) {
-            Some(t) => list[t].weight = list[t].weight.max(weight),
-            None => self.push(
-                i,
-                crate::model::Tie {
-                    other,
-                    weight,
-                    seen: 0,
-                },
-            ),
+        let mut list = self.list_mut(i);
+        match crate::model::find_tie(list.as_slice(), other) {
+            Some(t) => {
+                let tie = &mut list.as_mut_slice()[t];
+                tie.weight = tie.weight.max(weight);
+            }
+            None => list.push(crate::model::Tie {
+                other,
+                weight,
+                seen: 0,
+            }),
         }
     }
 }
@@ -198,34 +232,6 @@ impl RangeMut<'_, crate::model::Tie> {
 struct Meta {
     start: u32,
     len: u32,
-}
-
-/// Splits `data` into the regions of ranges of `chunk` owners, in parallel: range r gets
-/// `data[cuts[r * chunk]..cuts[min((r + 1) * chunk, owners)]]`, where `cuts` (owners + 1
-/// entries) are the owners' offsets into `data`. Panics unless the cuts at the range
-/// boundaries are non-decreasing and within `data` (then the regions are disjoint).
-pub fn par_regions_mut<'a, T: Send>(
-    data: &'a mut [T],
-    cuts: &'a [u32],
-    chunk: usize,
-) -> impl IndexedParallelIterator<Item = &'a mut [T]> + 'a {
-    let owners = cuts.len().saturating_sub(1);
-    let chunk = chunk.max(1);
-    let ranges = owners.div_ceil(chunk);
-    let at = move |r: usize| cuts[(r * chunk).min(owners)] as usize;
-    for r in 0..ranges {
-        assert!(at(r) <= at(r + 1), "regions out of order");
-    }
-    assert!(
-        ranges == 0 || at(ranges) <= data.len(),
-        "regions past the data"
-    );
-    let raw = Raw(data.as_mut_ptr());
-    (0..ranges).into_par_iter().map(move |r| {
-        // SAFETY: the regions [at(r), at(r + 1)) are disjoint and inside `data` (checked
-        // above), each is lent to one closure call, and `data` is borrowed mutably for 'a.
-        unsafe { std::slice::from_raw_parts_mut(raw.get().add(at(r)), at(r + 1) - at(r)) }
-    })
 }
 
 /// A pointer that may cross threads: the slots it reaches are disjoint per owner.

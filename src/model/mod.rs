@@ -11,6 +11,7 @@ pub mod init;
 pub mod lists;
 pub mod metrics;
 pub mod network;
+pub mod runs;
 
 use crate::scenario::{IdentityRule, Scope};
 pub use lists::{ListMut, Lists};
@@ -188,9 +189,11 @@ pub struct Encounter {
     pub u: f32,
 }
 
-/// One side of an encounter, filed under the agent it belongs to.
+/// One side of an encounter, filed with the block of agents it belongs to.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Side {
+    /// The agent whose side this is.
+    pub me: u32,
     /// The other agent; the top bit marks an encounter in a support group.
     pub other: u32,
     pub trust: f32,
@@ -202,11 +205,14 @@ pub struct Side {
 pub struct Scratch {
     /// Each group's encounters this week, in the order its stream drew them.
     pub encounters: Lists<Encounter>,
-    /// Every agent's sides of this week's encounters, agent by agent
-    /// (`offsets[i]..offsets[i + 1]`), each agent's in the canonical order (group, then draw).
+    /// This week's sides of encounters, block of agents by block (`offsets[b]..offsets[b +
+    /// 1]`), each block's in the canonical order (group, then draw).
     pub sides: Vec<Side>,
     pub offsets: Vec<u32>,
+    /// Interaction: the side at which each agent stopped for room for a new tie.
     pub cursor: Vec<u32>,
+    /// Interaction: where each range of groups files each block's sides.
+    pub runs: runs::Runs,
     /// Two per-agent values that a phase reads for other agents at random, side by side (one
     /// cache line instead of two): (loneliness, regulation) in interaction, (loneliness,
     /// approach) in tie maintenance.
@@ -688,14 +694,22 @@ impl World {
         a.ties.reserve_room(a.ties.total() / 4 + 64);
         a.memberships.reserve_room(a.memberships.total() / 4 + 64);
         let sc = &mut self.scratch;
-        while sc.encounters.owners() < ng {
-            sc.encounters.add_owner();
-        }
-        sc.encounters.reserve_owners(more);
-
         let draws: Vec<u32> = full.iter().map(|&m| m * encounters as u32).collect();
-        sc.encounters.reserve_each(&draws);
-        sc.encounters.reserve_room(grow * encounters);
+        if crate::dynamics::interaction::direct(n) {
+            // Small worlds keep each group's encounters; larger ones file each side with its
+            // block of agents as it is drawn.
+            while sc.encounters.owners() < ng {
+                sc.encounters.add_owner();
+            }
+            sc.encounters.reserve_owners(more);
+            sc.encounters.reserve_each(&draws);
+            sc.encounters.reserve_room(grow * encounters);
+        } else {
+            let blocks = n.div_ceil(crate::dynamics::interaction::BLOCK);
+            sc.runs
+                .reserve(crate::dynamics::interaction::MAX_RANGES, blocks);
+            sc.rooms.reserve(blocks);
+        }
         let sides: usize =
             draws.iter().map(|&d| 2 * d as usize).sum::<usize>() + 2 * grow * encounters;
         sc.sides.reserve(sides);
