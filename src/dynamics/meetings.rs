@@ -5,13 +5,20 @@
 //! Each group draws from its own stream and each agent from its own (keyed by job, step,
 //! phase and id), so groups and agents are processed in parallel with the same result on any
 //! number of threads. A group's attendees are listed in agent order, each with its
-//! identification with the group (so later phases need not look it up).
+//! identification with the group (so later phases need not look it up): on one thread each
+//! agent is filed as it decides; on several, each range of agents counts its attendees per
+//! group as it decides, then files them into the runs its groups keep for it (`model::runs`),
+//! so every membership is read twice in all, whatever the number of threads.
 
 use crate::model::{exp, Agents, Attendee, Groups, Member, World};
 use crate::rng::{agent_stream, group_stream, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;
 use rayon::prelude::*;
+
+/// Most ranges of agents deciding at once (one per thread up to this): each range keeps a
+/// count per group.
+pub const MAX_RANGES: usize = 8;
 
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
     if w.n_groups() == 0 {
@@ -96,17 +103,18 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             rec.came = came;
         }
     };
-    // Room for every member of every group (met or not, so that the room asked for, and with
-    // it the pool's layout, changes only with the groups), so the lists fill in place.
-    let rooms = &mut w.scratch.rooms;
-    rooms.clear();
-    rooms.extend((0..met.len()).map(|g| members.len_of(g) as u32));
-    attendees.clear_all();
-    attendees.reserve_each(rooms);
     let n = memberships.owners();
+    let n_groups = met.len();
     if rayon::current_num_threads() == 1 || n < 2 * PAR_MIN {
         // On one thread: each agent decides, then is filed under the groups it came to, in
-        // one pass (agents in order, so each group's attendees are in agent order).
+        // one pass (agents in order, so each group's attendees are in agent order). Room for
+        // every member of every group (met or not, so that the room asked for, and with it
+        // the pool's layout, changes only with the groups), so the lists fill in place.
+        let rooms = &mut w.scratch.rooms;
+        rooms.clear();
+        rooms.extend((0..n_groups).map(|g| members.len_of(g) as u32));
+        attendees.clear_all();
+        attendees.reserve_each(rooms);
         for i in 0..n {
             let list = &mut memberships[i];
             decide(i, list);
@@ -122,34 +130,43 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         }
         return;
     }
-    memberships
-        .par_slices_mut()
-        .enumerate()
-        .with_min_len(PAR_MIN)
-        .for_each(|(i, list)| decide(i, list));
+    // On several threads the agents are split into ranges, one per thread. Each range decides
+    // its agents' attendance, counting each group's attendees among them; then (each group's
+    // list laid out afresh, packed, with a run for each range, the ranges in agent order)
+    // files its attendees into their groups' runs (`model::runs`): each group's attendees in
+    // agent order, the lists the one-thread pass gives.
+    let ranges = rayon::current_num_threads().clamp(1, MAX_RANGES);
+    let chunk = n.div_ceil(ranges);
+    let ranges = n.div_ceil(chunk);
+    let runs = &mut w.scratch.runs;
+    runs.par_counters(ranges, n_groups)
+        .zip(memberships.par_ranges_mut(chunk))
+        .for_each(|(mut counter, mut lists)| {
+            for i in lists.owners() {
+                let mut list = lists.list_mut(i);
+                let list = list.as_mut_slice();
+                decide(i, list);
+                for m in list.iter().filter(|m| m.came) {
+                    counter.count(m.group as usize);
+                }
+            }
+        });
+    let offsets = &mut w.scratch.offsets;
+    runs.lay_out(offsets);
     let memberships = &*memberships;
-    // Each group's attendees in agent order: the groups are split into ranges, one per
-    // thread, and each range walks every agent's memberships in order (a stream through
-    // memory, no look-up), filing those who came to its groups. (The same lists as the
-    // one-thread pass above.)
-    let n_groups = met.len();
-    let ranges = rayon::current_num_threads().clamp(1, (n_groups / PAR_MIN).max(1));
-    attendees
-        .par_ranges_mut(n_groups.div_ceil(ranges))
-        .for_each(|mut list| {
-            let mine = list.owners();
-            for (i, recs) in memberships.iter().enumerate() {
-                for m in recs {
-                    let g = m.group as usize;
-                    if m.came && mine.contains(&g) {
-                        list.push(
-                            g,
-                            Attendee {
-                                agent: i as u32,
-                                ident: m.ident,
-                            },
-                        );
-                    }
+    runs.par_fill(attendees.lay_out_packed(offsets))
+        .enumerate()
+        .for_each(|(r, mut fill)| {
+            for i in r * chunk..((r + 1) * chunk).min(n) {
+                for m in memberships[i].iter().filter(|m| m.came) {
+                    let agent = i as u32;
+                    fill.push(
+                        m.group as usize,
+                        Attendee {
+                            agent,
+                            ident: m.ident,
+                        },
+                    );
                 }
             }
         });

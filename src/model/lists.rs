@@ -423,6 +423,35 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         }
     }
 
+    /// Lays the lists out anew, packed in owner order with no room to grow: owner i's list is
+    /// `offsets[i]..offsets[i + 1]` of the pool (`owners() + 1` non-decreasing offsets).
+    /// Returns those entries, which hold stale values until the caller fills them all (as
+    /// `Runs::par_fill` does): for lists refilled whole every week, whose sizes are counted
+    /// first. The pool grows only if the lists' total outgrows it.
+    pub fn lay_out_packed(&mut self, offsets: &[u32]) -> &mut [T] {
+        let n = self.owners();
+        assert_eq!(offsets.len(), n + 1, "one offset per owner and the end");
+        let total = offsets[n] as usize;
+        if self.pool.len() < total {
+            self.pool
+                .resize(total + total / HEADROOM + 64, T::default());
+            if self.tidy {
+                self.ensure_spare();
+            }
+        }
+        for (i, w) in offsets.windows(2).enumerate() {
+            assert!(w[0] <= w[1], "offsets out of order");
+            self.meta[i] = Meta {
+                start: w[0],
+                len: w[1] - w[0],
+            };
+            self.cap[i] = w[1] - w[0];
+        }
+        self.end = total;
+        self.front_end = total;
+        &mut self.pool[..total]
+    }
+
     /// Empties every list (their slots stay).
     pub fn clear_all(&mut self) {
         self.meta.iter_mut().for_each(|m| m.len = 0);
@@ -778,6 +807,39 @@ mod tests {
         for i in 0..l.owners() {
             assert!(l.meta[i].len <= l.cap[i]);
         }
+    }
+
+    /// A packed layout gives each owner its offsets' entries; the lists then behave as any:
+    /// one pushed past its (empty) room moves, another emptied and refilled, and a compaction
+    /// keeps every list.
+    #[test]
+    fn packed_lists_take_their_offsets_and_go_on() {
+        let mut l: Lists<u32> = Lists::new(4);
+        for i in 0..4 {
+            l.push(i, 100 + i as u32);
+        }
+        let entries = l.lay_out_packed(&[0, 2, 2, 5, 6]);
+        entries.copy_from_slice(&[1, 2, 3, 4, 5, 6]);
+        assert_eq!(
+            l.iter().collect::<Vec<_>>(),
+            [&[1, 2][..], &[], &[3, 4, 5], &[6]]
+        );
+        check_disjoint(&l);
+        l.push(0, 7);
+        l.truncate(2, 0);
+        l.push(2, 8);
+        l.push(1, 9);
+        assert_eq!(
+            l.iter().collect::<Vec<_>>(),
+            [&[1, 2, 7][..], &[9], &[8], &[6]]
+        );
+        check_disjoint(&l);
+        l.compact();
+        assert_eq!(
+            l.iter().collect::<Vec<_>>(),
+            [&[1, 2, 7][..], &[9], &[8], &[6]]
+        );
+        check_disjoint(&l);
     }
 
     #[test]

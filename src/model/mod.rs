@@ -705,10 +705,15 @@ impl World {
             sc.encounters.reserve_each(&draws);
             sc.encounters.reserve_room(grow * encounters);
         } else {
+            // (Interaction counts each block's sides per range of groups; meetings, on
+            // several threads, each group's attendees per range of agents.)
             let blocks = n.div_ceil(crate::dynamics::interaction::BLOCK);
             sc.runs
                 .reserve(crate::dynamics::interaction::MAX_RANGES, blocks);
+            sc.runs
+                .reserve(crate::dynamics::meetings::MAX_RANGES, ng + more);
             sc.rooms.reserve(blocks);
+            sc.offsets.reserve(ng + more + 1);
         }
         let sides: usize =
             draws.iter().map(|&d| 2 * d as usize).sum::<usize>() + 2 * grow * encounters;

@@ -12,8 +12,9 @@
 //! The runs partition the array, so the producers write disjoint places and need no lock;
 //! a producer that writes more entries for an owner than it counted panics instead of
 //! reaching another's run. (Interaction files the sides of encounters with their agents'
-//! blocks this way: each producer draws a range of groups twice, counting then writing, so
-//! no list of encounters is kept.)
+//! blocks this way, each producer drawing a range of groups twice, counting then writing, so
+//! that no list of encounters is kept; and meetings, on several threads, each group's
+//! attendees, each producer a range of agents.)
 
 use rayon::prelude::*;
 use std::marker::PhantomData;
