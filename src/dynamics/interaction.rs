@@ -130,7 +130,7 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
     let a = &mut w.agents;
     crate::model::pair_up(pair, &a.loneliness, &a.regulation);
     let pair = &*pair;
-    let mut stopped = 0usize;
+    let mut stopped = 0;
     if direct {
         // 1. Each group's encounters, drawn in order into its own list.
         while drawn.owners() < kind.len() {
@@ -295,18 +295,26 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
             let stop = stops[side.me as usize];
             stop != GOING && stop as usize <= k
         };
-        bonds.clear();
         bonds.resize(n, 0);
-        for b in (0..blocks).filter(|&b| firsts[b] != GOING) {
-            let sides = block(b);
-            for (k, side) in sides.iter().enumerate().skip(firsts[b] as usize) {
-                if waits(k, side) {
-                    let i = side.me as usize;
-                    stopped += usize::from(stops[i] as usize == k);
-                    bonds[i] += u32::from(may_bond(side.u, side.trust, &p));
+        stopped = bonds
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .map(|(b, bonds)| {
+                bonds.fill(0);
+                let mut stopped = 0;
+                if firsts[b] != GOING {
+                    let sides = block(b);
+                    for (k, side) in sides.iter().enumerate().skip(firsts[b] as usize) {
+                        if waits(k, side) {
+                            let x = side.me as usize - b * BLOCK;
+                            stopped += usize::from(stops[side.me as usize] as usize == k);
+                            bonds[x] += u32::from(may_bond(side.u, side.trust, &p));
+                        }
+                    }
                 }
-            }
-        }
+                stopped
+            })
+            .sum();
         if stopped > 0 {
             a.ties.reserve_each(bonds);
             a.ties
