@@ -234,21 +234,24 @@ struct Meta {
     len: u32,
 }
 
-/// A pointer that may cross threads: the slots it reaches are disjoint per owner.
-struct Raw<T>(*mut T);
+/// A pointer that may cross threads, to hand disjoint parts of what it points to to several
+/// threads at once: the slots of distinct owners (here), or the runs of distinct producers
+/// (`runs::Runs`).
+pub(crate) struct Raw<T>(pub(crate) *mut T);
 impl<T> Clone for Raw<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 impl<T> Copy for Raw<T> {}
-// SAFETY: only used to hand out the disjoint slots of distinct owners, one to each closure
-// call, while the `Lists` is mutably borrowed (so the pool cannot move or be resized).
+// SAFETY: only used to hand out disjoint parts of what it points to, while that is mutably
+// borrowed (so it cannot move or be resized): the slots of distinct owners, one to each
+// closure call, here; each producer's own runs in `runs::Runs`.
 unsafe impl<T: Send> Send for Raw<T> {}
 unsafe impl<T: Send> Sync for Raw<T> {}
 impl<T> Raw<T> {
     #[inline]
-    fn get(self) -> *mut T {
+    pub(crate) fn get(self) -> *mut T {
         self.0
     }
 }

@@ -16,6 +16,7 @@
 //! that no list of encounters is kept; and meetings, on several threads, each group's
 //! attendees, each producer a range of agents.)
 
+use super::lists::Raw;
 use rayon::prelude::*;
 use std::marker::PhantomData;
 
@@ -125,7 +126,7 @@ impl Runs {
     ) -> impl IndexedParallelIterator<Item = Filler<'a, T>> + 'a {
         assert!(self.laid_out, "Runs::par_fill before lay_out");
         assert!(self.total <= data.len(), "Runs::par_fill: data too short");
-        let data = Shared(data.as_mut_ptr());
+        let data = Raw(data.as_mut_ptr());
         self.runs
             .par_chunks_mut(self.owners.max(1))
             .map(move |runs| Filler {
@@ -133,24 +134,6 @@ impl Runs {
                 data: data.get(),
                 _data: PhantomData,
             })
-    }
-}
-
-/// The data's pointer, handed to every producer's writer.
-struct Shared<T>(*mut T);
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<T> Copy for Shared<T> {}
-// SAFETY: only copied into Fillers, each of which writes its own runs alone (see Filler).
-unsafe impl<T: Send> Send for Shared<T> {}
-unsafe impl<T: Send> Sync for Shared<T> {}
-impl<T> Shared<T> {
-    #[inline]
-    fn get(self) -> *mut T {
-        self.0
     }
 }
 
