@@ -91,8 +91,9 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.belonging = vec![0.0; n];
     agents.memberships = Lists::new(n);
     agents.ties = Lists::new(n);
-    // Room for the usual number of ties, once the agents are numbered, so building rarely
-    // moves a list (the lists are compacted to their real lengths at the end).
+    // Room for the usual number of acquaintance ties, once the ties inside groups are made,
+    // so making them rarely moves a list (the lists are compacted to their real lengths at
+    // the end).
     let room = |x: f64| vec![(x.ceil() as u32).clamp(1, 64); n];
 
     let mut world = World {
