@@ -11,6 +11,13 @@ use crate::rng::{mix64, PAR_MIN};
 use crate::scenario::Config;
 use rayon::prelude::*;
 
+/// How many agents ahead the partners' values are fetched into the cache.
+const AHEAD: usize = 2;
+
+/// Agents from which the partners' values are fetched ahead: (loneliness, approach) of this
+/// many agents (2 MB) outgrow a core's L2 cache.
+const FAR: usize = 1 << 18;
+
 /// A uniform number in [0, 1) from a hash of (seed, pair), the same for (i, j) and (j, i).
 #[inline]
 fn pair_uniform(seed: u64, i: u32, j: u32) -> f32 {
@@ -57,43 +64,54 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let pair = &*pair;
     let sums = &mut w.carry.tie_sums;
     sums.resize(loneliness.len(), [0.0; 2]);
-    ties.par_lists_mut()
-        .zip(sums.par_iter_mut())
-        .enumerate()
-        .with_min_len(PAR_MIN)
-        .for_each(|(i, (mut ties, sums))| {
-            let n_ties = ties.len();
-            let list = ties.as_mut_slice();
-            let [li, ai] = pair[i];
-            // Update in place and compact: ties that fall below the minimum weight vanish.
-            // The kept ties' sums for the belonging phase, in list order.
-            let (mut strength, mut num) = (0.0f32, 0.0f32);
-            let mut kept = 0;
-            for k in 0..n_ties {
-                let mut tie = list[k];
-                let j = tie.other as usize;
-                let [lj, aj] = pair[j];
-                if tie.seen != t && contact > 0.0 {
-                    let p = contact * 0.5 * (ai + aj);
-                    if pair_uniform(seed, i as u32, tie.other) < p {
-                        let warm = (1.0 - k_warm * li) * (1.0 - k_warm * lj);
-                        tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
-                        tie.seen = t;
+    // Partners' values are fetched ahead only when they are too many to stay in a core's cache
+    // (smaller worlds would pay for the look-ahead and gain nothing: measured).
+    let far = pair.len() >= FAR;
+    ties.par_ranges_mut(PAR_MIN)
+        .zip(sums.par_chunks_mut(PAR_MIN))
+        .for_each(|(mut range, sums)| {
+            let owners = range.owners();
+            for i in owners.clone() {
+                if far && i + AHEAD < owners.end {
+                    for t in range.list_mut(i + AHEAD).as_slice() {
+                        crate::model::prefetch(pair, t.other as usize);
                     }
                 }
-                if tie.seen != t {
-                    let lonely = 0.5 * (li + lj);
-                    tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
+                let mut ties = range.list_mut(i);
+                let sums = &mut sums[i - owners.start];
+                let n_ties = ties.len();
+                let list = ties.as_mut_slice();
+                let [li, ai] = pair[i];
+                // Update in place and compact: ties that fall below the minimum weight vanish.
+                // The kept ties' sums for the belonging phase, in list order.
+                let (mut strength, mut num) = (0.0f32, 0.0f32);
+                let mut kept = 0;
+                for k in 0..n_ties {
+                    let mut tie = list[k];
+                    let j = tie.other as usize;
+                    let [lj, aj] = pair[j];
+                    if tie.seen != t && contact > 0.0 {
+                        let p = contact * 0.5 * (ai + aj);
+                        if pair_uniform(seed, i as u32, tie.other) < p {
+                            let warm = (1.0 - k_warm * li) * (1.0 - k_warm * lj);
+                            tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
+                            tie.seen = t;
+                        }
+                    }
+                    if tie.seen != t {
+                        let lonely = 0.5 * (li + lj);
+                        tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
+                    }
+                    list[kept] = tie;
+                    if tie.weight >= min_weight {
+                        kept += 1;
+                        strength += tie.weight;
+                        num += tie.weight * lj;
+                    }
                 }
-                list[kept] = tie;
-                if tie.weight >= min_weight {
-                    kept += 1;
-                    strength += tie.weight;
-                    num += tie.weight * lj;
-                }
+                ties.truncate(kept);
+                *sums = [strength, num];
             }
-            ties.truncate(kept);
-            *sums = [strength, num];
         });
     w.carry.tie_sums_at = Some(t);
 }
