@@ -252,21 +252,18 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
         // sees its own sides in the canonical order, and its tie list stays in the core's
         // cache. An agent that would create a tie its list has no room for (rare: lists keep
         // some slack, and few encounters create a tie) stops before that side (`cursor`
-        // notes which), and its later sides wait (`rooms`: each block's first stop).
+        // notes which), and its later sides wait.
         let (sides, offsets) = (&sides[..filed], &*offsets);
         let identity = &a.identity;
         cursor.clear();
         cursor.resize(n, GOING);
-        rooms.clear();
-        rooms.resize(blocks, GOING);
         let block = |b: usize| &sides[offsets[b] as usize..offsets[b + 1] as usize];
         a.ties
             .par_ranges_mut(BLOCK)
             .zip(a.distress.par_chunks_mut(BLOCK))
             .zip(cursor.par_chunks_mut(BLOCK))
-            .zip(rooms.par_iter_mut())
             .enumerate()
-            .for_each(|(b, (((mut ties, distress), stops), first))| {
+            .for_each(|(b, ((mut ties, distress), stops))| {
                 let base = b * BLOCK;
                 let sides = block(b);
                 for (k, side) in sides.iter().enumerate() {
@@ -281,7 +278,6 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
                     let list = &mut ties.list_mut(i);
                     if !apply(list, &mut distress[x], i, side, pair, identity, &p) {
                         stops[x] = k as u32;
-                        *first = (*first).min(k as u32);
                     }
                 }
             });
@@ -289,7 +285,12 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
         // (the bonding draw below its largest possible bound: no look-up), all at once; then
         // they go on from where they stopped. Every agent's inputs are those of the start of
         // the phase, so pausing changes nothing.
-        let (stops, firsts) = (&*cursor, &*rooms);
+        let stops = &*cursor;
+        // A block's first side that waits (GOING if none: no agent of it stopped).
+        let first = |b: usize| {
+            let agents = b * BLOCK..((b + 1) * BLOCK).min(n);
+            stops[agents].iter().copied().min().unwrap_or(GOING)
+        };
         // Whether side k of a block waits: its agent stopped at it or before.
         let waits = |k: usize, side: &Side| {
             let stop = stops[side.me as usize];
@@ -302,9 +303,10 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
             .map(|(b, bonds)| {
                 bonds.fill(0);
                 let mut stopped = 0;
-                if firsts[b] != GOING {
+                let from = first(b);
+                if from != GOING {
                     let sides = block(b);
-                    for (k, side) in sides.iter().enumerate().skip(firsts[b] as usize) {
+                    for (k, side) in sides.iter().enumerate().skip(from as usize) {
                         if waits(k, side) {
                             let x = side.me as usize - b * BLOCK;
                             stopped += usize::from(stops[side.me as usize] as usize == k);
@@ -321,10 +323,13 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
                 .par_ranges_mut(BLOCK)
                 .zip(a.distress.par_chunks_mut(BLOCK))
                 .enumerate()
-                .filter(|(b, _)| firsts[*b] != GOING)
                 .for_each(|(b, (mut ties, distress))| {
+                    let from = first(b);
+                    if from == GOING {
+                        return;
+                    }
                     let sides = block(b);
-                    for (k, side) in sides.iter().enumerate().skip(firsts[b] as usize) {
+                    for (k, side) in sides.iter().enumerate().skip(from as usize) {
                         if waits(k, side) {
                             let i = side.me as usize;
                             let list = &mut ties.list_mut(i);

@@ -356,13 +356,29 @@ fn add_group_ties(world: &mut World, edges: &[(u32, u32, f32)]) {
             for &(i, j, weight) in edges {
                 for (a, b) in [(i, j), (j, i)] {
                     if mine.contains(&(a as usize)) {
-                        list.raise(a as usize, b, weight);
+                        raise(&mut list.list_mut(a as usize), b, weight);
                     }
                 }
             }
         });
     if !edges.is_empty() {
         world.carry.ties_set = true;
+    }
+}
+
+/// Makes one side of the tie with `other` at least `weight` (a new side, marked seen at 0,
+/// if absent): `World::raise_tie` on one side.
+fn raise(list: &mut ListMut<'_, Tie>, other: u32, weight: f32) {
+    match find_tie(list.as_slice(), other) {
+        Some(t) => {
+            let tie = &mut list.as_mut_slice()[t];
+            tie.weight = tie.weight.max(weight);
+        }
+        None => list.push(Tie {
+            other,
+            weight,
+            seen: 0,
+        }),
     }
 }
 
@@ -501,28 +517,35 @@ mod tests {
     }
 
     /// Memberships filed over two ranges of agents on two threads are what joining every
-    /// group's members in turn gives: each agent's list, in order, with the same values.
+    /// group's members in turn gives: each agent's list, in order, each membership with the
+    /// identification given for it (a distinct one for every member of every group).
     #[test]
     fn memberships_over_ranges_are_joined_groups() {
         let cfg = config(&["population.size=9000", "support.enabled=false"]);
-        let built = two_threads(|| build(&cfg, 4));
+        let built = build(&cfg, 4);
         let (n, ng) = (built.n(), built.n_groups());
+        let total = built.groups.members.total();
+        let idents: Vec<f32> = (0..total).map(|k| k as f32 / total as f32).collect();
+        let mut filed = built.clone();
+        filed.agents.memberships = Lists::new(n);
+        two_threads(|| add_memberships(&mut filed, &cfg, &idents));
         let mut joined = built.clone();
         joined.agents.memberships = Lists::new(n);
         joined.groups.members = Lists::new(ng);
+        let mut k = 0;
         for g in 0..ng {
             let attend = cfg.scenario.groups[built.groups.kind[g] as usize].attendance as f32;
             for &i in &built.groups.members[g] {
-                let ident = built.identification(i as usize, g);
-                assert!(joined.join(i as usize, g, ident, attend));
+                assert!(joined.join(i as usize, g, idents[k], attend));
+                k += 1;
             }
         }
         for i in 0..n {
             assert_eq!(
-                built.agents.memberships[i], joined.agents.memberships[i],
+                filed.agents.memberships[i], joined.agents.memberships[i],
                 "memberships of {i}"
             );
         }
-        built.check_invariants().unwrap();
+        filed.check_invariants().unwrap();
     }
 }

@@ -208,25 +208,6 @@ impl<T: Copy> RangeMut<'_, T> {
     }
 }
 
-impl RangeMut<'_, crate::model::Tie> {
-    /// Makes agent i's side of the tie with `other` at least `weight` (a new side, marked
-    /// seen at 0, if absent): `World::raise_tie` on one side.
-    pub fn raise(&mut self, i: usize, other: u32, weight: f32) {
-        let mut list = self.list_mut(i);
-        match crate::model::find_tie(list.as_slice(), other) {
-            Some(t) => {
-                let tie = &mut list.as_mut_slice()[t];
-                tie.weight = tie.weight.max(weight);
-            }
-            None => list.push(crate::model::Tie {
-                other,
-                weight,
-                seen: 0,
-            }),
-        }
-    }
-}
-
 /// Where an owner's list lies: its slot's first entry and the list's length.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Meta {

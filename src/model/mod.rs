@@ -712,7 +712,6 @@ impl World {
                 .reserve(crate::dynamics::interaction::MAX_RANGES, blocks);
             sc.runs
                 .reserve(crate::dynamics::meetings::MAX_RANGES, ng + more);
-            sc.rooms.reserve(blocks);
             sc.offsets.reserve(ng + more + 1);
         }
         let sides: usize =
