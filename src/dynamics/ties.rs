@@ -6,7 +6,8 @@
 //! pair), so they stay identical without looking each other up, and agents can be processed
 //! in any order.
 
-use crate::model::{Agents, World};
+use crate::model::lists::RangeMut;
+use crate::model::{Agents, Tie, World};
 use crate::rng::{mix64, PAR_MIN};
 use crate::scenario::Config;
 use rayon::prelude::*;
@@ -23,18 +24,23 @@ const FAR: usize = 1 << 18;
 fn pair_uniform(seed: u64, i: u32, j: u32) -> f32 {
     let (a, b) = if i < j { (i, j) } else { (j, i) };
     let h = mix64(seed ^ mix64(((a as u64) << 32) | b as u64));
-    (h >> 40) as f32 * (1.0 / (1u64 << 24) as f32)
+    // (h >> 40 < 2^24: the same value through i32, which vector registers convert)
+    ((h >> 40) as i32) as f32 * (1.0 / (1u64 << 24) as f32)
 }
 
 /// `key`: the phase's key; agents are processed in parallel.
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
+    run_at(w, cfg, key, Level::detect());
+}
+
+/// The process with the instructions of `level`.
+fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
     let s = &cfg.scenario;
     let seed = key;
     let t = w.t;
     let contact = s.interaction.contact as f32;
     let gain = s.interaction.tie_gain as f32;
     let decay = s.ties.decay as f32;
-    let lonely_decay = s.ties.lonely_decay as f32;
     let min_weight = s.ties.min_weight as f32;
     if contact <= 0.0 && decay <= 0.0 {
         // Fixed network (classic scenarios): nothing is reinforced and nothing decays; only
@@ -51,7 +57,16 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
             .for_each(|mut list| list.retain(|t| t.weight >= min_weight));
         return;
     }
-    let k_warm = s.interaction.warmth_loneliness as f32;
+    let q = Rates {
+        t,
+        seed,
+        contact,
+        gain,
+        decay,
+        lonely_decay: s.ties.lonely_decay as f32,
+        min_weight,
+        k_warm: s.interaction.warmth_loneliness as f32,
+    };
     let Agents {
         ties,
         loneliness,
@@ -64,61 +79,311 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
     let pair = &*pair;
     let sums = &mut w.carry.tie_sums;
     sums.resize(loneliness.len(), [0.0; 2]);
+    ties.par_ranges_mut(PAR_MIN)
+        .zip(sums.par_chunks_mut(PAR_MIN))
+        .for_each(|(mut range, sums)| level.range(&mut range, sums, pair, &q));
+    w.carry.tie_sums_at = Some(t);
+}
+
+/// The rates of one week's tie maintenance.
+struct Rates {
+    t: u32,
+    seed: u64,
+    contact: f32,
+    gain: f32,
+    decay: f32,
+    lonely_decay: f32,
+    min_weight: f32,
+    k_warm: f32,
+}
+
+/// Ties taken at once: each tie's new weight is computed in a lane of its own (in vector
+/// registers where the machine has them), from the same inputs by the same operations as one
+/// tie at a time, so with the same bits.
+const LANES: usize = 8;
+
+/// The instructions a range of agents is maintained with: the machine's widest vectors this
+/// build knows, found at run time. Every level gives the same bits (tested): only how many
+/// lanes one instruction takes changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The build's baseline (x86-64: SSE2, in which a 64-bit multiply takes one lane).
+    Base,
+    /// x86-64 with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    /// x86-64 with AVX-512 (F, DQ, VL): eight 64-bit multiplies in one instruction.
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Level {
+    fn detect() -> Level {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512dq")
+                && std::is_x86_feature_detected!("avx512vl")
+            {
+                return Level::Avx512;
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                return Level::Avx2;
+            }
+        }
+        Level::Base
+    }
+
+    /// Every level this machine can run, the baseline first.
+    #[cfg(test)]
+    fn available() -> Vec<Level> {
+        let mut all = vec![Level::Base];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") {
+                all.push(Level::Avx2);
+            }
+            if Level::detect() == Level::Avx512 {
+                all.push(Level::Avx512);
+            }
+        }
+        all
+    }
+
+    /// Maintains every list of `range`, leaving each agent's kept ties' sums in `sums`.
+    fn range(
+        self,
+        range: &mut RangeMut<'_, Tie>,
+        sums: &mut [[f32; 2]],
+        pair: &[[f32; 2]],
+        q: &Rates,
+    ) {
+        match self {
+            Level::Base => maintain_range(range, sums, pair, q),
+            // SAFETY: `detect` found the features these functions are built for.
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 => unsafe { maintain_range_avx2(range, sums, pair, q) },
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx512 => unsafe { maintain_range_avx512(range, sums, pair, q) },
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn maintain_range_avx2(
+    range: &mut RangeMut<'_, Tie>,
+    sums: &mut [[f32; 2]],
+    pair: &[[f32; 2]],
+    q: &Rates,
+) {
+    maintain_range(range, sums, pair, q)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,avx512f,avx512dq,avx512vl")]
+fn maintain_range_avx512(
+    range: &mut RangeMut<'_, Tie>,
+    sums: &mut [[f32; 2]],
+    pair: &[[f32; 2]],
+    q: &Rates,
+) {
+    maintain_range(range, sums, pair, q)
+}
+
+/// Every list of a range of agents, in agent order.
+#[inline(always)]
+fn maintain_range(
+    range: &mut RangeMut<'_, Tie>,
+    sums: &mut [[f32; 2]],
+    pair: &[[f32; 2]],
+    q: &Rates,
+) {
+    let owners = range.owners();
     // Partners' values are fetched ahead only when they are too many to stay in a core's cache
     // (smaller worlds would pay for the look-ahead and gain nothing: measured).
     let far = pair.len() >= FAR;
-    ties.par_ranges_mut(PAR_MIN)
-        .zip(sums.par_chunks_mut(PAR_MIN))
-        .for_each(|(mut range, sums)| {
-            let owners = range.owners();
-            for i in owners.clone() {
-                if far && i + AHEAD < owners.end {
-                    for t in range.list_mut(i + AHEAD).as_slice() {
-                        crate::model::prefetch(pair, t.other as usize);
-                    }
-                }
-                let mut ties = range.list_mut(i);
-                let sums = &mut sums[i - owners.start];
-                let n_ties = ties.len();
-                let list = ties.as_mut_slice();
-                let [li, ai] = pair[i];
-                // Update in place and compact: ties that fall below the minimum weight vanish.
-                // The kept ties' sums for the belonging phase, in list order.
-                let (mut strength, mut num) = (0.0f32, 0.0f32);
-                let mut kept = 0;
-                for k in 0..n_ties {
-                    let mut tie = list[k];
-                    let j = tie.other as usize;
-                    let [lj, aj] = pair[j];
-                    if tie.seen != t && contact > 0.0 {
-                        let p = contact * 0.5 * (ai + aj);
-                        if pair_uniform(seed, i as u32, tie.other) < p {
-                            let warm = (1.0 - k_warm * li) * (1.0 - k_warm * lj);
-                            tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
-                            tie.seen = t;
-                        }
-                    }
-                    if tie.seen != t {
-                        let lonely = 0.5 * (li + lj);
-                        tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
-                    }
-                    list[kept] = tie;
-                    if tie.weight >= min_weight {
-                        kept += 1;
-                        strength += tie.weight;
-                        num += tie.weight * lj;
-                    }
-                }
-                ties.truncate(kept);
-                *sums = [strength, num];
+    for i in owners.clone() {
+        if far && i + AHEAD < owners.end {
+            for t in range.list_mut(i + AHEAD).as_slice() {
+                crate::model::prefetch(pair, t.other as usize);
             }
-        });
-    w.carry.tie_sums_at = Some(t);
+        }
+        let mut ties = range.list_mut(i);
+        let (kept, sum) = maintain(ties.as_mut_slice(), i, pair, q);
+        ties.truncate(kept);
+        sums[i - owners.start] = sum;
+    }
+}
+
+/// One agent's ties: reinforced by private contact (drawn), decayed if not reinforced this
+/// week, and compacted in place (ties below the minimum weight vanish). Returns how many are
+/// kept and their sums for the belonging phase (weight, and weight times the partner's
+/// loneliness), added in list order.
+#[inline(always)]
+fn maintain(list: &mut [Tie], i: usize, pair: &[[f32; 2]], q: &Rates) -> (usize, [f32; 2]) {
+    let [li, ai] = pair[i];
+    let n = list.len();
+    let (mut strength, mut num) = (0.0f32, 0.0f32);
+    let mut kept = 0;
+    let (mut other, mut weight, mut seen) = ([0u32; LANES], [0f32; LANES], [0u32; LANES]);
+    let (mut lj, mut aj) = ([0f32; LANES], [0f32; LANES]);
+    let mut start = 0;
+    while start < n {
+        let m = (n - start).min(LANES);
+        // Lanes past the list's end hold a former chunk's ties: computed, never kept.
+        for (l, tie) in list[start..start + m].iter().enumerate() {
+            other[l] = tie.other;
+            weight[l] = tie.weight;
+            seen[l] = tie.seen;
+            [lj[l], aj[l]] = pair[tie.other as usize];
+        }
+        for l in 0..LANES {
+            (weight[l], seen[l]) =
+                step_tie(weight[l], seen[l], other[l], i, li, ai, lj[l], aj[l], q);
+        }
+        for l in 0..m {
+            let w = weight[l];
+            list[kept] = Tie {
+                other: other[l],
+                weight: w,
+                seen: seen[l],
+            };
+            if w >= q.min_weight {
+                kept += 1;
+                strength += w;
+                num += w * lj[l];
+            }
+        }
+        start += m;
+    }
+    (kept, [strength, num])
+}
+
+/// One tie's week, without a branch: (weight, seen) after private contact, with a
+/// probability that grows with both partners' approach, and decay if not reinforced this
+/// week (faster for the lonely).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn step_tie(
+    weight: f32,
+    seen: u32,
+    other: u32,
+    i: usize,
+    li: f32,
+    ai: f32,
+    lj: f32,
+    aj: f32,
+    q: &Rates,
+) -> (f32, u32) {
+    let t = q.t;
+    let p = q.contact * 0.5 * (ai + aj);
+    let contact = seen != t && q.contact > 0.0 && pair_uniform(q.seed, i as u32, other) < p;
+    let warm = (1.0 - q.k_warm * li) * (1.0 - q.k_warm * lj);
+    let raised = (weight + q.gain * warm * (1.0 - weight)).min(1.0);
+    let (weight, seen) = if contact { (raised, t) } else { (weight, seen) };
+    let lonely = 0.5 * (li + lj);
+    let decayed = weight * (1.0 - (q.decay * (1.0 + q.lonely_decay * lonely)).min(1.0));
+    (if seen != t { decayed } else { weight }, seen)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::init;
+    use crate::rng::{phase_key, Phase};
+    use crate::scenario::{resolve, Override, Source};
+
+    /// The rule one tie at a time, with branches, as docs/ODD.md states it.
+    fn reference(w: &mut World, cfg: &Config, key: u64) {
+        let s = &cfg.scenario;
+        let (t, contact, gain) = (
+            w.t,
+            s.interaction.contact as f32,
+            s.interaction.tie_gain as f32,
+        );
+        let (decay, lonely_decay) = (s.ties.decay as f32, s.ties.lonely_decay as f32);
+        let (min_weight, k_warm) = (
+            s.ties.min_weight as f32,
+            s.interaction.warmth_loneliness as f32,
+        );
+        let (l, a) = (w.agents.loneliness.clone(), w.agents.approach.clone());
+        w.carry.tie_sums.resize(w.n(), [0.0; 2]);
+        for i in 0..w.n() {
+            let mut list = w.agents.ties.list_mut(i);
+            let (mut strength, mut num) = (0.0f32, 0.0f32);
+            let mut kept = Vec::new();
+            for &tie in list.as_slice() {
+                let mut tie = tie;
+                let j = tie.other as usize;
+                if tie.seen != t && contact > 0.0 {
+                    let p = contact * 0.5 * (a[i] + a[j]);
+                    if pair_uniform(key, i as u32, tie.other) < p {
+                        let warm = (1.0 - k_warm * l[i]) * (1.0 - k_warm * l[j]);
+                        tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
+                        tie.seen = t;
+                    }
+                }
+                if tie.seen != t {
+                    let lonely = 0.5 * (l[i] + l[j]);
+                    tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
+                }
+                if tie.weight >= min_weight {
+                    strength += tie.weight;
+                    num += tie.weight * l[j];
+                    kept.push(tie);
+                }
+            }
+            list.truncate(0);
+            for tie in kept {
+                list.push(tie);
+            }
+            w.carry.tie_sums[i] = [strength, num];
+        }
+    }
+
+    /// Every level of instructions this machine has gives, bit for bit, what the rule one tie
+    /// at a time gives: every tie list (same ties, same order, same weights) and every sum.
+    #[test]
+    fn every_level_gives_the_rule_bits() {
+        let o = [Override::parse("population.size=3000").unwrap()];
+        let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
+        let mut w = init::build(&cfg, 3);
+        let (mut reinforced, mut vanished) = (0, 0);
+        for week in 0..8u64 {
+            // Up to tie maintenance, as the step runs it.
+            crate::dynamics::step(&mut w, &cfg, 3);
+            let key = phase_key(3, week, Phase::Ties);
+            let mut want = w.clone();
+            reference(&mut want, &cfg, key);
+            reinforced += (0..w.n())
+                .flat_map(|i| want.agents.ties[i].iter())
+                .filter(|t| t.seen == w.t)
+                .count();
+            vanished += w.agents.ties.total() - want.agents.ties.total();
+            for level in Level::available() {
+                let mut got = w.clone();
+                run_at(&mut got, &cfg, key, level);
+                for i in 0..w.n() {
+                    assert_eq!(
+                        got.agents.ties[i], want.agents.ties[i],
+                        "ties of {i}, {level:?}"
+                    );
+                    let bits = |s: [f32; 2]| s.map(f32::to_bits);
+                    assert_eq!(
+                        bits(got.carry.tie_sums[i]),
+                        bits(want.carry.tie_sums[i]),
+                        "sums of {i}, {level:?}"
+                    );
+                }
+            }
+        }
+        // Both branches of the rule were taken: ties reinforced and ties gone.
+        assert!(
+            reinforced > 0 && vanished > 0,
+            "{reinforced} reinforced, {vanished} vanished"
+        );
+    }
 
     #[test]
     fn pair_uniform_is_symmetric_and_spread() {
