@@ -8,6 +8,7 @@
 //!   or duplicates, and weights lie in (0, 1].
 
 pub mod init;
+pub mod lanes;
 pub mod lists;
 pub mod metrics;
 pub mod network;

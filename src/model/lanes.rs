@@ -1,0 +1,87 @@
+//! Work in lanes: a hot loop written over fixed-size arrays of lanes (each lane one tie, one
+//! membership or one agent, computed without a branch) that the compiler turns into vector
+//! instructions. The same body is compiled for the build's baseline and for wider vector
+//! instructions, and the widest the machine has is chosen at run time ([`Level::detect`]).
+//! Each lane does the same IEEE operations in the same order as the scalar rule, and no
+//! level reorders a sum, so every level gives the same bits (each user tests it against
+//! its rule written one item at a time).
+
+/// The instructions a loop in lanes is built with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The build's baseline (x86-64: SSE2, where a 64-bit multiply takes one lane).
+    Base,
+    /// x86-64 with AVX2 (eight f32 lanes in one instruction).
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    /// x86-64 with AVX-512 F, DQ and VL (also eight 64-bit multiplies in one instruction).
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Level {
+    /// The widest level this machine runs.
+    pub fn detect() -> Level {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512dq")
+                && std::is_x86_feature_detected!("avx512vl")
+                && std::is_x86_feature_detected!("avx2")
+            {
+                return Level::Avx512;
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                return Level::Avx2;
+            }
+        }
+        Level::Base
+    }
+
+    /// Every level this machine runs, the baseline first (for tests).
+    pub fn available() -> Vec<Level> {
+        let mut all = vec![Level::Base];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") {
+                all.push(Level::Avx2);
+            }
+            if Level::detect() == Level::Avx512 {
+                all.push(Level::Avx512);
+            }
+        }
+        all
+    }
+}
+
+/// Defines `fn $name(level: Level, args) -> R`, which runs `$body(args)` (an
+/// `#[inline(always)]` function) compiled for `level`'s instructions: the body is inlined into
+/// one function per level, each built for its instructions. (A closure handed to such a
+/// function is not reliably compiled for them: measured 3x slower.)
+macro_rules! by_level {
+    ($(#[$m:meta])* $vis:vis fn $name:ident($($a:ident: $t:ty),* $(,)?) $(-> $r:ty)? => $body:ident) => {
+        $(#[$m])*
+        $vis fn $name(level: $crate::model::lanes::Level, $($a: $t),*) $(-> $r)? {
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2")]
+            fn avx2($($a: $t),*) $(-> $r)? {
+                $body($($a),*)
+            }
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,avx512f,avx512dq,avx512vl")]
+            fn avx512($($a: $t),*) $(-> $r)? {
+                $body($($a),*)
+            }
+            match level {
+                $crate::model::lanes::Level::Base => $body($($a),*),
+                // SAFETY: a level other than `Base` comes from `Level::detect` or
+                // `Level::available`, which found its instructions on this machine.
+                #[cfg(target_arch = "x86_64")]
+                $crate::model::lanes::Level::Avx2 => unsafe { avx2($($a),*) },
+                #[cfg(target_arch = "x86_64")]
+                $crate::model::lanes::Level::Avx512 => unsafe { avx512($($a),*) },
+            }
+        }
+    };
+}
+pub(crate) use by_level;
