@@ -3,7 +3,8 @@
 //! between need and belonging and towards tie-weighted neighbours' loneliness (contagion).
 //! The agents' slower states (approach, distress, regulation) follow.
 
-use crate::model::{distance, exp, Groups, Member, Tie, World, FOLLOW_UP, NEVER};
+use crate::model::lanes::{by_level, Level};
+use crate::model::{distance, exp, Groups, Lists, Member, Tie, World, FOLLOW_UP, NEVER};
 use crate::rng::PAR_MIN;
 use crate::scenario::Config;
 use rayon::prelude::*;
@@ -79,11 +80,25 @@ impl Components {
     /// The same from the agent's tie strength (sum of its ties' weights, in list order).
     #[inline]
     fn of_strength(&self, strength: f32, list: &[Member], coherence: &[f32]) -> [f32; 4] {
+        let [sm, sc] = self.membership_sums(list, coherence);
+        self.saturated(strength, sm, sc)
+    }
+
+    /// Identification x attendance and identification x coherence, summed over the agent's
+    /// memberships in list order.
+    #[inline(always)]
+    fn membership_sums(&self, list: &[Member], coherence: &[f32]) -> [f32; 2] {
         let (mut sm, mut sc) = (0.0f32, 0.0f32);
         for m in list {
             sm += m.ident * m.attend;
             sc += m.ident * coherence[m.group as usize];
         }
+        [sm, sc]
+    }
+
+    /// The components from tie strength and the two membership sums.
+    #[inline(always)]
+    fn saturated(&self, strength: f32, sm: f32, sc: f32) -> [f32; 4] {
         let a = saturate(strength, self.ka);
         let m = saturate(sm, self.km);
         let c = saturate(sc, self.kc);
@@ -125,10 +140,170 @@ pub fn update_components(w: &mut World, cfg: &Config) {
         );
 }
 
+/// Agents taken at once, each in a lane of its own (`model::lanes`).
+const LANES: usize = 8;
+
+/// What the belonging pass reads: its rates and the state at the start of the phase.
+struct Rates<'a> {
+    k: Components,
+    t: u32,
+    rate: f32,
+    contagion: f32,
+    approach_recovery: f32,
+    hypervigilance: f32,
+    from_loneliness: f32,
+    distress_recovery: f32,
+    regulation_recovery: f32,
+    /// The tie sums tie maintenance left, if it ran this step.
+    sums: Option<&'a [[f32; 2]]>,
+    /// Everyone's loneliness at the start of the phase (when there are no sums).
+    before: &'a [f32],
+    coherence: &'a [f32],
+    need: &'a [f32],
+    ties: &'a Lists<Tie>,
+    memberships: &'a Lists<Member>,
+    event_step: &'a [u32],
+    approach_base: &'a [f32],
+    regulation_base: &'a [f32],
+}
+
+/// What the belonging pass writes for a run of consecutive agents.
+struct Out<'a> {
+    /// Attachment, membership, collective identity and belonging.
+    parts: [&'a mut [f32]; 4],
+    lonely: &'a mut [f32],
+    year: &'a mut [f32],
+    approach: &'a mut [f32],
+    distress: &'a mut [f32],
+    regulation: &'a mut [f32],
+}
+
+impl Out<'_> {
+    /// The same for its agent x alone.
+    fn one(&mut self, x: usize) -> Out<'_> {
+        let [a, m, c, b] = &mut self.parts;
+        Out {
+            parts: [&mut a[x..=x], &mut m[x..=x], &mut c[x..=x], &mut b[x..=x]],
+            lonely: &mut self.lonely[x..=x],
+            year: &mut self.year[x..=x],
+            approach: &mut self.approach[x..=x],
+            distress: &mut self.distress[x..=x],
+            regulation: &mut self.regulation[x..=x],
+        }
+    }
+}
+
+by_level! {
+    /// The agents of `out` from agent `first` on, with `level`'s instructions.
+    fn update_at(first: usize, out: &mut Out<'_>, q: &Rates<'_>) => update_chunk
+}
+
+/// A chunk of up to `LANES` agents from `first`: in lanes if it is whole, else one by one.
+#[inline(always)]
+fn update_chunk(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
+    if out.lonely.len() == LANES {
+        update::<LANES>(first, out, q);
+    } else {
+        for x in 0..out.lonely.len() {
+            update::<1>(first + x, &mut out.one(x), q);
+        }
+    }
+}
+
+/// `N` consecutive agents from `first`: each one's sums over its ties and memberships in
+/// list order, then the rest in lanes, without a branch (both sides of each choice computed,
+/// one kept: the same operations, in the same order, as for one agent alone).
+#[inline(always)]
+fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
+    let k = &q.k;
+    let (mut den, mut num) = ([0.0f32; N], [0.0f32; N]);
+    let (mut sm, mut sc) = ([0.0f32; N], [0.0f32; N]);
+    for l in 0..N {
+        let i = first + l;
+        [den[l], num[l]] = match q.sums {
+            Some(sums) => sums[i],
+            None => {
+                let (mut num, mut den) = (0.0f32, 0.0f32);
+                for t in &q.ties[i] {
+                    num += t.weight * q.before[t.other as usize];
+                    den += t.weight;
+                }
+                [den, num]
+            }
+        };
+        [sm[l], sc[l]] = k.membership_sums(&q.memberships[i], q.coherence);
+    }
+    // Every value in a local array of lanes (no two of them can overlap, so the loop below
+    // takes them into vector registers), written back after.
+    fn lanes<const N: usize, T: Copy>(v: &[T]) -> [T; N] {
+        v.try_into().expect("N agents")
+    }
+    let at = first..first + N;
+    let (need, event) = (
+        lanes::<N, _>(&q.need[at.clone()]),
+        lanes::<N, _>(&q.event_step[at.clone()]),
+    );
+    let approach_base = lanes::<N, _>(&q.approach_base[at.clone()]);
+    let regulation_base = lanes::<N, _>(&q.regulation_base[at]);
+    let (mut lonely, mut year) = (lanes::<N, _>(out.lonely), lanes::<N, _>(out.year));
+    let (mut approach, mut distress) = (lanes::<N, _>(out.approach), lanes::<N, _>(out.distress));
+    let mut regulation = lanes::<N, _>(out.regulation);
+    let mut parts = [[0.0f32; N]; 4];
+    for l in 0..N {
+        // Tie strength: the sum of the weights in list order (= den).
+        let c = k.saturated(den[l], sm[l], sc[l]);
+        for (part, c) in parts.iter_mut().zip(c) {
+            part[l] = c;
+        }
+        let need = need[l];
+        let gap = ((need - c[3]).max(0.0) / need).min(1.0);
+        // The agent's own loneliness at the start of the phase (only it writes it).
+        let lo = lonely[l];
+        let pull = if den[l] > 0.0 {
+            q.contagion * (num[l] / den[l] - lo)
+        } else {
+            0.0
+        };
+        let lo = (lo + q.rate * (gap - lo) + pull).clamp(0.0, 1.0);
+        lonely[l] = lo;
+        // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
+        let e = event[l];
+        let follow_up = e != NEVER && q.t == e.saturating_add(FOLLOW_UP);
+        year[l] = if follow_up { lo } else { year[l] };
+        // Slow states: approach returns to its baseline and is pushed down by loneliness
+        // (hypervigilance); distress is relieved by regulation and fed by loneliness;
+        // regulation returns to its baseline.
+        let a = approach[l];
+        approach[l] = (a + q.approach_recovery * (approach_base[l] - a)
+            - q.hypervigilance * lo * a)
+            .clamp(0.0, 1.0);
+        let d = distress[l];
+        distress[l] = (d + q.from_loneliness * lo * (1.0 - d)
+            - q.distress_recovery * regulation[l] * d)
+            .clamp(0.0, 1.0);
+        let r = regulation[l];
+        regulation[l] = (r + q.regulation_recovery * (regulation_base[l] - r)).clamp(0.0, 1.0);
+    }
+    for (dst, part) in out.parts.iter_mut().zip(&parts) {
+        dst.copy_from_slice(part);
+    }
+    out.lonely.copy_from_slice(&lonely);
+    out.year.copy_from_slice(&year);
+    out.approach.copy_from_slice(&approach);
+    out.distress.copy_from_slice(&distress);
+    out.regulation.copy_from_slice(&regulation);
+}
+
 /// Coherence of the groups that met, then every agent's components of belonging and its
 /// loneliness and slow states, in one pass over the agents (in parallel: an agent reads its
 /// own components and the loneliness of its ties' partners at the start of the pass).
 pub fn run(w: &mut World, cfg: &Config) {
+    run_at(w, cfg, Some(Level::detect()));
+}
+
+/// The process with `level`'s instructions, or (`None`) every agent alone, one at a time: the
+/// reference the levels are tested against.
+fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
     update_coherence(w, cfg, false);
     let k = Components::new(cfg);
     let coherence = &w.groups.coherence;
@@ -153,74 +328,131 @@ pub fn run(w: &mut World, cfg: &Config) {
         before.copy_from_slice(&w.agents.loneliness);
     }
     let ag = &mut w.agents;
-    let (need, ties, memberships, event_step) =
-        (&ag.need, &ag.ties, &ag.memberships, &ag.event_step);
-    let (approach_base, regulation_base) = (&ag.approach_base, &ag.regulation_base);
-    let before_ref = &before;
+    let q = Rates {
+        k,
+        t,
+        rate,
+        contagion,
+        approach_recovery,
+        hypervigilance,
+        from_loneliness,
+        distress_recovery,
+        regulation_recovery,
+        sums,
+        before: &before,
+        coherence,
+        need: &ag.need,
+        ties: &ag.ties,
+        memberships: &ag.memberships,
+        event_step: &ag.event_step,
+        approach_base: &ag.approach_base,
+        regulation_base: &ag.regulation_base,
+    };
     (
         (
-            ag.attachment.par_iter_mut(),
-            ag.membership.par_iter_mut(),
-            ag.collective.par_iter_mut(),
-            ag.belonging.par_iter_mut(),
+            ag.attachment.par_chunks_mut(LANES),
+            ag.membership.par_chunks_mut(LANES),
+            ag.collective.par_chunks_mut(LANES),
+            ag.belonging.par_chunks_mut(LANES),
         ),
-        ag.loneliness.par_iter_mut(),
-        ag.loneliness_year.par_iter_mut(),
-        ag.approach.par_iter_mut(),
-        ag.distress.par_iter_mut(),
-        ag.regulation.par_iter_mut(),
+        ag.loneliness.par_chunks_mut(LANES),
+        ag.loneliness_year.par_chunks_mut(LANES),
+        ag.approach.par_chunks_mut(LANES),
+        ag.distress.par_chunks_mut(LANES),
+        ag.regulation.par_chunks_mut(LANES),
     )
         .into_par_iter()
         .enumerate()
-        .with_min_len(PAR_MIN)
+        .with_min_len(PAR_MIN / LANES)
         .for_each(
-            |(i, (parts, lonely, year, approach, distress, regulation))| {
-                let (attachment, membership, collective, belonging) = parts;
-                let before = before_ref;
-                let (den, num) = match sums {
-                    Some(sums) => (sums[i][0], sums[i][1]),
+            |(
+                c,
+                (
+                    (attachment, membership, collective, belonging),
+                    lonely,
+                    year,
+                    approach,
+                    distress,
+                    regulation,
+                ),
+            )| {
+                let mut out = Out {
+                    parts: [attachment, membership, collective, belonging],
+                    lonely,
+                    year,
+                    approach,
+                    distress,
+                    regulation,
+                };
+                match level {
+                    Some(level) => update_at(level, c * LANES, &mut out, &q),
                     None => {
-                        let (mut num, mut den) = (0.0f32, 0.0f32);
-                        for t in &ties[i] {
-                            num += t.weight * before[t.other as usize];
-                            den += t.weight;
+                        for x in 0..out.lonely.len() {
+                            update::<1>(c * LANES + x, &mut out.one(x), &q);
                         }
-                        (den, num)
                     }
-                };
-                // Tie strength: the sum of the weights in list order (= den).
-                let c = k.of_strength(den, &memberships[i], coherence);
-                [*attachment, *membership, *collective, *belonging] = c;
-                let need = need[i];
-                let gap = ((need - c[3]).max(0.0) / need).min(1.0);
-                // The agent's own loneliness at the start of the phase (only it writes it).
-                let l = *lonely;
-                let pull = if den > 0.0 {
-                    contagion * (num / den - l)
-                } else {
-                    0.0
-                };
-                let l = (l + rate * (gap - l) + pull).clamp(0.0, 1.0);
-                *lonely = l;
-                // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
-                let e = event_step[i];
-                if e != NEVER && t == e.saturating_add(FOLLOW_UP) {
-                    *year = l;
                 }
-                // Slow states: approach returns to its baseline and is pushed down by loneliness
-                // (hypervigilance); distress is relieved by regulation and fed by loneliness;
-                // regulation returns to its baseline.
-                let a = *approach;
-                *approach = (a + approach_recovery * (approach_base[i] - a)
-                    - hypervigilance * l * a)
-                    .clamp(0.0, 1.0);
-                let d = *distress;
-                *distress = (d + from_loneliness * l * (1.0 - d)
-                    - distress_recovery * *regulation * d)
-                    .clamp(0.0, 1.0);
-                let r = *regulation;
-                *regulation = (r + regulation_recovery * (regulation_base[i] - r)).clamp(0.0, 1.0);
             },
         );
     w.scratch_loneliness = before;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::init;
+    use crate::scenario::{resolve, Override, Source};
+
+    /// Every level of instructions gives, bit for bit, what every agent alone gives: each
+    /// component, loneliness (with its follow-up a year after an event) and slow state. With
+    /// and without the tie sums tie maintenance leaves, over a year in which events strike.
+    #[test]
+    fn every_level_gives_each_agent_alone_bits() {
+        // A population that is not a whole number of chunks of lanes.
+        let o = [
+            Override::parse("population.size=3003").unwrap(),
+            Override::parse("events[0].hazard=0.01").unwrap(),
+        ];
+        let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
+        let mut w = init::build(&cfg, 4);
+        let mut follow_ups = 0;
+        for week in 0..60 {
+            crate::dynamics::step(&mut w, &cfg, 4);
+            // Every other week without the sums (the partners' loneliness read instead).
+            if week % 2 == 1 {
+                w.carry.tie_sums_at = None;
+            }
+            let mut want = w.clone();
+            run_at(&mut want, &cfg, None);
+            follow_ups += (0..w.n())
+                .filter(|&i| want.agents.loneliness_year[i] != w.agents.loneliness_year[i])
+                .count();
+            for level in Level::available() {
+                let mut got = w.clone();
+                run_at(&mut got, &cfg, Some(level));
+                let (a, b) = (&got.agents, &want.agents);
+                for (name, x, y) in [
+                    ("attachment", &a.attachment, &b.attachment),
+                    ("membership", &a.membership, &b.membership),
+                    ("collective", &a.collective, &b.collective),
+                    ("belonging", &a.belonging, &b.belonging),
+                    ("loneliness", &a.loneliness, &b.loneliness),
+                    ("loneliness_year", &a.loneliness_year, &b.loneliness_year),
+                    ("approach", &a.approach, &b.approach),
+                    ("distress", &a.distress, &b.distress),
+                    ("regulation", &a.regulation, &b.regulation),
+                ] {
+                    for i in 0..w.n() {
+                        assert_eq!(
+                            x[i].to_bits(),
+                            y[i].to_bits(),
+                            "{name} of {i}, week {week}, {level:?}"
+                        );
+                    }
+                }
+            }
+        }
+        // The follow-up branch was taken.
+        assert!(follow_ups > 0, "no follow-up recorded");
+    }
 }
