@@ -137,7 +137,30 @@ pub fn phase_key(job_seed: u64, step: u64, phase: Phase) -> u64 {
 /// processed in any order, on any number of threads, with the same draws.
 #[inline]
 pub fn agent_stream(phase_key: u64, i: usize) -> AgentRng {
-    AgentRng::from_seed(mix64(phase_key ^ mix64(i as u64)).to_le_bytes())
+    AgentRng::from_seed(agent_seed(phase_key, i).to_le_bytes())
+}
+
+/// The state `agent_stream` starts from.
+#[inline]
+pub fn agent_seed(phase_key: u64, i: usize) -> u64 {
+    mix64(phase_key ^ mix64(i as u64))
+}
+
+/// SplitMix64's increment: its k-th draw is made from its starting state plus k of these.
+pub const SPLITMIX_STEP: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The `f32` in [0, 1) that `AgentRng` draws (`random::<f32>()`) when its state, after the
+/// draw's increment, is `x`: a function of `x` alone, so the draws of a stream can be made
+/// in any order, or side by side in lanes (tested against the generator).
+#[inline(always)]
+pub fn splitmix_f32(x: u64) -> f32 {
+    // SplitMix64's 32-bit output, then rand's conversion: the upper 24 bits, scaled.
+    let mut z = x;
+    z = (z ^ (z >> 33)).wrapping_mul(0x62A9_D9ED_7997_05F5);
+    z = (z ^ (z >> 28)).wrapping_mul(0xCB24_D0A5_C88C_35B3);
+    let v = (z >> 32) as u32;
+    // (v >> 8 < 2^24: the same value through i32, which vector registers convert)
+    (1.0 / (1u32 << 24) as f32) * ((v >> 8) as i32) as f32
 }
 
 /// The stream of group `g` in a phase (a key space apart from the agents').
@@ -188,6 +211,25 @@ mod tests {
         assert_eq!(Xoshiro::of(&x.to_rng()), x);
         assert_eq!(x.next_u32(), rand::Rng::next_u32(&mut rng));
         assert_eq!((scale(u32::MAX, 7), scale(0, 7), scale(123, 0)), (6, 0, 0));
+    }
+
+    /// `splitmix_f32` of a stream's states gives the stream's own draws.
+    #[test]
+    fn splitmix_f32_is_the_agent_streams_draw() {
+        use rand::RngExt;
+        for i in 0..100 {
+            let mut rng = agent_stream(77, i);
+            let mut x = agent_seed(77, i);
+            for k in 0..20 {
+                x = x.wrapping_add(SPLITMIX_STEP);
+                let want: f32 = rng.random();
+                assert_eq!(
+                    splitmix_f32(x).to_bits(),
+                    want.to_bits(),
+                    "agent {i}, draw {k}"
+                );
+            }
+        }
     }
 
     #[test]

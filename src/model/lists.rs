@@ -79,6 +79,14 @@ pub struct ListMut<'a, T> {
     len: &'a mut u32,
 }
 
+impl<'a, T: Copy> ListMut<'a, T> {
+    /// The list itself, for as long as the slot is lent.
+    #[inline]
+    pub fn into_slice(self) -> &'a mut [T] {
+        &mut self.slot[..*self.len as usize]
+    }
+}
+
 impl<T: Copy> ListMut<'_, T> {
     #[inline]
     pub fn len(&self) -> usize {
