@@ -3,7 +3,7 @@
 //! between need and belonging and towards tie-weighted neighbours' loneliness (contagion).
 //! The agents' slower states (approach, distress, regulation) follow.
 
-use crate::model::lanes::{by_level, Level};
+use crate::model::lanes::{by_level, Level, LANES};
 use crate::model::{distance, exp, Groups, Lists, Member, Tie, World, FOLLOW_UP, NEVER};
 use crate::rng::PAR_MIN;
 use crate::scenario::Config;
@@ -139,9 +139,6 @@ pub fn update_components(w: &mut World, cfg: &Config) {
             },
         );
 }
-
-/// Agents taken at once, each in a lane of its own (`model::lanes`).
-const LANES: usize = 8;
 
 /// What the belonging pass reads: its rates and the state at the start of the phase.
 struct Rates<'a> {

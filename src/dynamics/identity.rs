@@ -1,7 +1,7 @@
 //! Process 5: identity dynamics (the rule a scenario chooses), identification with groups,
 //! and integration of the condition into identity in support groups.
 
-use crate::model::lanes::{by_level, Level};
+use crate::model::lanes::{by_level, Level, CHUNK, LANES, WAITING};
 use crate::model::lists::RangeMut;
 use crate::model::{
     dims, distance, distance_squared, exp, with_dims, Attendee, Groups, Member, World, NONE,
@@ -180,13 +180,6 @@ struct Identify<'a> {
     identity_base: &'a [f32],
     condition: &'a [u16],
 }
-
-/// Agents whose identification updates are prepared together, then made in lanes.
-const CHUNK: usize = 16;
-/// Updates in a lane of their own at once.
-const LANES: usize = 8;
-/// Most updates waiting to be made (a whole number of lanes).
-const WAITING: usize = 8 * LANES;
 
 /// Identification updates prepared and not yet made: which membership each is for, the
 /// squared distance of the agent's identity to the group's prototype, the membership's

@@ -10,7 +10,7 @@
 //! group as it decides, then files them into the runs its groups keep for it (`model::runs`),
 //! so every membership is read twice in all, whatever the number of threads.
 
-use crate::model::lanes::{by_level, Level};
+use crate::model::lanes::{by_level, Level, CHUNK, LANES, WAITING};
 use crate::model::lists::RangeMut;
 use crate::model::{exp, Agents, Attendee, Groups, Lists, Member, World};
 use crate::rng::{agent_seed, group_stream, splitmix_f32, PAR_MIN, SPLITMIX_STEP};
@@ -193,13 +193,6 @@ impl Memberships for RangeMut<'_, Member> {
         self.list_mut(i).into_slice()
     }
 }
-
-/// Agents whose draws are prepared together, then made in lanes (`model::lanes`).
-const CHUNK: usize = 16;
-/// Draws in a lane of their own at once.
-const LANES: usize = 8;
-/// Most draws waiting to be made (a whole number of lanes).
-const WAITING: usize = 8 * LANES;
 
 /// Attendance draws prepared and not yet made: which membership each is for, its logit,
 /// the agent stream's state for it, and the membership's running attendance.

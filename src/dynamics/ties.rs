@@ -6,7 +6,7 @@
 //! pair), so they stay identical without looking each other up, and agents can be processed
 //! in any order.
 
-use crate::model::lanes::{by_level, Level};
+use crate::model::lanes::{by_level, Level, LANES};
 use crate::model::lists::RangeMut;
 use crate::model::{Agents, Tie, World};
 use crate::rng::{mix64, PAR_MIN};
@@ -103,9 +103,6 @@ struct Rates {
     min_weight: f32,
     k_warm: f32,
 }
-
-/// Ties taken at once, each in a lane of its own (`model::lanes`).
-const LANES: usize = 8;
 
 by_level! {
     /// Every list of a range of agents, with `level`'s instructions.

@@ -6,6 +6,17 @@
 //! level reorders a sum, so every level gives the same bits (each user tests it against
 //! its rule written one item at a time).
 
+/// Items computed at once, each in a lane of its own: eight f32 fill an AVX2 register, eight
+/// u64 an AVX-512 one.
+pub const LANES: usize = 8;
+
+/// Agents whose items are prepared together before their lanes are computed (meetings'
+/// draws, identification updates).
+pub const CHUNK: usize = 16;
+
+/// Most prepared items waiting for their lanes (a whole number of lanes).
+pub const WAITING: usize = 8 * LANES;
+
 /// The instructions a loop in lanes is built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
