@@ -232,8 +232,8 @@ fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
     }
     // Every value in a local array of lanes (no two of them can overlap, so the loop below
     // takes them into vector registers), written back after.
-    fn lanes<const N: usize, T: Copy>(v: &[T]) -> [T; N] {
-        v.try_into().expect("N agents")
+    fn lanes<const M: usize, T: Copy>(v: &[T]) -> [T; M] {
+        v.try_into().expect("a whole chunk")
     }
     let at = first..first + N;
     let (need, event) = (

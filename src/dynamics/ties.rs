@@ -253,7 +253,7 @@ fn step_tie(
 ) -> (f32, u32) {
     let t = q.t;
     let p = q.contact * 0.5 * (ai + aj);
-    let contact = seen != t && q.contact > 0.0 && pair_uniform(q.seed, i as u32, other) < p;
+    let contact = (seen != t) & (q.contact > 0.0) & (pair_uniform(q.seed, i as u32, other) < p);
     let warm = (1.0 - q.k_warm * li) * (1.0 - q.k_warm * lj);
     let raised = (weight + q.gain * warm * (1.0 - weight)).min(1.0);
     let (weight, seen) = if contact { (raised, t) } else { (weight, seen) };
