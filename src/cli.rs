@@ -453,6 +453,7 @@ fn run(args: RunArgs) -> Result<()> {
                 agent_steps: 0,
                 agent_steps_per_second: None,
                 peak_memory_bytes: None,
+                vector_instructions: String::new(),
                 files: Vec::new(),
                 runs: Vec::new(),
             };
@@ -571,6 +572,7 @@ fn run(args: RunArgs) -> Result<()> {
     m.wall_seconds = Some(wall);
     m.agent_steps_per_second = Some(simulated as f64 / sim_seconds.max(1e-9));
     m.peak_memory_bytes = manifest::peak_memory_bytes();
+    m.vector_instructions = belonging::model::lanes::Level::detect().name().into();
     match plots {
         Ok(paths) => {
             files.extend(
@@ -1154,6 +1156,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
             "started": manifest::rfc3339(started),
             "wall_seconds": wall,
             "peak_memory_bytes": manifest::peak_memory_bytes(),
+            "vector_instructions": belonging::model::lanes::Level::detect().name(),
         });
         let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
         belonging::output::atomic::write(&out.join("manifest.json"), text.as_bytes())

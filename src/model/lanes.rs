@@ -49,6 +49,17 @@ impl Level {
         Level::Base
     }
 
+    /// The level's name, as `manifest.json` records it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Base => "baseline",
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 => "AVX2",
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx512 => "AVX-512",
+        }
+    }
+
     /// Every level this machine runs, the baseline first (for tests).
     pub fn available() -> Vec<Level> {
         let mut all = vec![Level::Base];

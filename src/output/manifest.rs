@@ -41,6 +41,11 @@ pub struct Manifest {
     /// Peak resident memory of the process (bytes; Linux `VmHWM`), `null` where unknown.
     #[serde(default)]
     pub peak_memory_bytes: Option<u64>,
+    /// The vector instructions the loops in lanes used (`model::lanes::Level::name`): speed
+    /// only, never a number (every level gives the same bits). Empty in manifests written
+    /// before 0.2.0 recorded it, and until the run ends.
+    #[serde(default)]
+    pub vector_instructions: String,
     pub files: Vec<String>,
     /// Per replicate: its seed, the last recorded step it simulated and whether it stopped
     /// at absorption (the same as runs.csv).

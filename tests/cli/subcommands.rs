@@ -108,6 +108,12 @@ fn run_writes_every_table_plot_and_a_complete_manifest() {
         "agent_steps_per_second: {}",
         m["agent_steps_per_second"]
     );
+    // The vector instructions the run used: one of the engine's levels.
+    assert!(
+        ["AVX-512", "AVX2", "baseline"].contains(&m["vector_instructions"].as_str().unwrap_or("")),
+        "vector_instructions: {}",
+        m["vector_instructions"]
+    );
     // Peak resident memory (Linux reports it): at least the 1 MB any process has, and
     // less than the 1 GB a 60-agent run could never need.
     if std::path::Path::new("/proc/self/status").exists() {
