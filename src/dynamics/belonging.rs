@@ -1,7 +1,8 @@
 //! Process 8: belonging and loneliness. Attachment, membership and collective identity each
 //! saturate; belonging is their weighted sum; loneliness moves towards the relative gap
 //! between need and belonging and towards tie-weighted neighbours' loneliness (contagion).
-//! The agents' slower states (approach, distress, regulation) follow.
+//! The agents' slower states (approach, distress, regulation) follow. Agents are taken in
+//! lanes (`model::lanes`), eight at a time, with the same bits as one at a time.
 
 use crate::model::lanes::{by_level, Level, LANES};
 use crate::model::{distance, exp, Groups, Lists, Member, Tie, World, FOLLOW_UP, NEVER};

@@ -4,7 +4,8 @@
 //! Each tie is stored on both agents. Both copies are updated independently with the same
 //! inputs and the same counter-based random number (a hash of the step's seed and the
 //! pair), so they stay identical without looking each other up, and agents can be processed
-//! in any order.
+//! in any order. An agent's ties are updated in lanes (`model::lanes`), eight at a time,
+//! with the same bits as one at a time.
 
 use crate::model::lanes::{by_level, Level, LANES};
 use crate::model::lists::RangeMut;
