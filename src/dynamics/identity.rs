@@ -4,9 +4,7 @@
 
 use crate::model::lanes::{by_level, Level, CHUNK, LANES, WAITING};
 use crate::model::lists::RangeMut;
-use crate::model::{
-    dims, distance, distance_squared, exp, with_dims, Attendee, Groups, Member, World, NONE,
-};
+use crate::model::{distance, distance_squared, exp, Attendee, Groups, Member, World, NONE};
 use crate::rng::{group_stream, Rng, PAR_MIN};
 use crate::scenario::validate::MAX_DIMS;
 use crate::scenario::{Config, IdentityRule};
@@ -206,17 +204,7 @@ fn identify(
     identity: &mut [f32],
     q: &Identify<'_>,
 ) {
-    with_dims!(q.d, identify_in(level, lists, integration, identity, q));
-}
-
-fn identify_in<const D: usize>(
-    level: Level,
-    lists: &mut RangeMut<'_, Member>,
-    integration: &mut [f32],
-    identity: &mut [f32],
-    q: &Identify<'_>,
-) {
-    let d = dims::<D>(q.d);
+    let d = q.d;
     let owners = lists.owners();
     let mut w = Waiting {
         n: 0,

@@ -61,7 +61,8 @@ impl Level {
     }
 
     /// Every level this machine runs, the baseline first (for tests).
-    pub fn available() -> Vec<Level> {
+    #[cfg(test)]
+    pub(crate) fn available() -> Vec<Level> {
         let mut all = vec![Level::Base];
         #[cfg(target_arch = "x86_64")]
         {

@@ -991,35 +991,6 @@ pub fn exp(x: f32) -> f32 {
     }
 }
 
-/// Calls `f::<D>(args)` with the identity space's dimension `d` as the constant `D` when it
-/// is 1 to 4 (the scenarios' dimensions), so a hot loop's slices of one position have a length
-/// known at compile time and its loops over them unroll; `D = 0` for any other `d`, which the
-/// callee then reads at run time. `dims::<D>(d)` gives the dimension either way. The same
-/// arithmetic in the same order either way: the same numbers.
-macro_rules! with_dims {
-    ($d:expr, $f:ident ( $($a:expr),* $(,)? )) => {
-        match $d {
-            1 => $f::<1>($($a),*),
-            2 => $f::<2>($($a),*),
-            3 => $f::<3>($($a),*),
-            4 => $f::<4>($($a),*),
-            _ => $f::<0>($($a),*),
-        }
-    };
-}
-pub(crate) use with_dims;
-
-/// The identity space's dimension in a body `with_dims` called: `D`, or `d` when `D = 0`.
-#[inline(always)]
-pub fn dims<const D: usize>(d: usize) -> usize {
-    if D == 0 {
-        d
-    } else {
-        debug_assert_eq!(d, D);
-        D
-    }
-}
-
 /// Euclidean distance between two identity positions.
 #[inline]
 pub fn distance(a: &[f32], b: &[f32]) -> f32 {
