@@ -425,7 +425,7 @@ fn may_bond(u: f32, trust: f32, p: &Params) -> bool {
 /// i's side of one encounter: the tie, then i's share of emotional support. Returns false,
 /// having changed nothing, if the encounter creates a tie and i's list has no room for it.
 #[allow(clippy::too_many_arguments)]
-#[inline]
+#[inline(always)]
 fn apply(
     ties: &mut ListMut<'_, Tie>,
     distress: &mut f32,
@@ -467,7 +467,7 @@ fn warmth_k(k: f32, li: f32, lj: f32) -> f32 {
 /// i's side of an encounter with j: reinforce their tie, or (strangers) perhaps bond. j does
 /// the same with the same inputs, so both copies agree. Returns false, having changed
 /// nothing, if they bond and i's list has no room for the tie.
-#[inline]
+#[inline(always)]
 fn encounter(
     ties: &mut ListMut<'_, Tie>,
     identity: &[f32],
