@@ -49,7 +49,7 @@ fn main() {
     if by_phase {
         println!("seconds per process over the {weeks} weeks:");
         for p in Process::ALL {
-            println!("  {:<14} {:6.2}", p.name(), per[p as usize]);
+            println!("  {:<14} {:7.3}", p.name(), per[p as usize]);
         }
     }
     let stepped = t1.elapsed().as_secs_f64();
