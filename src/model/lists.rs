@@ -176,7 +176,9 @@ impl<T: Copy> RangeMut<'_, T> {
         m.len += 1;
     }
 
-    /// Fetches the start of owner i's list (i in `owners()`) into the cache.
+    /// Fetches the start of owner i's list (i in `owners()`) into the cache: its first two
+    /// cache lines (a tie list of the default town averages 90 bytes, so it often spans two:
+    /// the second line measured 5% off interaction at 100k agents).
     #[inline]
     pub fn prefetch(&self, i: usize) {
         let m = self.meta[i - self.first];
@@ -184,11 +186,11 @@ impl<T: Copy> RangeMut<'_, T> {
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
             // SAFETY: a prefetch neither reads nor writes memory the program can see (the
-            // address, inside owner i's slot or one past it, is only computed).
+            // addresses, from the start of owner i's slot on, are only computed).
             unsafe {
-                _mm_prefetch::<_MM_HINT_T0>(
-                    self.pool.get().wrapping_add(m.start as usize).cast::<i8>(),
-                )
+                let at = self.pool.get().wrapping_add(m.start as usize).cast::<i8>();
+                _mm_prefetch::<_MM_HINT_T0>(at);
+                _mm_prefetch::<_MM_HINT_T0>(at.wrapping_add(64));
             };
         }
         #[cfg(not(target_arch = "x86_64"))]
