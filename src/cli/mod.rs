@@ -1,0 +1,411 @@
+//! Command-line interface: argument parsing (clap derive) and dispatch only; no model logic.
+//! Submodules: `run` (and resume), `sweep` (and merge), `compare`, `validate`, `inspect`.
+
+use anyhow::Result;
+use belonging::experiment::RunError;
+use belonging::output::{manifest, OutputError};
+use belonging::scenario::ScenarioError;
+use clap::{Args, Parser, Subcommand};
+use compare::compare;
+use inspect::{check, list, plot};
+use run::run;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use sweep::{merge, sweep};
+use validate::validate;
+
+/// belonging: an agent-based simulation of loneliness, belonging and collective identity
+/// through group participation (support groups above all).
+#[derive(Debug, Parser)]
+#[command(name = "belonging", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario's replicates and write tables and plots.
+    Run(RunArgs),
+    /// Validate scenario files without running them.
+    Check {
+        /// Scenario files (or built-in names).
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+    },
+    /// Redraw the plots of a results folder from its files alone.
+    Plot {
+        /// A results folder written by `belonging run`.
+        dir: PathBuf,
+    },
+    /// List the built-in scenarios.
+    List,
+    /// Run a parameter sweep: every point of the varied fields x every replicate, streamed to
+    /// disk job by job; resumable, shardable across machines (SLURM job arrays).
+    Sweep(SweepArgs),
+    /// Treatment against control: run two scenarios with the same replicates and seeds, and
+    /// report the difference of a metric and Cohen's d with 95% CIs, and a plot of both.
+    Compare(CompareArgs),
+    /// Merge the folders of a sharded sweep into one (byte-identical to a one-machine run).
+    Merge {
+        /// Shard folders written by `belonging sweep --shard`.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The merged folder.
+        #[arg(long, short = 'o', required = true)]
+        out: PathBuf,
+        /// Write into an existing, non-empty folder.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the model against the published results it must reproduce (docs/VALIDATION.md):
+    /// prints each target's measured and published figures, writes validation.csv and plots.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The treatment scenario (file or built-in name).
+    pub treatment: String,
+    /// The control scenario (file or built-in name).
+    pub control: String,
+    /// The metric compared (a column of timeseries.csv).
+    #[arg(long, default_value = "loneliness_mean_affected")]
+    pub metric: String,
+    /// The recorded week compared (default: the last one).
+    #[arg(long)]
+    pub at: Option<u32>,
+    /// Replicates of each scenario (default: the treatment scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Base seed of both (default: the treatment scenario's `seed`); replicate r of both
+    /// runs with the same seed (common random numbers).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks of both (default: each scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override a field of both scenarios.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/compare-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file or built-in name (default: the built-in `default` scenario).
+    pub scenario: Option<String>,
+    /// A varied field: PATH=LIST (6,10,14), PATH=START..END:STEP or PATH=START..END:logN;
+    /// repeat for more fields (replaces the scenario's `sweep.vary`).
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Replicates per point (overrides the scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// grid (every combination), zip (lists side by side) or lhs:N (Latin hypercube).
+    #[arg(long)]
+    pub design: Option<String>,
+    /// Base seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks (overrides the scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override any scenario field (before the sweep's own values).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/<scenario>-sweep-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder (keeps the finished jobs of the
+    /// same sweep).
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Run only job K (0-based; point K / replicates, replicate K % replicates).
+    #[arg(long, value_name = "K")]
+    pub job: Option<u32>,
+    /// Run only a slice of the jobs: I/N (jobs with index % N == I), or `slurm` to take I
+    /// and N from the SLURM job array.
+    #[arg(long, value_name = "I/N|slurm")]
+    pub shard: Option<String>,
+    /// Complete the sweep in DIR: run only its missing jobs.
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    pub resume: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Target numbers to check (default: all).
+    pub targets: Vec<u32>,
+    /// Replicates per experiment instead of each target's default.
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Output folder (default: output/validation-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file or built-in name (default: the built-in `default` scenario).
+    pub scenario: Option<String>,
+    /// Number of replicates (overrides the scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Base seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks (overrides the scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override any scenario field: --set population.size=5000 --set events[0].hazard=0.002
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/<scenario>-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Overwrite the results in an existing, non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Complete the interrupted run in DIR: run only its missing replicates, with the
+    /// scenario and settings stored in DIR (scenario.ron, manifest.json).
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["scenario", "replicates", "seed", "steps", "set", "out", "force"]
+    )]
+    pub resume: Option<PathBuf>,
+}
+
+/// Most worker threads `--threads` accepts (more is a typo, and spawning them is slow).
+pub const MAX_THREADS: usize = 1024;
+
+/// Exit code of a run or sweep stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Exit code of an error: 130 when interrupted, 2 for bad input (scenario, arguments, output
+/// folder, sizes), 1 otherwise.
+pub fn exit_code(e: &anyhow::Error) -> i32 {
+    if e.chain()
+        .any(|c| matches!(c.downcast_ref::<RunError>(), Some(RunError::Interrupted)))
+    {
+        return EXIT_INTERRUPTED;
+    }
+    for cause in e.chain() {
+        if cause.downcast_ref::<ScenarioError>().is_some() {
+            return 2;
+        }
+        match cause.downcast_ref::<OutputError>() {
+            Some(OutputError::Exists(_) | OutputError::NotWritable { .. }) => return 2,
+            Some(OutputError::Io { .. }) => return 1,
+            None => {}
+        }
+        if let Some(RunError::TooLarge { .. }) = cause.downcast_ref::<RunError>() {
+            return 2;
+        }
+        if cause.downcast_ref::<BadInput>().is_some() {
+            return 2;
+        }
+    }
+    1
+}
+
+/// `println!` that returns the error of a failed write instead of panicking, so that
+/// `belonging list | head -1` ends quietly (see [`is_closed_pipe`]).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `eprintln!` that never panics: a message that cannot be shown is dropped.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+mod compare;
+mod inspect;
+mod run;
+mod sweep;
+mod validate;
+
+/// Whether an error is only that the reader of stdout went away (`| head`): not a failure.
+pub fn is_closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes the error message of a failed command to stderr (never panics).
+pub fn report(e: &anyhow::Error) {
+    tell!("error: {}", render_error(e));
+}
+
+/// The message of an error and its causes, joined by `: `, without repeating a cause whose
+/// text its parent already shows (many errors print their source in their own message).
+pub fn render_error(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+/// A user error found by the CLI itself.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+pub fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { scenarios } => check(&scenarios),
+        Command::Plot { dir } => plot(&dir),
+        Command::List => list(),
+        Command::Sweep(args) => sweep(args),
+        Command::Compare(args) => compare(args),
+        Command::Merge { dirs, out, force } => merge(&dirs, &out, force),
+        Command::Validate(args) => validate(args),
+    }
+}
+
+/// Installs the handler of SIGINT, SIGTERM and SIGHUP (Ctrl-C) for the commands that stop
+/// cleanly (`run`, `sweep`): the first signal asks the runner to stop
+/// ([`belonging::experiment::interrupt`]) — no new job starts, running jobs stop at their next
+/// step, finished jobs are kept — and the command exits with 130; a second signal quits at
+/// once (130).
+fn stop_on_signals() {
+    let installed = ctrlc::set_handler(|| {
+        if belonging::experiment::interrupt::request() {
+            std::process::exit(EXIT_INTERRUPTED);
+        }
+        tell!("belonging: stopping; finished jobs are kept (signal again to quit at once)");
+    });
+    if let Err(e) = installed {
+        tell!("warning: cannot catch Ctrl-C ({e}); an interrupted run leaves status `running`");
+    }
+}
+
+/// A folder's writer version as said in messages ("" is a folder from before sweeps
+/// recorded it).
+fn version_label(v: &str) -> &str {
+    if v.is_empty() {
+        "0.1.0"
+    } else {
+        v
+    }
+}
+
+/// Refuses to complete a folder another version of belonging started: random streams may
+/// change between versions, so its results and this version's would not be one run's.
+fn same_version(dir: &Path, stored: &str) -> Result<()> {
+    let this = env!("CARGO_PKG_VERSION");
+    if version_label(stored) != this {
+        return Err(BadInput(format!(
+            "{}: written by belonging {}, and this is belonging {}: the same seed gives other \
+             results in another version, so refusing to mix them (finish it with belonging {} \
+             or start anew)",
+            dir.display(),
+            version_label(stored),
+            this,
+            version_label(stored)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The `--threads` value: at least 1, at most [`MAX_THREADS`]; without it, `default` (all
+/// cores, or the SLURM allocation for sweeps).
+fn threads_arg(given: Option<usize>, default: impl FnOnce() -> usize) -> Result<usize> {
+    match given {
+        Some(0) => Err(BadInput("--threads must be at least 1".into()).into()),
+        Some(t) if t > MAX_THREADS => Err(BadInput(format!(
+            "--threads {t} is more than the {MAX_THREADS} worker threads a run may use"
+        ))
+        .into()),
+        Some(t) => Ok(t),
+        None => Ok(default()),
+    }
+}
+
+/// All cores.
+fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn default_out(name: &str, secs: u64) -> PathBuf {
+    let base = Path::new("output");
+    let stem = format!("{name}-{}", manifest::stamp(secs));
+    let mut path = base.join(&stem);
+    let mut k = 2;
+    while path.exists() {
+        path = base.join(format!("{stem}-{k}"));
+        k += 1;
+    }
+    path
+}
+
+fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replicates (ETA {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Refuses an existing non-empty folder unless `force`; creates it.
+fn prepare_out_dir(out: &Path, force: bool) -> Result<()> {
+    let non_empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
+    if non_empty && !force {
+        return Err(OutputError::Exists(out.to_path_buf()).into());
+    }
+    std::fs::create_dir_all(out).map_err(|source| OutputError::NotWritable {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    Ok(())
+}

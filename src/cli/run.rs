@@ -1,0 +1,292 @@
+//! `belonging run`: a new run into `--out`, or `--resume` of a stopped one (its scenario and
+//! settings read back from the folder).
+
+use super::{
+    all_cores, default_out, progress_bar, same_version, stop_on_signals, threads_arg, BadInput,
+    RunArgs,
+};
+use anyhow::{Context, Result};
+use belonging::experiment::{self, Plan, RunError};
+use belonging::output::{manifest, Manifest, ResultsDir, Status};
+use belonging::scenario::{self, Override, ScenarioError, Source};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn overrides(args: &RunArgs) -> Result<Vec<Override>, ScenarioError> {
+    let mut out = Vec::new();
+    for s in &args.set {
+        out.push(Override::parse(s)?);
+    }
+    let mut put = |path: &str, value: String| {
+        out.push(Override {
+            path: path.into(),
+            value,
+        })
+    };
+    if let Some(r) = args.replicates {
+        put("replicates", r.to_string());
+    }
+    if let Some(s) = args.seed {
+        put("seed", s.to_string());
+    }
+    if let Some(s) = args.steps {
+        put("steps", s.to_string());
+    }
+    Ok(out)
+}
+
+/// A run ready to start: new (`--out`) or resumed (`--resume`).
+struct RunSetup {
+    cfg: scenario::Config,
+    label: String,
+    out: PathBuf,
+    manifest: Manifest,
+    resumed: bool,
+}
+
+/// The run to complete from a folder: its scenario.ron and manifest.json.
+fn resume_setup(dir: &Path) -> Result<RunSetup> {
+    let stored = ResultsDir::read_manifest(dir).map_err(|e| {
+        BadInput(format!(
+            "{e}; --resume needs a folder written by `belonging run`"
+        ))
+    })?;
+    if stored.status == Status::Complete {
+        return Err(BadInput(format!(
+            "{}: this run is already complete; nothing to resume",
+            dir.display()
+        ))
+        .into());
+    }
+    same_version(dir, &stored.version)?;
+    let file = dir.join("scenario.ron");
+    let text = std::fs::read(&file).map_err(|e| {
+        BadInput(format!(
+            "{}: cannot read the run's scenario: {e}",
+            file.display()
+        ))
+    })?;
+    let hash = manifest::fnv1a(&text);
+    if hash != stored.scenario_hash {
+        return Err(BadInput(format!(
+            "{}: it has changed since the run started (hash {hash}, manifest.json says {}); \
+             refusing to mix results",
+            file.display(),
+            stored.scenario_hash
+        ))
+        .into());
+    }
+    let source = Source::File(file);
+    let cfg = scenario::resolve(&source, &[])?;
+    Ok(RunSetup {
+        cfg,
+        label: source.label(),
+        out: dir.to_path_buf(),
+        manifest: stored,
+        resumed: true,
+    })
+}
+
+pub(super) fn run(args: RunArgs) -> Result<()> {
+    let setup = match &args.resume {
+        Some(dir) => resume_setup(dir)?,
+        None => {
+            let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
+            let cfg = scenario::resolve(&source, &overrides(&args)?)?;
+            let s = &cfg.scenario;
+            let started = manifest::now_secs();
+            let out = match &args.out {
+                Some(p) => p.clone(),
+                None => default_out(&s.name, started),
+            };
+            let manifest = Manifest {
+                tool: "belonging".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                status: Status::Running,
+                scenario: s.name.clone(),
+                scenario_source: source.label(),
+                scenario_hash: manifest::fnv1a(scenario::to_ron(s).as_bytes()),
+                command: std::env::args().collect(),
+                seed: s.seed,
+                replicates: s.replicates,
+                jobs_done: 0,
+                steps: s.steps,
+                burn_in: s.burn_in,
+                agents: s.population.size,
+                threads: 0,
+                lonely_threshold: s.belonging.threshold,
+                started: manifest::rfc3339(started),
+                finished: None,
+                wall_seconds: None,
+                agent_steps: 0,
+                agent_steps_per_second: None,
+                peak_memory_bytes: None,
+                vector_instructions: String::new(),
+                files: Vec::new(),
+                runs: Vec::new(),
+            };
+            RunSetup {
+                label: source.label(),
+                cfg,
+                out,
+                manifest,
+                resumed: false,
+            }
+        }
+    };
+    let RunSetup {
+        cfg,
+        label,
+        out,
+        mut manifest,
+        resumed,
+    } = setup;
+    let m = &mut manifest;
+    let s = &cfg.scenario;
+    let threads = threads_arg(args.threads, all_cores)?;
+    let plan = Plan::replicates(s.seed, s.replicates);
+    // Threads beyond the number of jobs are not idle: a large population's step runs in
+    // parallel over its agents (within-run parallelism, see docs/ARCHITECTURE.md).
+    experiment::runner::check_memory(&cfg, &plan, threads)
+        .with_context(|| format!("{label}: not enough memory for this run"))?;
+
+    let dir = if resumed {
+        ResultsDir::open(&out)?
+    } else {
+        let dir = ResultsDir::create(&out, args.force)?;
+        dir.write_manifest(m)?;
+        dir.write_text("scenario.ron", &scenario::to_ron(s))?;
+        dir
+    };
+    stop_on_signals();
+    let done = dir.finished_jobs(&plan);
+    let todo = Plan {
+        base_seed: plan.base_seed,
+        jobs: plan
+            .jobs
+            .iter()
+            .zip(&done)
+            .filter(|(_, d)| !**d)
+            .map(|(j, _)| *j)
+            .collect(),
+    };
+    let threads = threads.min(todo.jobs.len()).max(1);
+    m.status = Status::Running;
+    m.threads = threads;
+    m.jobs_done = done.iter().filter(|d| **d).count() as u32;
+    dir.write_manifest(m)?;
+
+    let bar = progress_bar(todo.jobs.len() as u64, args.quiet);
+    let clock = Instant::now();
+    let simulated = std::sync::atomic::AtomicU64::new(0);
+    let result = experiment::run_plan(&cfg, &todo, threads, |r| {
+        dir.write_job(&cfg, &r).map_err(|e| e.to_string())?;
+        simulated.fetch_add(r.agent_steps, std::sync::atomic::Ordering::Relaxed);
+        bar.inc(1);
+        Ok(())
+    })
+    // A stop asked for after the last job still stops before the tables are joined.
+    .and_then(|()| match experiment::interrupt::requested() {
+        true => Err(RunError::Interrupted),
+        false => Ok(()),
+    });
+    bar.finish_and_clear();
+    let simulated = simulated.into_inner();
+    m.jobs_done = dir.finished_jobs(&plan).iter().filter(|d| **d).count() as u32;
+    // Replicates that stop at absorption simulate fewer steps.
+    m.runs = dir.runs(&plan).unwrap_or_default();
+    m.agent_steps = m
+        .runs
+        .iter()
+        .map(|r| s.population.size as u64 * (s.burn_in as u64 + r.stop_step as u64 + 1))
+        .sum();
+    if let Err(e) = result {
+        let interrupted = matches!(e, RunError::Interrupted);
+        m.status = if interrupted {
+            Status::Partial
+        } else {
+            Status::Failed
+        };
+        let _ = dir.write_manifest(m);
+        let what = if interrupted { "interrupted" } else { "failed" };
+        return Err(e).context(format!(
+            "run into {} {what}; {} of {} replicates finished and are kept: complete it with \
+             `belonging run --resume {}`",
+            out.display(),
+            m.jobs_done,
+            s.replicates,
+            out.display()
+        ));
+    }
+    let mut files = match dir.finish(&cfg, &plan) {
+        Ok(files) => files,
+        Err(e) => {
+            m.status = Status::Failed;
+            let _ = dir.write_manifest(m);
+            return Err(e).context(format!(
+                "writing the tables of {} failed; all {} replicates are kept in parts/: \
+                 complete it with `belonging run --resume {}`",
+                out.display(),
+                s.replicates,
+                out.display()
+            ));
+        }
+    };
+    let sim_seconds = clock.elapsed().as_secs_f64();
+    belonging::plot::register_fonts();
+    let plots = belonging::plot::plot_dir(&out);
+    let wall = clock.elapsed().as_secs_f64();
+    m.finished = Some(manifest::rfc3339(manifest::now_secs()));
+    m.wall_seconds = Some(wall);
+    m.agent_steps_per_second = Some(simulated as f64 / sim_seconds.max(1e-9));
+    m.peak_memory_bytes = manifest::peak_memory_bytes();
+    m.vector_instructions = belonging::model::lanes::Level::detect().name().into();
+    match plots {
+        Ok(paths) => {
+            files.extend(
+                paths
+                    .iter()
+                    .filter_map(|p| p.strip_prefix(&out).ok().map(|r| r.display().to_string())),
+            );
+            files.insert(0, "scenario.ron".into());
+            m.files = files;
+            m.status = Status::Complete;
+            dir.write_manifest(m)?;
+        }
+        Err(e) => {
+            m.status = Status::Failed;
+            let _ = dir.write_manifest(m);
+            return Err(anyhow::anyhow!(e)).context("drawing the plots failed");
+        }
+    }
+    if !args.quiet {
+        let absorbed: Vec<u32> = m
+            .runs
+            .iter()
+            .filter(|r| r.absorbed)
+            .map(|r| r.stop_step + 1)
+            .collect();
+        let weeks = match (absorbed.iter().min(), absorbed.iter().max()) {
+            (Some(lo), Some(hi)) => format!(
+                "at most {} weeks ({} of {} replicates absorbed after {lo}-{hi})",
+                s.steps,
+                absorbed.len(),
+                m.runs.len()
+            ),
+            _ => format!("{} weeks", s.steps),
+        };
+        tell!(
+            "belonging: {} agents x {} (+{} burn-in) x {} replicates in {:.2} s \
+             ({:.2} M agent-steps/s on {} threads) -> {}",
+            s.population.size,
+            weeks,
+            s.burn_in,
+            s.replicates,
+            wall,
+            simulated as f64 / sim_seconds.max(1e-9) / 1e6,
+            threads,
+            out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,469 @@
+//! `belonging sweep` (a grid or design of points × replicates, whole or one shard) and
+//! `belonging merge` (shards' folders joined into one sweep).
+
+use super::{
+    all_cores, default_out, progress_bar, same_version, stop_on_signals, threads_arg,
+    version_label, BadInput, SweepArgs,
+};
+use anyhow::{Context, Result};
+use belonging::experiment::{self, Plan, RunError};
+use belonging::output::manifest;
+use belonging::scenario::{self, Override, Source};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A sweep ready to run: its description and one configuration per point.
+struct SweepSetup {
+    spec: belonging::output::sweep::SweepSpec,
+    scenario_ron: String,
+    configs: Vec<scenario::Config>,
+}
+
+/// Builds the sweep from a scenario source and the sweep's arguments.
+fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
+    use belonging::experiment::sweep::{self as sw, Design, Vary};
+    use belonging::output::sweep::{SweepSpec, VarySpec};
+    let mut sets = Vec::new();
+    for s in &args.set {
+        sets.push(Override::parse(s)?);
+    }
+    for (path, v) in [
+        ("replicates", args.replicates.map(|r| r.to_string())),
+        ("seed", args.seed.map(|s| s.to_string())),
+        ("steps", args.steps.map(|s| s.to_string())),
+    ] {
+        if let Some(value) = v {
+            sets.push(Override {
+                path: path.into(),
+                value,
+            });
+        }
+    }
+    let base = scenario::resolve(source, &sets)?;
+    let s = &base.scenario;
+    let section = s.sweep.clone().unwrap_or_default();
+    let vary_args = if args.vary.is_empty() {
+        section.vary.clone()
+    } else {
+        args.vary.clone()
+    };
+    let vary = vary_args
+        .iter()
+        .map(|a| Vary::parse(a))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BadInput(e.to_string()))?;
+    let design = Design::parse(args.design.as_deref().unwrap_or(&section.design))
+        .map_err(|e| BadInput(e.to_string()))?;
+    let points = sw::points(&vary, design, s.seed).map_err(|e| BadInput(e.to_string()))?;
+    let plan = sw::plan(points.len(), s.replicates, s.seed).map_err(|e| BadInput(e.to_string()))?;
+    // Each point is the resolved base scenario with the point's values set: check them all
+    // before anything runs.
+    let scenario_ron = scenario::to_ron(s);
+    let base_text = belonging::scenario::load::parse_str(&source.label(), &scenario_ron)?;
+    let mut configs = Vec::with_capacity(points.len());
+    for p in &points {
+        let o: Vec<Override> = vary
+            .iter()
+            .zip(&p.values)
+            .map(|(v, value)| Override {
+                path: v.path.clone(),
+                value: value.clone(),
+            })
+            .collect();
+        let point = belonging::scenario::overrides::apply(&base_text, &o)
+            .and_then(|sc| scenario::Config::new(&source.label(), sc))
+            .with_context(|| {
+                let what: Vec<String> = o
+                    .iter()
+                    .map(|o| format!("{}={}", o.path, o.value))
+                    .collect();
+                format!("sweep point {} ({})", p.index, what.join(", "))
+            })?;
+        configs.push(point);
+    }
+    let spec = SweepSpec {
+        format: 1,
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario: s.name.clone(),
+        scenario_source: source.label(),
+        scenario_hash: manifest::fnv1a(scenario_ron.as_bytes()),
+        seed: s.seed,
+        replicates: s.replicates,
+        steps: s.steps,
+        design: design.label(),
+        vary: vary
+            .iter()
+            .map(|v| VarySpec {
+                path: v.path.clone(),
+                spec: v.spec.clone(),
+                values: v.values.clone(),
+            })
+            .collect(),
+        points: points.into_iter().map(|p| p.values).collect(),
+        jobs: plan.jobs.len() as u32,
+        sweep_hash: String::new(),
+    }
+    .sealed();
+    Ok(SweepSetup {
+        spec,
+        scenario_ron,
+        configs,
+    })
+}
+
+pub(super) fn sweep(args: SweepArgs) -> Result<()> {
+    use belonging::experiment::sweep::{plan as sweep_plan, Shard};
+    use belonging::output::sweep as out_sweep;
+    let resuming = args.resume.is_some();
+    let (out, setup) = match &args.resume {
+        Some(dir) => {
+            let stored = out_sweep::read_spec(dir).map_err(|e| {
+                BadInput(format!(
+                    "{e}; --resume needs a folder written by `belonging sweep`"
+                ))
+            })?;
+            same_version(dir, &stored.version)?;
+            let source = Source::File(dir.join("scenario.ron"));
+            // The stored sweep, rebuilt from the folder's own scenario and values.
+            let stored_args = SweepArgs {
+                scenario: None,
+                vary: stored
+                    .vary
+                    .iter()
+                    .map(|v| format!("{}={}", v.path, v.spec))
+                    .collect(),
+                replicates: None,
+                design: Some(stored.design.clone()),
+                seed: None,
+                steps: None,
+                set: Vec::new(),
+                out: None,
+                threads: None,
+                force: false,
+                quiet: false,
+                job: None,
+                shard: None,
+                resume: None,
+            };
+            let setup = sweep_setup(&stored_args, &source)?;
+            if setup.spec.sweep_hash != stored.sweep_hash {
+                return Err(BadInput(format!(
+                    "{}: its scenario.ron or sweep.json has changed since the sweep started \
+                     (hash {} vs {}); refusing to mix results",
+                    dir.display(),
+                    setup.spec.sweep_hash,
+                    stored.sweep_hash
+                ))
+                .into());
+            }
+            // A sweep given on the command line as well must be the same sweep.
+            if args.scenario.is_some() || !args.vary.is_empty() {
+                let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
+                let given = sweep_setup(&args, &source)?;
+                if given.spec.sweep_hash != stored.sweep_hash {
+                    return Err(BadInput(format!(
+                        "{}: this folder holds a different sweep (scenario {} hash {}, sweep \
+                         {}) from the one given (scenario {} hash {}, sweep {}); refusing to \
+                         mix results",
+                        dir.display(),
+                        stored.scenario,
+                        stored.scenario_hash,
+                        stored.sweep_hash,
+                        given.spec.scenario,
+                        given.spec.scenario_hash,
+                        given.spec.sweep_hash
+                    ))
+                    .into());
+                }
+            }
+            (dir.clone(), setup)
+        }
+        None => {
+            let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
+            let setup = sweep_setup(&args, &source)?;
+            let out = args.out.clone().unwrap_or_else(|| {
+                default_out(
+                    &format!("{}-sweep", setup.spec.scenario),
+                    manifest::now_secs(),
+                )
+            });
+            (out, setup)
+        }
+    };
+    let spec = &setup.spec;
+    let plan = sweep_plan(spec.points.len(), spec.replicates, spec.seed)
+        .map_err(|e| BadInput(e.to_string()))?;
+    if let Some(k) = args.job {
+        if k >= spec.jobs {
+            return Err(BadInput(format!(
+                "--job {k}: this sweep has jobs 0..{} ({} points x {} replicates)",
+                spec.jobs.saturating_sub(1),
+                spec.points.len(),
+                spec.replicates
+            ))
+            .into());
+        }
+    }
+    let shard = match &args.shard {
+        Some(a) => {
+            Some(Shard::parse(a, |k| std::env::var(k).ok()).map_err(|e| BadInput(e.to_string()))?)
+        }
+        None => None,
+    };
+    let threads = threads_arg(args.threads, || {
+        std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or_else(all_cores)
+    })?;
+    if !resuming {
+        out_sweep::create(&out, spec, &setup.scenario_ron, args.force)?;
+    }
+    let done = out_sweep::finished_jobs(&out, spec.jobs)?;
+    let todo: Vec<_> = plan
+        .jobs
+        .iter()
+        .copied()
+        .filter(|j| !done[j.index as usize])
+        .filter(|j| args.job.is_none_or(|k| j.index == k))
+        .filter(|j| shard.is_none_or(|s| s.contains(j.index)))
+        .collect();
+    let run = Plan {
+        base_seed: plan.base_seed,
+        jobs: todo,
+    };
+    if let Some(biggest) = setup
+        .configs
+        .iter()
+        .max_by_key(|c| experiment::runner::estimate_job_bytes(c))
+    {
+        experiment::runner::check_memory(biggest, &run, threads)
+            .context("not enough memory for this sweep")?;
+    }
+    let started = manifest::now_secs();
+    let clock = Instant::now();
+    let write_manifest = |status: &str, done: usize, wall: Option<f64>| -> Result<()> {
+        let m = serde_json::json!({
+            "tool": "belonging",
+            "version": env!("CARGO_PKG_VERSION"),
+            "kind": "sweep",
+            "status": status,
+            "scenario": spec.scenario,
+            "sweep_hash": spec.sweep_hash,
+            "points": spec.points.len(),
+            "replicates": spec.replicates,
+            "jobs": spec.jobs,
+            "jobs_done": done,
+            "shard": shard.map(|s| format!("{}/{}", s.index, s.count)),
+            "threads": threads,
+            "command": std::env::args().collect::<Vec<_>>(),
+            "started": manifest::rfc3339(started),
+            "wall_seconds": wall,
+            "peak_memory_bytes": manifest::peak_memory_bytes(),
+            "vector_instructions": belonging::model::lanes::Level::detect().name(),
+        });
+        let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
+        belonging::output::atomic::write(&out.join("manifest.json"), text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join("manifest.json").display()))
+    };
+    write_manifest("running", done.iter().filter(|d| **d).count(), None)?;
+    stop_on_signals();
+    let bar = progress_bar(run.jobs.len() as u64, args.quiet);
+    let result = experiment::run_jobs(
+        |j| &setup.configs[j.point as usize],
+        &run,
+        threads,
+        |r| {
+            out_sweep::write_job(&out, &r).map_err(|e| e.to_string())?;
+            bar.inc(1);
+            Ok(())
+        },
+    )
+    // A stop asked for after the last job still stops before the tables are written.
+    .and_then(|()| match experiment::interrupt::requested() {
+        true => Err(RunError::Interrupted),
+        false => Ok(()),
+    });
+    bar.finish_and_clear();
+    let done = out_sweep::finished_jobs(&out, spec.jobs)?;
+    let n_done = done.iter().filter(|d| **d).count();
+    if let Err(e) = result {
+        let _ = write_manifest("partial", n_done, Some(clock.elapsed().as_secs_f64()));
+        let what = if matches!(e, RunError::Interrupted) {
+            "interrupted"
+        } else {
+            "failed"
+        };
+        return Err(e).context(format!(
+            "sweep into {} {what}; {n_done} of {} jobs finished and are kept: complete it \
+             with `belonging sweep --resume {}`",
+            out.display(),
+            spec.jobs,
+            out.display()
+        ));
+    }
+    if n_done < spec.jobs as usize {
+        write_manifest("partial", n_done, Some(clock.elapsed().as_secs_f64()))?;
+        if !args.quiet {
+            tell!(
+                "belonging: {n_done} of {} jobs of this sweep are in {} (ran {} now); the \
+                 rest: another shard, or `belonging sweep --resume {}`",
+                spec.jobs,
+                out.display(),
+                run.jobs.len(),
+                out.display()
+            );
+        }
+        return Ok(());
+    }
+    finish_sweep(&out, spec)?;
+    write_manifest("complete", n_done, Some(clock.elapsed().as_secs_f64()))?;
+    if !args.quiet {
+        tell!(
+            "belonging: sweep of {} points x {} replicates ({} jobs, {} run now) in {:.2} s on \
+             {threads} threads -> {}",
+            spec.points.len(),
+            spec.replicates,
+            spec.jobs,
+            run.jobs.len(),
+            clock.elapsed().as_secs_f64(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes the sweep's final tables and plots (all jobs present).
+fn finish_sweep(out: &Path, spec: &belonging::output::sweep::SweepSpec) -> Result<()> {
+    belonging::output::sweep::finish(out, spec)?;
+    belonging::plot::register_fonts();
+    belonging::plot::plot_sweep(out).with_context(|| format!("plots of {}", out.display()))?;
+    Ok(())
+}
+
+pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
+    use belonging::output::sweep as out_sweep;
+    let mut specs = Vec::new();
+    for d in dirs {
+        let spec = out_sweep::read_spec(d).map_err(|e| {
+            BadInput(format!(
+                "{e}; merge needs folders written by `belonging sweep`"
+            ))
+        })?;
+        specs.push(spec);
+    }
+    let spec = specs[0].clone();
+    for (d, s) in dirs.iter().zip(&specs) {
+        if s.version != spec.version {
+            return Err(BadInput(format!(
+                "{} was written by belonging {} and {} by belonging {}, whose results for the \
+                 same seed differ; refusing to merge",
+                d.display(),
+                version_label(&s.version),
+                dirs[0].display(),
+                version_label(&spec.version)
+            ))
+            .into());
+        }
+        if s.sweep_hash != spec.sweep_hash {
+            return Err(BadInput(format!(
+                "{} holds a different sweep (scenario {}, sweep hash {}) from {} (scenario {}, \
+                 sweep hash {}); refusing to merge",
+                d.display(),
+                s.scenario,
+                s.sweep_hash,
+                dirs[0].display(),
+                spec.scenario,
+                spec.sweep_hash
+            ))
+            .into());
+        }
+    }
+    let mut owner: Vec<Option<usize>> = vec![None; spec.jobs as usize];
+    let mut overlaps = Vec::new();
+    for (k, d) in dirs.iter().enumerate() {
+        for (job, present) in out_sweep::finished_jobs(d, spec.jobs)?
+            .into_iter()
+            .enumerate()
+        {
+            if present {
+                match owner[job] {
+                    Some(first) => overlaps.push(format!(
+                        "job {job} in {} and {}",
+                        dirs[first].display(),
+                        d.display()
+                    )),
+                    None => owner[job] = Some(k),
+                }
+            }
+        }
+    }
+    if !overlaps.is_empty() {
+        let more = overlaps.len().saturating_sub(5);
+        return Err(BadInput(format!(
+            "the shards overlap: {}{}; refusing to merge",
+            overlaps[..overlaps.len().min(5)].join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+        .into());
+    }
+    let scenario_ron = std::fs::read_to_string(dirs[0].join("scenario.ron"))
+        .with_context(|| format!("{}: no scenario.ron", dirs[0].display()))?;
+    out_sweep::create(out, &spec, &scenario_ron, force)?;
+    for (job, o) in owner.iter().enumerate() {
+        if let Some(k) = o {
+            let from = out_sweep::job_path(&dirs[*k], job as u32);
+            let to = out_sweep::job_path(out, job as u32);
+            let bytes =
+                std::fs::read(&from).with_context(|| format!("cannot read {}", from.display()))?;
+            belonging::output::atomic::write(&to, &bytes)
+                .with_context(|| format!("cannot write {}", to.display()))?;
+        }
+    }
+    let missing: Vec<usize> = owner
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.is_none())
+        .map(|(j, _)| j)
+        .collect();
+    let manifest = |status: &str| {
+        let m = serde_json::json!({
+            "tool": "belonging",
+            "version": env!("CARGO_PKG_VERSION"),
+            "kind": "sweep",
+            "status": status,
+            "scenario": spec.scenario,
+            "sweep_hash": spec.sweep_hash,
+            "jobs": spec.jobs,
+            "jobs_done": spec.jobs as usize - missing.len(),
+            "merged_from": dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
+        });
+        serde_json::to_string_pretty(&m).unwrap_or_default() + "\n"
+    };
+    if !missing.is_empty() {
+        belonging::output::atomic::write(
+            &out.join("manifest.json"),
+            manifest("partial").as_bytes(),
+        )?;
+        let shown: Vec<String> = missing.iter().take(20).map(|j| j.to_string()).collect();
+        anyhow::bail!(
+            "merged {} of {} jobs into {}; missing jobs: {}{}; run them with `belonging sweep \
+             --resume {}`",
+            spec.jobs as usize - missing.len(),
+            spec.jobs,
+            out.display(),
+            shown.join(", "),
+            if missing.len() > 20 { ", ..." } else { "" },
+            out.display()
+        );
+    }
+    finish_sweep(out, &spec)?;
+    belonging::output::atomic::write(&out.join("manifest.json"), manifest("complete").as_bytes())?;
+    say!("merged {} jobs into {}", spec.jobs, out.display())?;
+    Ok(())
+}
