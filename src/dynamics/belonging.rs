@@ -416,10 +416,10 @@ mod tests {
         let mut follow_ups = 0;
         for week in 0..60 {
             crate::dynamics::step(&mut w, &cfg, 4);
-            // Every other week without the sums (the partners' loneliness read instead).
-            if week % 2 == 1 {
-                w.carry.tie_sums_at = None;
-            }
+            // The week's sums, as if tie maintenance had just left them for this step; every
+            // other week none (the partners' loneliness read instead). (After the step the
+            // world is a week on, so the sums it keeps would not count as this step's.)
+            w.carry.tie_sums_at = (week % 2 == 0).then_some(w.t);
             let mut want = w.clone();
             run_at(&mut want, &cfg, None);
             follow_ups += (0..w.n())

@@ -325,39 +325,48 @@ mod tests {
         let o = [Override::parse("population.size=3000").unwrap()];
         let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
         let mut w = init::build(&cfg, 3);
-        let (mut reinforced, mut vanished) = (0, 0);
+        let (mut seen_this_week, mut reinforced, mut vanished) = (0, 0, 0);
         for week in 0..8u64 {
-            // Up to tie maintenance, as the step runs it.
             crate::dynamics::step(&mut w, &cfg, 3);
-            let key = phase_key(3, week, Phase::Ties);
-            let mut want = w.clone();
+            // The phase's input: this week's ties, some reinforced by this week's encounters
+            // (the step has moved the world a week on; its clock is set back in this copy).
+            let mut v = w.clone();
+            v.t -= 1;
+            let seen = |x: &World| {
+                (0..x.n())
+                    .flat_map(|i| x.agents.ties[i].iter())
+                    .filter(|t| t.seen == v.t)
+                    .count()
+            };
+            // (A key of its own: with the week's, every contact drawn would repeat the step's.)
+            let key = phase_key(3, 1000 + week, Phase::Ties);
+            let mut want = v.clone();
             reference(&mut want, &cfg, key);
-            reinforced += (0..w.n())
-                .flat_map(|i| want.agents.ties[i].iter())
-                .filter(|t| t.seen == w.t)
-                .count();
-            vanished += w.agents.ties.total() - want.agents.ties.total();
+            seen_this_week += seen(&v);
+            reinforced += seen(&want).saturating_sub(seen(&v));
+            vanished += v.agents.ties.total() - want.agents.ties.total();
             for level in Level::available() {
-                let mut got = w.clone();
+                let mut got = v.clone();
                 run_at(&mut got, &cfg, key, level);
-                for i in 0..w.n() {
+                for i in 0..v.n() {
                     assert_eq!(
                         got.agents.ties[i], want.agents.ties[i],
-                        "ties of {i}, {level:?}"
+                        "ties of {i}, week {week}, {level:?}"
                     );
                     let bits = |s: [f32; 2]| s.map(f32::to_bits);
                     assert_eq!(
                         bits(got.carry.tie_sums[i]),
                         bits(want.carry.tie_sums[i]),
-                        "sums of {i}, {level:?}"
+                        "sums of {i}, week {week}, {level:?}"
                     );
                 }
             }
         }
-        // Both branches of the rule were taken: ties reinforced and ties gone.
+        // Every branch of the rule was taken: ties seen this week (not decayed), ties
+        // reinforced by contact, and ties gone.
         assert!(
-            reinforced > 0 && vanished > 0,
-            "{reinforced} reinforced, {vanished} vanished"
+            seen_this_week > 0 && reinforced > 0 && vanished > 0,
+            "{seen_this_week} seen this week, {reinforced} reinforced, {vanished} vanished"
         );
     }
 
