@@ -57,6 +57,9 @@ pub struct JobResult {
     /// Sampled agents' trajectories (first replicate of a point only), with for each sampled
     /// agent whether it was ever affected and its event step (recorded steps).
     pub trajectories: Vec<TrajectoryRow>,
+    /// Each trajectory row's identity, [`trajectory_identity_width`] values per row in row
+    /// order: the position in identity space, or the Axelrod culture (trait of each feature).
+    pub trajectory_identity: Vec<f32>,
     pub sampled: Vec<(u32, bool, Option<u32>)>,
     pub prototypes: Vec<PrototypeRow>,
     pub snapshots: Vec<Snapshot>,
@@ -104,6 +107,7 @@ pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<
         aligned: vec![AlignedBucket::default(); before + after + 1],
         aligned_before: before as u32,
         trajectories: Vec::new(),
+        trajectory_identity: Vec::new(),
         sampled: Vec::new(),
         prototypes: Vec::new(),
         snapshots: Vec::new(),
@@ -177,6 +181,16 @@ pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<
                     a.distress[i],
                 ],
             });
+            if w.features > 0 {
+                let culture = w.culture_of(i);
+                result
+                    .trajectory_identity
+                    .extend(culture.iter().map(|&c| f32::from(c)));
+            } else {
+                result
+                    .trajectory_identity
+                    .extend_from_slice(w.identity_of(i));
+            }
         }
         record_prototypes(&w, step, &mut result.prototypes);
         let absorbed = check_absorption
@@ -223,12 +237,28 @@ pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<
         let rest = want.saturating_sub(keep.len());
         keep.extend(others.into_iter().take(rest));
         keep.sort_unstable_by_key(|x| x.0);
-        result
-            .trajectories
-            .retain(|r| keep.binary_search_by_key(&r.agent, |x| x.0).is_ok());
+        let width = trajectory_identity_width(cfg);
+        let kept = |r: &TrajectoryRow| keep.binary_search_by_key(&r.agent, |x| x.0).is_ok();
+        let identity = std::mem::take(&mut result.trajectory_identity);
+        for (k, r) in result.trajectories.iter().enumerate() {
+            if kept(r) {
+                let row = &identity[k * width..(k + 1) * width];
+                result.trajectory_identity.extend_from_slice(row);
+            }
+        }
+        result.trajectories.retain(kept);
         result.sampled = keep;
     }
     Some(result)
+}
+
+/// Identity values per trajectory row: Axelrod's features, else the identity dimensions.
+pub fn trajectory_identity_width(cfg: &Config) -> usize {
+    let id = &cfg.scenario.identity;
+    match id.rule {
+        crate::scenario::IdentityRule::Axelrod => id.features as usize,
+        _ => id.dims as usize,
+    }
 }
 
 fn push_history(history: &mut [f32], w: &World, before: usize) {

@@ -89,6 +89,173 @@ pub fn index_of(name: &str) -> Option<usize> {
     NAMES.iter().position(|n| *n == name)
 }
 
+/// The range of metric `m` (an index into [`NAMES`]): its confidence intervals stay inside
+/// it. Shares and scores lie in [0, 1]; counts, sizes and degrees are at least 0.
+pub fn bounds(m: usize) -> crate::stats::Bounds {
+    use crate::stats::Bounds;
+    use M::*;
+    const UNIT: &[M] = &[
+        loneliness_mean,
+        loneliness_prevalence,
+        loneliness_mean_affected,
+        loneliness_prevalence_affected,
+        loneliness_mean_unaffected,
+        loneliness_prevalence_unaffected,
+        belonging_mean,
+        attachment_mean,
+        membership_mean,
+        collective_mean,
+        belonging_mean_affected,
+        attachment_mean_affected,
+        membership_mean_affected,
+        collective_mean_affected,
+        belonging_mean_unaffected,
+        attachment_mean_unaffected,
+        membership_mean_unaffected,
+        collective_mean_unaffected,
+        support_identification,
+        support_coherence,
+        exclusion_mean,
+        mean_tie_weight,
+        approach_mean,
+        distress_mean,
+        regulation_mean,
+        integration_mean_affected,
+        largest_cluster_share,
+    ];
+    if UNIT.iter().any(|&u| u as usize == m) {
+        Bounds::UNIT
+    } else {
+        // Every other metric is a count, a size, a degree or a diversity (a distance).
+        Bounds::NON_NEGATIVE
+    }
+}
+
+/// What an agent contributes to metric `m` (an index into [`NAMES`]), for effect sizes over
+/// agents: whom the metric averages over, and the agent's own value. `None` for metrics that
+/// are not a mean over agents (counts, group and network statistics).
+pub fn agent_outcome(m: usize) -> Option<AgentOutcome> {
+    use M::*;
+    let all = [
+        (loneliness_mean, Who::All, Value::Loneliness),
+        (loneliness_prevalence, Who::All, Value::Lonely),
+        (loneliness_mean_affected, Who::Affected, Value::Loneliness),
+        (loneliness_prevalence_affected, Who::Affected, Value::Lonely),
+        (
+            loneliness_mean_unaffected,
+            Who::Unaffected,
+            Value::Loneliness,
+        ),
+        (
+            loneliness_prevalence_unaffected,
+            Who::Unaffected,
+            Value::Lonely,
+        ),
+        (belonging_mean, Who::All, Value::Belonging),
+        (attachment_mean, Who::All, Value::Attachment),
+        (membership_mean, Who::All, Value::Membership),
+        (collective_mean, Who::All, Value::Collective),
+        (belonging_mean_affected, Who::Affected, Value::Belonging),
+        (attachment_mean_affected, Who::Affected, Value::Attachment),
+        (membership_mean_affected, Who::Affected, Value::Membership),
+        (collective_mean_affected, Who::Affected, Value::Collective),
+        (belonging_mean_unaffected, Who::Unaffected, Value::Belonging),
+        (
+            attachment_mean_unaffected,
+            Who::Unaffected,
+            Value::Attachment,
+        ),
+        (
+            membership_mean_unaffected,
+            Who::Unaffected,
+            Value::Membership,
+        ),
+        (
+            collective_mean_unaffected,
+            Who::Unaffected,
+            Value::Collective,
+        ),
+        (exclusion_mean, Who::All, Value::Exclusion),
+        (groups_per_agent, Who::All, Value::Groups),
+        (mean_degree, Who::All, Value::Degree),
+        (approach_mean, Who::All, Value::Approach),
+        (distress_mean, Who::All, Value::Distress),
+        (regulation_mean, Who::All, Value::Regulation),
+        (integration_mean_affected, Who::Affected, Value::Integration),
+    ];
+    all.iter()
+        .find(|(metric, _, _)| *metric as usize == m)
+        .map(|&(_, who, value)| AgentOutcome { who, value })
+}
+
+/// Whom a per-agent metric averages over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    All,
+    /// Agents struck by a life event at some time.
+    Affected,
+    Unaffected,
+}
+
+/// The per-agent quantity a metric averages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    Loneliness,
+    /// 1 if lonely (loneliness above the threshold), else 0.
+    Lonely,
+    Belonging,
+    Attachment,
+    Membership,
+    Collective,
+    Exclusion,
+    Groups,
+    Degree,
+    Approach,
+    Distress,
+    Regulation,
+    Integration,
+}
+
+/// A metric's per-agent outcome ([`agent_outcome`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentOutcome {
+    pub who: Who,
+    pub value: Value,
+}
+
+impl AgentOutcome {
+    /// The outcomes of the agents the metric averages over, in agent order; their mean is
+    /// the metric's value.
+    pub fn of(&self, w: &World, threshold: f64) -> Vec<f64> {
+        let a = &w.agents;
+        (0..w.n())
+            .filter(|&i| {
+                let affected = a.event_step[i] != super::NEVER;
+                match self.who {
+                    Who::All => true,
+                    Who::Affected => affected,
+                    Who::Unaffected => !affected,
+                }
+            })
+            .map(|i| match self.value {
+                Value::Loneliness => a.loneliness[i] as f64,
+                Value::Lonely => f64::from(u8::from(a.loneliness[i] > threshold as f32)),
+                Value::Belonging => a.belonging[i] as f64,
+                Value::Attachment => a.attachment[i] as f64,
+                Value::Membership => a.membership[i] as f64,
+                Value::Collective => a.collective[i] as f64,
+                Value::Exclusion => a.exclusion[i] as f64,
+                Value::Groups => a.memberships[i].len() as f64,
+                Value::Degree => a.ties[i].len() as f64,
+                Value::Approach => a.approach[i] as f64,
+                Value::Distress => a.distress[i] as f64,
+                Value::Regulation => a.regulation[i] as f64,
+                Value::Integration => a.integration[i] as f64,
+            })
+            .collect()
+    }
+}
+
 #[derive(Default, Clone, Copy)]
 struct Acc {
     n: f64,
@@ -538,5 +705,49 @@ mod tests {
         w.agents.culture = doubled;
         w.features = 2 * f;
         assert_eq!(cultural_regions(&w), short);
+    }
+
+    /// Every per-agent outcome averages to its metric (the agent-level effect size of
+    /// `compare` is about the same quantity as the metric), and every metric of a run stays
+    /// inside its bounds (which keep the intervals of summary.csv in range).
+    #[test]
+    fn agent_outcomes_average_to_their_metrics_and_metrics_stay_in_bounds() {
+        use crate::scenario::{resolve, Override, Source};
+        let o = [
+            Override::parse("population.size=400").unwrap(),
+            Override::parse("events[0].hazard=0.01").unwrap(),
+        ];
+        let cfg = resolve(&Source::Builtin("classroom".into()), &o).unwrap();
+        let th = cfg.scenario.belonging.threshold;
+        let mut w = crate::model::init::build(&cfg, 3);
+        let mut checked = [0usize; COUNT];
+        for step in 0..80 {
+            crate::dynamics::step(&mut w, &cfg, 3);
+            let m = observe(&w, th, cfg.scenario.identity.cluster_tolerance);
+            for (k, name) in NAMES.iter().enumerate() {
+                let v = m.values[k];
+                let b = bounds(k);
+                assert!(
+                    v.is_nan() || (b.clamp(v) == v),
+                    "step {step}: {name} = {v} outside {b:?}"
+                );
+                if let Some(out) = agent_outcome(k) {
+                    let xs = out.of(&w, th);
+                    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+                    if xs.is_empty() {
+                        assert!(v.is_nan(), "{name}: no agents but {v}");
+                    } else {
+                        // The metric sums in f64 from f32 values; so does the outcome.
+                        assert!((mean - v).abs() < 1e-9, "{name}: {mean} vs {v}");
+                        checked[k] += 1;
+                    }
+                }
+            }
+        }
+        for (k, name) in NAMES.iter().enumerate() {
+            if agent_outcome(k).is_some() {
+                assert!(checked[k] >= 20, "{name} checked only {} times", checked[k]);
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ pub use tables::Table;
 use crate::experiment::{JobResult, Plan};
 use crate::model::metrics;
 use crate::scenario::Config;
-use crate::stats::{summarize, TTable};
+use crate::stats::{summarize_in, TTable};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -234,12 +234,11 @@ impl ResultsDir {
     /// Joins the parts into the final tables (job order) and writes summary.csv; every job
     /// of the plan must have finished.
     pub fn finish(&self, cfg: &Config, plan: &Plan) -> Result<Vec<String>, OutputError> {
-        let dims = cfg.scenario.identity.dims as usize;
         let mut files = Vec::new();
         for table in Table::ALL {
             let path = self.path.join(table.file_name());
             atomic::write_with(&path, |out| {
-                writeln!(out, "{}", table.header(dims))?;
+                writeln!(out, "{}", table.header(cfg))?;
                 for job in &plan.jobs {
                     let part_path = self.part_path(table, job.index);
                     let part = std::fs::read(&part_path).map_err(|e| {
@@ -312,7 +311,8 @@ fn remove_temporaries(dir: &Path) {
 /// The folder of the per-job parts of a run in progress (removed once the tables are joined).
 pub const PARTS: &str = "parts";
 
-/// summary.csv: per step and metric, mean, sd and 95% CI over replicates (tidy, long).
+/// summary.csv: per step and metric, mean, sd and 95% CI over replicates (tidy, long); the
+/// interval stays inside the metric's range ([`metrics::bounds`], [`crate::stats::Bounds`]).
 ///
 /// A replicate that stopped early (at absorption) has fewer rows; its final (absorbed) row
 /// is carried forward to the last step, so every step summarises all replicates (n is the
@@ -332,7 +332,7 @@ pub fn summary_csv(series: &[&Vec<metrics::Metrics>], steps: usize) -> String {
                     .filter_map(|s| s.get(step).or(s.last()))
                     .map(|r| r.values[m]),
             );
-            let s = summarize(&column, &mut t);
+            let s = summarize_in(&column, metrics::bounds(m), &mut t);
             out.push_str(&format!("{step},{name},"));
             for (k, v) in [s.mean, s.sd, s.ci_low, s.ci_high].into_iter().enumerate() {
                 if k > 0 {

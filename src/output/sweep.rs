@@ -20,7 +20,7 @@ use super::tables::csv_field;
 use super::{atomic, io_err, tables, OutputError};
 use crate::experiment::JobResult;
 use crate::model::metrics::{self, NAMES};
-use crate::stats::{summarize, TTable};
+use crate::stats::{summarize_in, TTable};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -302,7 +302,7 @@ pub fn finish(dir: &Path, spec: &SweepSpec) -> Result<Vec<String>, OutputError> 
                                 .iter()
                                 .map(|(l, a)| if k == 0 { l[m] } else { a[m] })
                                 .collect();
-                            let s = summarize(&xs, &mut t);
+                            let s = summarize_in(&xs, metrics::bounds(m), &mut t);
                             let mut summary = job.point.to_string();
                             for v in values {
                                 summary.push(',');

@@ -4,7 +4,7 @@
 
 use crate::experiment::job::{JobResult, Snapshot};
 use crate::model::{metrics, NEVER, NONE};
-use crate::scenario::Config;
+use crate::scenario::{Config, IdentityRule};
 use std::fmt::Write;
 
 /// A CSV field, quoted when it holds a comma, quote or newline (RFC 4180).
@@ -73,7 +73,10 @@ impl Table {
         }
     }
 
-    pub fn header(self, dims: usize) -> String {
+    /// The table's header line: identity columns as the scenario's identity has them.
+    pub fn header(self, cfg: &Config) -> String {
+        let id = &cfg.scenario.identity;
+        let (rule, dims, features) = (id.rule, id.dims as usize, id.features as usize);
         let xs: String = (0..dims).map(|d| format!(",x{d}")).collect();
         match self {
             Table::Timeseries => format!("replicate,step,{}", metrics::NAMES.join(",")),
@@ -82,9 +85,15 @@ impl Table {
                     .into()
             }
             Table::Trajectories => {
-                "replicate,agent,step,affected,event_step,in_support,loneliness,\
-                 belonging,attachment,membership,collective,approach,distress"
-                    .into()
+                let (prefix, width) = match rule {
+                    IdentityRule::Axelrod => ("c", features),
+                    _ => ("x", dims),
+                };
+                let cols: String = (0..width).map(|d| format!(",{prefix}{d}")).collect();
+                format!(
+                    "replicate,agent,step,affected,event_step,in_support,loneliness,\
+                     belonging,attachment,membership,collective,approach,distress{cols}"
+                )
             }
             Table::Prototypes => {
                 format!("replicate,step,group,focus,size,identification,coherence{xs}")
@@ -143,7 +152,8 @@ impl Table {
                 }
             }
             Table::Trajectories => {
-                for row in &r.trajectories {
+                let width = crate::experiment::job::trajectory_identity_width(cfg);
+                for (k, row) in r.trajectories.iter().enumerate() {
                     let Some(&(_, affected, event)) = r.sampled.iter().find(|s| s.0 == row.agent)
                     else {
                         continue;
@@ -162,6 +172,10 @@ impl Table {
                     for v in row.values {
                         out.push(',');
                         num32(&mut out, v);
+                    }
+                    for &x in &r.trajectory_identity[k * width..(k + 1) * width] {
+                        out.push(',');
+                        num32(&mut out, x);
                     }
                     out.push('\n');
                 }

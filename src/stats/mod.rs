@@ -1,5 +1,7 @@
-//! Aggregation over replicates: mean, sd and 95% confidence intervals (Student t).
-//! Sums run sequentially in replicate order, so results do not depend on thread count.
+//! Aggregation over replicates: mean, sd and 95% confidence intervals (Student t), kept
+//! inside the range of the quantity summarised ([`Bounds`]); paired and agent-level effect
+//! sizes for `belonging compare`. Sums run sequentially in replicate order, so results do
+//! not depend on thread count.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -40,8 +42,102 @@ impl TTable {
     }
 }
 
-/// Summarises the finite values of `xs` (NaN = missing, skipped).
+/// The range a quantity can take. Its confidence intervals stay inside it: a share or a
+/// score in [0, 1] never gets an interval below 0 or above 1, a count never one below 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+}
+
+impl Bounds {
+    /// Any real number (differences, slopes, effect sizes): the plain Student t interval.
+    pub const UNBOUNDED: Bounds = Bounds { lo: None, hi: None };
+    /// Counts, sizes, rates: at least 0.
+    pub const NON_NEGATIVE: Bounds = Bounds {
+        lo: Some(0.0),
+        hi: None,
+    };
+    /// Shares (prevalence) and scores in [0, 1].
+    pub const UNIT: Bounds = Bounds {
+        lo: Some(0.0),
+        hi: Some(1.0),
+    };
+
+    /// The same range for a quantity multiplied by `k > 0` (e.g. 100 for percentages).
+    pub fn scaled(self, k: f64) -> Bounds {
+        Bounds {
+            lo: self.lo.map(|x| x * k),
+            hi: self.hi.map(|x| x * k),
+        }
+    }
+
+    /// `x` clamped into the range (NaN stays NaN).
+    pub fn clamp(self, x: f64) -> f64 {
+        let x = self.lo.map_or(x, |lo| if x < lo { lo } else { x });
+        self.hi.map_or(x, |hi| if x > hi { hi } else { x })
+    }
+
+    /// The 95% interval of a mean `mean` with standard error `se` and t quantile `tq`,
+    /// inside the range:
+    /// - both ends bounded (shares, scores): on the logit scale of (x - lo) / (hi - lo), with
+    ///   the delta-method standard error se / (p (1 - p)), transformed back;
+    /// - bounded below only (counts): on the log scale of x - lo, standard error se / (x - lo);
+    /// - unbounded: mean ± tq·se (Student t).
+    ///
+    /// The transformed intervals agree with the t interval to first order where the mean is
+    /// far from a bound, and become asymmetric near one, as a share near 0 should; a mean at a
+    /// bound (every replicate there) has se 0 and a zero-width interval.
+    pub fn interval(self, mean: f64, se: f64, tq: f64) -> (f64, f64) {
+        if !(mean.is_finite() && se.is_finite() && tq.is_finite()) {
+            return (f64::NAN, f64::NAN);
+        }
+        let half = tq * se;
+        if half == 0.0 {
+            return (mean, mean);
+        }
+        match (self.lo, self.hi) {
+            (Some(lo), Some(hi)) if hi > lo => {
+                let w = hi - lo;
+                let p = (mean - lo) / w;
+                if p <= 0.0 || p >= 1.0 {
+                    return (self.clamp(mean), self.clamp(mean));
+                }
+                let logit = (p / (1.0 - p)).ln();
+                let h = half / w / (p * (1.0 - p));
+                let expit = |z: f64| 1.0 / (1.0 + (-z).exp());
+                (lo + w * expit(logit - h), lo + w * expit(logit + h))
+            }
+            (Some(lo), None) => {
+                let q = mean - lo;
+                if q <= 0.0 {
+                    return (lo, lo);
+                }
+                let h = half / q;
+                (lo + q * (-h).exp(), lo + q * h.exp())
+            }
+            (None, Some(hi)) => {
+                let q = hi - mean;
+                if q <= 0.0 {
+                    return (hi, hi);
+                }
+                let h = half / q;
+                (hi - q * h.exp(), hi - q * (-h).exp())
+            }
+            _ => (mean - half, mean + half),
+        }
+    }
+}
+
+/// Summarises the finite values of `xs` (NaN = missing, skipped), with the Student t
+/// interval (an unbounded quantity).
 pub fn summarize(xs: &[f64], t: &mut TTable) -> Summary {
+    summarize_in(xs, Bounds::UNBOUNDED, t)
+}
+
+/// Summarises the finite values of `xs` (NaN = missing, skipped); the 95% interval stays
+/// inside `bounds` ([`Bounds::interval`]).
+pub fn summarize_in(xs: &[f64], bounds: Bounds, t: &mut TTable) -> Summary {
     let mut n = 0usize;
     let mut sum = 0.0;
     for &x in xs.iter().filter(|x| x.is_finite()) {
@@ -73,13 +169,13 @@ pub fn summarize(xs: &[f64], t: &mut TTable) -> Summary {
         .map(|x| (x - mean) * (x - mean))
         .sum();
     let sd = (ss / (n - 1) as f64).sqrt();
-    let half = t.t975(n - 1) * sd / (n as f64).sqrt();
+    let (ci_low, ci_high) = bounds.interval(mean, sd / (n as f64).sqrt(), t.t975(n - 1));
     Summary {
         n,
         mean,
         sd,
-        ci_low: mean - half,
-        ci_high: mean + half,
+        ci_low,
+        ci_high,
     }
 }
 
@@ -151,6 +247,49 @@ pub fn compare(a: &[f64], b: &[f64]) -> Comparison {
     }
 }
 
+/// Treatment (a) against control (b) over replicate pairs: replicate r of both arms ran with
+/// the same seed (common random numbers), so the arms' differences are taken pair by pair and
+/// summarised (paired t interval over the pairs with both values; NaN with fewer than 2).
+pub fn compare_paired(a: &[f64], b: &[f64]) -> Comparison {
+    let mut t = TTable::default();
+    let pairs: Vec<(f64, f64)> = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .map(|(&x, &y)| (x, y))
+        .collect();
+    let xs: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let ys: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    let diffs: Vec<f64> = pairs.iter().map(|p| p.0 - p.1).collect();
+    let (sa, sb) = (summarize(&xs, &mut t), summarize(&ys, &mut t));
+    let sd = summarize(&diffs, &mut t);
+    let ok = sd.n >= 2;
+    let or_nan = |x: f64| if ok { x } else { f64::NAN };
+    Comparison {
+        n_a: sa.n,
+        n_b: sb.n,
+        mean_a: sa.mean,
+        mean_b: sb.mean,
+        diff: or_nan(sd.mean),
+        diff_low: or_nan(sd.ci_low),
+        diff_high: or_nan(sd.ci_high),
+        df: or_nan(sd.n as f64 - 1.0),
+        d: f64::NAN,
+        d_low: f64::NAN,
+        d_high: f64::NAN,
+    }
+}
+
+/// The agent-level effect size of treatment against control — the quantity trials report:
+/// within each replicate pair, Cohen's d of the agents' outcomes (treatment agents against
+/// control agents, pooled sd of individuals); then the mean of the pairs' d with its 95% CI
+/// over pairs (Student t). Pairs where either arm has fewer than 2 agents are skipped. Agents
+/// of one replicate share a town, so replicates, not agents, are the independent units.
+pub fn agent_level_d(pairs: &[(&[f64], &[f64])]) -> Summary {
+    let ds: Vec<f64> = pairs.iter().map(|(a, b)| cohens_d(a, b)).collect();
+    summarize(&ds, &mut TTable::default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +332,77 @@ mod tests {
         assert_eq!(s.n, 2);
         assert_eq!(s.mean, 3.0);
         assert!(summarize(&[f64::NAN], &mut t).mean.is_nan());
+    }
+
+    #[test]
+    fn bounded_intervals_stay_in_range() {
+        let mut t = TTable::default();
+        // A share near 0: the t interval would go below 0, the logit one does not.
+        let xs = [0.0, 0.01, 0.0, 0.05, 0.002];
+        let plain = summarize(&xs, &mut t);
+        assert!(plain.ci_low < 0.0, "{plain:?}");
+        let s = summarize_in(&xs, Bounds::UNIT, &mut t);
+        assert_eq!(s.mean, plain.mean);
+        assert!(s.ci_low > 0.0 && s.ci_low < s.mean && s.ci_high > s.mean && s.ci_high < 1.0);
+        // Near 1 likewise, and a count near 0 (log scale).
+        let hi: Vec<f64> = xs.iter().map(|x| 1.0 - x).collect();
+        let s = summarize_in(&hi, Bounds::UNIT, &mut t);
+        assert!(s.ci_high < 1.0 && s.ci_low > 0.0, "{s:?}");
+        let counts = [0.0, 1.0, 0.0, 0.0, 2.0];
+        let s = summarize_in(&counts, Bounds::NON_NEGATIVE, &mut t);
+        assert!(s.ci_low > 0.0 && s.ci_high > s.mean, "{s:?}");
+        // Every replicate at the bound: a zero-width interval at it.
+        let s = summarize_in(&[0.0, 0.0, 0.0], Bounds::UNIT, &mut t);
+        assert_eq!((s.ci_low, s.ci_high), (0.0, 0.0));
+        // Far from the bounds it agrees with the t interval to within a few percent of its
+        // half-width (first-order agreement of the delta method).
+        let mid = [0.48, 0.5, 0.52, 0.49, 0.51];
+        let (a, b) = (
+            summarize(&mid, &mut t),
+            summarize_in(&mid, Bounds::UNIT, &mut t),
+        );
+        let half = a.ci_high - a.mean;
+        assert!((a.ci_low - b.ci_low).abs() < 0.02 * half, "{a:?} {b:?}");
+        assert!((a.ci_high - b.ci_high).abs() < 0.02 * half, "{a:?} {b:?}");
+        // Scaled to percent: the same interval times 100.
+        let p = summarize_in(&xs, Bounds::UNIT, &mut t);
+        let pct: Vec<f64> = xs.iter().map(|x| 100.0 * x).collect();
+        let q = summarize_in(&pct, Bounds::UNIT.scaled(100.0), &mut t);
+        assert!((q.ci_low - 100.0 * p.ci_low).abs() < 1e-9);
+    }
+
+    #[test]
+    fn paired_comparison_uses_the_pairs_differences() {
+        // Differences 1, 2, 3 (mean 2, sd 1): paired CI 2 ± t_{0.975,2}/sqrt(3) = 2 ± 2.4841;
+        // the arms' own spread (10, 20, 30) does not enter.
+        let c = compare_paired(&[11.0, 22.0, 33.0], &[10.0, 20.0, 30.0]);
+        assert_eq!(c.diff, 2.0);
+        let half = 4.302653 / 3f64.sqrt();
+        assert!((c.diff_high - 2.0 - half).abs() < 1e-5, "{c:?}");
+        // Identical arms: exactly zero, with a zero-width interval.
+        let same = compare_paired(&[0.1, 0.2, 0.4], &[0.1, 0.2, 0.4]);
+        assert_eq!((same.diff, same.diff_low, same.diff_high), (0.0, 0.0, 0.0));
+        assert!(compare_paired(&[1.0], &[2.0]).diff.is_nan());
+    }
+
+    #[test]
+    fn agent_level_d_of_a_known_shift() {
+        // In every pair the treatment agents are the control agents shifted down by one
+        // pooled sd: d = -1 exactly (sd of 1..5 is sqrt(2.5)).
+        let s = 2.5f64.sqrt();
+        let control: Vec<f64> = (1..=5).map(f64::from).collect();
+        let treated: Vec<f64> = control.iter().map(|x| x - s).collect();
+        let pairs = vec![(&treated[..], &control[..]); 4];
+        let d = agent_level_d(&pairs);
+        assert!((d.mean + 1.0).abs() < 1e-12, "{d:?}");
+        assert!((d.ci_low + 1.0).abs() < 1e-12 && (d.ci_high + 1.0).abs() < 1e-12);
+        // Shifts of 0.5 and 1.5 sd in two pairs: mean -1, CI over the two pairs.
+        let t1: Vec<f64> = control.iter().map(|x| x - 0.5 * s).collect();
+        let t2: Vec<f64> = control.iter().map(|x| x - 1.5 * s).collect();
+        let d = agent_level_d(&[(&t1, &control), (&t2, &control)]);
+        assert!((d.mean + 1.0).abs() < 1e-12, "{d:?}");
+        // sd of (-0.5, -1.5) is sqrt(0.5); half-width t_{0.975,1} x sqrt(0.5)/sqrt(2) = 6.3531.
+        assert!((d.ci_high + 1.0 - 12.706205 * 0.5).abs() < 1e-4, "{d:?}");
     }
 
     #[test]
