@@ -39,16 +39,77 @@ pub(super) fn check(files: &[String]) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn plot(dir: &Path) -> Result<()> {
-    if !dir.join("summary.csv").is_file() {
+/// The kind of results folder `belonging plot` was given, from the files in it.
+enum Folder {
+    Run,
+    Sweep,
+    Compare,
+    Validation,
+}
+
+fn folder_kind(dir: &Path) -> Result<Folder> {
+    if !dir.is_dir() {
+        return Err(BadInput(format!("{}: no such folder", dir.display())).into());
+    }
+    if dir.join("sweep.json").is_file() {
+        return Ok(Folder::Sweep);
+    }
+    if dir.join("compare.csv").is_file() {
+        return Ok(Folder::Compare);
+    }
+    if dir.join("validation.json").is_file() {
+        return Ok(Folder::Validation);
+    }
+    if dir.join("validation.csv").is_file() {
         return Err(BadInput(format!(
-            "{}: not a results folder (no summary.csv); give a folder written by `belonging run`",
+            "{}: a validation folder without validation.json (written by an older version): \
+             run `belonging validate` again to redraw it",
             dir.display()
         ))
         .into());
     }
+    if dir.join("summary.csv").is_file() {
+        return Ok(Folder::Run);
+    }
+    // A run that has not finished writes no summary.csv yet.
+    let status = std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_string));
+    Err(BadInput(match status {
+        Some(status) => format!(
+            "{}: this run is not complete (status `{status}`): complete it with `belonging \
+             run --resume {}`, which draws its plots",
+            dir.display(),
+            dir.display()
+        ),
+        None => format!(
+            "{}: not a results folder (no summary.csv, sweep.json, compare.csv or \
+             validation.json); give a folder written by `belonging run`, `sweep`, `compare` or \
+             `validate`",
+            dir.display()
+        ),
+    })
+    .into())
+}
+
+pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result<()> {
+    let kind = folder_kind(dir)?;
+    if metric.is_some() && !matches!(kind, Folder::Sweep) {
+        return Err(BadInput(
+            "--metric chooses the metric of a sweep's plots; this folder is not a sweep".into(),
+        )
+        .into());
+    }
     belonging::plot::register_fonts();
-    let files = belonging::plot::plot_dir(dir).map_err(|e| match e {
+    let drawn = match kind {
+        Folder::Run => belonging::plot::plot_dir(dir),
+        Folder::Sweep => belonging::plot::plot_sweep(dir),
+        Folder::Compare => belonging::plot::plot_compare_dir(dir),
+        Folder::Validation => Ok(Vec::new()),
+    };
+    let _ = full_scale;
+    let files = drawn.map_err(|e| match e {
         // A damaged results folder is bad input, not a failure of the tool.
         PlotError::MissingInput { .. } | PlotError::Csv { .. } | PlotError::Json { .. } => {
             anyhow::Error::new(BadInput(format!("{e}; is this a complete results folder?")))
@@ -66,11 +127,16 @@ pub(super) fn plot(dir: &Path) -> Result<()> {
 }
 
 pub(super) fn list() -> Result<()> {
+    let width = builtin::BUILTIN
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0);
     for (name, text) in builtin::BUILTIN {
         let description = scenario::load::parse_str(name, text)
             .map(|s| s.description)
             .unwrap_or_else(|e| format!("(invalid: {e})"));
-        say!("{name:<14} {description}")?;
+        say!("{name:<width$}  {description}")?;
     }
     Ok(())
 }

@@ -33,18 +33,27 @@ pub enum Command {
         #[arg(required = true)]
         scenarios: Vec<String>,
     },
-    /// Redraw the plots of a results folder from its files alone.
+    /// Redraw the plots of a results folder from its files alone: a run, a sweep, a
+    /// comparison or a validation folder.
     Plot {
-        /// A results folder written by `belonging run`.
+        /// A folder written by `belonging run`, `sweep`, `compare` or `validate`.
         dir: PathBuf,
+        /// Draw every axis of a bounded metric over its whole range (loneliness and scores
+        /// 0–1, shares 0–100%), so that two runs' plots can be set side by side.
+        #[arg(long)]
+        full_scale: bool,
+        /// The metric a sweep's plots draw (default: the one the sweep was run with).
+        #[arg(long, value_name = "NAME")]
+        metric: Option<String>,
     },
     /// List the built-in scenarios.
     List,
     /// Run a parameter sweep: every point of the varied fields x every replicate, streamed to
     /// disk job by job; resumable, shardable across machines (SLURM job arrays).
     Sweep(SweepArgs),
-    /// Treatment against control: run two scenarios with the same replicates and seeds, and
-    /// report the difference of a metric and Cohen's d with 95% CIs, and a plot of both.
+    /// Treatment against control: run two scenarios (or one with per-arm overrides) with the
+    /// same replicates and seeds; report the difference of a metric (paired 95% CI) and the
+    /// agent-level Cohen's d (95% CI over replicate pairs), with a plot of both.
     Compare(CompareArgs),
     /// Merge the folders of a sharded sweep into one (byte-identical to a one-machine run).
     Merge {
@@ -67,7 +76,8 @@ pub enum Command {
 pub struct CompareArgs {
     /// The treatment scenario (file or built-in name).
     pub treatment: String,
-    /// The control scenario (file or built-in name).
+    /// The control scenario (file or built-in name; may be the same as the treatment, with
+    /// --set-treatment or --set-control making the difference).
     pub control: String,
     /// The metric compared (a column of timeseries.csv).
     #[arg(long, default_value = "loneliness_mean_affected")]
@@ -88,6 +98,16 @@ pub struct CompareArgs {
     /// Override a field of both scenarios.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Override a field of the treatment only (after --set).
+    #[arg(long = "set-treatment", value_name = "KEY=VALUE")]
+    pub set_treatment: Vec<String>,
+    /// Override a field of the control only (after --set).
+    #[arg(long = "set-control", value_name = "KEY=VALUE")]
+    pub set_control: Vec<String>,
+    /// Give the control arm seeds of its own instead of sharing each replicate's seed with
+    /// the treatment (then the difference gets a Welch interval, not a paired one).
+    #[arg(long)]
+    pub independent_seeds: bool,
     /// Output folder (default: output/compare-<timestamp>/).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
@@ -97,6 +117,9 @@ pub struct CompareArgs {
     /// Write into an existing, non-empty output folder.
     #[arg(long)]
     pub force: bool,
+    /// No progress bar and no summary lines.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +136,14 @@ pub struct SweepArgs {
     /// grid (every combination), zip (lists side by side) or lhs:N (Latin hypercube).
     #[arg(long)]
     pub design: Option<String>,
+    /// The metric the plots draw, a column of timeseries.csv (default: the scenario's
+    /// `sweep.metric`, loneliness_prevalence).
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+    /// Give each point's replicates seeds of their own (derived from the point's values)
+    /// instead of common random numbers (replicate r of every point shares its seed).
+    #[arg(long)]
+    pub independent_seeds: bool,
     /// Base seed (overrides the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -298,7 +329,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Check { scenarios } => check(&scenarios),
-        Command::Plot { dir } => plot(&dir),
+        Command::Plot {
+            dir,
+            full_scale,
+            metric,
+        } => plot(&dir, full_scale, metric.as_deref()),
         Command::List => list(),
         Command::Sweep(args) => sweep(args),
         Command::Compare(args) => compare(args),
@@ -384,16 +419,22 @@ fn default_out(name: &str, secs: u64) -> PathBuf {
     path
 }
 
-fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+/// A progress bar on a terminal (hidden on a pipe or with `--quiet`) counting `unit`s
+/// (`replicates`, `jobs`) out of `len` in all, `done` of them finished before (a resumed run
+/// shows 6/20, not 2/16).
+fn progress_bar(len: u64, done: u64, unit: &str, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replicates (ETA {eta})",
-    ) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} {unit} (ETA {{eta}})"
+    )) {
         bar.set_style(style);
     }
+    bar.set_position(done);
+    // The ETA counts only what runs now.
+    bar.reset_eta();
     bar
 }
 

@@ -176,7 +176,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     m.jobs_done = done.iter().filter(|d| **d).count() as u32;
     dir.write_manifest(m)?;
 
-    let bar = progress_bar(todo.jobs.len() as u64, args.quiet);
+    let bar = progress_bar(
+        plan.jobs.len() as u64,
+        m.jobs_done as u64,
+        "replicates",
+        args.quiet,
+    );
     let clock = Instant::now();
     let simulated = std::sync::atomic::AtomicU64::new(0);
     let result = experiment::run_plan(&cfg, &todo, threads, |r| {

@@ -54,8 +54,24 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
         .map_err(|e| BadInput(e.to_string()))?;
     let design = Design::parse(args.design.as_deref().unwrap_or(&section.design))
         .map_err(|e| BadInput(e.to_string()))?;
+    let metric = args.metric.clone().unwrap_or(section.metric.clone());
+    if belonging::model::metrics::index_of(&metric).is_none() {
+        return Err(BadInput(format!(
+            "--metric {metric}: no such metric; the metrics are {}",
+            belonging::model::metrics::NAMES.join(", ")
+        ))
+        .into());
+    }
+    let seeds = if args.independent_seeds {
+        scenario::Seeds::Independent
+    } else {
+        section.seeds
+    };
     let points = sw::points(&vary, design, s.seed).map_err(|e| BadInput(e.to_string()))?;
-    let plan = sw::plan(points.len(), s.replicates, s.seed).map_err(|e| BadInput(e.to_string()))?;
+    let paths: Vec<String> = vary.iter().map(|v| v.path.clone()).collect();
+    let values: Vec<Vec<String>> = points.iter().map(|p| p.values.clone()).collect();
+    let plan = sw::plan(&paths, &values, s.replicates, s.seed, seeds)
+        .map_err(|e| BadInput(e.to_string()))?;
     // Each point is the resolved base scenario with the point's values set: check them all
     // before anything runs.
     let scenario_ron = scenario::to_ron(s);
@@ -82,7 +98,7 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
         configs.push(point);
     }
     let spec = SweepSpec {
-        format: 1,
+        format: belonging::output::sweep::FORMAT,
         version: env!("CARGO_PKG_VERSION").into(),
         scenario: s.name.clone(),
         scenario_source: source.label(),
@@ -91,6 +107,7 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
         replicates: s.replicates,
         steps: s.steps,
         design: design.label(),
+        seeds,
         vary: vary
             .iter()
             .map(|v| VarySpec {
@@ -99,9 +116,10 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
                 values: v.values.clone(),
             })
             .collect(),
-        points: points.into_iter().map(|p| p.values).collect(),
+        points: values,
         jobs: plan.jobs.len() as u32,
         sweep_hash: String::new(),
+        metric,
     }
     .sealed();
     Ok(SweepSetup {
@@ -112,7 +130,7 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
 }
 
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
-    use belonging::experiment::sweep::{plan as sweep_plan, Shard};
+    use belonging::experiment::sweep::Shard;
     use belonging::output::sweep as out_sweep;
     let resuming = args.resume.is_some();
     let (out, setup) = match &args.resume {
@@ -134,6 +152,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                     .collect(),
                 replicates: None,
                 design: Some(stored.design.clone()),
+                metric: Some(args.metric.clone().unwrap_or(stored.metric.clone())),
+                independent_seeds: stored.seeds == scenario::Seeds::Independent,
                 seed: None,
                 steps: None,
                 set: Vec::new(),
@@ -191,8 +211,15 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         }
     };
     let spec = &setup.spec;
-    let plan = sweep_plan(spec.points.len(), spec.replicates, spec.seed)
-        .map_err(|e| BadInput(e.to_string()))?;
+    if spec.vary.is_empty() && !args.quiet {
+        tell!(
+            "belonging: this sweep varies nothing (no --vary, and the scenario has no \
+             sweep.vary): it runs one point x {} replicates and draws no plots; `belonging run` \
+             gives one scenario's tables and plots, `--vary PATH=VALUES` a sweep",
+            spec.replicates
+        );
+    }
+    let plan = out_sweep::spec_plan(spec).map_err(|e| BadInput(e.to_string()))?;
     if let Some(k) = args.job {
         if k >= spec.jobs {
             return Err(BadInput(format!(
@@ -221,13 +248,18 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         out_sweep::create(&out, spec, &setup.scenario_ron, args.force)?;
     }
     let done = out_sweep::finished_jobs(&out, spec.jobs)?;
-    let todo: Vec<_> = plan
+    // The jobs this process is for (all, one shard or one job), and those of them not done.
+    let scope: Vec<_> = plan
         .jobs
         .iter()
         .copied()
-        .filter(|j| !done[j.index as usize])
         .filter(|j| args.job.is_none_or(|k| j.index == k))
         .filter(|j| shard.is_none_or(|s| s.contains(j.index)))
+        .collect();
+    let todo: Vec<_> = scope
+        .iter()
+        .copied()
+        .filter(|j| !done[j.index as usize])
         .collect();
     let run = Plan {
         base_seed: plan.base_seed,
@@ -269,7 +301,12 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     };
     write_manifest("running", done.iter().filter(|d| **d).count(), None)?;
     stop_on_signals();
-    let bar = progress_bar(run.jobs.len() as u64, args.quiet);
+    let bar = progress_bar(
+        scope.len() as u64,
+        (scope.len() - run.jobs.len()) as u64,
+        "jobs",
+        args.quiet,
+    );
     let result = experiment::run_jobs(
         |j| &setup.configs[j.point as usize],
         &run,

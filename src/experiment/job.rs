@@ -45,6 +45,16 @@ pub struct Snapshot {
     pub world: World,
 }
 
+/// What `belonging compare` asks of each job: every agent's outcome of one metric at one
+/// recorded step, for effect sizes over agents ([`metrics::agent_outcome`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Probe {
+    /// Recorded step (0-based); a run that stops earlier (absorption) is probed at its end,
+    /// the state its metrics are carried forward from.
+    pub step: u32,
+    pub outcome: metrics::AgentOutcome,
+}
+
 /// Everything one job produced.
 #[derive(Debug, Clone)]
 pub struct JobResult {
@@ -68,6 +78,8 @@ pub struct JobResult {
     pub stop_step: u32,
     /// The run stopped because it reached absorption (`stop.rule: Absorption`).
     pub absorbed: bool,
+    /// The agents' outcomes asked for by a [`Probe`] (empty without one), in agent order.
+    pub probe: Vec<f64>,
 }
 
 /// Runs one job to the end. Deterministic in (cfg, job.seed).
@@ -82,6 +94,17 @@ pub fn run_job(cfg: &Config, job: Job) -> JobResult {
 /// a result, as soon as it returns true. A job that ends gives the same result as
 /// [`run_job`]: `stop` only decides whether it ends.
 pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<JobResult> {
+    run_job_probed(cfg, job, stop, None)
+}
+
+/// [`run_job_until`] that also records the agents' outcomes a [`Probe`] asks for (watching
+/// changes no number of the run).
+pub fn run_job_probed(
+    cfg: &Config,
+    job: Job,
+    stop: impl Fn() -> bool,
+    probe: Option<&Probe>,
+) -> Option<JobResult> {
     let s = &cfg.scenario;
     let mut w = init::build(cfg, job.seed);
     let n = w.n();
@@ -114,7 +137,9 @@ pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<
         agent_steps: 0,
         stop_step: s.steps.saturating_sub(1),
         absorbed: false,
+        probe: Vec::new(),
     };
+    let mut probed = false;
     let check_absorption = s.stop.rule == StopRule::Absorption;
     // Ring buffer of each agent's loneliness over the last `before` steps.
     let mut history = vec![0.0f32; n * before];
@@ -193,6 +218,10 @@ pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<
             }
         }
         record_prototypes(&w, step, &mut result.prototypes);
+        if let Some(p) = probe.filter(|p| p.step == step) {
+            result.probe = p.outcome.of(&w, s.belonging.threshold);
+            probed = true;
+        }
         let absorbed = check_absorption
             && (step + 1) % s.stop.check_every.max(1) == 0
             && dynamics::identity::classic::absorbed(&mut w, cfg);
@@ -211,6 +240,9 @@ pub fn run_job_until(cfg: &Config, job: Job, stop: impl Fn() -> bool) -> Option<
         }
     }
     result.agent_steps = n as u64 * (s.burn_in as u64 + result.stop_step as u64 + 1);
+    if let Some(p) = probe.filter(|_| !probed) {
+        result.probe = p.outcome.of(&w, s.belonging.threshold);
+    }
 
     // Keep the sample: affected first up to half, then fill with the others.
     if !candidates.is_empty() {

@@ -7,6 +7,6 @@ pub mod plan;
 pub mod runner;
 pub mod sweep;
 
-pub use job::{run_job, run_job_until, JobResult};
+pub use job::{run_job, run_job_probed, run_job_until, JobResult, Probe};
 pub use plan::{Job, Plan};
-pub use runner::{run_jobs, run_plan, RunError};
+pub use runner::{run_jobs, run_jobs_probed, run_plan, RunError};

@@ -3,7 +3,7 @@
 //! and its own world.
 
 use super::interrupt;
-use super::job::{run_job_until, JobResult};
+use super::job::{run_job_probed, JobResult, Probe};
 use super::plan::Plan;
 use crate::scenario::Config;
 use rayon::prelude::*;
@@ -95,6 +95,21 @@ where
     C: Fn(&super::Job) -> &'c Config + Sync,
     F: Fn(JobResult) -> Result<(), String> + Sync,
 {
+    run_jobs_probed(config, plan, threads, None, sink)
+}
+
+/// [`run_jobs`] with a [`Probe`] of every job (`belonging compare`'s agent outcomes).
+pub fn run_jobs_probed<'c, C, F>(
+    config: C,
+    plan: &Plan,
+    threads: usize,
+    probe: Option<&Probe>,
+    sink: F,
+) -> Result<(), RunError>
+where
+    C: Fn(&super::Job) -> &'c Config + Sync,
+    F: Fn(JobResult) -> Result<(), String> + Sync,
+{
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -107,7 +122,7 @@ where
             if interrupt::requested() {
                 return Err(RunError::Interrupted);
             }
-            match run_job_until(config(&job), job, interrupt::requested) {
+            match run_job_probed(config(&job), job, interrupt::requested, probe) {
                 Some(r) => sink(r).map_err(RunError::Sink),
                 None => Err(RunError::Interrupted),
             }

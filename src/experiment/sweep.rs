@@ -2,11 +2,17 @@
 //! ranges), the design that turns them into points (full factorial, zipped lists, Latin
 //! hypercube), and the flat list of jobs (point × replicate) with their seeds and shards.
 //!
-//! Job k of a sweep with R replicates is point k / R, replicate k % R, and runs with the
-//! seed `job_seed(base seed, point, replicate)`: any job rerun alone gives the same bytes.
+//! Job k of a sweep with R replicates is point k / R, replicate k % R. With common random
+//! numbers (the default, [`Seeds::Common`]) it runs with the seed `job_seed(base seed, 0,
+//! replicate)` — replicate r of every point, and of a plain run, shares its seed, so
+//! differences between points carry no replicate noise; with [`Seeds::Independent`] the seed
+//! is derived from the point's values ([`point_key`]), never from its position. Either way
+//! any job rerun alone gives the same bytes, and listing the values in another order changes
+//! no job's numbers.
 
 use super::plan::{Job, Plan};
 use crate::rng::{self, Phase};
+pub use crate::scenario::Seeds;
 use rand::seq::SliceRandom;
 use rand::RngExt;
 
@@ -355,24 +361,57 @@ pub fn points(vary: &[Vary], design: Design, seed: u64) -> Result<Vec<Point>, Sw
         .collect())
 }
 
-/// The flat job list: point-major, `replicates` jobs per point.
-pub fn plan(points: usize, replicates: u32, base_seed: u64) -> Result<Plan, SweepError> {
-    let total = points as u64 * replicates as u64;
+/// The key of a point for [`Seeds::Independent`]: a hash of its `path=value` pairs, sorted
+/// by path, so the same values give the same key wherever the point sits in the design and
+/// whatever the order of the `--vary` flags.
+pub fn point_key(paths: &[String], values: &[String]) -> u64 {
+    let mut pairs: Vec<(&str, &str)> = paths
+        .iter()
+        .map(String::as_str)
+        .zip(values.iter().map(String::as_str))
+        .collect();
+    pairs.sort_unstable();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (path, value) in pairs {
+        for b in path.bytes().chain([b'=']).chain(value.bytes()).chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    // Never 0, the key of common random numbers.
+    h | 1
+}
+
+/// The flat job list: point-major, `replicates` jobs per point; `points` holds each point's
+/// values in the order of `paths`, and `seeds` says how replicates are seeded.
+pub fn plan(
+    paths: &[String],
+    points: &[Vec<String>],
+    replicates: u32,
+    base_seed: u64,
+    seeds: Seeds,
+) -> Result<Plan, SweepError> {
+    let total = points.len() as u64 * replicates as u64;
     if total > MAX_JOBS || total > u32::MAX as u64 {
         return Err(SweepError::Spec(format!(
             "{total} jobs is more than {MAX_JOBS}"
         )));
     }
-    let jobs = (0..points as u32)
-        .flat_map(|p| (0..replicates).map(move |r| (p, r)))
-        .enumerate()
-        .map(|(k, (p, r))| Job {
-            index: k as u32,
-            point: p,
-            replicate: r,
-            seed: rng::job_seed(base_seed, p as u64, r as u64),
-        })
-        .collect();
+    let mut jobs = Vec::with_capacity(total as usize);
+    for (p, values) in points.iter().enumerate() {
+        let key = match seeds {
+            Seeds::Common => 0,
+            Seeds::Independent => point_key(paths, values),
+        };
+        for r in 0..replicates {
+            jobs.push(Job {
+                index: jobs.len() as u32,
+                point: p as u32,
+                replicate: r,
+                seed: rng::job_seed(base_seed, key, r as u64),
+            });
+        }
+    }
     Ok(Plan { base_seed, jobs })
 }
 
@@ -522,12 +561,48 @@ mod tests {
         assert_ne!(p, points(&[v], Design::Lhs(n), 8).unwrap());
     }
 
+    fn values(v: &[&str]) -> Vec<Vec<String>> {
+        v.iter().map(|x| vec![x.to_string()]).collect()
+    }
+
     #[test]
-    fn jobs_are_point_major_with_stable_seeds() {
-        let plan = plan(3, 2, 5).unwrap();
+    fn jobs_are_point_major_and_share_seeds_across_points() {
+        let paths = ["a".to_string()];
+        let plan = plan(&paths, &values(&["1", "2", "3"]), 2, 5, Seeds::Common).unwrap();
         assert_eq!(plan.jobs.len(), 6);
         assert_eq!((plan.jobs[3].point, plan.jobs[3].replicate), (1, 1));
-        assert_eq!(plan.jobs[3].seed, rng::job_seed(5, 1, 1));
+        // Common random numbers: replicate r of every point has replicate r's seed of a run.
+        for j in &plan.jobs {
+            assert_eq!(j.seed, rng::job_seed(5, 0, j.replicate as u64));
+            assert_eq!(
+                j.seed,
+                super::super::Plan::replicates(5, 2).jobs[j.replicate as usize].seed
+            );
+        }
+    }
+
+    #[test]
+    fn independent_seeds_follow_the_values_not_their_order() {
+        let paths = ["a".to_string()];
+        let fwd = plan(&paths, &values(&["1", "2", "3"]), 2, 5, Seeds::Independent).unwrap();
+        let rev = plan(&paths, &values(&["3", "2", "1"]), 2, 5, Seeds::Independent).unwrap();
+        // Point "1" is point 0 forwards and point 2 backwards: same seeds.
+        for r in 0..2 {
+            assert_eq!(fwd.jobs[r].seed, rev.jobs[4 + r].seed);
+        }
+        // Every job its own seed.
+        let mut seeds: Vec<u64> = fwd.jobs.iter().map(|j| j.seed).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        assert_eq!(seeds.len(), 6);
+        // Two fields given in the other order: the same key.
+        let ab = point_key(&["a".into(), "b".into()], &["1".into(), "x".into()]);
+        let ba = point_key(&["b".into(), "a".into()], &["x".into(), "1".into()]);
+        assert_eq!(ab, ba);
+        assert_ne!(
+            ab,
+            point_key(&["a".into(), "b".into()], &["x".into(), "1".into()])
+        );
     }
 
     #[test]

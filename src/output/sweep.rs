@@ -49,13 +49,26 @@ pub struct SweepSpec {
     pub replicates: u32,
     pub steps: u32,
     pub design: String,
+    /// How replicates are seeded across points (format 2 on; format 1 seeded each point's
+    /// replicates by the point's position).
+    pub seeds: crate::scenario::Seeds,
     pub vary: Vec<VarySpec>,
     /// One value per varied field, per point.
     pub points: Vec<Vec<String>>,
     pub jobs: u32,
     /// FNV-1a of all of the above: folders of different sweeps never mix.
     pub sweep_hash: String,
+    /// The metric the plots draw (not part of the hash: it changes no job).
+    #[serde(default = "default_metric")]
+    pub metric: String,
 }
+
+fn default_metric() -> String {
+    "loneliness_prevalence".into()
+}
+
+/// The sweep.json format this version writes and reads: 2 (seeds by [`SweepSpec::seeds`]).
+pub const FORMAT: u32 = 2;
 
 impl SweepSpec {
     /// Fills in `sweep_hash` from the fields that define the jobs (not from
@@ -65,6 +78,7 @@ impl SweepSpec {
         let mut key = self.clone();
         key.sweep_hash = String::new();
         key.scenario_source = String::new();
+        key.metric = String::new();
         let text = serde_json::to_string(&key).unwrap_or_default();
         self.sweep_hash = super::manifest::fnv1a(text.as_bytes());
         self
@@ -98,6 +112,19 @@ pub fn job_path(dir: &Path, job: u32) -> PathBuf {
 pub fn read_spec(dir: &Path) -> Result<SweepSpec, OutputError> {
     let path = dir.join(SPEC);
     let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+    let format = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("format").and_then(|f| f.as_u64()));
+    if let Some(f) = format.filter(|&f| f != u64::from(FORMAT)) {
+        return Err(OutputError::Io {
+            path,
+            source: std::io::Error::other(format!(
+                "sweep format {f}, and this build of belonging reads format {FORMAT} (format \
+                 1 seeded each point by its position in the list; format 2 uses common random \
+                 numbers): finish it with the build that started it, or start anew"
+            )),
+        });
+    }
     let spec: SweepSpec = serde_json::from_str(&text).map_err(|e| OutputError::Io {
         path: path.clone(),
         source: std::io::Error::other(format!("not a sweep description: {e}")),
@@ -200,6 +227,14 @@ pub fn write_job(dir: &Path, r: &JobResult) -> Result<(), OutputError> {
     atomic::write(&path, s.as_bytes()).map_err(io_err(&path))
 }
 
+/// The sweep's jobs, with their seeds, from sweep.json alone.
+pub fn spec_plan(
+    spec: &SweepSpec,
+) -> Result<crate::experiment::Plan, crate::experiment::sweep::SweepError> {
+    let paths: Vec<String> = spec.vary.iter().map(|v| v.path.clone()).collect();
+    crate::experiment::sweep::plan(&paths, &spec.points, spec.replicates, spec.seed, spec.seeds)
+}
+
 /// A job file read back: one row of metric values per step.
 fn read_job(dir: &Path, job: u32) -> Result<Vec<Vec<f64>>, OutputError> {
     let path = job_path(dir, job);
@@ -251,11 +286,9 @@ fn outcomes(rows: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
 pub fn finish(dir: &Path, spec: &SweepSpec) -> Result<Vec<String>, OutputError> {
     let params: Vec<String> = spec.vary.iter().map(|v| csv_field(&v.path)).collect();
     let reps = spec.replicates;
-    let plan = crate::experiment::sweep::plan(spec.points.len(), reps, spec.seed).map_err(|e| {
-        OutputError::Io {
-            path: dir.join(SPEC),
-            source: std::io::Error::other(e.to_string()),
-        }
+    let plan = spec_plan(spec).map_err(|e| OutputError::Io {
+        path: dir.join(SPEC),
+        source: std::io::Error::other(e.to_string()),
     })?;
     let per_job = dir.join("sweep.csv");
     let per_point = dir.join("sweep_summary.csv");

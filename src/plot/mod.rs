@@ -16,6 +16,7 @@
 //! to a hidden temporary name in `plots/`, then renamed).
 
 mod belonging;
+mod compare;
 mod data;
 mod event_aligned;
 mod identity;
@@ -26,6 +27,7 @@ mod sweep;
 mod trajectories;
 mod validation;
 
+pub use compare::plot_compare_dir;
 pub use sweep::plot_sweep;
 pub use validation::{plot_compare, plot_report};
 

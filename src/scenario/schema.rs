@@ -58,6 +58,23 @@ pub struct SweepSection {
     pub vary: Vec<String>,
     /// `"grid"`, `"zip"` or `"lhs:N"`.
     pub design: String,
+    /// The metric the sweep's plots draw (a column of timeseries.csv; `--metric`).
+    pub metric: String,
+    /// `Common`: replicate r of every point runs with the same seed (common random numbers,
+    /// so differences between points carry no replicate noise); `Independent`: each point's
+    /// replicates get seeds of their own (`--independent-seeds`).
+    pub seeds: Seeds,
+}
+
+/// How the replicates of different sweep points (or compare arms) are seeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Seeds {
+    /// Replicate r of every point uses seed `job_seed(seed, 0, r)`, as replicate r of a run.
+    #[default]
+    Common,
+    /// Replicate r of a point uses a seed derived from the point's values (never from its
+    /// position in the list), so reordering `--vary` values changes no job's numbers.
+    Independent,
 }
 
 impl Default for SweepSection {
@@ -65,6 +82,8 @@ impl Default for SweepSection {
         SweepSection {
             vary: Vec::new(),
             design: "grid".into(),
+            metric: "loneliness_prevalence".into(),
+            seeds: Seeds::Common,
         }
     }
 }

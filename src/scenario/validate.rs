@@ -128,6 +128,16 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         if let Err(e) = Design::parse(&sweep.design) {
             c.push("sweep.design", e.to_string());
         }
+        if crate::model::metrics::index_of(&sweep.metric).is_none() {
+            c.push(
+                "sweep.metric",
+                format!(
+                    "`{}` is not a metric; the metrics are the columns of timeseries.csv \
+                     (docs/OUTPUTS.md), e.g. loneliness_prevalence",
+                    sweep.metric
+                ),
+            );
+        }
     }
     c.count("replicates", s.replicates, 1, MAX_REPLICATES);
 

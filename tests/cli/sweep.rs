@@ -305,42 +305,221 @@ fn designs_and_bad_sweep_specifications() {
     }
 }
 
+/// The classroom at its smallest, for compare and the seeding tests.
+const SMALL: &[&str] = &[
+    "--set",
+    "population.size=80",
+    "--set",
+    "burn_in=4",
+    "--set",
+    "events[0].pulse.step=3",
+    "--steps",
+    "20",
+];
+
+/// compare.csv's one row as (column, value) pairs.
+fn compare_row(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let csv = read_string(&dir.join("compare.csv"));
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    assert_eq!(header.len(), row.len(), "{csv}");
+    header
+        .iter()
+        .zip(&row)
+        .map(|(h, v)| (h.to_string(), v.to_string()))
+        .collect()
+}
+
 #[test]
 fn compare_reports_difference_and_effect_size_with_cis_and_a_plot() {
     let tmp = tempdir();
     let out = tmp.path().join("cmp");
-    let o = belonging(&[
-        "compare",
-        "classroom",
-        "classroom",
-        "--set",
-        "population.size=80",
-        "--set",
-        "burn_in=4",
-        "--set",
-        "events[0].pulse.step=3",
-        "--steps",
-        "20",
+    let o_s = out.to_str().expect("UTF-8");
+    let mut args = vec!["compare", "classroom", "classroom"];
+    args.extend(SMALL);
+    args.extend([
         "--replicates",
         "4",
         "--metric",
         "loneliness_mean",
         "--out",
-        out.to_str().expect("UTF-8"),
+        o_s,
     ]);
+    let o = belonging(&args);
     o.success();
-    assert!(o.stdout.contains("Cohen's d"), "{}", o.stdout);
-    // The same scenario against itself with the same seeds: a difference of exactly 0.
-    let csv = read_string(&out.join("compare.csv"));
-    let row: Vec<&str> = csv.lines().nth(1).unwrap_or_default().split(',').collect();
-    assert_eq!(row[0], "loneliness_mean");
-    assert_eq!(row[1], "19", "the last week by default");
-    assert_eq!(row[8], "0", "{csv}");
+    assert!(o.stdout.contains("Cohen's d over agents"), "{}", o.stdout);
+    // The same scenario against itself with the same seeds: exactly 0, a zero-width paired
+    // interval, and an agent-level d of exactly 0.
+    let row = compare_row(&out);
+    assert_eq!(row["metric"], "loneliness_mean");
+    assert_eq!(row["at"], "19", "the last week by default");
+    assert_eq!(row["seeds"], "common");
+    for k in [
+        "difference",
+        "difference_ci_low",
+        "difference_ci_high",
+        "cohens_d",
+    ] {
+        assert_eq!(row[k], "0", "{k}: {row:?}");
+    }
+    assert_eq!(row["difference_interval"], "paired t over replicate pairs");
+    assert_eq!(
+        row["agents_treatment"], "80",
+        "every agent enters loneliness_mean"
+    );
     assert_eq!(data_rows(&out.join("compare_series.csv")), 40);
+    assert!(read(&out.join("plots/compare.png")).len() > 1000);
+    // The folder says what was compared and that it is complete.
+    let manifest = read_string(&out.join("manifest.json"));
+    assert!(manifest.contains("\"status\": \"complete\""), "{manifest}");
+    assert!(manifest.contains("\"kind\": \"compare\""), "{manifest}");
+    for f in ["treatment.ron", "control.ron"] {
+        assert!(
+            read_string(&out.join(f)).contains("name: \"classroom\""),
+            "{f}"
+        );
+    }
+    // `belonging plot` redraws it from the folder alone.
+    std::fs::remove_file(out.join("plots/compare.png")).expect("remove");
+    belonging(&["plot", o_s]).success();
     assert!(read(&out.join("plots/compare.png")).len() > 1000);
     let bad = belonging(&["compare", "classroom", "no-support", "--metric", "nope"]);
     assert_eq!(bad.code, Some(2), "{}", bad.stderr);
     assert!(bad.stderr.contains("no such metric"), "{}", bad.stderr);
+}
+
+/// --set-treatment and --set-control change one arm only: the treatment of `compare
+/// classroom classroom --set-control support.enabled=false` is `run classroom` and its
+/// control is `run classroom --set support.enabled=false`, number for number, at the week
+/// compared (same replicates and seeds).
+#[test]
+fn per_arm_overrides_change_one_arm_only() {
+    let tmp = tempdir();
+    let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
+    let cmp = tmp.path().join("cmp");
+    let mut args = vec!["compare", "classroom", "classroom"];
+    args.extend(SMALL);
+    let (cmp_s, at) = (s(&cmp), "15");
+    args.extend([
+        "--set-control",
+        "support.enabled=false",
+        "--replicates",
+        "3",
+        "--at",
+        at,
+        "--metric",
+        "loneliness_prevalence",
+        "--quiet",
+        "--out",
+        &cmp_s,
+    ]);
+    belonging(&args).success();
+    let row = compare_row(&cmp);
+    assert_eq!(row["control"], "classroom (support.enabled=false)");
+    assert!(read_string(&cmp.join("control.ron")).contains("enabled: false"));
+    let mean_at = |dir: &Path| -> String {
+        let summary = read_string(&dir.join("summary.csv"));
+        let line = summary
+            .lines()
+            .find(|l| l.starts_with(&format!("{at},loneliness_prevalence,")))
+            .expect("the week in summary.csv")
+            .to_string();
+        line.split(',').nth(2).expect("mean").to_string()
+    };
+    for (arm, extra) in [
+        ("treatment", None),
+        ("control", Some("support.enabled=false")),
+    ] {
+        let dir = tmp.path().join(arm);
+        let dir_s = s(&dir);
+        let mut run = vec!["run", "classroom"];
+        run.extend(SMALL);
+        if let Some(e) = extra {
+            run.extend(["--set", e]);
+        }
+        run.extend(["--replicates", "3", "--quiet", "--out", &dir_s]);
+        belonging(&run).success();
+        assert_eq!(row[&format!("mean_{arm}")], mean_at(&dir), "{arm}: {row:?}");
+    }
+    // Without support groups the arms differ: a real, non-zero difference.
+    assert_ne!(row["difference"], "0");
+}
+
+/// The seeds column of sweep.csv: (point, replicate) -> seed, and the metric columns.
+fn jobs_by_value(dir: &Path) -> Vec<(String, String, String, String)> {
+    let csv = read_string(&dir.join("sweep.csv"));
+    csv.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            // job, point, replicate, seed, value, final_..., mean_...
+            (
+                f[4].to_string(),
+                f[2].to_string(),
+                f[3].to_string(),
+                f[5..].join(","),
+            )
+        })
+        .collect()
+}
+
+/// Common random numbers: replicate r of every point runs with the seed of replicate r of a
+/// plain run, and listing the values in another order changes no job's numbers; with
+/// --independent-seeds every job has a seed of its own, still independent of the order.
+#[test]
+fn sweep_points_share_seeds_and_their_order_changes_no_number() {
+    let tmp = tempdir();
+    let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
+    let run = |name: &str, values: &str, extra: &[&str]| -> Vec<(String, String, String, String)> {
+        let dir = tmp.path().join(name);
+        let dir_s = s(&dir);
+        let vary = format!("support.enabled={values}");
+        let mut args = vec!["sweep", "classroom", "--vary", &vary];
+        args.extend(SMALL);
+        args.extend(["--replicates", "2", "--quiet", "--out", &dir_s]);
+        args.extend(extra);
+        belonging(&args).success();
+        let mut rows = jobs_by_value(&dir);
+        rows.sort();
+        rows
+    };
+    let fwd = run("fwd", "true,false", &[]);
+    let rev = run("rev", "false,true", &[]);
+    assert_eq!(fwd, rev, "the order of the values changed a job's numbers");
+    assert_eq!(fwd.len(), 4);
+    // Replicate r of both points: one seed, that of replicate r of `run`.
+    for r in ["0", "1"] {
+        let seeds: Vec<&String> = fwd.iter().filter(|j| j.1 == r).map(|j| &j.2).collect();
+        assert_eq!(seeds.len(), 2);
+        assert_eq!(seeds[0], seeds[1], "replicate {r}: {fwd:?}");
+    }
+    let plain = tmp.path().join("plain");
+    let plain_s = s(&plain);
+    let mut args = vec!["run", "classroom"];
+    args.extend(SMALL);
+    args.extend(["--replicates", "2", "--quiet", "--out", &plain_s]);
+    belonging(&args).success();
+    let runs = read_string(&plain.join("runs.csv"));
+    let seed0 = runs
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').nth(1))
+        .unwrap_or_default();
+    assert_eq!(
+        &fwd.iter().find(|j| j.1 == "0").expect("replicate 0").2,
+        seed0
+    );
+    // The points differ only by support groups, and with shared seeds they differ in numbers.
+    assert_ne!(fwd[0].3, fwd[2].3, "support groups changed nothing?");
+    // Independent seeds: four distinct seeds, still the same numbers in either order.
+    let ind_fwd = run("ind-fwd", "true,false", &["--independent-seeds"]);
+    let ind_rev = run("ind-rev", "false,true", &["--independent-seeds"]);
+    assert_eq!(ind_fwd, ind_rev);
+    let mut seeds: Vec<&String> = ind_fwd.iter().map(|j| &j.2).collect();
+    seeds.sort();
+    seeds.dedup();
+    assert_eq!(seeds.len(), 4, "{ind_fwd:?}");
 }
 
 /// Rewrites a sweep folder's sweep.json as another version of belonging would have written
@@ -384,4 +563,10 @@ fn folders_of_another_version_are_neither_resumed_nor_merged() {
     belonging(&["sweep", "--resume", &s(&b), "--quiet"])
         .bad_input()
         .stderr_has(&["0.1.0", "refusing"]);
+    // A sweep.json of format 1 (each point seeded by its position) is refused by name.
+    let text = read_string(&a.join("sweep.json")).replace("\"format\": 2", "\"format\": 1");
+    std::fs::write(a.join("sweep.json"), text).expect("write sweep.json");
+    belonging(&["sweep", "--resume", &s(&a), "--quiet"])
+        .bad_input()
+        .stderr_has(&["sweep format 1", "common random numbers"]);
 }
