@@ -6,6 +6,7 @@ mod common;
 mod determinism;
 mod docs;
 mod golden;
+mod intervals;
 mod invariants;
 mod long_runs;
 mod mechanisms;
