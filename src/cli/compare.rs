@@ -128,7 +128,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out("compare", manifest::now_secs()));
-    prepare_out_dir(&out, args.force)?;
+    let _lock = prepare_out_dir(&out, args.force)?;
     for name in [
         "compare.csv",
         "compare_series.csv",

@@ -94,6 +94,11 @@ fn folder_kind(dir: &Path) -> Result<Folder> {
 }
 
 pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result<()> {
+    if !dir.is_dir() {
+        return Err(BadInput(format!("{}: no such folder", dir.display())).into());
+    }
+    // One writer per folder: not while a run, sweep or another plot writes into it.
+    let _lock = belonging::output::lock::acquire(dir)?;
     let kind = folder_kind(dir)?;
     if metric.is_some() && !matches!(kind, Folder::Sweep) {
         return Err(BadInput(

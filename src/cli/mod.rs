@@ -253,7 +253,11 @@ pub fn exit_code(e: &anyhow::Error) -> i32 {
             return 2;
         }
         match cause.downcast_ref::<OutputError>() {
-            Some(OutputError::Exists(_) | OutputError::NotWritable { .. }) => return 2,
+            Some(
+                OutputError::Exists(_)
+                | OutputError::NotWritable { .. }
+                | OutputError::InUse { .. },
+            ) => return 2,
             Some(OutputError::Io { .. }) => return 1,
             None => {}
         }
@@ -438,15 +442,17 @@ fn progress_bar(len: u64, done: u64, unit: &str, quiet: bool) -> indicatif::Prog
     bar
 }
 
-/// Refuses an existing non-empty folder unless `force`; creates it.
-fn prepare_out_dir(out: &Path, force: bool) -> Result<()> {
-    let non_empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
-    if non_empty && !force {
-        return Err(OutputError::Exists(out.to_path_buf()).into());
-    }
-    std::fs::create_dir_all(out).map_err(|source| OutputError::NotWritable {
+/// Creates and locks an output folder (one writer per folder); refuses one that holds
+/// results unless `force`. The lock is held as long as the returned value lives.
+fn prepare_out_dir(out: &Path, force: bool) -> Result<belonging::output::lock::FolderLock> {
+    use belonging::output::lock;
+    let held = lock::create_and_acquire(out)?;
+    let full = lock::holds_results(out).map_err(|source| OutputError::NotWritable {
         path: out.to_path_buf(),
         source,
     })?;
-    Ok(())
+    if full && !force {
+        return Err(OutputError::Exists(out.to_path_buf()).into());
+    }
+    Ok(held)
 }

@@ -88,6 +88,11 @@ fn resume_setup(dir: &Path) -> Result<RunSetup> {
 }
 
 pub(super) fn run(args: RunArgs) -> Result<()> {
+    // A resume locks its folder before reading it (one writer per folder).
+    let lock = match &args.resume {
+        Some(dir) if dir.is_dir() => Some(belonging::output::lock::acquire(dir)?),
+        _ => None,
+    };
     let setup = match &args.resume {
         Some(dir) => resume_setup(dir)?,
         None => {
@@ -150,7 +155,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     experiment::runner::check_memory(&cfg, &plan, threads)
         .with_context(|| format!("{label}: not enough memory for this run"))?;
 
-    let dir = if resumed {
+    let dir = if let Some(lock) = lock {
+        ResultsDir::open_locked(&out, lock)?
+    } else if resumed {
         ResultsDir::open(&out)?
     } else {
         let dir = ResultsDir::create(&out, args.force)?;

@@ -133,6 +133,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     use belonging::experiment::sweep::Shard;
     use belonging::output::sweep as out_sweep;
     let resuming = args.resume.is_some();
+    // A resume locks its folder before reading anything from it (one writer per folder).
+    let mut lock = match &args.resume {
+        Some(dir) if dir.is_dir() => Some(belonging::output::lock::acquire(dir)?),
+        _ => None,
+    };
     let (out, setup) = match &args.resume {
         Some(dir) => {
             let stored = out_sweep::read_spec(dir).map_err(|e| {
@@ -245,8 +250,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             .unwrap_or_else(all_cores)
     })?;
     if !resuming {
-        out_sweep::create(&out, spec, &setup.scenario_ron, args.force)?;
+        lock = Some(out_sweep::create(&out, spec, &setup.scenario_ron, args.force)?);
     }
+    let _lock = lock;
     let done = out_sweep::finished_jobs(&out, spec.jobs)?;
     // The jobs this process is for (all, one shard or one job), and those of them not done.
     let scope: Vec<_> = plan
@@ -451,7 +457,7 @@ pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
     }
     let scenario_ron = std::fs::read_to_string(dirs[0].join("scenario.ron"))
         .with_context(|| format!("{}: no scenario.ron", dirs[0].display()))?;
-    out_sweep::create(out, &spec, &scenario_ron, force)?;
+    let _lock = out_sweep::create(out, &spec, &scenario_ron, force)?;
     for (job, o) in owner.iter().enumerate() {
         if let Some(k) = o {
             let from = out_sweep::job_path(&dirs[*k], job as u32);

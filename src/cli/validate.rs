@@ -29,7 +29,7 @@ pub(super) fn validate(args: ValidateArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out("validation", manifest::now_secs()));
-    prepare_out_dir(&out, args.force)?;
+    let _lock = prepare_out_dir(&out, args.force)?;
     let opts = Options {
         threads,
         replicates: args.replicates,

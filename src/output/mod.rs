@@ -5,6 +5,7 @@
 //! only then may the manifest say `complete`.
 
 pub mod atomic;
+pub mod lock;
 pub mod manifest;
 pub mod sweep;
 pub mod tables;
@@ -32,6 +33,13 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{}: in use by another belonging process{}: one folder has one writer; wait for it \
+         to end (or stop it), or choose another folder",
+        path.display(),
+        match pid { Some(p) => format!(" (PID {p})"), None => String::new() }
+    )]
+    InUse { path: PathBuf, pid: Option<u32> },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -82,50 +90,54 @@ pub const RESULT_FILES: &[&str] = &[
 /// an uninterrupted one.
 pub struct ResultsDir {
     pub path: PathBuf,
+    /// This process's lock on the folder, held as long as the value lives.
+    _lock: lock::FolderLock,
 }
 
 impl ResultsDir {
-    /// Prepares `path`: refuses an existing non-empty folder unless `force`, and proves the
-    /// folder writable before any simulation starts.
+    /// Prepares `path`: locks it (one writer per folder), refuses a folder that holds
+    /// results unless `force` (a folder holding only what a process that stopped before
+    /// writing any result leaves — the lock file, temporary files — counts as empty), and
+    /// proves the folder writable before any simulation starts.
     pub fn create(path: &Path, force: bool) -> Result<ResultsDir, OutputError> {
         let not_writable = |source| OutputError::NotWritable {
             path: path.to_path_buf(),
             source,
         };
-        if path.exists() {
-            if !path.is_dir() {
-                return Err(not_writable(std::io::Error::other(
-                    "exists and is not a folder",
-                )));
-            }
-            let non_empty = std::fs::read_dir(path)
-                .map_err(not_writable)?
-                .next()
-                .is_some();
-            if non_empty && !force {
+        let lock = lock::create_and_acquire(path)?;
+        if lock::holds_results(path).map_err(not_writable)? {
+            if !force {
                 return Err(OutputError::Exists(path.to_path_buf()));
             }
-            if force {
-                for name in RESULT_FILES {
-                    let p = path.join(name);
-                    if p.exists() {
-                        std::fs::remove_file(&p).map_err(not_writable)?;
-                    }
+            for name in RESULT_FILES {
+                let p = path.join(name);
+                if p.exists() {
+                    std::fs::remove_file(&p).map_err(not_writable)?;
                 }
-                for sub in [PARTS, "plots"] {
-                    let p = path.join(sub);
-                    if p.exists() {
-                        std::fs::remove_dir_all(&p).map_err(not_writable)?;
-                    }
+            }
+            for sub in [PARTS, "plots"] {
+                let p = path.join(sub);
+                if p.exists() {
+                    std::fs::remove_dir_all(&p).map_err(not_writable)?;
                 }
             }
         }
-        Self::open(path)
+        Self::prepare(path, lock)
     }
 
-    /// Opens an existing results folder to complete it (`run --resume`): keeps its parts,
-    /// removes the temporary files a killed run left, proves it writable.
+    /// Opens an existing results folder to complete it (`run --resume`): locks it, keeps its
+    /// parts, removes the temporary files a killed run left, proves it writable.
     pub fn open(path: &Path) -> Result<ResultsDir, OutputError> {
+        Self::open_locked(path, lock::acquire(path)?)
+    }
+
+    /// [`ResultsDir::open`] with the folder's lock already held (taken before its manifest
+    /// was read, so that what was read stays true).
+    pub fn open_locked(path: &Path, lock: lock::FolderLock) -> Result<ResultsDir, OutputError> {
+        Self::prepare(path, lock)
+    }
+
+    fn prepare(path: &Path, lock: lock::FolderLock) -> Result<ResultsDir, OutputError> {
         let not_writable = |source| OutputError::NotWritable {
             path: path.to_path_buf(),
             source,
@@ -139,6 +151,7 @@ impl ResultsDir {
         let _ = std::fs::remove_file(&probe);
         Ok(ResultsDir {
             path: path.to_path_buf(),
+            _lock: lock,
         })
     }
 
@@ -298,10 +311,7 @@ fn remove_temporaries(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let ours = name.starts_with('.')
-            && (name.rsplit_once(".tmp-").is_some_and(|(_, pid)| {
-                !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-            }) || name.ends_with(".tmp.png"));
+        let ours = lock::is_debris(&name) && name != lock::LOCK_FILE;
         if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }

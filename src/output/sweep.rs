@@ -165,46 +165,42 @@ pub fn finished_jobs(dir: &Path, jobs: u32) -> Result<Vec<bool>, OutputError> {
     Ok(done)
 }
 
-/// Prepares a new sweep folder: refuses a non-empty one unless `force`, writes sweep.json and
-/// scenario.ron. With `force`, a folder of the same sweep keeps its finished jobs.
+/// Prepares a new sweep folder: locks it (one writer per folder), refuses one that holds
+/// results unless `force`, writes sweep.json and scenario.ron. With `force`, a folder of the
+/// same sweep keeps its finished jobs. The lock is held as long as the returned value lives.
 pub fn create(
     dir: &Path,
     spec: &SweepSpec,
     scenario_ron: &str,
     force: bool,
-) -> Result<(), OutputError> {
+) -> Result<super::lock::FolderLock, OutputError> {
     let not_writable = |source| OutputError::NotWritable {
         path: dir.to_path_buf(),
         source,
     };
-    if dir.exists() {
-        let non_empty = std::fs::read_dir(dir)
-            .map_err(not_writable)?
-            .next()
-            .is_some();
-        if non_empty && !force {
+    let lock = super::lock::create_and_acquire(dir)?;
+    if super::lock::holds_results(dir).map_err(not_writable)? {
+        if !force {
             return Err(OutputError::Exists(dir.to_path_buf()));
         }
-        if force {
-            let same = read_spec(dir).is_ok_and(|s| s.sweep_hash == spec.sweep_hash);
-            for name in FILES {
-                let p = dir.join(name);
-                if p.exists() {
-                    std::fs::remove_file(&p).map_err(not_writable)?;
-                }
+        let same = read_spec(dir).is_ok_and(|s| s.sweep_hash == spec.sweep_hash);
+        for name in FILES {
+            let p = dir.join(name);
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(not_writable)?;
             }
-            for sub in ["plots"].into_iter().chain((!same).then_some(JOBS)) {
-                let p = dir.join(sub);
-                if p.exists() {
-                    std::fs::remove_dir_all(&p).map_err(not_writable)?;
-                }
+        }
+        for sub in ["plots"].into_iter().chain((!same).then_some(JOBS)) {
+            let p = dir.join(sub);
+            if p.exists() {
+                std::fs::remove_dir_all(&p).map_err(not_writable)?;
             }
         }
     }
     std::fs::create_dir_all(dir.join(JOBS)).map_err(not_writable)?;
     atomic::write(&dir.join("scenario.ron"), scenario_ron.as_bytes()).map_err(not_writable)?;
     atomic::write(&dir.join(SPEC), spec.to_json().as_bytes()).map_err(not_writable)?;
-    Ok(())
+    Ok(lock)
 }
 
 /// Writes one finished job's time series (`step` then every metric), atomically.
