@@ -177,7 +177,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             .map(|(j, _)| *j)
             .collect(),
     };
-    let threads = threads.min(todo.jobs.len()).max(1);
+    // Every thread, even for fewer jobs: a large population splits each week over the idle
+    // threads (within-run parallelism, docs/ARCHITECTURE.md); a small one never splits.
+    let threads = threads.max(1);
     m.status = Status::Running;
     m.threads = threads;
     m.jobs_done = done.iter().filter(|d| **d).count() as u32;

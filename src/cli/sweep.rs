@@ -250,7 +250,12 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             .unwrap_or_else(all_cores)
     })?;
     if !resuming {
-        lock = Some(out_sweep::create(&out, spec, &setup.scenario_ron, args.force)?);
+        lock = Some(out_sweep::create(
+            &out,
+            spec,
+            &setup.scenario_ron,
+            args.force,
+        )?);
     }
     let _lock = lock;
     let done = out_sweep::finished_jobs(&out, spec.jobs)?;

@@ -227,7 +227,8 @@ pub fn run_job_probed(
             && dynamics::identity::classic::absorbed(&mut w, cfg);
         let last = step + 1 == s.steps || absorbed;
         let snap = s.output.snapshot_every.is_some_and(|k| (step + 1) % k == 0);
-        if last || snap {
+        // The last week's snapshot is the world itself, moved in at the end (no copy).
+        if snap && !last {
             result.snapshots.push(Snapshot {
                 step,
                 world: w.clone(),
@@ -280,6 +281,12 @@ pub fn run_job_probed(
         }
         result.trajectories.retain(kept);
         result.sampled = keep;
+    }
+    if s.steps > 0 {
+        result.snapshots.push(Snapshot {
+            step: result.stop_step,
+            world: w,
+        });
     }
     Some(result)
 }

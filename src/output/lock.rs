@@ -128,7 +128,10 @@ mod tests {
         assert!(!holds_results(&dir).unwrap(), "only the lock file is there");
         std::fs::create_dir_all(dir.join("parts")).unwrap();
         std::fs::write(dir.join(".summary.csv.tmp-123"), "x").unwrap();
-        assert!(!holds_results(&dir).unwrap(), "debris and empty folders only");
+        assert!(
+            !holds_results(&dir).unwrap(),
+            "debris and empty folders only"
+        );
         std::fs::write(dir.join("parts").join("runs.csv.000000"), "x").unwrap();
         assert!(holds_results(&dir).unwrap());
         std::fs::remove_dir_all(&dir).unwrap();

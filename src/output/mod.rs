@@ -167,7 +167,8 @@ impl ResultsDir {
         debug_assert_eq!(Table::ALL.last(), Some(&Table::Runs));
         for table in Table::ALL {
             let path = self.part_path(table, r.job.index);
-            atomic::write(&path, table.rows(cfg, r).as_bytes()).map_err(io_err(&path))?;
+            atomic::write_with(&path, |out| table.write_rows(cfg, r, out))
+                .map_err(io_err(&path))?;
         }
         Ok(())
     }

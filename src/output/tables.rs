@@ -116,7 +116,28 @@ impl Table {
 
     /// The rows of this table contributed by one job (no header).
     pub fn rows(self, cfg: &Config, r: &JobResult) -> String {
-        let mut out = String::new();
+        let mut bytes = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write_rows(cfg, r, &mut bytes);
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// Writes the rows of this table contributed by one job (no header) to `sink`, a
+    /// megabyte at a time, so a large population's snapshot never sits in memory as text.
+    pub fn write_rows<W: std::io::Write>(
+        self,
+        cfg: &Config,
+        r: &JobResult,
+        sink: &mut W,
+    ) -> std::io::Result<()> {
+        let mut out = String::with_capacity(SPILL + 4096);
+        let mut spill = |out: &mut String| -> std::io::Result<()> {
+            if out.len() >= SPILL {
+                sink.write_all(out.as_bytes())?;
+                out.clear();
+            }
+            Ok(())
+        };
         let rep = r.job.replicate;
         match self {
             Table::Timeseries => {
@@ -127,6 +148,7 @@ impl Table {
                         num(&mut out, v);
                     }
                     out.push('\n');
+                    spill(&mut out)?;
                 }
             }
             Table::EventAligned => {
@@ -149,6 +171,7 @@ impl Table {
                         },
                     );
                     let _ = writeln!(out, ",{}", b.n);
+                    spill(&mut out)?;
                 }
             }
             Table::Trajectories => {
@@ -178,6 +201,7 @@ impl Table {
                         num32(&mut out, x);
                     }
                     out.push('\n');
+                    spill(&mut out)?;
                 }
             }
             Table::Prototypes => {
@@ -198,11 +222,15 @@ impl Table {
                         num32(&mut out, x);
                     }
                     out.push('\n');
+                    spill(&mut out)?;
                 }
             }
             Table::Agents => {
                 for s in &r.snapshots {
-                    agents_rows(&mut out, cfg, rep, s);
+                    for i in 0..s.world.n() {
+                        agent_row(&mut out, cfg, rep, s, i);
+                        spill(&mut out)?;
+                    }
                 }
             }
             Table::Ties => {
@@ -213,6 +241,7 @@ impl Table {
                             num32(&mut out, t.weight);
                             out.push('\n');
                         }
+                        spill(&mut out)?;
                     }
                 }
             }
@@ -233,6 +262,7 @@ impl Table {
                             num32(&mut out, m.attend);
                             let _ = writeln!(out, ",{}", m.joined as i64 - w.burn_in as i64);
                         }
+                        spill(&mut out)?;
                     }
                 }
             }
@@ -264,13 +294,17 @@ impl Table {
                             num32(&mut out, x);
                         }
                         out.push('\n');
+                        spill(&mut out)?;
                     }
                 }
             }
         }
-        out
+        sink.write_all(out.as_bytes())
     }
 }
+
+/// Text gathered before it is written out by [`Table::write_rows`].
+const SPILL: usize = 1 << 20;
 
 fn kind_name(cfg: &Config, kind: u16) -> &str {
     cfg.scenario
@@ -289,11 +323,11 @@ fn event_name(cfg: &Config, k: u16) -> &str {
         .map_or("", |e| e.name.as_str())
 }
 
-fn agents_rows(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot) {
+fn agent_row(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot, i: usize) {
     let w = &s.world;
     let a = &w.agents;
     let th = cfg.scenario.belonging.threshold as f32;
-    for i in 0..w.n() {
+    {
         let _ = write!(out, "{rep},{},{i}", s.step);
         for v in [
             a.need[i],

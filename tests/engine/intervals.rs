@@ -35,7 +35,10 @@ fn summary_intervals_stay_inside_each_metrics_range() {
             continue;
         }
         rows += 1;
-        assert!(lo <= mean && mean <= hi, "{line}: the mean outside its interval");
+        assert!(
+            lo <= mean && mean <= hi,
+            "{line}: the mean outside its interval"
+        );
         assert_eq!(b.clamp(lo), lo, "{line}: ci_low outside {b:?}");
         assert_eq!(b.clamp(hi), hi, "{line}: ci_high outside {b:?}");
         // The plain t interval of the same replicates, for contrast.
