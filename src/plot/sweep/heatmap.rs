@@ -99,6 +99,17 @@ pub(crate) fn plan(data: &SweepData) -> Option<Heatmap> {
             data.n_text("cell")
         ));
     }
+    let missing = cells.iter().filter(|c| !c.mean.is_finite()).count();
+    if missing > 0 {
+        // Before the note on the marks, which stays last.
+        notes.insert(
+            notes.len() - 1,
+            format!(
+                "Grey cells ({missing}): no value of {} (no replicate recorded one).",
+                metric.name
+            ),
+        );
+    }
     Some(Heatmap {
         title: format!(
             "{}: {} by {} and {} ({})",

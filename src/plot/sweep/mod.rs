@@ -257,11 +257,11 @@ impl SweepData {
         }
     }
 
-    /// Smallest and largest number of replicates behind a point (finite values only).
+    /// Smallest and largest number of replicates behind a drawn point (one with a value;
+    /// a replicate without a value of the metric does not count).
     pub fn n_range(&self) -> (u64, u64) {
-        let lo = self.obs.iter().map(|o| o.n).min().unwrap_or(0);
-        let hi = self.obs.iter().map(|o| o.n).max().unwrap_or(0);
-        (lo, hi)
+        let drawn = || self.obs.iter().filter(|o| o.n > 0).map(|o| o.n);
+        (drawn().min().unwrap_or(0), drawn().max().unwrap_or(0))
     }
 
     /// "n = 4 replicates per point" (`per` = "point", "cell").

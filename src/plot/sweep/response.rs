@@ -331,7 +331,14 @@ pub(crate) fn plan(data: &SweepData) -> Response {
             let all: Vec<(String, RGBColor)> = groups
                 .iter()
                 .zip(&colors)
-                .map(|((v, _), c)| (axis::shorten(v, 40), *c))
+                .map(|((v, obs), c)| {
+                    let label = axis::shorten(v, 40);
+                    if obs.iter().any(|o| o.mean.is_finite()) {
+                        (label, *c)
+                    } else {
+                        (format!("{label} (no value)"), *c)
+                    }
+                })
                 .collect();
             // A long legend would leave the figure: evenly spaced values of the ordered scale.
             let entries: Vec<(String, RGBColor)> = if all.len() > MAX_LEGEND {

@@ -693,6 +693,41 @@ fn heatmap_files_of_a_grid_carry_the_colour_bar_and_marks() {
         .any(|t| t.contains("n = 3 replicates per cell")));
 }
 
+#[test]
+fn points_without_a_value_are_left_out_and_said_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = spec(
+        &["support.enabled=true,false", "events[0].hazard=0,0.001"],
+        Design::Grid,
+    );
+    // No affected agent without events: the metric of the affected has no value there.
+    write_folder(tmp.path(), &s, "loneliness_prevalence_affected", |k| {
+        if s.points[k][1] == "0" {
+            (f64::NAN, f64::NAN, f64::NAN, 0)
+        } else {
+            (0.2, 0.1, 0.3, 3)
+        }
+    });
+    let written = plot_sweep_metric(tmp.path(), "loneliness_prevalence_affected").unwrap();
+    assert_eq!(written.len(), 4, "{written:?}");
+    let response = std::fs::read_to_string(tmp.path().join("plots/response.svg")).unwrap();
+    assert!(
+        svg_texts(&response)
+            .iter()
+            .any(|t| t.starts_with("2 of 4 points have no value")),
+        "{response}"
+    );
+    let heatmap = std::fs::read_to_string(tmp.path().join("plots/heatmap.svg")).unwrap();
+    let texts = svg_texts(&heatmap);
+    assert!(
+        texts.iter().any(|t| t.starts_with("Grey cells (2)")),
+        "{texts:?}"
+    );
+    // The two cells with values are neighbours with overlapping intervals; no mark touches
+    // a grey cell.
+    assert_eq!(texts.iter().filter(|t| *t == "≈").count(), 1, "{texts:?}");
+}
+
 /// Every `<text>` element of an SVG: (its attributes, its text).
 fn svg_elements(svg: &str) -> Vec<(String, String)> {
     svg.split("<text")
