@@ -28,7 +28,7 @@ mod trajectories;
 mod validation;
 
 pub use compare::plot_compare_dir;
-pub use sweep::plot_sweep;
+pub use sweep::{plot_sweep, plot_sweep_metric};
 pub use validation::{plot_compare, plot_report};
 
 #[cfg(test)]
@@ -69,6 +69,14 @@ pub enum PlotError {
         line: u64,
         /// What is wrong.
         message: String,
+    },
+    /// A metric name that is not one of `crate::model::metrics::NAMES`.
+    #[error("unknown metric `{metric}`; the metrics are: {valid}")]
+    UnknownMetric {
+        /// The name given.
+        metric: String,
+        /// Every valid name, comma-separated.
+        valid: String,
     },
     /// `manifest.json` is not valid JSON.
     #[error("{}: invalid JSON: {source}", path.display())]
