@@ -33,7 +33,8 @@ pub(crate) enum MarkKind {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct TimeMark {
     pub kind: MarkKind,
-    /// Legend label, e.g. "groups4health sessions (weeks 52–56, 60)".
+    /// Legend label, e.g. "groups4health sessions (weeks 52–56, 60)", "chronic illness
+    /// pulse (week 26)".
     pub label: String,
     /// Spans in recorded weeks (the `step` axis of every table): a session week W is
     /// (W − 0.5, W + 0.5), consecutive weeks merged; a pulse is the single point
@@ -186,12 +187,7 @@ pub(crate) fn time_marks(s: &Scenario) -> Vec<TimeMark> {
             let at = f64::from(p.step);
             marks.push(TimeMark {
                 kind: MarkKind::Pulse,
-                label: format!(
-                    "{} pulse (week {}, {:.0}% struck)",
-                    e.name.replace('_', " "),
-                    p.step,
-                    100.0 * p.fraction
-                ),
+                label: format!("{} pulse (week {})", e.name.replace('_', " "), p.step),
                 spans: vec![(at, at)],
             });
         }

@@ -51,8 +51,10 @@ impl EventFig {
         let series = [Series::band(&self.series_label, VERMILLION, points)];
         let extras = Extras {
             marks: &[],
+            mark_legend: false,
             full_scale: self.full_scale,
             fit_lines: false,
+            ci_row: true,
         };
         let mut panel = band_panel_with(area, spec, &series, &extras)?;
         let (_, y_max) = panel.y_range();

@@ -126,15 +126,15 @@ impl Figure for Identity<'_> {
             }
             None => (body, None),
         };
-        let (top, bottom) = left.split_vertically(h * 58 / 100);
+        let (top, bottom) = left.split_vertically(h / 2);
         let extras = self.info.extras();
         band_panel_with(
             &top,
             &BandPanel {
                 caption: Some(if self.structure {
-                    "(a) Diversity and the largest cluster"
+                    "(a) Diversity and the largest cluster (bands: 95% CI)"
                 } else {
-                    "(a) Support-group members"
+                    "(a) Support-group members (bands: 95% CI)"
                 }),
                 x_desc: None,
                 y_desc: if self.structure {
@@ -150,16 +150,20 @@ impl Figure for Identity<'_> {
                 allow_negative: false,
             },
             &self.scores,
-            &extras,
+            // Small panels: the interval is named in the caption, not in the legend.
+            &super::panel::Extras {
+                ci_row: false,
+                ..extras
+            },
         )?
         .finish()?;
         let count_max = y_values(self.counts.iter().map(|s| s.points.as_slice()))
             .into_iter()
             .fold(0.0, f64::max);
         let caption = if self.structure {
-            format!("(b) {}", self.cluster_label)
+            format!("(b) {} (bands: 95% CI)", self.cluster_label)
         } else {
-            "(b) Support groups".to_string()
+            "(b) Support groups (bands: 95% CI)".to_string()
         };
         band_panel_with(
             &bottom,
@@ -175,8 +179,11 @@ impl Figure for Identity<'_> {
                 allow_negative: false,
             },
             &self.counts,
+            // The marks' legend rows are in panel (a).
             &super::panel::Extras {
                 fit_lines: true,
+                mark_legend: false,
+                ci_row: false,
                 ..self.info.extras()
             },
         )?
@@ -351,9 +358,11 @@ fn draw_prototypes<DB: DrawingBackend>(
     }
     let (x0, _) = panel.x_range();
     let (y0, _) = panel.y_range();
-    let mut note = format!("dot area ∝ members; coloured lines: the last {TAIL_WEEKS:.0} weeks");
-    if dissolved > 0 {
-        note.push_str(&format!("; {dissolved} groups dissolved earlier"));
+    let mut note = format!("dot area ∝ members; lines: last {TAIL_WEEKS:.0} weeks");
+    match dissolved {
+        0 => {}
+        1 => note.push_str("; 1 group dissolved earlier"),
+        k => note.push_str(&format!("; {k} dissolved earlier")),
     }
     panel.text(
         &note,

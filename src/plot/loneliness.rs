@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{scale, Summary};
-use super::panel::{band_panel_with, title, BandPanel, Series};
+use super::panel::{band_panel_with, title, BandPanel, Extras, Series};
 use super::style::{BLUE, INK, VERMILLION};
 use super::{DrawResult, Figure, RunInfo};
 
@@ -91,7 +91,11 @@ impl Figure for Loneliness<'_> {
                 allow_negative: false,
             },
             &self.prevalence,
-            &extras,
+            // The marks' legend rows are in panel (a).
+            &Extras {
+                mark_legend: false,
+                ..self.info.extras()
+            },
         )?
         .finish()?;
         Ok(())

@@ -262,12 +262,14 @@ impl RunInfo {
         &self.context.marks
     }
 
-    /// Time marks and full-scale setting of a band panel.
+    /// Time marks (with their legend rows) and full-scale setting of a band panel.
     pub fn extras(&self) -> panel::Extras<'_> {
         panel::Extras {
             marks: self.marks(),
+            mark_legend: true,
             full_scale: self.full_scale,
             fit_lines: false,
+            ci_row: true,
         }
     }
 

@@ -997,16 +997,32 @@ pub(crate) struct BandPanel<'s> {
 
 /// What a run's band panels add to a [`BandPanel`]: the interventions and pulses to
 /// mark, and full-scale axes.
-#[derive(Default)]
 pub(crate) struct Extras<'m> {
-    /// Drawn under the data, with a legend row each.
+    /// Drawn under the data.
     pub marks: &'m [TimeMark],
+    /// The marks get legend rows (in one panel of a figure is enough).
+    pub mark_legend: bool,
     /// The y axis spans the metric's whole range (0 to `y_cap`) when the cap is finite.
     pub full_scale: bool,
     /// The y axis fits the lines, and their ribbons only up to 1.5 times the highest
     /// line value (a ribbon reaching higher is cut at the top): for counts, whose
     /// intervals from two or three replicates can be very wide.
     pub fit_lines: bool,
+    /// A "95% confidence interval" legend row when a ribbon is drawn (else the caller
+    /// names the interval elsewhere, e.g. in the caption).
+    pub ci_row: bool,
+}
+
+impl Default for Extras<'_> {
+    fn default() -> Self {
+        Extras {
+            marks: &[],
+            mark_legend: false,
+            full_scale: false,
+            fit_lines: false,
+            ci_row: true,
+        }
+    }
 }
 
 /// The y range of a band panel `area_h` pixels high showing `values` with
@@ -1068,9 +1084,13 @@ pub(crate) fn band_panel_with<'a, DB: DrawingBackend>(
     let any_ribbon = present.iter().any(|s| has_band(s));
     let rows = if spec.legend_inside {
         present.iter().filter(|s| s.label.is_some()).count()
-            + usize::from(any_ribbon)
+            + usize::from(any_ribbon && extras.ci_row)
             + spec.extra_legend_rows
-            + extras.marks.len()
+            + if extras.mark_legend {
+                extras.marks.len()
+            } else {
+                0
+            }
     } else {
         0
     };
@@ -1122,13 +1142,15 @@ pub(crate) fn band_panel_with<'a, DB: DrawingBackend>(
             panel.legend_entry(LegendEntry::new(label.as_str(), swatch));
         }
     }
-    if any_ribbon {
+    if any_ribbon && extras.ci_row {
         panel.legend_entry(LegendEntry::new(
             "95% confidence interval",
             Swatch::Fill(style::MUTED),
         ));
     }
-    panel.time_mark_legend(extras.marks);
+    if extras.mark_legend {
+        panel.time_mark_legend(extras.marks);
+    }
     Ok(panel)
 }
 
