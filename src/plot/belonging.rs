@@ -6,7 +6,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::Summary;
-use super::panel::{band_panel_with, title, BandPanel, LegendEntry, Series, Stroke, Swatch};
+use super::panel::{
+    band_panel_with, strip_width, time_mark_entry, title, BandPanel, LegendEntry, Series, Stroke,
+    Swatch,
+};
 use super::style::{self, BLUE, GREEN, INK, PURPLE};
 use super::{DrawResult, Figure, RunInfo};
 
@@ -18,7 +21,7 @@ const METRICS: [(&str, RGBColor, &str); 4] = [
     ("Collective identity", PURPLE, "collective_mean"),
 ];
 
-/// Width of the legend strip right of the plot.
+/// Least width of the legend strip right of the plot.
 const LEGEND_STRIP_W: u32 = 400;
 
 pub(crate) struct Belonging<'i> {
@@ -74,7 +77,9 @@ impl Figure for Belonging<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let body = title(root, &self.title)?;
         let width = body.dim_in_pixel().0;
-        let (plot, legend) = body.split_horizontally(width.saturating_sub(LEGEND_STRIP_W));
+        let marks: Vec<LegendEntry> = self.info.marks().iter().map(time_mark_entry).collect();
+        let strip = strip_width(&body, &marks, LEGEND_STRIP_W)?;
+        let (plot, legend) = body.split_horizontally(width.saturating_sub(strip));
         let mut panel = band_panel_with(
             &plot,
             &BandPanel {

@@ -10,13 +10,13 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{IdentityColumns, Summary, Trajectories};
 use super::panel::{
-    band_panel_with, extent, nice_step, title, y_values, Axes, BandPanel, Extras, LegendEntry,
-    Panel, Series, Stroke, Swatch,
+    band_panel_with, extent, nice_step, strip_width, time_mark_entry, title, y_values, Axes,
+    BandPanel, Extras, LegendEntry, Panel, Series, Stroke, Swatch,
 };
 use super::style::{self, BEFORE, BLUE, CYCLE, GREEN, ORANGE};
 use super::{DrawResult, Figure, RunInfo};
 
-/// Width of the legend strip right of the panels.
+/// Least width of the legend strip right of the panels.
 const LEGEND_STRIP_W: u32 = 400;
 /// Opacity of the opinion lines.
 const LINE_ALPHA: f64 = 0.45;
@@ -406,7 +406,9 @@ impl Figure for OpinionsFig<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let body = title(root, &self.title)?;
         let (w, h) = body.dim_in_pixel();
-        let (plots, strip) = body.split_horizontally(w.saturating_sub(LEGEND_STRIP_W));
+        let marks: Vec<LegendEntry> = self.info.marks().iter().map(time_mark_entry).collect();
+        let strip_w = strip_width(&body, &marks, LEGEND_STRIP_W)?;
+        let (plots, strip) = body.split_horizontally(w.saturating_sub(strip_w));
         match self.data {
             Some(data) => {
                 let split = h * 60 / 100;

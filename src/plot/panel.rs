@@ -267,6 +267,18 @@ pub(crate) fn legend_size<DB: DrawingBackend>(
     ))
 }
 
+/// Width of a legend strip beside a plot: at least `min` pixels, wider when one of
+/// `entries` needs it (at most half of `area`).
+pub(crate) fn strip_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+    min: u32,
+) -> DrawResult<u32> {
+    let (w, _) = legend_size(area, entries)?;
+    let need = u32::try_from(w + 2 * LEGEND_INSET).unwrap_or(0);
+    Ok(need.max(min).min(area.dim_in_pixel().0 / 2))
+}
+
 /// Draws `entries` in a white translucent box whose top-left corner is `at`
 /// (pixels relative to `area`).
 pub(crate) fn draw_legend<DB: DrawingBackend>(

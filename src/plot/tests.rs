@@ -788,3 +788,59 @@ fn full_scale_spans_the_whole_range_of_bounded_metrics() {
     assert_eq!(plot_stems(&dir, &PlotOptions::default()), ALL_PLOTS);
     assert!(!svg(&dir, "loneliness").contains("Full-scale axes"));
 }
+
+#[test]
+fn a_story_peaks_within_its_episode_and_says_when_it_is_back() {
+    use super::trajectories::story;
+    // Level 0.1 before the event in week 10; up to 0.5 in week 15; back to 0.1 in week 20;
+    // a later, higher rise (0.9 in week 40) is another episode.
+    let path: Vec<(f64, f64)> = (0..50)
+        .map(|w| {
+            let v = match w {
+                0..10 => 0.1,
+                10..=15 => 0.1 + 0.08 * f64::from(w - 10),
+                16..=20 => 0.5 - 0.08 * f64::from(w - 15),
+                21..35 => 0.1,
+                _ => 0.9,
+            };
+            (f64::from(w), v)
+        })
+        .collect();
+    let s = story(&path, 10.0, 49.0).expect("weeks after the event");
+    assert!((s.before - 0.1).abs() < 1e-12);
+    assert_eq!(s.peak.0, 15.0);
+    assert!((s.peak.1 - 0.5).abs() < 1e-12);
+    assert_eq!(s.back.map(|b| b.0), Some(20.0));
+    // Without the return, the peak is the highest value after the event.
+    let rising: Vec<(f64, f64)> = path
+        .iter()
+        .map(|&(w, v)| (w, if w >= 16.0 { v.max(0.5) } else { v }))
+        .collect();
+    let s = story(&rising, 10.0, 49.0).expect("weeks after the event");
+    assert_eq!(s.back, None);
+    assert!((s.peak.1 - 0.9).abs() < 1e-12);
+}
+
+#[test]
+fn axelrod_without_every_agent_sampled_draws_the_curve_and_says_why_no_map() {
+    let full = classic_trajectories('c', 2, |agent, _| vec![agent as f64, 0.0]);
+    // Agent 5 was not sampled (output.sample_agents below the population).
+    let partial: String = full
+        .lines()
+        .filter(|l| l.split(',').nth(1) != Some("5"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = classic_fixture(
+        "axelrod-partial",
+        "Axelrod",
+        "(generator: Lattice, width: 3, height: 2)",
+        &partial,
+    );
+    assert_eq!(
+        plot_stems(&dir, &PlotOptions::default()),
+        ["identity", "regions"]
+    );
+    let regions = svg(&dir, "regions");
+    assert!(regions.contains("no map: trajectories.csv does not hold every agent"));
+    assert!(regions.contains("mean of 3 replicates"));
+}

@@ -59,11 +59,13 @@ pub(crate) fn split_at_event(points: &[(f64, f64)], event: Option<f64>) -> Split
 pub(crate) struct Story {
     /// Mean over the 8 weeks before the event (the event week's value without them).
     pub before: f64,
-    /// Highest value in the two years from the event on: (week, value).
+    /// Highest value from the event until it is back at the level before (or to the end
+    /// of the run): (week, value).
     pub peak: (f64, f64),
     /// Lowest value after the peak: (week, value).
     pub low: Option<(f64, f64)>,
-    /// First week after the peak back at (or below) the level before the event.
+    /// First week, after loneliness rose by more than [`RISE`], back at (or below) the
+    /// level before the event.
     pub back: Option<(f64, f64)>,
     /// How well it shows loss and regain, for choosing whom to show.
     pub score: f64,
@@ -79,6 +81,9 @@ impl Story {
     }
 }
 
+/// A rise in loneliness after an event that counts as one.
+const RISE: f64 = 0.05;
+
 /// The story of `points` around `event`, the run's last week being `last`.
 pub(crate) fn story(points: &[(f64, f64)], event: f64, last: f64) -> Option<Story> {
     let pre: Vec<f64> = points
@@ -93,10 +98,14 @@ pub(crate) fn story(points: &[(f64, f64)], event: f64, last: f64) -> Option<Stor
     } else {
         pre.iter().sum::<f64>() / pre.len() as f64
     };
-    let peak = after
+    // The episode: from the event until loneliness, having risen, is back at its level
+    // before (or to the end of the run).
+    let rose = after.iter().position(|p| p.1 > before + RISE);
+    let back_at = rose.and_then(|r| after[r..].iter().position(|p| p.1 <= before).map(|k| r + k));
+    let episode = &after[..back_at.unwrap_or(after.len())];
+    let peak = episode
         .iter()
         .copied()
-        .filter(|p| p.0 <= event + 104.0)
         .fold(*first_after, |m, p| if p.1 > m.1 { p } else { m });
     let low = after.iter().copied().filter(|p| p.0 > peak.0).fold(
         None,
@@ -105,10 +114,7 @@ pub(crate) fn story(points: &[(f64, f64)], event: f64, last: f64) -> Option<Stor
             _ => Some(p),
         },
     );
-    let back = after
-        .iter()
-        .copied()
-        .find(|p| p.0 > peak.0 && p.1 <= before);
+    let back = back_at.map(|k| after[k]);
     let mut s = Story {
         before,
         peak,
@@ -289,7 +295,7 @@ impl<'d> TrajectoryFig<'d> {
         let Some(s) = story(points, e, self.x.1) else {
             return Ok(());
         };
-        if s.loss() < 0.05 {
+        if s.loss() < RISE {
             return Ok(());
         }
         if s.peak.0 > e {
