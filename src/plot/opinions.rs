@@ -257,7 +257,7 @@ impl<'d> OpinionsFig<'d> {
         if let Some((cut, last)) = self.cut {
             let text = format!(
                 "The axes end at step {cut:.0}: from step {:.0} on no opinion moves by more \
-                 than {SETTLED} and the count of clusters stays the same (the run went on to \
+                 than {SETTLED} and the mean count of clusters stays the same (the run went on to \
                  step {last:.0}).",
                 settled_step(data).unwrap_or(cut)
             );
