@@ -107,18 +107,25 @@ pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result
         .into());
     }
     belonging::plot::register_fonts();
+    let opts = belonging::plot::PlotOptions { full_scale };
     let drawn = match kind {
-        Folder::Run => belonging::plot::plot_dir(dir),
-        Folder::Sweep => belonging::plot::plot_sweep(dir),
+        Folder::Run => belonging::plot::plot_dir_with(dir, &opts),
+        Folder::Sweep => {
+            // The metric given, else the one the sweep was run with.
+            let stored = belonging::output::sweep::read_spec(dir)
+                .map_err(|e| BadInput(format!("{e}; is this a complete sweep folder?")))?;
+            let metric = metric.map_or(stored.metric, str::to_string);
+            belonging::plot::plot_sweep_metric(dir, &metric)
+        }
         Folder::Compare => belonging::plot::plot_compare_dir(dir),
         Folder::Validation => Ok(Vec::new()),
     };
-    let _ = full_scale;
     let files = drawn.map_err(|e| match e {
         // A damaged results folder is bad input, not a failure of the tool.
         PlotError::MissingInput { .. } | PlotError::Csv { .. } | PlotError::Json { .. } => {
             anyhow::Error::new(BadInput(format!("{e}; is this a complete results folder?")))
         }
+        PlotError::UnknownMetric { .. } => anyhow::Error::new(BadInput(format!("--metric: {e}"))),
         // So is a folder where the plots cannot be written.
         PlotError::Io { ref path, .. } if path.starts_with(dir.join("plots")) => {
             anyhow::Error::new(BadInput(format!("cannot write the plots: {e}")))

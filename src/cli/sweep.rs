@@ -386,7 +386,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
 fn finish_sweep(out: &Path, spec: &belonging::output::sweep::SweepSpec) -> Result<()> {
     belonging::output::sweep::finish(out, spec)?;
     belonging::plot::register_fonts();
-    belonging::plot::plot_sweep(out).with_context(|| format!("plots of {}", out.display()))?;
+    belonging::plot::plot_sweep_metric(out, &spec.metric)
+        .with_context(|| format!("plots of {}", out.display()))?;
     Ok(())
 }
 

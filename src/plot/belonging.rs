@@ -1,14 +1,17 @@
 //! `belonging`: attachment, group membership, collective identity and overall
-//! belonging over time; all agents solid with 95% CI ribbons, affected agents
-//! dashed in the same colour.
+//! belonging over time; all agents solid, affected agents dashed in the same
+//! colour, every line with its 95% CI ribbon.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::Summary;
-use super::panel::{band_panel, title, BandPanel, LegendEntry, Series, Stroke, Swatch};
+use super::panel::{
+    band_panel_with, strip_width, time_mark_entry, title, BandPanel, LegendEntry, Series, Stroke,
+    Swatch,
+};
 use super::style::{self, BLUE, GREEN, INK, PURPLE};
-use super::{DrawResult, Figure, TitleInfo};
+use super::{DrawResult, Figure, RunInfo};
 
 /// (legend label, colour, metric stem).
 const METRICS: [(&str, RGBColor, &str); 4] = [
@@ -18,18 +21,19 @@ const METRICS: [(&str, RGBColor, &str); 4] = [
     ("Collective identity", PURPLE, "collective_mean"),
 ];
 
-/// Width of the legend strip right of the plot.
+/// Least width of the legend strip right of the plot.
 const LEGEND_STRIP_W: u32 = 400;
 
-pub(crate) struct Belonging {
+pub(crate) struct Belonging<'i> {
+    info: &'i RunInfo,
     title: String,
     series: Vec<Series>,
     has_affected: bool,
 }
 
-impl Belonging {
+impl<'i> Belonging<'i> {
     /// `None` when summary.csv has none of the belonging metrics.
-    pub fn new(summary: &Summary, info: &TitleInfo) -> Option<Self> {
+    pub fn new(summary: &Summary, info: &'i RunInfo) -> Option<Self> {
         let mut series = Vec::new();
         let mut has_affected = false;
         for (label, color, stem) in METRICS {
@@ -46,7 +50,7 @@ impl Belonging {
                     label,
                     stroke: Stroke::dashed(color, style::THIN_W),
                     points: points.to_vec(),
-                    ribbon: false,
+                    ribbon: true,
                 });
             }
         }
@@ -54,6 +58,7 @@ impl Belonging {
             return None;
         }
         Some(Belonging {
+            info,
             title: format!(
                 "Belonging over time — {}",
                 info.with_replicates(info.replicates)
@@ -64,7 +69,7 @@ impl Belonging {
     }
 }
 
-impl Figure for Belonging {
+impl Figure for Belonging<'_> {
     fn name(&self) -> &'static str {
         "belonging"
     }
@@ -72,12 +77,14 @@ impl Figure for Belonging {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let body = title(root, &self.title)?;
         let width = body.dim_in_pixel().0;
-        let (plot, legend) = body.split_horizontally(width.saturating_sub(LEGEND_STRIP_W));
-        let mut panel = band_panel(
+        let marks: Vec<LegendEntry> = self.info.marks().iter().map(time_mark_entry).collect();
+        let strip = strip_width(&body, &marks, LEGEND_STRIP_W)?;
+        let (plot, legend) = body.split_horizontally(width.saturating_sub(strip));
+        let mut panel = band_panel_with(
             &plot,
             &BandPanel {
                 caption: None,
-                x_desc: Some("Time (weeks)"),
+                x_desc: Some(self.info.time_desc()),
                 y_desc: "Mean score (0–1)",
                 y_cap: 1.0,
                 y_step: 0.1,
@@ -87,16 +94,25 @@ impl Figure for Belonging {
                 allow_negative: false,
             },
             &self.series,
+            &self.info.extras(),
         )?;
         if self.has_affected {
-            panel.legend_entry(LegendEntry::new(
-                "all agents",
-                Swatch::Line(Stroke::solid(INK, style::LINE_W)),
-            ));
-            panel.legend_entry(LegendEntry::new(
-                "affected by a life event",
-                Swatch::Line(Stroke::dashed(INK, style::THIN_W)),
-            ));
+            // After the metrics' rows, before the interval's.
+            let at = self.series.iter().filter(|s| s.label.is_some()).count();
+            panel.legend_entry_at(
+                at,
+                LegendEntry::new(
+                    "all agents",
+                    Swatch::Line(Stroke::solid(INK, style::LINE_W)),
+                ),
+            );
+            panel.legend_entry_at(
+                at + 1,
+                LegendEntry::new(
+                    "affected by a life event",
+                    Swatch::Line(Stroke::dashed(INK, style::THIN_W)),
+                ),
+            );
         }
         panel.finish_outside(&legend)
     }

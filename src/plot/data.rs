@@ -9,6 +9,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use super::PlotError;
+use crate::stats::{Bounds, TTable};
 
 /// One point of a line with an optional confidence band.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -332,41 +333,6 @@ impl Summary {
     }
 }
 
-// ---------------------------------------------------------------- t quantile
-
-/// Two-sided 95% quantile of Student's t with `df` degrees of freedom.
-pub(crate) fn t975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-        2.052, 2.048, 2.045, 2.042,
-    ];
-    match df {
-        0 => f64::NAN,
-        1..=30 => TABLE[df - 1],
-        // Cornish–Fisher first-order correction of the normal quantile.
-        _ => {
-            let z = 1.959_964;
-            z + (z * z * z + z) / (4.0 * df as f64)
-        }
-    }
-}
-
-/// Mean and 95% t-interval of `values` (interval only when there are two or more).
-pub(crate) fn mean_ci(values: &[f64]) -> (Option<f64>, Option<(f64, f64)>) {
-    let k = values.len();
-    if k == 0 {
-        return (None, None);
-    }
-    let mean = values.iter().sum::<f64>() / k as f64;
-    if k < 2 {
-        return (Some(mean), None);
-    }
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (k - 1) as f64;
-    let half = t975(k - 1) * (var / k as f64).sqrt();
-    (Some(mean), Some((mean - half, mean + half)))
-}
-
 // ---------------------------------------------------------------- event_aligned.csv
 
 /// `event_aligned.csv` aggregated across replicates by weeks since the event.
@@ -379,8 +345,24 @@ pub(crate) struct EventAligned {
     pub prevalence: Vec<BandPoint>,
 }
 
+/// Mean over replicates with its 95% interval, kept inside `bounds`
+/// ([`crate::stats::summarize_in`]); no interval from fewer than two values.
+pub(crate) fn band_point(x: f64, values: &[f64], bounds: Bounds, t: &mut TTable) -> BandPoint {
+    let s = crate::stats::summarize_in(values, bounds, t);
+    let finite = |v: f64| Some(v).filter(|v| v.is_finite());
+    BandPoint {
+        x,
+        y: finite(s.mean),
+        lo: finite(s.ci_low),
+        hi: finite(s.ci_high),
+    }
+}
+
 impl EventAligned {
     /// Reads and aggregates the file; `None` when it is missing or has no values.
+    ///
+    /// Both curves are means over replicates with a 95% interval inside [0, 1]
+    /// (loneliness is a score, prevalence a share).
     pub fn load(path: &Path) -> Result<Option<Self>, PlotError> {
         let Some(table) = Table::open(path)? else {
             return Ok(None);
@@ -403,24 +385,19 @@ impl EventAligned {
             }
             Ok(())
         })?;
-        let curve = |i: usize| -> Vec<BandPoint> {
+        let mut t = TTable::default();
+        let mut curve = |i: usize| -> Vec<BandPoint> {
             by_week
                 .iter()
-                .map(|(&w, values)| {
-                    let (y, ci) = mean_ci(&values[i]);
-                    BandPoint {
-                        x: w as f64,
-                        y,
-                        lo: ci.map(|c| c.0),
-                        hi: ci.map(|c| c.1),
-                    }
-                })
+                .map(|(&w, values)| band_point(w as f64, &values[i], Bounds::UNIT, &mut t))
                 .collect()
         };
+        let loneliness = curve(0);
+        let prevalence = curve(1);
         let result = EventAligned {
             replicates: replicates.len(),
-            loneliness: curve(0),
-            prevalence: curve(1),
+            loneliness,
+            prevalence,
         };
         Ok(result
             .loneliness
@@ -432,14 +409,30 @@ impl EventAligned {
 
 // ---------------------------------------------------------------- trajectories.csv
 
-/// One sampled agent's loneliness over time.
+/// One recorded week of a sampled agent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PathPoint {
+    pub step: f64,
+    pub loneliness: Option<f64>,
+    /// Member of a support group at the end of this week.
+    pub in_support: bool,
+    /// Offset of this week's identity values in the agent's identity array.
+    identity_at: usize,
+}
+
+/// One sampled agent over time.
 #[derive(Debug, Clone)]
 pub(crate) struct AgentPath {
+    /// Agent id (stable within the replicate).
+    pub agent: i64,
     pub affected: bool,
-    /// Distinct steps at which a life event struck (from `event_step`).
-    pub events: Vec<f64>,
-    /// (step, loneliness), sorted by step.
-    pub points: Vec<(f64, Option<f64>)>,
+    /// Recorded week of the agent's most recent life event (as of the end of the run).
+    pub event: Option<f64>,
+    /// Sorted by step.
+    pub points: Vec<PathPoint>,
+    /// Identity columns of every point, `width` values each, in the order read.
+    identity: Vec<f64>,
+    width: usize,
 }
 
 impl AgentPath {
@@ -447,16 +440,63 @@ impl AgentPath {
     pub fn value_near(&self, step: f64) -> Option<f64> {
         self.points
             .iter()
-            .filter_map(|&(s, v)| v.map(|v| ((s - step).abs(), v)))
+            .filter_map(|p| p.loneliness.map(|v| ((p.step - step).abs(), v)))
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, v)| v)
     }
+
+    /// (step, loneliness) of every week with a value.
+    pub fn loneliness(&self) -> Vec<(f64, f64)> {
+        self.points
+            .iter()
+            .filter_map(|p| p.loneliness.map(|v| (p.step, v)))
+            .collect()
+    }
+
+    /// The identity values (`x0..` or Axelrod's `c0..`) of point `p`.
+    pub fn identity(&self, p: &PathPoint) -> &[f64] {
+        self.identity
+            .get(p.identity_at..p.identity_at + self.width)
+            .unwrap_or(&[])
+    }
+}
+
+/// Which identity columns `trajectories.csv` has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdentityColumns {
+    /// None (files written before the columns existed).
+    None,
+    /// `x0..x{d-1}`: a position in identity space.
+    Position(usize),
+    /// `c0..c{F-1}`: Axelrod's trait index of each feature.
+    Culture(usize),
+}
+
+impl IdentityColumns {
+    fn width(self) -> usize {
+        match self {
+            IdentityColumns::None => 0,
+            IdentityColumns::Position(d) | IdentityColumns::Culture(d) => d,
+        }
+    }
+}
+
+/// Number of consecutive columns `{prefix}0`, `{prefix}1`, ... in `headers`.
+fn numbered_columns(headers: &csv::StringRecord, prefix: char) -> usize {
+    (0..)
+        .take_while(|k| {
+            let name = format!("{prefix}{k}");
+            headers.iter().any(|h| h == name)
+        })
+        .count()
 }
 
 /// `trajectories.csv`, restricted to the lowest replicate present.
 #[derive(Debug, Clone)]
 pub(crate) struct Trajectories {
     pub replicate: i64,
+    pub columns: IdentityColumns,
+    /// Sorted by agent id.
     pub agents: Vec<AgentPath>,
 }
 
@@ -471,10 +511,28 @@ impl Trajectories {
         let step = table.column("step")?;
         let affected = table.column("affected")?;
         let event_step = table.optional_column("event_step");
+        let in_support = table.optional_column("in_support");
         let loneliness = table.column("loneliness")?;
+        let columns = match (
+            numbered_columns(&table.headers, 'c'),
+            numbered_columns(&table.headers, 'x'),
+        ) {
+            (f, _) if f > 0 => IdentityColumns::Culture(f),
+            (_, d) if d > 0 => IdentityColumns::Position(d),
+            _ => IdentityColumns::None,
+        };
+        let prefix = if matches!(columns, IdentityColumns::Culture(_)) {
+            'c'
+        } else {
+            'x'
+        };
+        let width = columns.width();
+        let identity_cols: Vec<usize> = (0..width)
+            .map(|k| table.column(&format!("{prefix}{k}")))
+            .collect::<Result<_, _>>()?;
 
         let mut best: Option<i64> = None;
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<i64, usize> = HashMap::new();
         let mut agents: Vec<AgentPath> = Vec::new();
         table.for_each_row(|row| {
             let rep = row.required_integer(replicate)?;
@@ -487,42 +545,85 @@ impl Trajectories {
                     agents.clear();
                 }
             }
-            let slot = *index.entry(row.text(agent).to_string()).or_insert_with(|| {
+            let id = row.required_integer(agent)?;
+            let slot = *index.entry(id).or_insert_with(|| {
                 agents.push(AgentPath {
+                    agent: id,
                     affected: false,
-                    events: Vec::new(),
+                    event: None,
                     points: Vec::new(),
+                    identity: Vec::new(),
+                    width,
                 });
                 agents.len() - 1
             });
             let path = &mut agents[slot];
             path.affected |= row.flag(affected)?;
             if let Some(e) = event_step.map(|c| row.number(c)).transpose()?.flatten() {
-                if !path.events.contains(&e) {
-                    path.events.push(e);
-                }
+                path.event = Some(path.event.map_or(e, |p: f64| p.max(e)));
             }
-            path.points
-                .push((row.required_number(step)?, row.number(loneliness)?));
+            let identity_at = path.identity.len();
+            for &c in &identity_cols {
+                path.identity.push(row.number(c)?.unwrap_or(f64::NAN));
+            }
+            path.points.push(PathPoint {
+                step: row.required_number(step)?,
+                loneliness: row.number(loneliness)?,
+                in_support: in_support
+                    .map(|c| row.flag(c))
+                    .transpose()?
+                    .unwrap_or(false),
+                identity_at,
+            });
             Ok(())
         })?;
         let Some(replicate) = best else {
             return Ok(None);
         };
         for a in &mut agents {
-            a.points.sort_by(|p, q| p.0.total_cmp(&q.0));
+            a.points.sort_by(|p, q| p.step.total_cmp(&q.step));
         }
-        Ok(Some(Trajectories { replicate, agents }))
+        agents.sort_by_key(|a| a.agent);
+        Ok(Some(Trajectories {
+            replicate,
+            columns,
+            agents,
+        }))
+    }
+
+    /// Every recorded step of any agent, sorted, without duplicates.
+    pub fn steps(&self) -> Vec<f64> {
+        let mut steps: Vec<f64> = self
+            .agents
+            .iter()
+            .flat_map(|a| a.points.iter().map(|p| p.step))
+            .collect();
+        steps.sort_by(f64::total_cmp);
+        steps.dedup();
+        steps
     }
 }
 
 // ---------------------------------------------------------------- prototypes.csv
 
+/// One recorded week of a support group's prototype.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ProtoPoint {
+    pub step: f64,
+    /// First two identity dimensions.
+    pub x: f64,
+    pub y: f64,
+    /// Members (NaN when the file has no `size` column).
+    pub size: f64,
+}
+
 /// One support group's prototype path in the first two identity dimensions.
 #[derive(Debug, Clone)]
 pub(crate) struct GroupPath {
-    /// (step, x0, x1), sorted by step.
-    pub points: Vec<(f64, f64, f64)>,
+    /// Group id as written.
+    pub id: String,
+    /// Sorted by step.
+    pub points: Vec<ProtoPoint>,
 }
 
 /// Group id: numeric ids (when they parse) first, then the text.
@@ -544,26 +645,20 @@ impl Prototypes {
         let Some(table) = Table::open(path)? else {
             return Ok(None);
         };
-        let dims = table
-            .headers
-            .iter()
-            .filter(|h| {
-                h.strip_prefix('x')
-                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            })
-            .count();
+        let dims = numbered_columns(&table.headers, 'x');
         if dims < 2 {
             return Ok(None);
         }
         let replicate = table.column("replicate")?;
         let step = table.column("step")?;
         let group = table.column("group")?;
+        let size = table.optional_column("size");
         let x0 = table.column("x0")?;
         let x1 = table.column("x1")?;
 
         let mut best: Option<i64> = None;
         // Keyed so that numeric group ids sort numerically.
-        let mut groups: BTreeMap<GroupKey, Vec<(f64, f64, f64)>> = BTreeMap::new();
+        let mut groups: BTreeMap<GroupKey, Vec<ProtoPoint>> = BTreeMap::new();
         table.for_each_row(|row| {
             let rep = row.required_integer(replicate)?;
             match best {
@@ -574,11 +669,16 @@ impl Prototypes {
                     groups.clear();
                 }
             }
-            let point = (
-                row.required_number(step)?,
-                row.required_number(x0)?,
-                row.required_number(x1)?,
-            );
+            let point = ProtoPoint {
+                step: row.required_number(step)?,
+                x: row.required_number(x0)?,
+                y: row.required_number(x1)?,
+                size: size
+                    .map(|c| row.number(c))
+                    .transpose()?
+                    .flatten()
+                    .unwrap_or(f64::NAN),
+            };
             let id = row.text(group);
             groups
                 .entry((id.parse().ok(), id.to_string()))
@@ -590,10 +690,10 @@ impl Prototypes {
             return Ok(None);
         };
         let groups = groups
-            .into_values()
-            .map(|mut points| {
-                points.sort_by(|p, q| p.0.total_cmp(&q.0));
-                GroupPath { points }
+            .into_iter()
+            .map(|((_, id), mut points)| {
+                points.sort_by(|p, q| p.step.total_cmp(&q.step));
+                GroupPath { id, points }
             })
             .collect();
         Ok(Some(Prototypes {

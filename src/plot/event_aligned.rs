@@ -7,19 +7,22 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{scale, BandPoint, EventAligned};
-use super::panel::{band_panel, title, BandPanel, LegendEntry, Series, Spot, Stroke, Swatch};
+use super::panel::{
+    band_panel_with, title, BandPanel, Extras, LegendEntry, Series, Spot, Stroke, Swatch,
+};
 use super::style::{self, INK, MUTED, VERMILLION};
-use super::{DrawResult, Figure, TitleInfo};
+use super::{DrawResult, Figure, RunInfo};
 
 pub(crate) struct EventFig {
     title: String,
+    full_scale: bool,
     series_label: String,
     loneliness: Vec<BandPoint>,
     prevalence: Option<Vec<BandPoint>>,
 }
 
 impl EventFig {
-    pub fn new(event: &EventAligned, info: &TitleInfo) -> Self {
+    pub fn new(event: &EventAligned, info: &RunInfo) -> Self {
         let replicates = u64::try_from(event.replicates).ok();
         let prevalence = event
             .prevalence
@@ -27,6 +30,7 @@ impl EventFig {
             .any(|p| p.y.is_some())
             .then(|| scale(&event.prevalence, 100.0));
         EventFig {
+            full_scale: info.full_scale,
             title: format!(
                 "Loneliness around a life event — {}",
                 info.with_replicates(replicates)
@@ -45,7 +49,14 @@ impl EventFig {
         points: &[BandPoint],
     ) -> DrawResult {
         let series = [Series::band(&self.series_label, VERMILLION, points)];
-        let mut panel = band_panel(area, spec, &series)?;
+        let extras = Extras {
+            marks: &[],
+            mark_legend: false,
+            full_scale: self.full_scale,
+            fit_lines: false,
+            ci_row: true,
+        };
+        let mut panel = band_panel_with(area, spec, &series, &extras)?;
         let (_, y_max) = panel.y_range();
         let (x_min, x_max) = panel.x_range();
 

@@ -1,7 +1,12 @@
 //! `identity`: support groups over time — (a) members' mean identification and
 //! prototype coherence, (b) number and mean size of groups — and, when
-//! `prototypes.csv` has two or more identity dimensions, (c) the prototype
-//! paths of the lowest replicate in the plane of the first two dimensions.
+//! `prototypes.csv` has two or more identity dimensions, (c) the support groups
+//! of the lowest replicate at its last recorded week in the plane of the first
+//! two identity dimensions: each group's prototype as a dot sized by its members
+//! with the path of its last weeks. Without support groups (classic models, or
+//! a town without them) (a) and (b) show the identity structure instead:
+//! diversity, the share in the largest cluster and the number of clusters,
+//! named as the rule has them (cultural regions, opinion clusters).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -9,15 +14,22 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{Prototypes, Summary};
 use super::panel::{
-    band_panel, nice_step, title, y_values, Axes, BandPanel, LegendEntry, Panel, Series, Stroke,
-    Swatch,
+    band_panel_with, nice_step, title, y_values, Axes, BandPanel, LegendEntry, Panel, Series,
+    Stroke, Swatch,
 };
-use super::style::{self, BLUE, CYCLE, GREEN, INK, MUTED, ORANGE, VERMILLION};
-use super::{DrawResult, Figure, TitleInfo};
+use super::style::{self, BEFORE, BLUE, CYCLE, GREEN, MUTED, ORANGE, VERMILLION};
+use super::{DrawResult, Figure, RunInfo};
+
+/// Weeks of each group's path drawn in panel (c).
+const TAIL_WEEKS: f64 = 20.0;
+/// Groups given a colour of their own in panel (c); the others are grey.
+const COLOURED_GROUPS: usize = 6;
 
 pub(crate) struct Identity<'d> {
+    info: &'d RunInfo,
     title: String,
-    classic: bool,
+    structure: bool,
+    cluster_label: String,
     scores: Vec<Series>,
     counts: Vec<Series>,
     prototypes: Option<&'d Prototypes>,
@@ -28,7 +40,7 @@ impl<'d> Identity<'d> {
     pub fn new(
         summary: &Summary,
         prototypes: Option<&'d Prototypes>,
-        info: &TitleInfo,
+        info: &'d RunInfo,
     ) -> Option<Self> {
         let pick = |specs: &[(&str, RGBColor, &str)]| -> Vec<Series> {
             specs
@@ -45,8 +57,9 @@ impl<'d> Identity<'d> {
         let no_support = summary
             .series("support_groups")
             .is_none_or(|p| p.iter().all(|b| b.y.unwrap_or(0.0) == 0.0));
-        let classic = no_support && summary.series("identity_clusters").is_some();
-        let (scores, counts) = if classic {
+        let structure = no_support && summary.series("identity_clusters").is_some();
+        let cluster_label = info.context.cluster_noun().to_string();
+        let (scores, counts) = if structure {
             (
                 pick(&[
                     ("Identity diversity", BLUE, "identity_diversity"),
@@ -56,11 +69,7 @@ impl<'d> Identity<'d> {
                         "largest_cluster_share",
                     ),
                 ]),
-                pick(&[(
-                    "Identity clusters (cultural regions)",
-                    GREEN,
-                    "identity_clusters",
-                )]),
+                pick(&[(cluster_label.as_str(), GREEN, "identity_clusters")]),
             )
         } else {
             (
@@ -74,21 +83,26 @@ impl<'d> Identity<'d> {
                 ]),
             )
         };
-        let prototypes = prototypes.filter(|p| p.dims >= 2 && !p.groups.is_empty());
+        // Support-group prototypes only where there are support groups.
+        let prototypes = prototypes
+            .filter(|p| p.dims >= 2 && !p.groups.is_empty())
+            .filter(|_| !structure);
         if scores.is_empty() && counts.is_empty() && prototypes.is_none() {
             return None;
         }
         Some(Identity {
+            info,
             title: format!(
                 "{} — {}",
-                if classic {
+                if structure {
                     "Identity structure"
                 } else {
                     "Support groups and identity"
                 },
                 info.with_replicates(info.replicates)
             ),
-            classic,
+            structure,
+            cluster_label,
             scores,
             counts,
             prototypes,
@@ -112,17 +126,18 @@ impl Figure for Identity<'_> {
             }
             None => (body, None),
         };
-        let (top, bottom) = left.split_vertically(h * 58 / 100);
-        band_panel(
+        let (top, bottom) = left.split_vertically(h / 2);
+        let extras = self.info.extras();
+        band_panel_with(
             &top,
             &BandPanel {
-                caption: Some(if self.classic {
-                    "(a) Diversity and the largest cluster"
+                caption: Some(if self.structure {
+                    "(a) Diversity and the largest cluster (bands: 95% CI)"
                 } else {
-                    "(a) Support-group members"
+                    "(a) Support-group members (bands: 95% CI)"
                 }),
                 x_desc: None,
-                y_desc: if self.classic {
+                y_desc: if self.structure {
                     "Value (0–1)"
                 } else {
                     "Mean score (0–1)"
@@ -135,20 +150,26 @@ impl Figure for Identity<'_> {
                 allow_negative: false,
             },
             &self.scores,
+            // Small panels: the interval is named in the caption, not in the legend.
+            &super::panel::Extras {
+                ci_row: false,
+                ..extras
+            },
         )?
         .finish()?;
         let count_max = y_values(self.counts.iter().map(|s| s.points.as_slice()))
             .into_iter()
             .fold(0.0, f64::max);
-        band_panel(
+        let caption = if self.structure {
+            format!("(b) {} (bands: 95% CI)", self.cluster_label)
+        } else {
+            "(b) Support groups (bands: 95% CI)".to_string()
+        };
+        band_panel_with(
             &bottom,
             &BandPanel {
-                caption: Some(if self.classic {
-                    "(b) Identity clusters"
-                } else {
-                    "(b) Support groups"
-                }),
-                x_desc: Some("Time (weeks)"),
+                caption: Some(&caption),
+                x_desc: Some(self.info.time_desc()),
                 y_desc: "Count",
                 y_cap: f64::INFINITY,
                 y_step: nice_step(count_max / 4.0),
@@ -158,70 +179,197 @@ impl Figure for Identity<'_> {
                 allow_negative: false,
             },
             &self.counts,
+            // The marks' legend rows are in panel (a).
+            &super::panel::Extras {
+                fit_lines: true,
+                mark_legend: false,
+                ci_row: false,
+                ..self.info.extras()
+            },
         )?
         .finish()?;
         if let (Some(area), Some(prototypes)) = (right, self.prototypes) {
-            draw_prototypes(&area, prototypes)?;
+            draw_prototypes(&area, prototypes, self.info.full_scale)?;
         }
         Ok(())
     }
 }
 
-/// Panel (c): one path per group from its first (hollow) to its last
-/// (filled) recorded prototype.
+/// One group in panel (c): its last weeks' path and its size at the end.
+struct FinalGroup {
+    id: String,
+    size: f64,
+    tail: Vec<(f64, f64)>,
+}
+
+/// The groups present in the last recorded week of `prototypes`, largest first, each
+/// with its path over the last [`TAIL_WEEKS`] weeks; and how many groups had
+/// dissolved before.
+fn final_groups(prototypes: &Prototypes) -> (f64, Vec<FinalGroup>, usize) {
+    let last = prototypes
+        .groups
+        .iter()
+        .filter_map(|g| g.points.last().map(|p| p.step))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut groups: Vec<FinalGroup> = prototypes
+        .groups
+        .iter()
+        .filter(|g| g.points.last().is_some_and(|p| p.step == last))
+        .map(|g| FinalGroup {
+            id: g.id.clone(),
+            size: g.points.last().map_or(f64::NAN, |p| p.size),
+            tail: g
+                .points
+                .iter()
+                .filter(|p| p.step >= last - TAIL_WEEKS)
+                .map(|p| (p.x, p.y))
+                .collect(),
+        })
+        .collect();
+    groups.sort_by(|a, b| b.size.total_cmp(&a.size));
+    let dissolved = prototypes.groups.len() - groups.len();
+    (last, groups, dissolved)
+}
+
+/// An axis range that holds `values` with a margin, in steps of 0.1 inside [0, 1].
+fn unit_zoom(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    let lo = ((lo - 0.05) * 10.0).floor() / 10.0;
+    let hi = ((hi + 0.05) * 10.0).ceil() / 10.0;
+    (lo.max(0.0), hi.min(1.0).max(lo.max(0.0) + 0.1))
+}
+
+/// Panel (c): the support groups at the last recorded week, each prototype a dot of area
+/// proportional to its members, with its path over the last weeks; the largest groups in
+/// colours of their own.
 fn draw_prototypes<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     prototypes: &Prototypes,
+    full_scale: bool,
 ) -> DrawResult {
-    let caption = format!("(c) Group prototypes, replicate {}", prototypes.replicate);
+    let (last, groups, dissolved) = final_groups(prototypes);
+    let caption = format!(
+        "(c) Support groups in week {last}, replicate {}",
+        prototypes.replicate
+    );
+    let (x, y) = if full_scale {
+        ((0.0, 1.0), (0.0, 1.0))
+    } else {
+        let xs = groups.iter().flat_map(|g| g.tail.iter().map(|p| p.0));
+        let ys = groups.iter().flat_map(|g| g.tail.iter().map(|p| p.1));
+        let (x, y) = (unit_zoom(xs), unit_zoom(ys));
+        // The same scale on both axes: widen the narrower range.
+        let span = (x.1 - x.0).max(y.1 - y.0);
+        let widen = |(a, b): (f64, f64)| {
+            let extra = span - (b - a);
+            let a = (a - extra / 2.0).max(0.0);
+            let a = a.min(1.0 - span);
+            (a, a + span)
+        };
+        (widen(x), widen(y))
+    };
     let mut panel = Panel::new(
         area,
         &Axes {
             caption: Some(&caption),
             x_desc: Some("Identity dimension 1 (0–1)"),
             y_desc: "Identity dimension 2 (0–1)",
-            x: (0.0, 1.0),
-            y: (0.0, 1.0),
+            x,
+            y,
             x_integer: false,
+            compact: false,
         },
     )?;
-    for (i, group) in prototypes.groups.iter().enumerate() {
-        let color = CYCLE[i % CYCLE.len()];
-        let path: Vec<(f64, f64)> = group.points.iter().map(|&(_, x, y)| (x, y)).collect();
-        panel.path(Stroke::solid(color, style::THIN_W), &path)?;
-        if let (Some(&first), Some(&last)) = (path.first(), path.last()) {
-            panel.marker(first, color.to_rgba(), 10, false)?;
-            panel.marker(last, color.to_rgba(), 10, true)?;
+    if groups.is_empty() {
+        panel.note(&format!("no support group in week {last}"))?;
+        return panel.finish();
+    }
+    let largest = groups
+        .iter()
+        .map(|g| g.size)
+        .filter(|s| s.is_finite())
+        .fold(1.0, f64::max);
+    let radius = |size: f64| {
+        let share = if size.is_finite() {
+            (size / largest).max(0.0)
+        } else {
+            0.5
+        };
+        (5.0 + 19.0 * share.sqrt()).round() as u32
+    };
+    let colour = |i: usize| {
+        if i < COLOURED_GROUPS {
+            CYCLE[i % CYCLE.len()]
+        } else {
+            BEFORE
+        }
+    };
+    // Grey groups first (dots only), the coloured (largest) ones on top with their paths.
+    for (i, g) in groups.iter().enumerate().rev() {
+        let c = colour(i);
+        if i < COLOURED_GROUPS {
+            panel.path(Stroke::solid(c, style::THIN_W).alpha(0.8), &g.tail)?;
+        }
+        if let Some(&end) = g.tail.last() {
+            panel.marker(end, c.mix(0.85), radius(g.size), true)?;
+            panel.marker(end, WHITE.to_rgba(), radius(g.size), false)?;
         }
     }
-    if prototypes.groups.len() > CYCLE.len() {
-        // Colours repeat; say so rather than pretend each colour is one group.
-        let (x0, _) = panel.x_range();
-        panel.text(
-            &format!("{} groups; colours repeat", prototypes.groups.len()),
-            (x0, 0.0),
-            (10, -10),
-            Pos::new(HPos::Left, VPos::Bottom),
-            &MUTED,
-        )?;
+    let members = |size: f64| {
+        if size.is_finite() {
+            format!("{size:.0} members")
+        } else {
+            "members unknown".to_string()
+        }
+    };
+    for (i, g) in groups.iter().enumerate().take(COLOURED_GROUPS) {
+        panel.legend_entry(LegendEntry::new(
+            format!("group {}: {}", g.id, members(g.size)),
+            Swatch::Marker {
+                color: colour(i),
+                filled: true,
+            },
+        ));
     }
-    panel.legend_entry(LegendEntry::new(
-        "prototype path",
-        Swatch::Line(Stroke::solid(MUTED, style::THIN_W)),
-    ));
-    panel.legend_entry(LegendEntry::new(
-        "first week",
-        Swatch::Marker {
-            color: INK,
-            filled: false,
-        },
-    ));
-    panel.legend_entry(LegendEntry::new(
-        "last week",
-        Swatch::Marker {
-            color: INK,
-            filled: true,
-        },
-    ));
+    if groups.len() > COLOURED_GROUPS {
+        let rest = &groups[COLOURED_GROUPS..];
+        let sizes = || rest.iter().map(|g| g.size).filter(|s| s.is_finite());
+        let most = sizes().fold(f64::NEG_INFINITY, f64::max);
+        let least = sizes().fold(f64::INFINITY, f64::min);
+        let range = if !most.is_finite() {
+            String::new()
+        } else if least == most {
+            format!(" ({most:.0} members each)")
+        } else {
+            format!(" ({least:.0}–{most:.0} members)")
+        };
+        panel.legend_entry(LegendEntry::new(
+            format!("{} other groups{range}", rest.len()),
+            Swatch::Marker {
+                color: BEFORE,
+                filled: true,
+            },
+        ));
+    }
+    let (x0, _) = panel.x_range();
+    let (y0, _) = panel.y_range();
+    let mut note = format!("dot area ∝ members; lines: last {TAIL_WEEKS:.0} weeks");
+    match dissolved {
+        0 => {}
+        1 => note.push_str("; 1 group dissolved earlier"),
+        k => note.push_str(&format!("; {k} dissolved earlier")),
+    }
+    panel.text(
+        &note,
+        (x0, y0),
+        (10, -10),
+        Pos::new(HPos::Left, VPos::Bottom),
+        &MUTED,
+    )?;
     panel.finish()
 }

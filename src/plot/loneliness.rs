@@ -5,9 +5,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{scale, Summary};
-use super::panel::{band_panel, title, BandPanel, Series};
+use super::panel::{band_panel_with, title, BandPanel, Extras, Series};
 use super::style::{BLUE, INK, VERMILLION};
-use super::{DrawResult, Figure, TitleInfo};
+use super::{DrawResult, Figure, RunInfo};
 
 /// (legend label, colour, metric-name suffix).
 const GROUPS: [(&str, RGBColor, &str); 3] = [
@@ -16,15 +16,16 @@ const GROUPS: [(&str, RGBColor, &str); 3] = [
     ("all agents", INK, ""),
 ];
 
-pub(crate) struct Loneliness {
+pub(crate) struct Loneliness<'i> {
+    info: &'i RunInfo,
     title: String,
     mean: Vec<Series>,
     prevalence: Vec<Series>,
 }
 
-impl Loneliness {
+impl<'i> Loneliness<'i> {
     /// `None` when summary.csv has none of the loneliness metrics.
-    pub fn new(summary: &Summary, info: &TitleInfo) -> Option<Self> {
+    pub fn new(summary: &Summary, info: &'i RunInfo) -> Option<Self> {
         let mut mean = Vec::new();
         let mut prevalence = Vec::new();
         for (label, color, suffix) in GROUPS {
@@ -39,6 +40,7 @@ impl Loneliness {
             return None;
         }
         Some(Loneliness {
+            info,
             title: format!(
                 "Loneliness over time — {}",
                 info.with_replicates(info.replicates)
@@ -49,7 +51,7 @@ impl Loneliness {
     }
 }
 
-impl Figure for Loneliness {
+impl Figure for Loneliness<'_> {
     fn name(&self) -> &'static str {
         "loneliness"
     }
@@ -57,11 +59,12 @@ impl Figure for Loneliness {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let body = title(root, &self.title)?;
         let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
-        band_panel(
+        let extras = self.info.extras();
+        band_panel_with(
             &left,
             &BandPanel {
                 caption: Some("(a) Mean loneliness"),
-                x_desc: Some("Time (weeks)"),
+                x_desc: Some(self.info.time_desc()),
                 y_desc: "Loneliness (0–1)",
                 y_cap: 1.0,
                 y_step: 0.1,
@@ -71,13 +74,14 @@ impl Figure for Loneliness {
                 allow_negative: false,
             },
             &self.mean,
+            &extras,
         )?
         .finish()?;
-        band_panel(
+        band_panel_with(
             &right,
             &BandPanel {
                 caption: Some("(b) Prevalence of loneliness"),
-                x_desc: Some("Time (weeks)"),
+                x_desc: Some(self.info.time_desc()),
                 y_desc: "Share of agents lonely (%)",
                 y_cap: 100.0,
                 y_step: 10.0,
@@ -87,6 +91,11 @@ impl Figure for Loneliness {
                 allow_negative: false,
             },
             &self.prevalence,
+            // The marks' legend rows are in panel (a).
+            &Extras {
+                mark_legend: false,
+                ..self.info.extras()
+            },
         )?
         .finish()?;
         Ok(())

@@ -7,9 +7,17 @@
 //! |-----------------|-------------------------------|------------------------------------------------|
 //! | `loneliness`    | `summary.csv`                 | mean loneliness and prevalence by group         |
 //! | `belonging`     | `summary.csv`                 | attachment, membership, collective identity     |
-//! | `identity`      | `summary.csv`, `prototypes.csv` | support groups and prototype paths           |
+//! | `identity`      | `summary.csv`, `prototypes.csv` | support groups (or identity structure) and prototypes |
 //! | `event_aligned` | `event_aligned.csv`           | loneliness around a life event ("loss and regain") |
-//! | `trajectories`  | `trajectories.csv`            | individual loneliness paths                     |
+//! | `trajectories`  | `trajectories.csv`            | individual stories: a few sampled people, before and after their event |
+//! | `regions`       | `trajectories.csv`, `summary.csv` | Axelrod: maps of cultural regions on the lattice, regions over time |
+//! | `opinions`      | `trajectories.csv`, `summary.csv` | bounded confidence: every opinion over time, opinion clusters |
+//!
+//! The folder's `scenario.ron` says what applies ([`context::RunContext`]): a classic
+//! model (the belonging process off) gets no loneliness, belonging, event-aligned or
+//! trajectory plot, and its time axes count steps; `regions` and `opinions` belong to the
+//! Axelrod and bounded-confidence rules; interventions and pulses are shaded on every time
+//! axis. Without a readable `scenario.ron` the first five plots are drawn as before.
 //!
 //! `summary.csv` is required; every other input is optional and a chart whose
 //! input is missing or empty is skipped.  Files are written atomically (drawn
@@ -17,11 +25,14 @@
 
 mod belonging;
 mod compare;
+mod context;
 mod data;
 mod event_aligned;
 mod identity;
 mod loneliness;
+mod opinions;
 mod panel;
+mod regions;
 mod style;
 mod sweep;
 mod trajectories;
@@ -39,8 +50,19 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use context::{RunContext, TimeMark};
 use data::{Manifest, Summary};
+
+/// How [`plot_dir_with`] draws.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlotOptions {
+    /// Every axis of a bounded metric spans its whole range (loneliness and scores 0–1,
+    /// prevalence 0–100%) instead of fitting the data, so that the plots of two runs can
+    /// be put side by side; the figures say so in a note.
+    pub full_scale: bool,
+}
 
 /// Errors of the plotting stage.
 #[derive(Debug, thiserror::Error)]
@@ -138,11 +160,28 @@ pub fn register_fonts() {
 /// line); [`PlotError::Io`] when a file cannot be read or written;
 /// [`PlotError::Draw`] / [`PlotError::Font`] when rendering fails.
 pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
+    plot_dir_with(dir, &PlotOptions::default())
+}
+
+/// [`plot_dir`] with options (e.g. full-scale axes, for putting two runs side by side).
+///
+/// Besides the inputs [`plot_dir`] names, reads the folder's `scenario.ron` (optional) to
+/// know which plots apply and which weeks to mark.
+///
+/// # Errors
+///
+/// As [`plot_dir`].
+pub fn plot_dir_with(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotError> {
     fonts().clone().map_err(PlotError::Font)?;
 
     let manifest = Manifest::load(&dir.join("manifest.json"))?;
     let summary = Summary::load(&dir.join("summary.csv"))?;
-    let event = data::EventAligned::load(&dir.join("event_aligned.csv"))?;
+    let context = RunContext::load(&dir.join("scenario.ron"));
+    let event = if context.belonging {
+        data::EventAligned::load(&dir.join("event_aligned.csv"))?
+    } else {
+        None
+    };
     let trajectories = data::Trajectories::load(&dir.join("trajectories.csv"))?;
     let prototypes = data::Prototypes::load(&dir.join("prototypes.csv"))?;
 
@@ -152,45 +191,95 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>, PlotError> {
         source,
     })?;
 
-    let title = TitleInfo::new(&manifest, &summary);
+    let info = RunInfo::new(&manifest, &summary, &context, opts);
     let mut written = Vec::new();
-    if let Some(fig) = loneliness::Loneliness::new(&summary, &title) {
-        written.extend(render(&out, &fig)?);
+    let mut draw = |fig: &dyn DynFigure| -> Result<(), PlotError> {
+        written.extend(fig.render_to(&out, opts.full_scale)?);
+        Ok(())
+    };
+    if context.belonging {
+        if let Some(fig) = loneliness::Loneliness::new(&summary, &info) {
+            draw(&fig)?;
+        }
+        if let Some(fig) = belonging::Belonging::new(&summary, &info) {
+            draw(&fig)?;
+        }
     }
-    if let Some(fig) = belonging::Belonging::new(&summary, &title) {
-        written.extend(render(&out, &fig)?);
-    }
-    if let Some(fig) = identity::Identity::new(&summary, prototypes.as_ref(), &title) {
-        written.extend(render(&out, &fig)?);
+    if let Some(fig) = identity::Identity::new(&summary, prototypes.as_ref(), &info) {
+        draw(&fig)?;
     }
     if let Some(event) = &event {
-        written.extend(render(&out, &event_aligned::EventFig::new(event, &title))?);
+        draw(&event_aligned::EventFig::new(event, &info))?;
     }
-    if let Some(fig) = trajectories
-        .as_ref()
-        .and_then(|t| trajectories::TrajectoryFig::new(t, &manifest, &title))
-    {
-        written.extend(render(&out, &fig)?);
+    if context.belonging {
+        if let Some(fig) = trajectories
+            .as_ref()
+            .and_then(|t| trajectories::TrajectoryFig::new(t, &manifest, &info))
+        {
+            draw(&fig)?;
+        }
+    }
+    if context.rule == Some(crate::scenario::IdentityRule::Axelrod) {
+        if let Some(fig) = regions::RegionsFig::new(&summary, trajectories.as_ref(), &info) {
+            draw(&fig)?;
+        }
+    }
+    if context.rule == Some(crate::scenario::IdentityRule::BoundedConfidence) {
+        if let Some(fig) = opinions::OpinionsFig::new(&summary, trajectories.as_ref(), &info) {
+            draw(&fig)?;
+        }
     }
     Ok(written)
 }
 
-/// What chart titles say about the run.
-pub(crate) struct TitleInfo {
+/// What the charts know about the run: titles, time axis, marks, options.
+pub(crate) struct RunInfo {
     /// Scenario name, or "simulation" when the manifest does not give one.
     pub scenario: String,
     /// Number of replicates (manifest, else the largest `n` in summary.csv).
     pub replicates: Option<u64>,
+    /// What `scenario.ron` says.
+    pub context: RunContext,
+    /// Axes of bounded metrics span their whole range.
+    pub full_scale: bool,
 }
 
-impl TitleInfo {
-    fn new(manifest: &Manifest, summary: &Summary) -> Self {
-        TitleInfo {
+impl RunInfo {
+    fn new(
+        manifest: &Manifest,
+        summary: &Summary,
+        context: &RunContext,
+        opts: &PlotOptions,
+    ) -> Self {
+        RunInfo {
             scenario: manifest
                 .scenario
                 .clone()
                 .unwrap_or_else(|| "simulation".to_string()),
             replicates: manifest.replicates.or(summary.max_n),
+            context: context.clone(),
+            full_scale: opts.full_scale,
+        }
+    }
+
+    /// Description of every time axis: "Time (weeks)", or "Time (steps)" for classic models.
+    pub fn time_desc(&self) -> &'static str {
+        self.context.time_desc()
+    }
+
+    /// The interventions and pulses to mark on time axes.
+    pub fn marks(&self) -> &[TimeMark] {
+        &self.context.marks
+    }
+
+    /// Time marks (with their legend rows) and full-scale setting of a band panel.
+    pub fn extras(&self) -> panel::Extras<'_> {
+        panel::Extras {
+            marks: self.marks(),
+            mark_legend: true,
+            full_scale: self.full_scale,
+            fit_lines: false,
+            ci_row: true,
         }
     }
 
@@ -224,6 +313,59 @@ pub(crate) trait Figure {
     fn name(&self) -> &'static str;
     /// Draws the whole figure on `root` (already filled white).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+    /// The figure has an axis of a bounded metric (which `full_scale` stretches).
+    fn bounded_axes(&self) -> bool {
+        true
+    }
+}
+
+/// Note drawn on full-scale figures.
+pub(crate) const FULL_SCALE_NOTE: &str =
+    "Full-scale axes (scores 0–1, shares 0–100%): comparable with other runs' plots";
+
+/// A [`Figure`] with the full-scale note, when asked for.
+struct Noted<'f, F> {
+    fig: &'f F,
+    note: bool,
+}
+
+impl<F: Figure> Figure for Noted<'_, F> {
+    fn name(&self) -> &'static str {
+        self.fig.name()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        if !self.note {
+            return self.fig.draw(root);
+        }
+        // The note gets a strip of its own under the figure.
+        let (w, h) = root.dim_in_pixel();
+        let (fig, strip) = root.split_vertically(h.saturating_sub(30));
+        self.fig.draw(&fig)?;
+        let style = style::font(style::NOTE_PX * 0.8)
+            .pos(Pos::new(HPos::Right, VPos::Center))
+            .color(&style::MUTED);
+        strip
+            .draw_text(FULL_SCALE_NOTE, &style, (w as i32 - 16, 14))
+            .or_draw()
+    }
+}
+
+/// A run's figure, rendered without knowing its type.
+trait DynFigure {
+    fn render_to(&self, out: &Path, full_scale: bool) -> Result<Vec<PathBuf>, PlotError>;
+}
+
+impl<F: Figure> DynFigure for F {
+    fn render_to(&self, out: &Path, full_scale: bool) -> Result<Vec<PathBuf>, PlotError> {
+        render(
+            out,
+            &Noted {
+                fig: self,
+                note: full_scale && self.bounded_axes(),
+            },
+        )
+    }
 }
 
 /// Draws `fig` as PNG and SVG into `out`, atomically; returns the final paths.

@@ -7,6 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::context::{MarkKind, TimeMark};
 use super::data::BandPoint;
 use super::style::{self, font};
 use super::{DrawResult, OrDraw};
@@ -210,6 +211,9 @@ pub(crate) enum Swatch {
     Band(Stroke),
     /// A translucent filled box (for "95% CI" entries).
     Fill(RGBColor),
+    /// A box of `color` at opacity `alpha` (shaded weeks).
+    Shade(RGBColor, f64),
+
     /// A circle marker, hollow or filled.
     Marker { color: RGBColor, filled: bool },
 }
@@ -247,7 +251,7 @@ pub(crate) fn legend_height(rows: usize) -> i32 {
 }
 
 /// Pixel size of the legend box for `entries`.
-fn legend_size<DB: DrawingBackend>(
+pub(crate) fn legend_size<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[LegendEntry],
 ) -> DrawResult<(i32, i32)> {
@@ -261,6 +265,18 @@ fn legend_size<DB: DrawingBackend>(
         2 * LEGEND_PAD + SWATCH_W + LEGEND_GAP + text_w,
         legend_height(entries.len()),
     ))
+}
+
+/// Width of a legend strip beside a plot: at least `min` pixels, wider when one of
+/// `entries` needs it (at most half of `area`).
+pub(crate) fn strip_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+    min: u32,
+) -> DrawResult<u32> {
+    let (w, _) = legend_size(area, entries)?;
+    let need = u32::try_from(w + 2 * LEGEND_INSET).unwrap_or(0);
+    Ok(need.max(min).min(area.dim_in_pixel().0 / 2))
 }
 
 /// Draws `entries` in a white translucent box whose top-left corner is `at`
@@ -298,7 +314,12 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
                 stroke.draw_pixels(area, vec![(sx0, yc), (sx1, yc)])?;
             }
             Swatch::Fill(color) => {
-                let fill = color.mix(style::RIBBON_ALPHA * 1.5).filled();
+                let fill = color.mix(style::FILL_ALPHA).filled();
+                area.draw(&Rectangle::new([(sx0, yc - 11), (sx1, yc + 11)], fill))
+                    .or_draw()?;
+            }
+            Swatch::Shade(color, alpha) => {
+                let fill = color.mix(alpha).filled();
                 area.draw(&Rectangle::new([(sx0, yc - 11), (sx1, yc + 11)], fill))
                     .or_draw()?;
             }
@@ -331,6 +352,8 @@ pub(crate) struct Axes<'s> {
     pub y: (f64, f64),
     /// x is a whole number (weeks): no fractional tick marks.
     pub x_integer: bool,
+    /// Small fonts and label areas, for small multiples.
+    pub compact: bool,
 }
 
 /// A place for a text label: data point, pixel offset, anchor.
@@ -365,14 +388,16 @@ impl<'a, DB: DrawingBackend> Panel<'a, DB> {
     pub fn new(area: &'a DrawingArea<DB, Shift>, axes: &Axes) -> DrawResult<Self> {
         let (x0, x1) = axes.x;
         let (y0, y1) = axes.y;
+        let k = if axes.compact { 0.72 } else { 1.0 };
+        let px = |v: f64| (v * k).round() as u32;
         let mut builder = ChartBuilder::on(area);
         builder
-            .margin(14)
-            .margin_right(34)
-            .x_label_area_size(if axes.x_desc.is_some() { 84 } else { 44 })
-            .y_label_area_size(104);
+            .margin(px(14.0))
+            .margin_right(px(34.0))
+            .x_label_area_size(px(if axes.x_desc.is_some() { 84.0 } else { 44.0 }))
+            .y_label_area_size(px(104.0));
         if let Some(caption) = axes.caption {
-            builder.caption(caption, style::bold(style::CAPTION_PX));
+            builder.caption(caption, style::bold(style::CAPTION_PX * k));
         }
         let mut chart = builder.build_cartesian_2d(x0..x1, y0..y1).or_draw()?;
         let mut mesh = chart.configure_mesh();
@@ -383,17 +408,21 @@ impl<'a, DB: DrawingBackend> Panel<'a, DB> {
         } else {
             8
         };
-        mesh.x_labels(x_labels)
-            .y_labels(6)
-            .max_light_lines(1)
-            .label_style(font(style::TICK_PX))
-            .axis_desc_style(font(style::AXIS_DESC_PX))
-            .axis_style(style::INK.stroke_width(2))
-            .bold_line_style(style::GRID_MAJOR.stroke_width(1))
-            .light_line_style(style::GRID_MINOR.stroke_width(1))
-            .x_label_formatter(&tick_label)
-            .y_label_formatter(&tick_label)
-            .y_desc(axes.y_desc);
+        mesh.x_labels(if axes.compact {
+            x_labels.min(6)
+        } else {
+            x_labels
+        })
+        .y_labels(if axes.compact { 5 } else { 6 })
+        .max_light_lines(1)
+        .label_style(font(style::TICK_PX * k))
+        .axis_desc_style(font(style::AXIS_DESC_PX * k))
+        .axis_style(style::INK.stroke_width(2))
+        .bold_line_style(style::GRID_MAJOR.stroke_width(1))
+        .light_line_style(style::GRID_MINOR.stroke_width(1))
+        .x_label_formatter(&tick_label)
+        .y_label_formatter(&tick_label)
+        .y_desc(axes.y_desc);
         if let Some(desc) = axes.x_desc {
             mesh.x_desc(desc);
         }
@@ -491,6 +520,69 @@ impl<'a, DB: DrawingBackend> Panel<'a, DB> {
             self.occupied.push(lower);
         }
         Ok(())
+    }
+
+    /// Shades x from `x0` to `x1` over the panel's height (not counted as drawn: data
+    /// and legends may lie on it). At least `min_px` pixels wide.
+    pub fn span(
+        &mut self,
+        (x0, x1): (f64, f64),
+        color: RGBColor,
+        alpha: f64,
+        min_px: i32,
+    ) -> DrawResult {
+        let (lo, hi) = self.x_range();
+        let (x0, x1) = (x0.max(lo), x1.min(hi));
+        if x0 > x1 {
+            return Ok(());
+        }
+        let (y0, y1) = self.y;
+        let (mut left, top) = self.chart.backend_coord(&(x0, y1));
+        let (mut right, bottom) = self.chart.backend_coord(&(x1, y0));
+        if right - left < min_px {
+            let mid = (left + right) / 2;
+            left = mid - min_px / 2;
+            right = left + min_px;
+        }
+        let area = self.chart.plotting_area().strip_coord_spec();
+        let base = area.get_base_pixel();
+        area.draw(&Rectangle::new(
+            [
+                (left - base.0, top - base.1),
+                (right - base.0, bottom - base.1),
+            ],
+            color.mix(alpha).filled(),
+        ))
+        .or_draw()
+    }
+
+    /// Draws the interventions' session weeks (shaded) and pulses (dotted lines); call
+    /// before the data so that the data lie on top.
+    pub fn time_marks(&mut self, marks: &[TimeMark]) -> DrawResult {
+        for mark in marks {
+            for &(a, b) in &mark.spans {
+                match mark.kind {
+                    MarkKind::Sessions => {
+                        self.span((a, b), style::YELLOW, style::SESSION_ALPHA, 4)?
+                    }
+                    MarkKind::Pulse => {
+                        let (lo, hi) = self.x_range();
+                        if (lo..=hi).contains(&a) {
+                            let (y0, y1) = self.y;
+                            self.path(pulse_stroke(), &[(a, y0), (a, y1)])?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Legend rows of [`Panel::time_marks`].
+    pub fn time_mark_legend(&mut self, marks: &[TimeMark]) {
+        for mark in marks {
+            self.legend_entry(time_mark_entry(mark));
+        }
     }
 
     /// A circle marker at `at`.
@@ -657,6 +749,11 @@ impl<'a, DB: DrawingBackend> Panel<'a, DB> {
         self.legend.push(entry);
     }
 
+    /// Adds a legend row at position `index` (or last).
+    pub fn legend_entry_at(&mut self, index: usize, entry: LegendEntry) {
+        self.legend.insert(index.min(self.legend.len()), entry);
+    }
+
     /// A centred note in the panel, e.g. when there is no data.
     pub fn note(&mut self, text: &str) -> DrawResult {
         let area = self.chart.plotting_area().strip_coord_spec();
@@ -765,6 +862,22 @@ fn tick_label(v: &f64) -> String {
     }
 }
 
+// ---------------------------------------------------------------- time marks
+
+/// Stroke of a pulse line.
+pub(crate) fn pulse_stroke() -> Stroke {
+    Stroke::dotted(style::INK, style::THIN_W)
+}
+
+/// The legend row of a time mark.
+pub(crate) fn time_mark_entry(mark: &TimeMark) -> LegendEntry {
+    let swatch = match mark.kind {
+        MarkKind::Sessions => Swatch::Shade(style::YELLOW, style::SESSION_ALPHA),
+        MarkKind::Pulse => Swatch::Line(pulse_stroke()),
+    };
+    LegendEntry::new(mark.label.as_str(), swatch)
+}
+
 // ---------------------------------------------------------------- figure helpers
 
 /// Draws the figure title (shrunk to fit the width) and returns the area below it.
@@ -815,11 +928,11 @@ pub(crate) fn y_values<'p>(series: impl IntoIterator<Item = &'p [BandPoint]>) ->
         .collect()
 }
 
-/// Top of a y axis that starts at 0: fits `values`, leaves room above them for
-/// a legend of `legend_rows` rows in a panel drawn on `area`, is a multiple of
-/// `step` and at most `cap`.
-pub(crate) fn y_top<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+/// Top of a y axis that starts at 0 in a panel `area_h` pixels high: fits
+/// `values`, leaves room above them for a legend of `legend_rows` rows, is a
+/// multiple of `step` and at most `cap`.
+pub(crate) fn y_top_px(
+    area_h: i32,
     values: &[f64],
     cap: f64,
     step: f64,
@@ -829,7 +942,7 @@ pub(crate) fn y_top<DB: DrawingBackend>(
     if !max.is_finite() || max <= 0.0 {
         return if cap.is_finite() { cap } else { step };
     }
-    let plot_h = (area.dim_in_pixel().1 as i32 - PANEL_CHROME_H).max(100);
+    let plot_h = (area_h - PANEL_CHROME_H).max(100);
     let reserve = if legend_rows == 0 {
         0.05
     } else {
@@ -894,6 +1007,66 @@ pub(crate) struct BandPanel<'s> {
     pub allow_negative: bool,
 }
 
+/// What a run's band panels add to a [`BandPanel`]: the interventions and pulses to
+/// mark, and full-scale axes.
+pub(crate) struct Extras<'m> {
+    /// Drawn under the data.
+    pub marks: &'m [TimeMark],
+    /// The marks get legend rows (in one panel of a figure is enough).
+    pub mark_legend: bool,
+    /// The y axis spans the metric's whole range (0 to `y_cap`) when the cap is finite.
+    pub full_scale: bool,
+    /// The y axis fits the lines, and their ribbons only up to 1.5 times the highest
+    /// line value (a ribbon reaching higher is cut at the top): for counts, whose
+    /// intervals from two or three replicates can be very wide.
+    pub fit_lines: bool,
+    /// A "95% confidence interval" legend row when a ribbon is drawn (else the caller
+    /// names the interval elsewhere, e.g. in the caption).
+    pub ci_row: bool,
+}
+
+impl Default for Extras<'_> {
+    fn default() -> Self {
+        Extras {
+            marks: &[],
+            mark_legend: false,
+            full_scale: false,
+            fit_lines: false,
+            ci_row: true,
+        }
+    }
+}
+
+/// The y range of a band panel `area_h` pixels high showing `values` with
+/// `legend_rows` legend rows inside: from 0 (or below, for `allow_negative` data)
+/// to a top that fits the data — or, with `full_scale` and a finite cap, the
+/// whole range 0 to `y_cap`.
+pub(crate) fn band_y_range(
+    spec: &BandPanel,
+    values: &[f64],
+    legend_rows: usize,
+    area_h: i32,
+    full_scale: bool,
+) -> (f64, f64) {
+    let low = if spec.allow_negative {
+        let low = values.iter().copied().fold(0.0f64, f64::min);
+        if low < 0.0 {
+            -(nice_step(-low / 4.0) * ((-low / nice_step(-low / 4.0)).ceil()))
+        } else {
+            0.0
+        }
+    } else {
+        0.0
+    };
+    if full_scale && spec.y_cap.is_finite() && low == 0.0 {
+        return (0.0, spec.y_cap);
+    }
+    (
+        low,
+        y_top_px(area_h, values, spec.y_cap, spec.y_step, legend_rows),
+    )
+}
+
 /// Draws a panel of lines with 95% CI ribbons (all ribbons first, then all
 /// lines) and their legend rows, plus a "95% confidence interval" row when a
 /// ribbon was drawn. Returns the panel for further marks; call
@@ -902,6 +1075,17 @@ pub(crate) fn band_panel<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     spec: &BandPanel,
     series: &[Series],
+) -> DrawResult<Panel<'a, DB>> {
+    band_panel_with(area, spec, series, &Extras::default())
+}
+
+/// [`band_panel`] with a run's time marks (drawn first, legend rows last) and
+/// full-scale axes.
+pub(crate) fn band_panel_with<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    spec: &BandPanel,
+    series: &[Series],
+    extras: &Extras,
 ) -> DrawResult<Panel<'a, DB>> {
     let present: Vec<&Series> = series
         .iter()
@@ -912,38 +1096,49 @@ pub(crate) fn band_panel<'a, DB: DrawingBackend>(
     let any_ribbon = present.iter().any(|s| has_band(s));
     let rows = if spec.legend_inside {
         present.iter().filter(|s| s.label.is_some()).count()
-            + usize::from(any_ribbon)
+            + usize::from(any_ribbon && extras.ci_row)
             + spec.extra_legend_rows
+            + if extras.mark_legend {
+                extras.marks.len()
+            } else {
+                0
+            }
     } else {
         0
     };
     let point_sets = present.iter().map(|s| s.points.as_slice());
-    let values = y_values(point_sets.clone());
+    let mut values = y_values(point_sets.clone());
+    if extras.fit_lines {
+        let top = point_sets
+            .clone()
+            .flatten()
+            .filter_map(|p| p.y)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if top > 0.0 {
+            values.retain(|v| *v <= 1.5 * top);
+        }
+    }
     let axes = Axes {
         caption: spec.caption,
         x_desc: spec.x_desc,
         y_desc: spec.y_desc,
         x: x_extent(point_sets),
-        y: (
-            if spec.allow_negative {
-                let low = values.iter().copied().fold(0.0f64, f64::min);
-                if low < 0.0 {
-                    -(nice_step(-low / 4.0) * ((-low / nice_step(-low / 4.0)).ceil()))
-                } else {
-                    0.0
-                }
-            } else {
-                0.0
-            },
-            y_top(area, &values, spec.y_cap, spec.y_step, rows),
+        y: band_y_range(
+            spec,
+            &values,
+            rows,
+            area.dim_in_pixel().1 as i32,
+            extras.full_scale,
         ),
         x_integer: spec.x_integer,
+        compact: false,
     };
     let mut panel = Panel::new(area, &axes)?;
     if present.is_empty() {
         panel.note("no data")?;
         return Ok(panel);
     }
+    panel.time_marks(extras.marks)?;
     for s in present.iter().filter(|s| s.ribbon) {
         let color = RGBColor(s.stroke.color.0, s.stroke.color.1, s.stroke.color.2);
         panel.ribbon(color, &s.points)?;
@@ -959,11 +1154,14 @@ pub(crate) fn band_panel<'a, DB: DrawingBackend>(
             panel.legend_entry(LegendEntry::new(label.as_str(), swatch));
         }
     }
-    if any_ribbon {
+    if any_ribbon && extras.ci_row {
         panel.legend_entry(LegendEntry::new(
             "95% confidence interval",
             Swatch::Fill(style::MUTED),
         ));
+    }
+    if extras.mark_legend {
+        panel.time_mark_legend(extras.marks);
     }
     Ok(panel)
 }

@@ -21,6 +21,12 @@ pub(crate) const LINE_W: u32 = 4;
 pub(crate) const THIN_W: u32 = 3;
 /// Opacity of confidence ribbons.
 pub(crate) const RIBBON_ALPHA: f64 = 0.2;
+/// Opacity of the legend's filled boxes (confidence intervals).
+pub(crate) const FILL_ALPHA: f64 = 0.3;
+/// Opacity of the yellow of an intervention's session weeks.
+pub(crate) const SESSION_ALPHA: f64 = 0.55;
+/// Opacity of the weeks in a support group on a person's panel.
+pub(crate) const SUPPORT_ALPHA: f64 = 0.16;
 
 // Okabe–Ito colour-blind-safe palette.
 pub(crate) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -29,11 +35,22 @@ pub(crate) const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 pub(crate) const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 pub(crate) const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 pub(crate) const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub(crate) const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
 pub(crate) const INK: RGBColor = RGBColor(0x00, 0x00, 0x00);
 /// Greys for grid lines and notes.
 pub(crate) const GRID_MAJOR: RGBColor = RGBColor(0xD9, 0xD9, 0xD9);
 pub(crate) const GRID_MINOR: RGBColor = RGBColor(0xF0, 0xF0, 0xF0);
 pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Lines drawn before something happened (an agent's path before its event).
+pub(crate) const BEFORE: RGBColor = RGBColor(0x99, 0x99, 0x99);
+/// Map cells that get no colour of their own.
+pub(crate) const NEUTRAL: RGBColor = RGBColor(0xE6, 0xE6, 0xE6);
+
+/// `c` mixed with white: `amount` 0 keeps it, 1 gives white.
+pub(crate) fn tint(c: RGBColor, amount: f64) -> RGBColor {
+    let mix = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * amount).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
 
 /// Colours cycled for an open-ended number of series (e.g. support groups).
 pub(crate) const CYCLE: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY];
