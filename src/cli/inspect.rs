@@ -98,8 +98,9 @@ pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result
         return Err(BadInput(format!("{}: no such folder", dir.display())).into());
     }
     // One writer per folder: not while a run, sweep or another plot writes into it.
-    let _lock = belonging::output::lock::acquire(dir)?;
+    let mut lock = belonging::output::lock::acquire(dir)?;
     let kind = folder_kind(dir)?;
+    lock.claim();
     if metric.is_some() && !matches!(kind, Folder::Sweep) {
         return Err(BadInput(
             "--metric chooses the metric of a sweep's plots; this folder is not a sweep".into(),

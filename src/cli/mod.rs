@@ -445,14 +445,7 @@ fn progress_bar(len: u64, done: u64, unit: &str, quiet: bool) -> indicatif::Prog
 /// Creates and locks an output folder (one writer per folder); refuses one that holds
 /// results unless `force`. The lock is held as long as the returned value lives.
 fn prepare_out_dir(out: &Path, force: bool) -> Result<belonging::output::lock::FolderLock> {
-    use belonging::output::lock;
-    let held = lock::create_and_acquire(out)?;
-    let full = lock::holds_results(out).map_err(|source| OutputError::NotWritable {
-        path: out.to_path_buf(),
-        source,
-    })?;
-    if full && !force {
-        return Err(OutputError::Exists(out.to_path_buf()).into());
-    }
+    let (mut held, _) = belonging::output::lock::take_for_results(out, force)?;
+    held.claim();
     Ok(held)
 }

@@ -177,9 +177,15 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             .map(|(j, _)| *j)
             .collect(),
     };
-    // Every thread, even for fewer jobs: a large population splits each week over the idle
-    // threads (within-run parallelism, docs/ARCHITECTURE.md); a small one never splits.
-    let threads = threads.max(1);
+    // Threads beyond the jobs serve within-run parallelism: a large population splits each
+    // week over them, in chunks of at least `PAR_MIN` agents (docs/ARCHITECTURE.md), so a run
+    // uses at most as many threads as its jobs have chunks.
+    let chunks = (s.population.size as usize)
+        .div_ceil(belonging::rng::PAR_MIN)
+        .max(1);
+    let threads = threads
+        .min(todo.jobs.len().max(1).saturating_mul(chunks))
+        .max(1);
     m.status = Status::Running;
     m.threads = threads;
     m.jobs_done = done.iter().filter(|d| **d).count() as u32;

@@ -257,7 +257,10 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             args.force,
         )?);
     }
-    let _lock = lock;
+    let _lock = lock.map(|mut l| {
+        l.claim();
+        l
+    });
     let done = out_sweep::finished_jobs(&out, spec.jobs)?;
     // The jobs this process is for (all, one shard or one job), and those of them not done.
     let scope: Vec<_> = plan

@@ -18,13 +18,29 @@ pub const LOCK_FILE: &str = ".belonging.lock";
 /// An exclusive lock on a folder, held until dropped (or the process ends).
 #[derive(Debug)]
 pub struct FolderLock {
-    _file: File,
+    file: File,
     pub dir: PathBuf,
 }
 
+impl FolderLock {
+    /// Writes this process's id into the lock file, for the message of a process refused
+    /// while this one holds it. Called once the holder starts writing: a process that takes
+    /// the lock only to refuse (bad arguments, a folder of another run) leaves the folder as
+    /// it found it. Best effort: the lock, not this text, is what excludes.
+    pub fn claim(&mut self) {
+        let file = &mut self.file;
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.seek(SeekFrom::Start(0)))
+            .and_then(|_| writeln!(file, "{}", std::process::id()))
+            .and_then(|()| file.flush());
+    }
+}
+
 /// Locks `dir` (which must exist) for this process: refuses with [`OutputError::InUse`]
-/// when another process holds it, [`OutputError::NotWritable`] when the lock file cannot be
-/// created (a read-only folder).
+/// (with the holder's PID once it has [`FolderLock::claim`]ed it) when another process holds
+/// it, [`OutputError::NotWritable`] when the lock file cannot be created (a read-only
+/// folder). Taking the lock writes nothing but, the first time, the empty lock file.
 pub fn acquire(dir: &Path) -> Result<FolderLock, OutputError> {
     let path = dir.join(LOCK_FILE);
     let not_writable = |source| OutputError::NotWritable {
@@ -39,18 +55,10 @@ pub fn acquire(dir: &Path) -> Result<FolderLock, OutputError> {
         .open(&path)
         .map_err(not_writable)?;
     match file.try_lock() {
-        Ok(()) => {
-            // Say who holds it (best effort: the lock, not this text, is what excludes).
-            let _ = file
-                .set_len(0)
-                .and_then(|()| file.seek(SeekFrom::Start(0)))
-                .and_then(|_| writeln!(file, "{}", std::process::id()))
-                .and_then(|()| file.flush());
-            Ok(FolderLock {
-                _file: file,
-                dir: dir.to_path_buf(),
-            })
-        }
+        Ok(()) => Ok(FolderLock {
+            file,
+            dir: dir.to_path_buf(),
+        }),
         Err(TryLockError::WouldBlock) => {
             let mut text = String::new();
             let _ = file.read_to_string(&mut text);
@@ -61,6 +69,33 @@ pub fn acquire(dir: &Path) -> Result<FolderLock, OutputError> {
         }
         Err(TryLockError::Error(e)) => Err(not_writable(e)),
     }
+}
+
+/// Takes a folder to write new results into: refuses one that holds results unless `force`
+/// (judged first without touching it, then again under the lock), creates it if needed and
+/// locks it. Returns the lock and whether the folder holds results (which `force` lets the
+/// caller remove).
+pub fn take_for_results(dir: &Path, force: bool) -> Result<(FolderLock, bool), OutputError> {
+    let not_writable = |source| OutputError::NotWritable {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let full = |dir: &Path| -> Result<bool, OutputError> {
+        if dir.is_dir() {
+            holds_results(dir).map_err(not_writable)
+        } else {
+            Ok(false)
+        }
+    };
+    if !force && full(dir)? {
+        return Err(OutputError::Exists(dir.to_path_buf()));
+    }
+    let lock = create_and_acquire(dir)?;
+    let has = full(dir)?;
+    if has && !force {
+        return Err(OutputError::Exists(dir.to_path_buf()));
+    }
+    Ok((lock, has))
 }
 
 /// Creates `dir` if needed and locks it.
@@ -116,7 +151,12 @@ mod tests {
     fn a_second_lock_of_the_same_folder_is_refused_with_the_holders_pid() {
         let dir = std::env::temp_dir().join(format!("belonging-lock-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let first = create_and_acquire(&dir).expect("first lock");
+        let mut first = create_and_acquire(&dir).expect("first lock");
+        match acquire(&dir) {
+            Err(OutputError::InUse { pid, .. }) => assert_eq!(pid, None, "not claimed yet"),
+            other => panic!("expected InUse, got {other:?}"),
+        }
+        first.claim();
         // flock locks belong to the open file: a second open in this process conflicts too.
         match acquire(&dir) {
             Err(OutputError::InUse { pid, .. }) => assert_eq!(pid, Some(std::process::id())),

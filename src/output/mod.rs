@@ -104,11 +104,8 @@ impl ResultsDir {
             path: path.to_path_buf(),
             source,
         };
-        let lock = lock::create_and_acquire(path)?;
-        if lock::holds_results(path).map_err(not_writable)? {
-            if !force {
-                return Err(OutputError::Exists(path.to_path_buf()));
-            }
+        let (lock, full) = lock::take_for_results(path, force)?;
+        if full {
             for name in RESULT_FILES {
                 let p = path.join(name);
                 if p.exists() {
@@ -137,7 +134,8 @@ impl ResultsDir {
         Self::prepare(path, lock)
     }
 
-    fn prepare(path: &Path, lock: lock::FolderLock) -> Result<ResultsDir, OutputError> {
+    fn prepare(path: &Path, mut lock: lock::FolderLock) -> Result<ResultsDir, OutputError> {
+        lock.claim();
         let not_writable = |source| OutputError::NotWritable {
             path: path.to_path_buf(),
             source,

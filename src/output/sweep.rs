@@ -178,11 +178,9 @@ pub fn create(
         path: dir.to_path_buf(),
         source,
     };
-    let lock = super::lock::create_and_acquire(dir)?;
-    if super::lock::holds_results(dir).map_err(not_writable)? {
-        if !force {
-            return Err(OutputError::Exists(dir.to_path_buf()));
-        }
+    let (mut lock, full) = super::lock::take_for_results(dir, force)?;
+    lock.claim();
+    if full {
         let same = read_spec(dir).is_ok_and(|s| s.sweep_hash == spec.sweep_hash);
         for name in FILES {
             let p = dir.join(name);

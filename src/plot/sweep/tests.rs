@@ -27,7 +27,7 @@ fn spec(args: &[&str], design: Design) -> SweepSpec {
     let vary: Vec<Vary> = args.iter().map(|a| Vary::parse(a).unwrap()).collect();
     let pts = points(&vary, design, 7).unwrap();
     SweepSpec {
-        format: 1,
+        format: crate::output::sweep::FORMAT,
         version: String::new(),
         scenario: "default".into(),
         scenario_source: "<built-in default>".into(),
@@ -40,6 +40,8 @@ fn spec(args: &[&str], design: Design) -> SweepSpec {
         points: pts.into_iter().map(|p| p.values).collect(),
         jobs: 0,
         sweep_hash: String::new(),
+        seeds: crate::scenario::Seeds::Common,
+        metric: "loneliness_prevalence".into(),
     }
     .sealed()
 }
