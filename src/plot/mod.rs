@@ -27,7 +27,7 @@ mod trajectories;
 mod validation;
 
 pub use sweep::plot_sweep;
-pub use validation::{plot_compare, plot_report};
+pub use validation::{plot_compare, plot_report, plot_validation_dir};
 
 #[cfg(test)]
 mod tests;

@@ -9,3 +9,4 @@ mod interrupt;
 mod output_safety;
 mod subcommands;
 mod sweep;
+mod validate;
