@@ -214,6 +214,10 @@ pub(crate) trait Figure {
     fn name(&self) -> &'static str;
     /// Draws the whole figure on `root` (already filled white).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+    /// Canvas size in pixels.
+    fn size(&self) -> (u32, u32) {
+        style::SIZE
+    }
 }
 
 /// Draws `fig` as PNG and SVG into `out`, atomically; returns the final paths.
@@ -229,7 +233,7 @@ fn render<F: Figure>(out: &Path, fig: &F) -> Result<Vec<PathBuf>, PlotError> {
     let png = out.join(format!("{name}.png"));
     let png_tmp = out.join(format!(".{name}.tmp.png"));
     let result = (|| {
-        let root = BitMapBackend::new(&png_tmp, style::SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&png_tmp, fig.size()).into_drawing_area();
         root.fill(&WHITE).or_draw()?;
         fig.draw(&root)?;
         root.present().or_draw()
@@ -247,7 +251,7 @@ fn render<F: Figure>(out: &Path, fig: &F) -> Result<Vec<PathBuf>, PlotError> {
     let svg = out.join(format!("{name}.svg"));
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, style::SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut text, fig.size()).into_drawing_area();
         root.fill(&WHITE).or_draw().map_err(draw_err)?;
         fig.draw(&root).map_err(draw_err)?;
         root.present().or_draw().map_err(draw_err)?;

@@ -143,6 +143,9 @@ const TOLERANCE: RGBColor = style::GREEN;
 /// Windows of x a check measures.
 const WINDOW: RGBColor = style::ORANGE;
 
+/// Canvas height added for each panel beyond two.
+const EXTRA_PANEL_H: u32 = 420;
+
 /// Share of the body height given to the first of two stacked panels.
 const FIRST_PANEL_SHARE: f64 = 0.55;
 
@@ -157,29 +160,37 @@ impl Figure for ReportFig<'_> {
         self.name
     }
 
+    /// The standard canvas for one or two panels, taller by [`EXTRA_PANEL_H`] per panel
+    /// beyond two.
+    fn size(&self) -> (u32, u32) {
+        let (w, h) = style::SIZE;
+        let extra = self.charts.len().saturating_sub(2) as u32;
+        (w, h + extra * EXTRA_PANEL_H)
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let body = title(root, &self.title)?;
-        match self.charts {
-            [] => Ok(()),
-            [only] => draw_chart(&body, only),
-            [first, rest @ ..] => {
-                let h = body.dim_in_pixel().1 as f64;
-                let (top, mut below) = body.split_vertically((h * FIRST_PANEL_SHARE) as u32);
-                draw_chart(&top, first)?;
-                let n = rest.len();
-                for (k, chart) in rest.iter().enumerate() {
-                    if k + 1 == n {
-                        draw_chart(&below, chart)?;
-                    } else {
-                        let h = below.dim_in_pixel().1 / (n - k) as u32;
-                        let (this, next) = below.split_vertically(h);
-                        draw_chart(&this, chart)?;
-                        below = next;
-                    }
-                }
-                Ok(())
+        // Two panels: the first (the claim's main figure) gets more height; three or more
+        // share it equally.
+        let h = body.dim_in_pixel().1 as f64;
+        let n = self.charts.len();
+        let heights: Vec<u32> = match n {
+            0 => return Ok(()),
+            1 => vec![h as u32],
+            2 => vec![(h * FIRST_PANEL_SHARE) as u32],
+            _ => vec![(h / n as f64) as u32; n - 1],
+        };
+        let mut rest = body;
+        for (k, chart) in self.charts.iter().enumerate() {
+            if k + 1 == n {
+                draw_chart(&rest, chart)?;
+            } else {
+                let (this, next) = rest.split_vertically(heights[k]);
+                draw_chart(&this, chart)?;
+                rest = next;
             }
         }
+        Ok(())
     }
 }
 

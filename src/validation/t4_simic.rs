@@ -171,7 +171,9 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     );
     let min_n = (pooled.len() as f64 * 0.02).ceil() as usize;
     let mut by_count_chart = Chart::new(
-        format!("(a) Loneliness by number of groups (agents of {reps} replicates)"),
+        format!(
+            "(a) Loneliness by number of groups (agents of {reps} replicates; claim: it falls)"
+        ),
         "number of ordinary groups",
         "loneliness at 52 weeks (0–1)",
         Bounds::UNIT,

@@ -31,9 +31,10 @@
 //! clusters must have been unchanged over the last 100 weeks (`Tolerance::Complete`: a count
 //! still changing is an unfinished measurement, inconclusive).
 //!
-//! Plot: (a) regions against q per F (95% CIs, at least 1 region) with Axelrod's figures and
-//! their tolerance boxes (published ± combined sampling error: our mean must fall inside);
-//! (b) major clusters against ε (95% CIs, at least 0) with ⌊1/(2ε)⌋ and its boxes.
+//! Plot: regions against q (95% CIs, at least 1 region) with Axelrod's figures and their
+//! tolerance boxes (published ± combined sampling error: our mean must fall inside), (a) for
+//! F = 5 and (b) for F = 10 and 15, which stay near 1; (c) major clusters against ε (95% CIs,
+//! at least 0) with ⌊1/(2ε)⌋ and its boxes.
 
 use super::{
     config, estimate, point_in, run_all, Bounds, Chart, Check, Options, RefKind, Report, Series,
@@ -104,12 +105,26 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     let bc_runs = opts.replicates.unwrap_or(BC_RUNS).max(2);
     let mut total_absorbed = 0;
     let mut total_runs = 0;
-    let mut axelrod = Chart::new(
-        format!("(a) Axelrod: stable regions ({ax_runs} runs per cell)"),
-        "traits q",
-        "stable regions",
-        Bounds::NON_NEGATIVE,
-    );
+    // F = 5 spans 1 to about 20 regions, F = 10 and 15 stay near 1: two panels, so that the
+    // latter are not flattened against the axis.
+    let mut axelrod = [
+        Chart::new(
+            format!("(a) Axelrod, F = 5 features: stable regions ({ax_runs} runs per cell)"),
+            "traits q",
+            "stable regions",
+            Bounds::NON_NEGATIVE,
+        ),
+        Chart::new(
+            format!("(b) Axelrod, F = 10 and 15 features ({ax_runs} runs per cell)"),
+            "traits q (F = 10 drawn left of q, F = 15 right)",
+            "stable regions",
+            Bounds::NON_NEGATIVE,
+        ),
+    ];
+    let panel = |fi: usize| usize::from(fi > 0);
+    // In panel (b), F = 10 is drawn just left of each q and F = 15 just right, so that their
+    // published figures and boxes do not cover each other.
+    let offset = |fi: usize| [0.0, -0.3, 0.3][fi];
     let published_label = "Axelrod 1997, Table 1";
     let box_label = "tolerance: published ± combined error";
 
@@ -156,31 +171,31 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
                     h_pub + 0.05
                 ),
             ));
-            points.push(point_in(q as f64, &regions, REGIONS));
-            axelrod.references.push(super::Reference::new(
+            points.push(point_in(q as f64 + offset(fi), &regions, REGIONS));
+            axelrod[panel(fi)].references.push(super::Reference::new(
                 box_label,
                 RefKind::Interval {
-                    x: q as f64,
-                    width: 1.2,
+                    x: q as f64 + offset(fi),
+                    width: if fi == 0 { 1.2 } else { 0.5 },
                     lo: REGIONS.clamp(published - tol),
                     hi: published + tol,
                 },
             ));
         }
-        axelrod.series.push(Series {
+        axelrod[panel(fi)].series.push(Series {
             name: format!("model, F = {f} features"),
             points,
         });
     }
     for (fi, _) in FEATURES.iter().enumerate() {
         for (qi, &q) in TRAITS.iter().enumerate() {
-            axelrod = axelrod.with_ref(
+            axelrod[panel(fi)].references.push(super::Reference::new(
                 published_label,
                 RefKind::Point {
-                    x: q as f64,
+                    x: q as f64 + offset(fi),
                     y: AXELROD_TABLE[fi][qi],
                 },
-            );
+            ));
         }
     }
     checks.push(Check::figure(
@@ -196,7 +211,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     ));
 
     let mut bc = Chart::new(
-        format!("(b) Bounded confidence: major clusters ({bc_runs} runs per ε)"),
+        format!("(c) Bounded confidence: major clusters ({bc_runs} runs per ε)"),
         "confidence bound ε",
         "major clusters (≥ 1%)",
         Bounds::NON_NEGATIVE,
@@ -255,8 +270,15 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         if eps >= 0.3 - 1e-9 {
             let share = clusters.iter().filter(|&&c| c == 1.0).count() as f64
                 / clusters.len().max(1) as f64;
+            let (lo, hi) = super::verdict::clopper_pearson(
+                clusters.iter().filter(|&&c| c == 1.0).count() as u32,
+                clusters.len() as u32,
+            );
             checks.push(Check::figure(
-                format!("bounded confidence, eps = {eps}: share of runs with consensus"),
+                format!(
+                    "bounded confidence, eps = {eps}: share of runs with consensus (exact 95% \
+                     CI {lo:.3}–{hi:.3})"
+                ),
                 share,
                 clusters.len() as u32,
                 "1 (consensus for eps >= 0.3, Deffuant et al. 2000)",
@@ -311,7 +333,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         scenario: "axelrod, bounded-confidence".into(),
         replicates: ax_runs.max(bc_runs),
         checks,
-        charts: vec![axelrod, bc],
+        charts: [axelrod.to_vec(), vec![bc]].concat(),
     })
 }
 
