@@ -119,7 +119,7 @@ pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result
             belonging::plot::plot_sweep_metric(dir, &metric)
         }
         Folder::Compare => belonging::plot::plot_compare_dir(dir),
-        Folder::Validation => Ok(Vec::new()),
+        Folder::Validation => belonging::plot::plot_validation_dir(dir),
     };
     let files = drawn.map_err(|e| match e {
         // A damaged results folder is bad input, not a failure of the tool.

@@ -67,8 +67,16 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Check the model against the published results it must reproduce (docs/VALIDATION.md):
-    /// prints each target's measured and published figures, writes validation.csv and plots.
+    /// Check the model against the published results it must reproduce (docs/VALIDATION.md).
+    ///
+    /// Prints each target's measured and published figures with their 95% CIs and a verdict
+    /// per check and per target (holds, REFUTED, or inconclusive with the replicates that
+    /// would decide), and writes validation.csv, validation.md, validation.json and a plot per
+    /// target.
+    ///
+    /// Exit codes: 0 every target holds; 1 a target is refuted (or another failure); 3 no
+    /// target is refuted but some are inconclusive (too few replicates to tell: raise
+    /// --replicates); 2 bad input.
     Validate(ValidateArgs),
 }
 
@@ -241,7 +249,8 @@ pub const MAX_THREADS: usize = 1024;
 pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Exit code of an error: 130 when interrupted, 2 for bad input (scenario, arguments, output
-/// folder, sizes), 1 otherwise.
+/// folder, sizes), 3 for a validation that is inconclusive without a refuted target
+/// (`validate::EXIT_INCONCLUSIVE`), 1 otherwise (a refuted validation target among them).
 pub fn exit_code(e: &anyhow::Error) -> i32 {
     if e.chain()
         .any(|c| matches!(c.downcast_ref::<RunError>(), Some(RunError::Interrupted)))
@@ -266,6 +275,9 @@ pub fn exit_code(e: &anyhow::Error) -> i32 {
         }
         if cause.downcast_ref::<BadInput>().is_some() {
             return 2;
+        }
+        if let Some(u) = cause.downcast_ref::<validate::Undecided>() {
+            return u.exit_code();
         }
     }
     1

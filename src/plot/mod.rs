@@ -40,7 +40,7 @@ mod validation;
 
 pub use compare::plot_compare_dir;
 pub use sweep::{plot_sweep, plot_sweep_metric};
-pub use validation::{plot_compare, plot_report};
+pub use validation::{plot_report, plot_validation_dir};
 
 #[cfg(test)]
 mod tests;
@@ -317,6 +317,10 @@ pub(crate) trait Figure {
     fn bounded_axes(&self) -> bool {
         true
     }
+    /// Canvas size in pixels.
+    fn size(&self) -> (u32, u32) {
+        style::SIZE
+    }
 }
 
 /// Note drawn on full-scale figures.
@@ -332,6 +336,10 @@ struct Noted<'f, F> {
 impl<F: Figure> Figure for Noted<'_, F> {
     fn name(&self) -> &'static str {
         self.fig.name()
+    }
+
+    fn size(&self) -> (u32, u32) {
+        self.fig.size()
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
@@ -381,7 +389,7 @@ fn render<F: Figure>(out: &Path, fig: &F) -> Result<Vec<PathBuf>, PlotError> {
     let png = out.join(format!("{name}.png"));
     let png_tmp = out.join(format!(".{name}.tmp.png"));
     let result = (|| {
-        let root = BitMapBackend::new(&png_tmp, style::SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&png_tmp, fig.size()).into_drawing_area();
         root.fill(&WHITE).or_draw()?;
         fig.draw(&root)?;
         root.present().or_draw()
@@ -399,7 +407,7 @@ fn render<F: Figure>(out: &Path, fig: &F) -> Result<Vec<PathBuf>, PlotError> {
     let svg = out.join(format!("{name}.svg"));
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, style::SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut text, fig.size()).into_drawing_area();
         root.fill(&WHITE).or_draw().map_err(draw_err)?;
         fig.draw(&root).map_err(draw_err)?;
         root.present().or_draw().map_err(draw_err)?;

@@ -519,7 +519,7 @@ fn network(c: &mut Checker, s: &Scenario) {
             }
         }
         Generator::WattsStrogatz => {
-            if nw.k < 2 || nw.k % 2 != 0 || nw.k as u64 >= n {
+            if nw.k < 2 || !nw.k.is_multiple_of(2) || nw.k as u64 >= n {
                 c.push(
                     "network.k",
                     format!(

@@ -1,14 +1,20 @@
-//! Validation against published results: each target of docs/ODD.md ("What must emerge")
-//! as a function that runs its experiment over replicates and returns a [`Report`] of
-//! measured figures, their 95% confidence intervals, the published figures they are held
-//! against, and whether each check passes. `belonging validate` prints the reports and draws
-//! their plots; `tests/engine/validation.rs` asserts that every check passes; and
+//! Validation against published results: each target of docs/VALIDATION.md ("What must emerge"
+//! in docs/ODD.md) as a function that runs its experiment over replicates and returns a
+//! [`Report`]: measured figures with their 95% confidence intervals, the published figures
+//! they are held against, a typed [`Tolerance`] per check from which its [`Verdict`] follows
+//! (holds, refuted or inconclusive; the rules are in [`verdict`]), and the charts of the
+//! target with the published figures and tolerance bands drawn in. `belonging validate`
+//! prints the reports, writes them (validation.csv, validation.md, validation.json) and draws
+//! their plots; `tests/engine/validation.rs` asserts that every target holds; and
 //! docs/VALIDATION.md quotes them.
 
 use crate::experiment::{run_plan, JobResult, Plan};
 use crate::scenario::{resolve, Config, Override, ScenarioError, Source};
+pub use crate::stats::Bounds;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Mutex;
+pub use verdict::{Decide, Tolerance, Verdict};
 
 pub mod t1_baseline;
 pub mod t2_loss_regain;
@@ -19,31 +25,264 @@ pub mod t6_dropout;
 pub mod t7_exclusion;
 pub mod t8_fluid_identity;
 pub mod t9_classic;
+pub mod verdict;
 
 /// One measured figure against its published counterpart.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// What is measured, e.g. "stable regions, F=5, q=15".
     pub what: String,
+    #[serde(with = "finite")]
     pub measured: f64,
-    /// Half-width of the 95% confidence interval of `measured` (NaN when not applicable).
+    /// Half-width of the 95% confidence interval of `measured` (Student t over `n` values;
+    /// NaN when not applicable).
+    #[serde(with = "finite")]
     pub half_width: f64,
+    /// Independent values behind `measured` (replicates, replicate pairs or runs; 0 when not
+    /// applicable, e.g. a deterministic check).
+    pub n: u32,
     /// The published figure or range, with its source, e.g. "20.0 (Axelrod 1997, Table 1)".
     pub published: String,
-    /// The tolerance in words, e.g. "published mean inside the measured 95% CI".
-    pub tolerance: String,
-    pub pass: bool,
+    /// What the figure is held against; the verdict follows from it.
+    pub tolerance: Tolerance,
+    /// The tolerance in words, e.g. "95% CI over replicates inside 0.05–0.25".
+    pub tolerance_text: String,
 }
 
-/// A line of a target's plot: (x, mean, CI low, CI high) points.
-#[derive(Debug, Clone, PartialEq)]
+impl Check {
+    /// A check of the mean of a sample (`e`, from [`estimate`]) against `tolerance`.
+    pub fn of(
+        what: impl Into<String>,
+        e: Estimate,
+        published: impl Into<String>,
+        tolerance: Tolerance,
+        text: impl Into<String>,
+    ) -> Check {
+        Check {
+            what: what.into(),
+            measured: e.mean,
+            half_width: e.half_width,
+            n: e.n,
+            published: published.into(),
+            tolerance,
+            tolerance_text: text.into(),
+        }
+    }
+
+    /// A check of one figure without a confidence interval (deterministic, or a count).
+    pub fn figure(
+        what: impl Into<String>,
+        measured: f64,
+        n: u32,
+        published: impl Into<String>,
+        tolerance: Tolerance,
+        text: impl Into<String>,
+    ) -> Check {
+        Check {
+            what: what.into(),
+            measured,
+            half_width: f64::NAN,
+            n,
+            published: published.into(),
+            tolerance,
+            tolerance_text: text.into(),
+        }
+    }
+
+    /// "[holds]", "[REFUTED]", "[inconclusive]" or "[reported]".
+    pub fn tag(&self) -> &'static str {
+        match self.verdict() {
+            Some(Verdict::Holds) => "[holds]",
+            Some(Verdict::Refuted) => "[REFUTED]",
+            Some(Verdict::Inconclusive) => "[inconclusive]",
+            None => "[reported]",
+        }
+    }
+
+    /// The measured figure as text: "0.073 ± 0.004" or "0.073".
+    fn measured_text(&self, decimals: usize) -> String {
+        if self.half_width.is_finite() {
+            format!(
+                "{:.*} ± {:.*}",
+                decimals, self.measured, decimals, self.half_width
+            )
+        } else {
+            format!("{:.*}", decimals, self.measured)
+        }
+    }
+
+    /// The verdict in words, with the replicates that would decide an inconclusive check.
+    pub fn verdict_text(&self) -> String {
+        match (self.verdict(), self.replicates_to_decide()) {
+            (None, _) => "reported".into(),
+            (Some(Verdict::Inconclusive), Some(d)) => format!("inconclusive: {d}"),
+            (Some(v), _) => v.word().into(),
+        }
+    }
+}
+
+/// Mean, 95% CI half-width (Student t) and number of the finite values of a sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub mean: f64,
+    /// NaN for fewer than 2 values.
+    pub half_width: f64,
+    pub n: u32,
+}
+
+/// The [`Estimate`] of the finite values of `xs` (NaN = missing, skipped).
+pub fn estimate(xs: &[f64]) -> Estimate {
+    let mut t = crate::stats::TTable::default();
+    let s = crate::stats::summarize(xs, &mut t);
+    Estimate {
+        mean: s.mean,
+        half_width: s.ci_high - s.mean,
+        n: s.n as u32,
+    }
+}
+
+/// A line of a target's plot: (x, mean, CI low, CI high) points (NaN = none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     pub name: String,
+    #[serde(with = "finite_points")]
     pub points: Vec<(f64, f64, f64, f64)>,
 }
 
+/// A published figure or a tolerance, drawn into a chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    /// Legend label (references with the same label share one legend row).
+    pub label: String,
+    pub kind: RefKind,
+}
+
+/// How a [`Reference`] is drawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    /// A tolerance band across the chart from `lo` to `hi` (None: to the axis end).
+    Band { lo: Option<f64>, hi: Option<f64> },
+    /// A tolerance interval at one x: a box `width` wide from `lo` to `hi`.
+    Interval {
+        x: f64,
+        width: f64,
+        lo: f64,
+        hi: f64,
+    },
+    /// A published figure across the chart (dashed line).
+    Line { y: f64 },
+    /// A published figure at one x (hollow black circle).
+    Point { x: f64, y: f64 },
+    /// A window of x the check measures (shaded; a vertical line when `from == to`).
+    Window { from: f64, to: f64 },
+}
+
+impl Reference {
+    pub fn new(label: impl Into<String>, kind: RefKind) -> Reference {
+        Reference {
+            label: label.into(),
+            kind,
+        }
+    }
+}
+
+/// One panel of a target's plot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    /// Caption above the panel, e.g. "(b) Cohen's d per replicate pair" ("" for none).
+    pub caption: String,
+    /// Axis labels, with units.
+    pub x_label: String,
+    pub y_label: String,
+    /// The range of the y quantity (e.g. 0 and 100 for a percentage; None: unbounded): the
+    /// axis and every interval drawn stay inside it.
+    pub y_min: Option<f64>,
+    pub y_max: Option<f64>,
+    /// Lines with their 95% CI ribbons; line k in colour k.
+    pub series: Vec<Series>,
+    /// Points not joined (e.g. one per replicate), with whiskers where they have an
+    /// interval; set k in the colour of line k.
+    pub points: Vec<Series>,
+    /// Published figures and tolerance bands.
+    pub references: Vec<Reference>,
+}
+
+impl Chart {
+    /// An empty chart with its labels and y range.
+    pub fn new(
+        caption: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+        y_range: Bounds,
+    ) -> Chart {
+        Chart {
+            caption: caption.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            y_min: y_range.lo,
+            y_max: y_range.hi,
+            series: Vec::new(),
+            points: Vec::new(),
+            references: Vec::new(),
+        }
+    }
+
+    /// The y range as [`Bounds`].
+    pub fn bounds(&self) -> Bounds {
+        Bounds {
+            lo: self.y_min,
+            hi: self.y_max,
+        }
+    }
+
+    pub fn with_series(mut self, s: Series) -> Chart {
+        self.series.push(s);
+        self
+    }
+
+    pub fn with_ref(mut self, label: impl Into<String>, kind: RefKind) -> Chart {
+        self.references.push(Reference::new(label, kind));
+        self
+    }
+
+    /// Adds a quantity measured once per replicate: its values as points at x = 1..n (times
+    /// `scale`), and the check's mean with its 95% CI as a line with a ribbon across them.
+    pub fn per_replicate(mut self, name: &str, values: &[f64], check: &Check, scale: f64) -> Chart {
+        let n = values.len().max(1) as f64;
+        let b = self.bounds();
+        let m = scale * check.measured;
+        let h = scale * check.half_width;
+        let (lo, hi) = if h.is_finite() {
+            (b.clamp(m - h), b.clamp(m + h))
+        } else {
+            (f64::NAN, f64::NAN)
+        };
+        // Line k and point set k share colour k: pad the shorter list.
+        while self.points.len() < self.series.len() {
+            self.points.push(Series {
+                name: String::new(),
+                points: Vec::new(),
+            });
+        }
+        self.series.push(Series {
+            name: format!("{name}: mean over replicates"),
+            points: vec![(0.6, m, lo, hi), (n + 0.4, m, lo, hi)],
+        });
+        self.points.push(Series {
+            name: format!("{name}: each replicate"),
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(r, v)| ((r + 1) as f64, scale * v, f64::NAN, f64::NAN))
+                .collect(),
+        });
+        self
+    }
+}
+
 /// The outcome of one validation target.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub target: u32,
     pub title: String,
@@ -51,17 +290,41 @@ pub struct Report {
     pub claim: String,
     /// Scenario(s) and settings used.
     pub scenario: String,
+    /// Replicates per experiment.
     pub replicates: u32,
     pub checks: Vec<Check>,
-    /// The plot: lines with CI bands; `x_label` and `y_label` with units.
-    pub series: Vec<Series>,
-    pub x_label: String,
-    pub y_label: String,
+    /// The plot: one or more panels, stacked.
+    pub charts: Vec<Chart>,
 }
 
 impl Report {
-    pub fn pass(&self) -> bool {
-        !self.checks.is_empty() && self.checks.iter().all(|c| c.pass)
+    /// Refuted if any check is refuted, else inconclusive if any is (or if no check has a
+    /// verdict), else holds.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::combine(self.checks.iter().filter_map(Check::verdict))
+    }
+
+    /// For an inconclusive report: the replicates per experiment that would decide every
+    /// inconclusive check (None when not inconclusive, or some check cannot say).
+    pub fn replicates_to_decide(&self) -> Option<Decide> {
+        if self.verdict() != Verdict::Inconclusive {
+            return None;
+        }
+        Decide::combine(
+            self.checks
+                .iter()
+                .filter(|c| c.verdict() == Some(Verdict::Inconclusive))
+                .map(Check::replicates_to_decide),
+        )
+    }
+
+    /// The verdict in words: "holds", "REFUTED", "inconclusive: about 9 replicates per
+    /// experiment would decide".
+    pub fn verdict_text(&self) -> String {
+        match (self.verdict(), self.replicates_to_decide()) {
+            (Verdict::Inconclusive, Some(d)) => format!("inconclusive: {d}"),
+            (v, _) => v.shout().into(),
+        }
     }
 }
 
@@ -70,12 +333,13 @@ impl Report {
     /// plot relative to the document.
     pub fn markdown(&self, image: &str) -> String {
         let mut s = format!(
-            "## Target {}: {}\n\n**Claim.** {}\n\n**Scenario.** {} ({} replicates per \
-             experiment).\n\n**Check it.** `cargo run --release -- validate {}` (or `cargo test \
-             --test engine target_{}`).\n\n| check | measured (95% CI) | published | tolerance | \
-             holds |\n|---|---|---|---|---|\n",
+            "## Target {}: {}\n\n**Verdict: {}.**\n\n**Claim.** {}\n\n**Scenario.** {} ({} \
+             replicates per experiment).\n\n**Check it.** `cargo run --release -- validate {}` \
+             (or `cargo test --test engine target_{}`).\n\n| check | measured (95% CI) | n | \
+             published | tolerance | verdict |\n|---|---|---|---|---|---|\n",
             self.target,
             self.title,
+            self.verdict_text(),
             self.claim,
             self.scenario,
             self.replicates,
@@ -83,18 +347,19 @@ impl Report {
             self.target
         );
         for c in &self.checks {
-            let measured = if c.half_width.is_finite() {
-                format!("{:.3} ± {:.3}", c.measured, c.half_width)
-            } else {
-                format!("{:.3}", c.measured)
+            let verdict = match c.verdict() {
+                Some(Verdict::Holds) => c.verdict_text(),
+                None => "reported".into(),
+                Some(_) => format!("**{}**", c.verdict_text()),
             };
             s.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} |\n",
                 c.what.replace('|', "/"),
-                measured,
+                c.measured_text(3),
+                if c.n > 0 { c.n.to_string() } else { "-".into() },
                 c.published.replace('|', "/"),
-                c.tolerance.replace('|', "/"),
-                if c.pass { "yes" } else { "**no**" }
+                c.tolerance_text.replace('|', "/"),
+                verdict
             ));
         }
         s.push_str(&format!(
@@ -107,13 +372,11 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "target {}: {} [{}]",
-            self.target,
-            self.title,
-            if self.pass() { "pass" } else { "FAIL" }
-        )?;
+        let verdict = match self.verdict() {
+            Verdict::Inconclusive => self.verdict_text(),
+            v => v.shout().to_string(),
+        };
+        writeln!(f, "target {}: {} [{}]", self.target, self.title, verdict)?;
         writeln!(f, "  claim: {}", self.claim)?;
         writeln!(
             f,
@@ -121,23 +384,81 @@ impl fmt::Display for Report {
             self.scenario, self.replicates
         )?;
         for c in &self.checks {
-            let ci = if c.half_width.is_finite() {
-                format!(" ± {:.4}", c.half_width)
-            } else {
-                String::new()
-            };
-            writeln!(
+            write!(
                 f,
-                "  [{}] {}: measured {:.4}{} | published {} | tolerance: {}",
-                if c.pass { "ok" } else { "FAIL" },
+                "  {} {}: measured {} | published {} | tolerance: {}",
+                c.tag(),
                 c.what,
-                c.measured,
-                ci,
+                c.measured_text(4),
                 c.published,
-                c.tolerance
+                c.tolerance_text
             )?;
+            if let Some(d) = c.replicates_to_decide() {
+                write!(f, " | {d}")?;
+            }
+            writeln!(f)?;
         }
         Ok(())
+    }
+}
+
+/// The contents of `validation.json`: every report of a `belonging validate` run, from which
+/// its plots can be redrawn (`belonging::plot::plot_validation_dir`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// The belonging version that wrote the file.
+    pub version: String,
+    pub reports: Vec<Report>,
+}
+
+impl Results {
+    pub fn new(reports: Vec<Report>) -> Results {
+        Results {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            reports,
+        }
+    }
+}
+
+/// Serde for an f64 that may be NaN or infinite: written as `null`, read back as NaN (JSON
+/// has no NaN).
+pub(crate) mod finite {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_finite() {
+            s.serialize_some(x)
+        } else {
+            s.serialize_none()
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
+/// [`finite`] for the points of a [`Series`]: each point an array of 4 numbers or nulls.
+mod finite_points {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    type Point = (f64, f64, f64, f64);
+
+    pub fn serialize<S: Serializer>(points: &[Point], s: S) -> Result<S::Ok, S::Error> {
+        let f = |x: f64| x.is_finite().then_some(x);
+        points
+            .iter()
+            .map(|p| [f(p.0), f(p.1), f(p.2), f(p.3)])
+            .collect::<Vec<_>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Point>, D::Error> {
+        let f = |x: Option<f64>| x.unwrap_or(f64::NAN);
+        Ok(Vec::<[Option<f64>; 4]>::deserialize(d)?
+            .into_iter()
+            .map(|p| (f(p[0]), f(p[1]), f(p[2]), f(p[3])))
+            .collect())
     }
 }
 
@@ -229,10 +550,23 @@ pub fn final_world(r: &JobResult) -> Result<&crate::model::World, ValidationErro
 
 /// Mean and half-width of the 95% CI (Student t) of a sample (half-width NaN for n < 2).
 pub fn mean_ci(xs: &[f64]) -> (f64, f64) {
-    let mut t = crate::stats::TTable::default();
-    let s = crate::stats::summarize(xs, &mut t);
-    (s.mean, s.ci_high - s.mean)
+    let e = estimate(xs);
+    (e.mean, e.half_width)
 }
+
+/// A plot point: (x, mean, CI low, CI high) of the finite values of `xs`, the 95% interval
+/// kept inside `bounds` (`stats::Bounds::interval`: logit or log scale near a bound).
+pub fn point_in(x: f64, xs: &[f64], bounds: Bounds) -> (f64, f64, f64, f64) {
+    let mut t = crate::stats::TTable::default();
+    let s = crate::stats::summarize_in(xs, bounds, &mut t);
+    (x, s.mean, s.ci_low, s.ci_high)
+}
+
+/// Percentages: [0, 100].
+pub const PERCENT: Bounds = Bounds {
+    lo: Some(0.0),
+    hi: Some(100.0),
+};
 
 /// Index of a metric by name (panics on a typo: a bug in a target, not user input).
 pub fn metric(name: &str) -> usize {

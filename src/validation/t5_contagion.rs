@@ -13,12 +13,29 @@
 //! protective. Published studies compare with shuffled networks for the same reason. 95% CIs
 //! over replicates.
 //!
-//! Tolerances (shape, not the published numbers): the excess at distance 1 is positive (CI
-//! above 0); it decreases with distance, 1 > 2 > 3 (the CIs of the replicate-wise
-//! differences lie above 0); the lonely have fewer ties than the others (CI of the
-//! difference in mean degree below 0). The published figures are reported side by side.
+//! Tolerances. Magnitudes (`Within` on the 95% CI over replicates): the excess risk at
+//! distance 1, 2 and 3 against the published +52%, +25% and +15%. The paper's text as we
+//! have it quotes no confidence interval for these figures, so the tolerance is a factor of
+//! two either side of each published estimate: 26–104% at distance 1, 12.5–50% at 2,
+//! 7.5–30% at 3. A factor of two is wide on purpose — the model's network, its threshold of
+//! loneliness and its degree-matched baseline are not the Framingham Heart Study's — yet it
+//! still tells "about +50%" from "about +150%" or from "none", which a sign cannot. Distance
+//! 4: the paper finds no association beyond three degrees ("about 0"); the tolerance is
+//! within ±15 points, the smallest association the paper does report (+15% at distance 3):
+//! an excess smaller than that in either direction is "about 0" on the paper's own
+//! resolution. Shape (`Above(0)` on replicate-wise differences): the excess decreases with
+//! distance, 1 > 2 > 3. Periphery (`Below(0)`): the lonely have fewer ties than the others
+//! (CI of the difference in mean degree below 0); the paper gives no magnitude on the
+//! model's tie counts, so only the sign is checked.
+//!
+//! Plot: (a) the model's excess risk by distance (95% CIs, kept above -100%) with the
+//! published figures and their tolerance boxes; (b) the degree gap of each replicate, its
+//! mean with the 95% CI, and the "below 0" tolerance.
 
-use super::{config, mean_ci, Check, Options, Report, Series, ValidationError};
+use super::{
+    config, estimate, point_in, Bounds, Chart, Check, Options, RefKind, Report, Series, Tolerance,
+    ValidationError,
+};
 use crate::model::World;
 use std::collections::VecDeque;
 
@@ -125,80 +142,124 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             .map(|e| 100.0 * (e[a - 1] - e[b - 1]))
             .collect()
     };
-    let published = ["+52%", "+25%", "+15%", "about 0"];
+    // Published excess risks (%) by distance (Cacioppo, Fowler & Christakis 2009) and the
+    // tolerance of each: a factor of two either side; ±15 points at distance 4.
+    let published = [52.0, 25.0, 15.0, 0.0];
+    let band = |k: usize| -> (f64, f64) {
+        if k == MAX_DISTANCE {
+            (-15.0, 15.0)
+        } else {
+            (published[k - 1] / 2.0, published[k - 1] * 2.0)
+        }
+    };
+    let text = |v: f64| {
+        if v == 0.0 {
+            "about 0 (no association beyond 3 degrees)".to_string()
+        } else {
+            format!("+{v}% (Cacioppo et al. 2009)")
+        }
+    };
     let mut checks = Vec::new();
-    let (e1, h1) = mean_ci(&at(1));
-    checks.push(Check {
-        what: "excess risk of loneliness, lonely contact at distance 1 (%)".into(),
-        measured: e1,
-        half_width: h1,
-        published: published[0].into(),
-        tolerance: "95% CI over replicates above 0".into(),
-        pass: e1 - h1 > 0.0,
-    });
+    for k in 1..=MAX_DISTANCE {
+        let (lo, hi) = band(k);
+        let tolerance_text = if k == MAX_DISTANCE {
+            "95% CI over replicates within ±15 points (the smallest association the paper \
+             reports, +15% at distance 3)"
+                .to_string()
+        } else {
+            format!(
+                "95% CI over replicates within {lo}–{hi}% (a factor of two either side; \
+                 the paper quotes no interval)"
+            )
+        };
+        checks.push(Check::of(
+            format!("excess risk of loneliness, lonely contact at distance {k} (%)"),
+            estimate(&at(k)),
+            text(published[k - 1]),
+            Tolerance::Within(lo, hi),
+            tolerance_text,
+        ));
+    }
     for (a, b) in [(1, 2), (2, 3)] {
-        let (m, h) = mean_ci(&diff(a, b));
-        checks.push(Check {
-            what: format!("excess at distance {a} minus distance {b} (points)"),
-            measured: m,
-            half_width: h,
-            published: format!("{} vs {}", published[a - 1], published[b - 1]),
-            tolerance: "95% CI over replicates above 0 (decreasing with distance)".into(),
-            pass: m - h > 0.0,
-        });
+        checks.push(Check::of(
+            format!("excess at distance {a} minus distance {b} (points)"),
+            estimate(&diff(a, b)),
+            format!("+{}% vs +{}%", published[a - 1], published[b - 1]),
+            Tolerance::Above(0.0),
+            "95% CI over replicates above 0 (decreasing with distance)",
+        ));
     }
-    for k in 2..=MAX_DISTANCE {
-        let (m, h) = mean_ci(&at(k));
-        checks.push(Check {
-            what: format!("excess risk at distance {k} (%), reported"),
-            measured: m,
-            half_width: h,
-            published: published[k - 1].into(),
-            tolerance: "reported side by side, no bound (shape is checked above)".into(),
-            pass: true,
-        });
-    }
-    let (g, gh) = mean_ci(&gaps);
-    checks.push(Check {
-        what: "mean degree of the lonely minus the others (ties)".into(),
-        measured: g,
-        half_width: gh,
-        published: "< 0 (the lonely are at the periphery)".into(),
-        tolerance: "95% CI over replicates below 0".into(),
-        pass: g + gh < 0.0,
-    });
+    let gap = Check::of(
+        "mean degree of the lonely minus the others (ties)",
+        estimate(&gaps),
+        "< 0 (the lonely are at the periphery; no magnitude on the model's ties)",
+        Tolerance::Below(0.0),
+        "95% CI over replicates below 0",
+    );
+    // Excess risk is a ratio minus 1: at least -100%.
+    let excess_range = Bounds {
+        lo: Some(-100.0),
+        hi: None,
+    };
     let model = (1..=MAX_DISTANCE)
-        .map(|k| {
-            let (m, h) = mean_ci(&at(k));
-            (k as f64, m, m - h, m + h)
-        })
+        .map(|k| point_in(k as f64, &at(k), excess_range))
         .collect();
-    let paper = [52.0, 25.0, 15.0, 0.0]
-        .iter()
-        .enumerate()
-        .map(|(k, &v)| ((k + 1) as f64, v, v, v))
-        .collect();
+    let mut by_distance = Chart::new(
+        format!("(a) Excess risk by distance (model: mean of {reps} replicates)"),
+        "network distance to a lonely contact (ties)",
+        "excess risk of loneliness (%)",
+        excess_range,
+    )
+    .with_series(Series {
+        name: "model (mean)".into(),
+        points: model,
+    });
+    for k in 1..=MAX_DISTANCE {
+        let (lo, hi) = band(k);
+        by_distance = by_distance.with_ref(
+            "tolerance: ×½ to ×2 (distance 4: ±15)",
+            RefKind::Interval {
+                x: k as f64,
+                width: 0.3,
+                lo,
+                hi,
+            },
+        );
+    }
+    for k in 1..=MAX_DISTANCE {
+        by_distance = by_distance.with_ref(
+            "Cacioppo, Fowler & Christakis 2009",
+            RefKind::Point {
+                x: k as f64,
+                y: published[k - 1],
+            },
+        );
+    }
+    let degree = Chart::new(
+        "(b) Mean degree, lonely minus others, per replicate",
+        "replicate",
+        "degree gap (ties)",
+        Bounds::UNBOUNDED,
+    )
+    .per_replicate("degree gap", &gaps, &gap, 1.0)
+    .with_ref(
+        "tolerance: 95% CI below 0 (sign only)",
+        RefKind::Band {
+            lo: None,
+            hi: Some(0.0),
+        },
+    );
+    checks.push(gap);
     Ok(Report {
         target: 5,
         title: "Contagion with distance".into(),
         claim: "Being lonely is more likely with a lonely contact at distance 1, less at 2, \
-                less again at 3 (Cacioppo, Fowler & Christakis 2009, JPSP 97:977-991: \
-                +52%, +25%, +15%); the lonely have fewer ties"
+                less again at 3, and not beyond (Cacioppo, Fowler & Christakis 2009, JPSP \
+                97:977-991: +52%, +25%, +15%); the lonely have fewer ties"
             .into(),
         scenario: "contagion".into(),
         replicates: reps,
         checks,
-        series: vec![
-            Series {
-                name: "model".into(),
-                points: model,
-            },
-            Series {
-                name: "Cacioppo, Fowler & Christakis 2009".into(),
-                points: paper,
-            },
-        ],
-        x_label: "network distance to a lonely contact (ties)".into(),
-        y_label: "excess risk of being lonely (%)".into(),
+        charts: vec![by_distance, degree],
     })
 }

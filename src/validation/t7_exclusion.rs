@@ -6,14 +6,23 @@
 //! norms, no support groups) against the same scenario with `events[0].stigma=0`, replicate
 //! r of both sharing its seed. Measured: the share of all agents resigned, averaged over the
 //! last 52 weeks, per replicate. Tolerance: the 95% CI (Student t, over replicate pairs) of
-//! the difference (stigma - no stigma) lies above 0.
+//! the difference (stigma - no stigma) lies above 0 (`Above(0)`; Williams gives no prevalence
+//! of resignation, so only the sign is checked). The two levels are reported beside it.
 //!
-//! Mechanism part (deterministic): with the parameters of `stigma` and of `default`, an agent
-//! with a clean record is excluded once (`dynamics::exclusion::exclude`) and then lives 104
-//! weeks of `dynamics::exclusion::weekly`; it must never be resigned. As a control, the same
-//! agent excluded every week must become resigned (sustained exclusion does it).
+//! Mechanism part (deterministic, `Tolerance::Exact`: holds or refuted, never inconclusive):
+//! with the parameters of `stigma` and of `default`, an agent with a clean record is excluded
+//! once (`dynamics::exclusion::exclude`) and then lives 104 weeks of
+//! `dynamics::exclusion::weekly`; it must never be resigned. As a control, the same agent
+//! excluded every week must become resigned (sustained exclusion does it).
+//!
+//! Plot: (a) the share resigned by week in both arms (95% CIs inside 0–100%) with the year
+//! compared; (b) the difference of each replicate pair, its mean with the 95% CI, and the
+//! "above 0" tolerance.
 
-use super::{config, mean_ci, metric, Check, Options, Report, Series, ValidationError};
+use super::{
+    config, estimate, metric, point_in, Bounds, Chart, Check, Options, RefKind, Report, Series,
+    Tolerance, ValidationError, PERCENT,
+};
 use crate::dynamics::exclusion::{exclude, weekly};
 use crate::model::init;
 use crate::rng::{stream, Phase};
@@ -75,57 +84,52 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     let la: Vec<f64> = a.iter().map(|s| 100.0 * last_year(s)).collect();
     let lb: Vec<f64> = b.iter().map(|s| 100.0 * last_year(s)).collect();
     let diff: Vec<f64> = la.iter().zip(&lb).map(|(x, y)| x - y).collect();
-    let (d, dh) = mean_ci(&diff);
-    let (ma, ha) = mean_ci(&la);
-    let (mb, hb) = mean_ci(&lb);
+    let diff_check = Check::of(
+        "resigned share, stigma - no stigma (points)",
+        estimate(&diff),
+        "> 0 (Williams 2009; no published prevalence)",
+        Tolerance::Above(0.0),
+        "95% CI over replicate pairs above 0",
+    );
     let mut checks = vec![
-        Check {
-            what: "resigned agents, stigma (%), last year".into(),
-            measured: ma,
-            half_width: ha,
-            published: "raised by sustained exclusion".into(),
-            tolerance: "reported".into(),
-            pass: true,
-        },
-        Check {
-            what: "resigned agents, no stigma (%), last year".into(),
-            measured: mb,
-            half_width: hb,
-            published: "-".into(),
-            tolerance: "reported".into(),
-            pass: true,
-        },
-        Check {
-            what: "resigned share, stigma - no stigma (points)".into(),
-            measured: d,
-            half_width: dh,
-            published: "> 0 (Williams 2009)".into(),
-            tolerance: "95% CI over replicate pairs above 0".into(),
-            pass: d - dh > 0.0,
-        },
+        Check::of(
+            "resigned agents, stigma (%), last year",
+            estimate(&la),
+            "raised by sustained exclusion",
+            Tolerance::Reported,
+            "reported",
+        ),
+        Check::of(
+            "resigned agents, no stigma (%), last year",
+            estimate(&lb),
+            "-",
+            Tolerance::Reported,
+            "reported",
+        ),
+        diff_check.clone(),
     ];
     for name in ["stigma", "default"] {
         let c = config(name, &["population.size=10"])?;
         let (once, sustained) = episode_check(&c, 104);
-        checks.push(Check {
-            what: format!("weeks resigned after one exclusion episode ({name} parameters)"),
-            measured: once as f64,
-            half_width: 0.0,
-            published: "0 (acute exclusion does not cause resignation)".into(),
-            tolerance: "exactly 0 over 104 weeks (deterministic)".into(),
-            pass: once == 0,
-        });
-        checks.push(Check {
-            what: format!("week of resignation under exclusion every week ({name} parameters)"),
-            measured: sustained.map_or(f64::NAN, f64::from),
-            half_width: 0.0,
-            published: "resignation after sustained exclusion".into(),
-            tolerance: format!(
-                "resigned within 104 weeks (resign_weeks = {})",
+        checks.push(Check::figure(
+            format!("weeks resigned after one exclusion episode ({name} parameters)"),
+            once as f64,
+            0,
+            "0 (acute exclusion does not cause resignation)",
+            Tolerance::Exact(once == 0),
+            "exactly 0 over 104 weeks (deterministic)",
+        ));
+        checks.push(Check::figure(
+            format!("week of resignation under exclusion every week ({name} parameters)"),
+            sustained.map_or(f64::NAN, f64::from),
+            0,
+            "resignation after sustained exclusion",
+            Tolerance::Exact(sustained.is_some()),
+            format!(
+                "resigned within 104 weeks (resign_weeks = {}; deterministic)",
                 c.scenario.exclusion.resign_weeks
             ),
-            pass: sustained.is_some(),
-        });
+        ));
     }
     let series = |name: &str, s: &[Vec<f64>]| Series {
         name: name.into(),
@@ -133,11 +137,43 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             .step_by(4)
             .map(|t| {
                 let xs: Vec<f64> = s.iter().map(|r| 100.0 * r[t]).collect();
-                let (m, h) = mean_ci(&xs);
-                (t as f64, m, m - h, m + h)
+                point_in(t as f64, &xs, PERCENT)
             })
             .collect(),
     };
+    let weeks = a[0].len() as f64;
+    let levels = Chart::new(
+        format!("(a) Resigned agents by week (mean of {reps} replicates)"),
+        "week",
+        "resigned agents (% of all)",
+        PERCENT,
+    )
+    .with_series(series("stigma", &a))
+    .with_series(series("no stigma (events[0].stigma=0)", &b))
+    .with_ref(
+        "compared: the last 52 weeks",
+        RefKind::Window {
+            from: (weeks - 52.0).max(0.0),
+            to: weeks - 1.0,
+        },
+    );
+    let differences = Chart::new(
+        "(b) Stigma − no stigma, last year, per replicate pair",
+        "replicate pair",
+        "difference (% points)",
+        Bounds {
+            lo: Some(-100.0),
+            hi: Some(100.0),
+        },
+    )
+    .per_replicate("difference", &diff, &diff_check, 1.0)
+    .with_ref(
+        "tolerance: 95% CI above 0 (sign only)",
+        RefKind::Band {
+            lo: Some(0.0),
+            hi: None,
+        },
+    );
     Ok(Report {
         target: 7,
         title: "Exclusion and resignation".into(),
@@ -147,11 +183,6 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         scenario: "stigma vs stigma with events[0].stigma=0".into(),
         replicates: reps,
         checks,
-        series: vec![
-            series("stigma", &a),
-            series("no stigma (events[0].stigma=0)", &b),
-        ],
-        x_label: "week".into(),
-        y_label: "resigned agents (% of all)".into(),
+        charts: vec![levels, differences],
     })
 }

@@ -78,9 +78,21 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         .flat_map(|a| (a + 1..cents.len()).map(move |b| (a, b)))
         .map(|(a, b)| dist(&cents[a], &cents[b]))
         .fold(f64::INFINITY, f64::min);
-    let (m, h) = mean_ci(&pair);
 
-    let series = results
+    let distance = Check::of(
+        "different seeds: distance between replicates' first support groups, final prototypes",
+        estimate(&pair),
+        "clearly different places (no magnitude published)",
+        Tolerance::Above(0.05),
+        "95% CI above 0.05 (5% of the identity space's side)",
+    );
+    let mut paths = Chart::new(
+        "(a) First support group's prototype (six replicates)",
+        "Time (weeks)",
+        "prototype, dimension 1 (0–1)",
+        Bounds::UNIT,
+    );
+    paths.series = results
         .iter()
         .take(6)
         .map(|r| Series {
@@ -90,6 +102,20 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
                 .collect(),
         })
         .collect();
+    let spread = Chart::new(
+        "(b) Mean distance to the other replicates' final prototypes",
+        "replicate (with a support group)",
+        "distance (side = 1)",
+        Bounds::NON_NEGATIVE,
+    )
+    .per_replicate("distance", &pair, &distance, 1.0)
+    .with_ref(
+        "tolerance: 95% CI above 0.05",
+        RefKind::Band {
+            lo: Some(0.05),
+            hi: None,
+        },
+    );
     Ok(Report {
         target: 8,
         title: "fluid collective identity".into(),
@@ -100,35 +126,24 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         scenario: "default, 3 years".into(),
         replicates: reps,
         checks: vec![
-            Check {
-                what: "same seed: largest difference of any prototype coordinate".into(),
-                measured: max_diff,
-                half_width: f64::NAN,
-                published: "0 (reproducible)".into(),
-                tolerance: "exactly 0, every prototype row identical".into(),
-                pass: same && max_diff == 0.0,
-            },
-            Check {
-                what: "different seeds: closest pair of replicates' first support groups, final prototypes"
-                    .into(),
-                measured: min_pair,
-                half_width: f64::NAN,
-                published: "> 0 (different every time)".into(),
-                tolerance: "above 0: no two replicates end in the same place".into(),
-                pass: min_pair > 0.0,
-            },
-            Check {
-                what: "different seeds: distance between replicates' first support groups, final prototypes"
-                    .into(),
-                measured: m,
-                half_width: h,
-                published: "clearly different places".into(),
-                tolerance: "95% CI above 0.05 (5% of the identity space's side)".into(),
-                pass: m - h > 0.05,
-            },
+            Check::figure(
+                "same seed: largest difference of any prototype coordinate",
+                max_diff,
+                0,
+                "0 (reproducible)",
+                Tolerance::Exact(same && max_diff == 0.0),
+                "exactly 0, every prototype row identical (deterministic)",
+            ),
+            Check::figure(
+                "different seeds: closest pair of replicates' first support groups, final prototypes",
+                min_pair,
+                cents.len() as u32,
+                "> 0 (different every time)",
+                Tolerance::Exact(min_pair > 0.0),
+                "above 0: no two replicates end in the same place",
+            ),
+            distance,
         ],
-        series,
-        x_label: "Time (weeks)".into(),
-        y_label: "First support group's prototype, dimension 1 (0–1)".into(),
+        charts: vec![paths, spread],
     })
 }

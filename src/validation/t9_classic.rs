@@ -3,27 +3,43 @@
 //! (a) Axelrod (1997, "The dissemination of culture", J. Conflict Resolution 41:203–226,
 //! Table 1): mean number of stable cultural regions on a 10 × 10 lattice with 4 neighbours
 //! (no wrap-around), runs to absorption, for F = 5, 10, 15 features × q = 5, 10, 15 traits.
-//! Each cell passes when the published mean lies within the measured mean ± the combined
-//! sampling error: sqrt(h² + h_pub²) + 0.05, where h is the 95% CI half-width of our mean
+//! Each cell is held against the published mean with `Tolerance::Matches`: the combined
+//! sampling error is sqrt(h² + h_pub²) + 0.05, where h is the 95% CI half-width of our mean
 //! (Student t over our runs), h_pub = t(0.975, 9) · sd / √10 is the 95% half-width the
 //! published mean of Axelrod's 10 runs had if its spread was ours (but at least the spread
 //! ten whole counts averaging the published figure must have: 1.2 needs sd >= 0.42), and
-//! 0.05 is the rounding
-//! of the published figures to one decimal. Every run must also reach absorption before the
-//! cap.
+//! 0.05 is the rounding of the published figures to one decimal. Refuted if the published
+//! mean lies farther from ours than that; holds if it lies within and our mean is at least as
+//! precise as the published one (h ≤ h_pub + 0.05, so that a difference of the published
+//! figure's own uncertainty would have shown); inconclusive if only our own imprecision keeps
+//! them together. Every run must also reach absorption before the cap
+//! (`Tolerance::Complete`: a run stopped by the cap is an incomplete measurement, which makes
+//! the target inconclusive, not refuted; a longer cap would decide).
 //!
 //! (b) Bounded confidence (Deffuant, Neau, Amblard & Weisbuch 2000, Adv. Complex Syst.
 //! 3:87–98) on a complete graph of 500 agents, 1-D opinions, μ = 0.5, runs to absorption:
 //! the number of major opinion clusters (at least 1% of the agents) against ε follows the
-//! rule of thumb ⌊1/(2ε)⌋, and ε ≥ 0.3 gives consensus. Per ε, the check passes when
-//! ⌊1/(2ε)⌋ lies within the measured mean ± (h + 0.5), h the 95% CI half-width over runs and
-//! 0.5 the resolution of an integer rule of thumb (half a cluster); for ε ≥ 0.3 the share
-//! of runs ending in one major cluster must be at least 0.8. Runs stop at absorption or
-//! after 300 weeks; most are absorbed within 25–150 weeks, and the rest have only minor
-//! clusters of a few extremists still converging (they rarely pick each other), so their
-//! count of major clusters must have been unchanged over the last 100 weeks.
+//! rule of thumb ⌊1/(2ε)⌋, and ε ≥ 0.3 gives consensus. Per ε, `Tolerance::Matches` with a
+//! rule that has no sampling error and a resolution of half a cluster: refuted if ⌊1/(2ε)⌋
+//! lies outside the measured mean ± (h + 0.5), h the 95% CI half-width over runs; holds if it
+//! lies inside and h ≤ 0.5 (the interval would have caught a whole cluster's difference);
+//! inconclusive otherwise. For ε ≥ 0.3 the share of runs ending in one major cluster must be
+//! at least 0.8 (`Tolerance::ShareAtLeast`: the exact 95% interval of the share over runs
+//! must lie above 0.8 to hold, below it to refute). Runs stop at absorption or after 300
+//! weeks; most are absorbed within 25–150 weeks, and the rest have only minor clusters of a
+//! few extremists still converging (they rarely pick each other), so their count of major
+//! clusters must have been unchanged over the last 100 weeks (`Tolerance::Complete`: a count
+//! still changing is an unfinished measurement, inconclusive).
+//!
+//! Plot: regions against q (95% CIs, at least 1 region) with Axelrod's figures and their
+//! tolerance boxes (published ± combined sampling error: our mean must fall inside), (a) for
+//! F = 5 and (b) for F = 10 and 15, which stay near 1; (c) major clusters against ε (95% CIs,
+//! at least 0) with ⌊1/(2ε)⌋ and its boxes.
 
-use super::{config, mean_ci, run_all, Check, Options, Report, Series, ValidationError};
+use super::{
+    config, estimate, point_in, run_all, Bounds, Chart, Check, Options, RefKind, Report, Series,
+    Tolerance, ValidationError,
+};
 use crate::model::metrics::M;
 
 /// Axelrod's Table 1: rows F = 5, 10, 15; columns q = 5, 10, 15 (means over 10 runs).
@@ -37,7 +53,7 @@ pub const AXELROD_CAP: u32 = 20_000;
 /// Confidence bounds of the bounded-confidence sweep.
 pub const EPSILONS: [f64; 7] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4];
 /// Runs per epsilon.
-pub const BC_RUNS: u32 = 12;
+pub const BC_RUNS: u32 = 30;
 /// Step cap of a bounded-confidence run.
 pub const BC_CAP: u32 = 300;
 /// A bounded-confidence run's count of major clusters must not have changed over this many
@@ -77,14 +93,40 @@ fn finals(results: &[crate::experiment::JobResult], metric: M) -> (Vec<f64>, usi
     (values, absorbed)
 }
 
+/// Stable regions are at least 1.
+const REGIONS: Bounds = Bounds {
+    lo: Some(1.0),
+    hi: None,
+};
+
 pub fn run(opts: &Options) -> Result<Report, ValidationError> {
     let mut checks = Vec::new();
-    let mut series = Vec::new();
-    let mut published_series = Vec::new();
     let ax_runs = opts.replicates.unwrap_or(AXELROD_RUNS).max(2);
     let bc_runs = opts.replicates.unwrap_or(BC_RUNS).max(2);
     let mut total_absorbed = 0;
     let mut total_runs = 0;
+    // F = 5 spans 1 to about 20 regions, F = 10 and 15 stay near 1: two panels, so that the
+    // latter are not flattened against the axis.
+    let mut axelrod = [
+        Chart::new(
+            format!("(a) Axelrod, F = 5 features: stable regions ({ax_runs} runs per cell)"),
+            "traits q",
+            "stable regions",
+            Bounds::NON_NEGATIVE,
+        ),
+        Chart::new(
+            format!("(b) Axelrod, F = 10 and 15 features ({ax_runs} runs per cell)"),
+            "traits q (F = 10 drawn left of q, F = 15 right)",
+            "stable regions",
+            Bounds::NON_NEGATIVE,
+        ),
+    ];
+    let panel = |fi: usize| usize::from(fi > 0);
+    // In panel (b), F = 10 is drawn just left of each q and F = 15 just right, so that their
+    // published figures and boxes do not cover each other.
+    let offset = |fi: usize| [0.0, -0.3, 0.3][fi];
+    let published_label = "Axelrod 1997, Table 1";
+    let box_label = "tolerance: published ± combined error";
 
     for (fi, &f) in FEATURES.iter().enumerate() {
         let mut points = Vec::new();
@@ -102,56 +144,80 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             let (regions, absorbed) = finals(&results, M::identity_clusters);
             total_absorbed += absorbed;
             total_runs += results.len();
-            let (mean, h) = mean_ci(&regions);
-            let h = if h.is_finite() { h } else { 0.0 };
+            let e = estimate(&regions);
+            let h = if e.half_width.is_finite() {
+                e.half_width
+            } else {
+                0.0
+            };
             let published = AXELROD_TABLE[fi][qi];
             let sd_pub = sd(&regions).max(min_sd_of_ten(published));
             let h_pub = T_9 * sd_pub / 10f64.sqrt();
             let tol = (h * h + h_pub * h_pub).sqrt() + 0.05;
-            checks.push(Check {
-                what: format!("Axelrod regions, F = {f}, q = {q} ({ax_runs} runs)"),
-                measured: mean,
-                half_width: h,
-                published: format!("{published:.1} (Axelrod 1997, Table 1; 10 runs)"),
-                tolerance: format!(
-                    "|published - measured| <= sqrt(h^2 + h_pub^2) + 0.05 = {tol:.3} \
-                     (h_pub = t9 sd/sqrt(10) = {h_pub:.3}: sampling error of a 10-run mean, sd \
-                     at least that ten whole counts with the published mean must have; \
-                     0.05: rounding)"
+            checks.push(Check::of(
+                format!("Axelrod regions, F = {f}, q = {q} ({ax_runs} runs)"),
+                e,
+                format!("{published:.1} (Axelrod 1997, Table 1; 10 runs)"),
+                Tolerance::Matches {
+                    published,
+                    published_half_width: h_pub,
+                    resolution: 0.05,
+                },
+                format!(
+                    "|published - measured| <= sqrt(h^2 + h_pub^2) + 0.05 = {tol:.3}, and h <= \
+                     h_pub + 0.05 = {:.3} to hold (h_pub = t9 sd/sqrt(10) = {h_pub:.3}: sampling \
+                     error of a 10-run mean, sd at least that ten whole counts with the \
+                     published mean must have; 0.05: rounding)",
+                    h_pub + 0.05
                 ),
-                pass: (published - mean).abs() <= tol,
-            });
-            points.push((q as f64, mean, mean - h, mean + h));
+            ));
+            points.push(point_in(q as f64 + offset(fi), &regions, REGIONS));
+            axelrod[panel(fi)].references.push(super::Reference::new(
+                box_label,
+                RefKind::Interval {
+                    x: q as f64 + offset(fi),
+                    width: if fi == 0 { 1.2 } else { 0.5 },
+                    lo: REGIONS.clamp(published - tol),
+                    hi: published + tol,
+                },
+            ));
         }
-        series.push(Series {
-            name: format!("Axelrod regions, F = {f}, x = q"),
+        axelrod[panel(fi)].series.push(Series {
+            name: format!("model, F = {f} features"),
             points,
         });
-        // The published line for F = 5 only (those for F = 10 and 15 are about 1, on top
-        // of the measured ones; more lines would repeat the palette's colours).
-        if f == 5 {
-            published_series.push(Series {
-                name: format!("Axelrod 1997 (published), F = {f}"),
-                points: TRAITS
-                    .iter()
-                    .zip(AXELROD_TABLE[fi])
-                    .map(|(&q, p)| (q as f64, p, p, p))
-                    .collect(),
-            });
+    }
+    for (fi, _) in FEATURES.iter().enumerate() {
+        for (qi, &q) in TRAITS.iter().enumerate() {
+            axelrod[panel(fi)].references.push(super::Reference::new(
+                published_label,
+                RefKind::Point {
+                    x: q as f64 + offset(fi),
+                    y: AXELROD_TABLE[fi][qi],
+                },
+            ));
         }
     }
-    series.append(&mut published_series);
-    checks.push(Check {
-        what: "Axelrod runs that reached absorption before the cap".into(),
-        measured: total_absorbed as f64 / total_runs.max(1) as f64,
-        half_width: f64::NAN,
-        published: "1 (Axelrod ran every run to absorption)".into(),
-        tolerance: format!("all runs (cap {AXELROD_CAP} weeks)"),
-        pass: total_absorbed == total_runs,
-    });
+    checks.push(Check::figure(
+        "Axelrod runs that reached absorption before the cap",
+        total_absorbed as f64 / total_runs.max(1) as f64,
+        total_runs as u32,
+        "1 (Axelrod ran every run to absorption)",
+        Tolerance::Complete(total_absorbed == total_runs),
+        format!(
+            "all runs (cap {AXELROD_CAP} weeks); otherwise inconclusive: a longer cap would \
+             decide"
+        ),
+    ));
 
+    let mut bc = Chart::new(
+        format!("(c) Bounded confidence: major clusters ({bc_runs} runs per ε)"),
+        "confidence bound ε",
+        "major clusters (≥ 1%)",
+        Bounds::NON_NEGATIVE,
+    );
     let mut bc_points = Vec::new();
-    let mut rule_points = Vec::new();
+    let mut unstable_by_eps = Vec::new();
     for &eps in &EPSILONS {
         let sets = [
             format!("identity.epsilon={eps}"),
@@ -175,53 +241,86 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
                     })
             })
             .count();
-        let (mean, h) = mean_ci(&clusters);
-        let h = if h.is_finite() { h } else { 0.0 };
+        unstable_by_eps.push((eps, unstable));
+        let e = estimate(&clusters);
+        let h = if e.half_width.is_finite() {
+            e.half_width
+        } else {
+            0.0
+        };
         let expected = (1.0 / (2.0 * eps) + 1e-9).floor();
-        checks.push(Check {
-            what: format!(
+        checks.push(Check::of(
+            format!(
                 "bounded confidence, eps = {eps}: major clusters ({bc_runs} runs, \
                  {absorbed} absorbed)"
             ),
-            measured: mean,
-            half_width: h,
-            published: format!("{expected} = floor(1/(2 eps)) (Deffuant et al. 2000)"),
-            tolerance: format!(
+            e,
+            format!("{expected} = floor(1/(2 eps)) (Deffuant et al. 2000)"),
+            Tolerance::Matches {
+                published: expected,
+                published_half_width: 0.0,
+                resolution: 0.5,
+            },
+            format!(
                 "floor(1/(2 eps)) within measured ± (h + 0.5) = ± {:.3} (0.5: resolution of \
-                 an integer rule of thumb); runs not absorbed by week {BC_CAP} must have kept \
-                 their count over the last {BC_STABLE} weeks ({unstable} did not)",
+                 an integer rule of thumb), and h <= 0.5 to hold",
                 h + 0.5
             ),
-            pass: (expected - mean).abs() <= h + 0.5 && unstable == 0,
-        });
+        ));
         if eps >= 0.3 - 1e-9 {
             let share = clusters.iter().filter(|&&c| c == 1.0).count() as f64
                 / clusters.len().max(1) as f64;
-            checks.push(Check {
-                what: format!("bounded confidence, eps = {eps}: share of runs with consensus"),
-                measured: share,
-                half_width: f64::NAN,
-                published: "1 (consensus for eps >= 0.3, Deffuant et al. 2000)".into(),
-                tolerance: "at least 0.8 of the runs end in one major cluster (near the \
-                            threshold an extremist cluster of >= 1% of the agents may survive \
-                            at an edge)"
-                    .into(),
-                pass: share >= 0.8,
-            });
+            let (lo, hi) = super::verdict::clopper_pearson(
+                clusters.iter().filter(|&&c| c == 1.0).count() as u32,
+                clusters.len() as u32,
+            );
+            checks.push(Check::figure(
+                format!(
+                    "bounded confidence, eps = {eps}: share of runs with consensus (exact 95% \
+                     CI {lo:.3}–{hi:.3})"
+                ),
+                share,
+                clusters.len() as u32,
+                "1 (consensus for eps >= 0.3, Deffuant et al. 2000)",
+                Tolerance::ShareAtLeast(0.8),
+                "at least 0.8 of the runs end in one major cluster: exact (Clopper-Pearson) 95% \
+                 CI of the share above 0.8 (near the threshold an extremist cluster of >= 1% \
+                 of the agents may survive at an edge)",
+            ));
         }
-        // Plotted against 1/(2 eps), so the rule of thumb is the staircase floor(x) and both
-        // experiments share the x axis (q = 5 … 15 for Axelrod, 1/(2 eps) = 1.25 … 5).
-        let x = 1.0 / (2.0 * eps);
-        bc_points.push((x, mean, mean - h, mean + h));
-        rule_points.push((x, expected, expected, expected));
+        bc_points.push(point_in(eps, &clusters, Bounds::NON_NEGATIVE));
+        bc.references.push(super::Reference::new(
+            "tolerance: rule ± (h + 0.5)",
+            RefKind::Interval {
+                x: eps,
+                width: 0.02,
+                lo: (expected - h - 0.5).max(0.0),
+                hi: expected + h + 0.5,
+            },
+        ));
+        bc.references.push(super::Reference::new(
+            "⌊1/(2ε)⌋ (Deffuant et al. 2000)",
+            RefKind::Point {
+                x: eps,
+                y: expected,
+            },
+        ));
     }
-    series.push(Series {
-        name: "opinion clusters, x = 1/(2 eps)".into(),
+    let unstable: usize = unstable_by_eps.iter().map(|u| u.1).sum();
+    checks.push(Check::figure(
+        "bounded-confidence runs stopped by the cap with a major-cluster count still changing",
+        unstable as f64,
+        (bc_runs as usize * EPSILONS.len()) as u32,
+        "0 (runs to absorption)",
+        Tolerance::Complete(unstable == 0),
+        format!(
+            "none: runs not absorbed by week {BC_CAP} must have kept their count over the last \
+             {BC_STABLE} weeks (by eps: {unstable_by_eps:?}); otherwise inconclusive"
+        ),
+    ));
+    bc.series.push(Series {
+        name: "model (mean)".into(),
         points: bc_points,
-    });
-    series.push(Series {
-        name: "floor(1/(2 eps))".into(),
-        points: rule_points,
     });
 
     Ok(Report {
@@ -232,11 +331,9 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
                 eps >= 0.3"
             .into(),
         scenario: "axelrod, bounded-confidence".into(),
-        replicates: ax_runs,
+        replicates: ax_runs.max(bc_runs),
         checks,
-        series,
-        x_label: "traits q (Axelrod) / 1/(2 eps) (bounded confidence)".into(),
-        y_label: "stable regions / major clusters".into(),
+        charts: [axelrod.to_vec(), vec![bc]].concat(),
     })
 }
 

@@ -10,3 +10,4 @@ mod output_safety;
 mod subcommands;
 mod sweep;
 mod sweep_plots;
+mod validate;

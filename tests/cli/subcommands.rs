@@ -500,7 +500,7 @@ fn set_overrides_reach_the_resolved_scenario_and_the_manifest() {
     assert_eq!(manifest(&out)["agents"], 70);
     let rows = data_rows(&out.join("agents.csv"));
     assert!(
-        rows > 0 && rows % 70 == 0,
+        rows > 0 && rows.is_multiple_of(70),
         "agents.csv holds 70 agents per snapshot: {rows} rows"
     );
 }

@@ -1,9 +1,11 @@
 //! Validation targets of docs/VALIDATION.md: each runs its experiment over replicates
-//! (`belonging::validation`, the same code as `belonging validate N`) and every check must
-//! hold. The tolerance of each check is stated in its target's module and printed with the
-//! report (run with `-- --nocapture` to see the figures).
+//! (`belonging::validation`, the same code as `belonging validate N`) with its default
+//! replicates, and its report's verdict must be `Holds`: no check refuted, none
+//! inconclusive. The tolerance of each check is stated in its target's module and printed
+//! with the report (run with `-- --nocapture` to see the figures); the verdict rules are in
+//! `src/validation/verdict.rs`.
 
-use belonging::validation::{run, Options};
+use belonging::validation::{run, Options, Verdict};
 
 fn holds(target: u32) {
     let opts = Options {
@@ -12,7 +14,7 @@ fn holds(target: u32) {
     };
     let r = run(target, &opts).unwrap_or_else(|e| panic!("target {target}: {e}"));
     eprintln!("{r}");
-    assert!(r.pass(), "{r}");
+    assert_eq!(r.verdict(), Verdict::Holds, "{r}");
 }
 
 #[test]
@@ -38,7 +40,8 @@ fn target_4_simic() {
     holds(4);
 }
 
-/// Target 5 (src/validation/t5_contagion.rs): loneliness clusters, fading with distance.
+/// Target 5 (src/validation/t5_contagion.rs): loneliness clusters, fading with distance, with
+/// the published excess risks (+52%, +25%, +15%, about 0 beyond) within a factor of two.
 #[test]
 fn target_5_contagion_with_distance() {
     holds(5);
@@ -66,11 +69,5 @@ fn target_8_fluid_collective_identity() {
 /// checks and their tolerances are stated in `src/validation/t9_classic.rs` and in the report.
 #[test]
 fn target_9_classic_identity_dynamics() {
-    let opts = belonging::validation::Options {
-        threads: 2,
-        replicates: None,
-    };
-    let r = belonging::validation::run(9, &opts).expect("target 9 runs");
-    eprintln!("{r}");
-    assert!(r.pass(), "{r}");
+    holds(9);
 }
