@@ -44,6 +44,23 @@ struct RunSetup {
     resumed: bool,
 }
 
+/// Exits 130 with a resumable folder when a stop was asked for after the jobs (during the
+/// join of the tables or the plots): the manifest says `partial`, the parts are kept, and
+/// `run --resume` completes the folder without simulating again.
+fn stopped_after_jobs(dir: &ResultsDir, m: &mut Manifest, out: &Path) -> Result<()> {
+    if experiment::interrupt::requested() {
+        m.status = Status::Partial;
+        let _ = dir.write_manifest(m);
+        return Err(RunError::Interrupted).context(format!(
+            "run into {} interrupted after its replicates: every one is kept; complete it with \
+             `belonging run --resume {}` (no replicate runs again)",
+            out.display(),
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
 /// The run to complete from a folder: its scenario.ron and manifest.json.
 fn resume_setup(dir: &Path) -> Result<RunSetup> {
     let stored = ResultsDir::read_manifest(dir).map_err(|e| {
@@ -88,6 +105,9 @@ fn resume_setup(dir: &Path) -> Result<RunSetup> {
 }
 
 pub(super) fn run(args: RunArgs) -> Result<()> {
+    // The handler first: a signal from now on stops the run cleanly, never half-way through
+    // preparing its folder.
+    stop_on_signals();
     // A resume locks its folder before reading it (one writer per folder).
     let lock = match &args.resume {
         Some(dir) if dir.is_dir() => Some(belonging::output::lock::acquire(dir)?),
@@ -126,6 +146,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
                 agent_steps: 0,
                 agent_steps_per_second: None,
                 peak_memory_bytes: None,
+                memory_estimate_bytes: None,
                 vector_instructions: String::new(),
                 files: Vec::new(),
                 runs: Vec::new(),
@@ -155,18 +176,30 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     experiment::runner::check_memory(&cfg, &plan, threads)
         .with_context(|| format!("{label}: not enough memory for this run"))?;
 
+    // A signal before the folder is touched leaves none.
+    if experiment::interrupt::requested() {
+        return Err(RunError::Interrupted).context("run stopped before it started");
+    }
     let dir = if let Some(lock) = lock {
         ResultsDir::open_locked(&out, lock)?
     } else if resumed {
         ResultsDir::open(&out)?
     } else {
         let dir = ResultsDir::create(&out, args.force)?;
-        dir.write_manifest(m)?;
+        // scenario.ron first: a manifest always has its scenario beside it, so a run stopped
+        // from here on can be resumed.
         dir.write_text("scenario.ron", &scenario::to_ron(s))?;
+        dir.write_manifest(m)?;
         dir
     };
-    stop_on_signals();
-    let done = dir.finished_jobs(&plan);
+    // A resume reads every part once before trusting it: a damaged or foreign one is
+    // discarded and its job rerun.
+    let done = dir.finished_jobs(&plan, &m.scenario_hash, resumed);
+    for (job, d) in plan.jobs.iter().zip(&done) {
+        if !d {
+            dir.discard_job(job.index);
+        }
+    }
     let todo = Plan {
         base_seed: plan.base_seed,
         jobs: plan
@@ -188,6 +221,11 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         .max(1);
     m.status = Status::Running;
     m.threads = threads;
+    m.memory_estimate_bytes = Some(experiment::runner::estimate_run_bytes(
+        &cfg,
+        todo.jobs.len(),
+        threads,
+    ));
     m.jobs_done = done.iter().filter(|d| **d).count() as u32;
     dir.write_manifest(m)?;
 
@@ -212,7 +250,11 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     });
     bar.finish_and_clear();
     let simulated = simulated.into_inner();
-    m.jobs_done = dir.finished_jobs(&plan).iter().filter(|d| **d).count() as u32;
+    m.jobs_done = dir
+        .finished_jobs(&plan, &m.scenario_hash, false)
+        .iter()
+        .filter(|d| **d)
+        .count() as u32;
     // Replicates that stop at absorption simulate fewer steps.
     m.runs = dir.runs(&plan).unwrap_or_default();
     m.agent_steps = m
@@ -253,8 +295,11 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         }
     };
     let sim_seconds = clock.elapsed().as_secs_f64();
+    // A signal during the join stops here (the parts are kept: --resume finishes).
+    stopped_after_jobs(&dir, m, &out)?;
     belonging::plot::register_fonts();
     let plots = belonging::plot::plot_dir(&out);
+    stopped_after_jobs(&dir, m, &out)?;
     let wall = clock.elapsed().as_secs_f64();
     m.finished = Some(manifest::rfc3339(manifest::now_secs()));
     m.wall_seconds = Some(wall);
@@ -272,6 +317,11 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             m.files = files;
             m.status = Status::Complete;
             dir.write_manifest(m)?;
+            // Complete: the tables hold everything, the parts can go (a failure to remove
+            // them loses nothing).
+            if let Err(e) = dir.remove_parts() {
+                tell!("warning: {e}; the run is complete, parts/ may be removed by hand");
+            }
         }
         Err(e) => {
             m.status = Status::Failed;

@@ -11,9 +11,10 @@ use rayon::prelude::*;
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(
-        "the population is too large for this machine: about {need_mb} MB would be needed \
-         ({agents} agents x {concurrent} jobs at once) but only {available_mb} MB are available; \
-         use fewer agents or fewer threads (--threads)"
+        "this run is too large for this machine: about {need_mb} MB would be needed at its \
+         peak ({agents} agents x {concurrent} jobs at once, with snapshots, trajectories and \
+         tables) but only {available_mb} MB are available; use fewer agents, fewer threads \
+         (--threads), fewer snapshots (output.snapshot_every) or fewer jobs"
     )]
     TooLarge {
         agents: u64,
@@ -31,21 +32,121 @@ pub enum RunError {
     Interrupted,
 }
 
-/// Rough peak bytes of one job's world, from the scenario (agents, expected ties and
-/// memberships); used to refuse absurd sizes before allocating anything.
-pub fn estimate_job_bytes(cfg: &Config) -> u64 {
+/// Ties an agent holds (both ends of a tie are stored, one with each agent): those made
+/// inside its groups, plus the acquaintances of the town or the ties of a classic network.
+pub fn expected_ties_per_agent(s: &crate::scenario::Scenario) -> f64 {
+    use crate::scenario::{Generator, Neighbourhood};
+    let nw = &s.network;
+    let in_groups = crate::model::init::expected_degree(s) - nw.cross_ties;
+    let n = f64::from(s.population.size);
+    in_groups.max(0.0)
+        + match nw.generator {
+            Generator::Groups => nw.cross_ties,
+            Generator::Lattice => match nw.neighbourhood {
+                Neighbourhood::VonNeumann => 4.0,
+                Neighbourhood::Moore => 8.0,
+            },
+            Generator::Complete => (n - 1.0).max(0.0),
+            Generator::ErdosRenyi => nw.mean_degree,
+            Generator::WattsStrogatz => f64::from(nw.k),
+            Generator::BarabasiAlbert => 2.0 * f64::from(nw.m),
+        }
+}
+
+/// Bytes of the process before any world: the program, its fonts, thread stacks, the
+/// bitmap of a plot being drawn (1600 × 1420 pixels), buffers.
+pub const BASE_BYTES: u64 = 32 << 20;
+
+/// Peak bytes of one world over its build and its weeks, per agent: `140` of state, `115`
+/// per group membership (its entries in the agent's and the group's lists, attendance, room
+/// to grow) and `27` per tie an agent holds (the tie on each side, room to grow, the edges
+/// of the build). Measured peaks (`examples/scale`, 2026-12-07): 706 bytes per agent for the
+/// default town at 1,000,000 agents (estimate 788), 847 for `simic` (931), 1,168 for an
+/// Erdős–Rényi town of mean degree 20 (1,285), 234 for Axelrod's lattice (248), 76,004 for
+/// bounded confidence's complete graph of 3,000 (81,113): the coefficients are rounded up
+/// so that no case is under-estimated.
+fn world_bytes(s: &crate::scenario::Scenario) -> f64 {
+    let per_agent = 140.0
+        + 115.0 * crate::model::init::expected_memberships(s)
+        + 27.0 * expected_ties_per_agent(s)
+        + 8.0 * f64::from(s.identity.dims)
+        + f64::from(s.identity.features);
+    f64::from(s.population.size) * per_agent
+}
+
+/// Peak bytes of one job beyond its world: periodic snapshots (each a copy of the world;
+/// the last week's is the world itself), the loneliness history of the event window, the
+/// sampled trajectories, the weekly metrics and prototypes, and the text of its tables in
+/// flight.
+fn job_extra_bytes(s: &crate::scenario::Scenario, threads: usize) -> f64 {
+    let n = f64::from(s.population.size);
+    let steps = f64::from(s.steps);
+    let world = world_bytes(s);
+    let snapshots = s
+        .output
+        .snapshot_every
+        .map_or(0.0, |k| (steps / f64::from(k.max(1))).floor())
+        * world;
+    let history = n * f64::from(s.output.event_window_before) * 4.0;
+    let sampled = (8.0 * f64::from(s.output.sample_agents)).min(n);
+    let identity = f64::from(s.identity.dims.max(s.identity.features));
+    let trajectories = sampled * steps * (40.0 + 4.0 * identity);
+    let series = steps * crate::model::metrics::COUNT as f64 * 8.0;
+    let prototypes = support_groups_bound(s) * steps * (64.0 + 4.0 * f64::from(s.identity.dims));
+    // Rows of text formatted side by side (output::tables), about 300 bytes each.
+    let text = 400.0 * n.min((2 * threads.max(1) * 16_384) as f64);
+    snapshots + history + trajectories + series + prototypes + text + 2.0 * n
+}
+
+/// At most how many support groups (and programme groups) can be active at once: every
+/// agent an event with support groups may strike over the run (each event's hazard over the
+/// burn-in and the recorded weeks, plus its pulse), in groups of at least `support.min_size`
+/// (smaller ones dissolve), capped by `support.max_groups`; plus the programmes'.
+fn support_groups_bound(s: &crate::scenario::Scenario) -> f64 {
+    let n = f64::from(s.population.size);
+    let weeks = f64::from(s.burn_in) + f64::from(s.steps);
+    let mut groups = 0.0;
+    if s.support.enabled {
+        let struck: f64 = s
+            .events
+            .iter()
+            .filter(|e| e.support)
+            .map(|e| {
+                n * (1.0 - (-e.hazard * weeks).exp()) + e.pulse.as_ref().map_or(0.0, |p| n * p.fraction)
+            })
+            .sum::<f64>()
+            .min(n);
+        groups = struck / f64::from(s.support.min_size.max(1))
+            + f64::from(s.support.initial_groups) * s.events.len() as f64;
+        if s.support.max_groups > 0 {
+            let kinds = s.events.iter().filter(|e| e.support).count().max(1) as f64;
+            groups = groups.min(f64::from(s.support.max_groups) * kinds);
+        }
+    }
+    let programmes: f64 = s
+        .interventions
+        .iter()
+        .map(|p| f64::from(p.capacity) / f64::from(p.group_size.max(1)) + 1.0)
+        .sum();
+    groups + programmes + 1.0
+}
+
+/// The memory a run of `jobs` jobs of `cfg` on `threads` threads may need at its peak:
+/// [`BASE_BYTES`], the worlds and extras of the jobs running at once, and what grows with the
+/// number of jobs (their time series, read back for summary.csv, and the job list). It never
+/// under-estimates the measured peak of the cases in [`world_bytes`]'s documentation.
+pub fn estimate_run_bytes(cfg: &Config, jobs: usize, threads: usize) -> u64 {
     let s = &cfg.scenario;
-    let n = s.population.size as f64;
-    let memberships = crate::model::init::expected_memberships(s);
-    let degree = crate::model::init::expected_degree(s) + 4.0;
-    let per_agent = 160.0                          // scalar state (struct of arrays)
-        + 8.0 * s.identity.dims as f64             // identity, and its history
-        + 4.0 * s.output.event_window_before as f64 // loneliness history ring
-        + 48.0                                     // vector headers
-        + 2.0 * degree * 12.0                      // ties, with growth headroom
-        + 2.0 * memberships * 16.0; // memberships and group lists
-                                    // The final snapshot holds a second copy of the world.
-    (2.0 * n * per_agent) as u64
+    let concurrent = threads.max(1).min(jobs.max(1)) as f64;
+    let per_job = world_bytes(s) + job_extra_bytes(s, threads);
+    let series = f64::from(s.steps) * crate::model::metrics::COUNT as f64 * 8.0;
+    let per_finished = 2.0 * series + 64.0;
+    (BASE_BYTES as f64 + concurrent * per_job + jobs as f64 * per_finished) as u64
+}
+
+/// Peak bytes of one job (its world and extras), for comparing sweep points.
+pub fn estimate_job_bytes(cfg: &Config) -> u64 {
+    (world_bytes(&cfg.scenario) + job_extra_bytes(&cfg.scenario, 1)) as u64
 }
 
 /// Memory the system says is available (Linux: MemAvailable), if known.
@@ -56,22 +157,32 @@ pub fn available_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Refuses a plan whose concurrent jobs would not fit in memory.
+/// Refuses a plan whose peak memory ([`estimate_run_bytes`]) would not fit in the memory
+/// available, before anything is allocated.
 pub fn check_memory(cfg: &Config, plan: &Plan, threads: usize) -> Result<(), RunError> {
-    let concurrent = (threads.max(1) as u64).min(plan.jobs.len().max(1) as u64);
-    let need = estimate_job_bytes(cfg).saturating_mul(concurrent);
+    check_memory_of(cfg, plan.jobs.len(), threads, 0)
+}
+
+/// [`check_memory`] for `jobs` jobs, with `extra` bytes the caller holds besides (a sweep's
+/// job list and point values).
+pub fn check_memory_of(
+    cfg: &Config,
+    jobs: usize,
+    threads: usize,
+    extra: u64,
+) -> Result<(), RunError> {
+    let concurrent = (threads.max(1) as u64).min(jobs.max(1) as u64);
+    let need = estimate_run_bytes(cfg, jobs, threads).saturating_add(extra);
     // Where the system does not say (no /proc/meminfo), assume the 24 GiB of the machines
     // this tool is developed for rather than allowing any size.
     let avail = available_memory().unwrap_or(24 << 30);
-    {
-        if need > avail {
-            return Err(RunError::TooLarge {
-                agents: cfg.scenario.population.size as u64,
-                concurrent,
-                need_mb: need / 1_000_000,
-                available_mb: avail / 1_000_000,
-            });
-        }
+    if need > avail {
+        return Err(RunError::TooLarge {
+            agents: cfg.scenario.population.size as u64,
+            concurrent,
+            need_mb: need / 1_000_000,
+            available_mb: avail / 1_000_000,
+        });
     }
     Ok(())
 }

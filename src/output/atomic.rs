@@ -56,6 +56,20 @@ pub fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
     result
 }
 
+/// Gives the complete file `from` a second name `path` (a hard link, atomically: through a
+/// temporary name, renamed, the folder synced); the bytes are not copied. Fails where the
+/// file system has no hard links (the caller then copies).
+pub fn link(from: &Path, path: &Path) -> std::io::Result<()> {
+    let tmp = temp_path(path);
+    let _ = std::fs::remove_file(&tmp);
+    std::fs::hard_link(from, &tmp)?;
+    let result = rename_and_sync(&tmp, path);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 fn rename_and_sync(tmp: &Path, path: &Path) -> std::io::Result<()> {
     std::fs::rename(tmp, path)?;
     sync_dir(path.parent().unwrap_or(Path::new(".")))

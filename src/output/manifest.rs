@@ -41,6 +41,10 @@ pub struct Manifest {
     /// Peak resident memory of the process (bytes; Linux `VmHWM`), `null` where unknown.
     #[serde(default)]
     pub peak_memory_bytes: Option<u64>,
+    /// The memory the run was estimated to need at its peak before it started (bytes;
+    /// `experiment::runner::estimate_run_bytes`), checked against the memory available.
+    #[serde(default)]
+    pub memory_estimate_bytes: Option<u64>,
     /// The vector instructions the loops in lanes used (`model::lanes::Level::name`): speed
     /// only, never a number (every level gives the same bits). Empty in manifests written
     /// before 0.2.0 recorded it, and until the run ends.

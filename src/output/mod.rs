@@ -7,10 +7,12 @@
 pub mod atomic;
 pub mod lock;
 pub mod manifest;
+mod seal;
 pub mod sweep;
 pub mod tables;
 
 pub use manifest::{Manifest, RunInfo, Status};
+use seal::Seal;
 pub use tables::Table;
 
 use crate::experiment::{JobResult, Plan};
@@ -159,24 +161,71 @@ impl ResultsDir {
             .join(format!("{}.{index:06}", table.file_name()))
     }
 
-    /// Writes one finished job's rows (called from worker threads, in any order). The runs
-    /// part is written last: it marks the job finished.
-    pub fn write_job(&self, cfg: &Config, r: &JobResult) -> Result<(), OutputError> {
-        debug_assert_eq!(Table::ALL.last(), Some(&Table::Runs));
-        for table in Table::ALL {
-            let path = self.part_path(table, r.job.index);
-            atomic::write_with(&path, |out| table.write_rows(cfg, r, out))
-                .map_err(io_err(&path))?;
-        }
-        Ok(())
+    fn seal_path(&self, index: u32) -> PathBuf {
+        self.path.join(PARTS).join(format!("seal.{index:06}"))
     }
 
-    /// Per job of the plan (by position), whether it finished: its runs part is present.
-    pub fn finished_jobs(&self, plan: &Plan) -> Vec<bool> {
+    /// Writes one finished job's tables (called from worker threads, in any order): one part
+    /// per table, each a whole CSV file (header and the job's rows), then the job's seal, which
+    /// marks it finished and records its seed, the scenario's hash and each part's size and
+    /// FNV-1a checksum, so that a resume never trusts a damaged or foreign part.
+    pub fn write_job(&self, cfg: &Config, r: &JobResult) -> Result<(), OutputError> {
+        let mut seal = Seal {
+            job: r.job.index,
+            seed: r.job.seed,
+            scenario_hash: manifest::fnv1a(crate::scenario::to_ron(&cfg.scenario).as_bytes()),
+            parts: Vec::new(),
+        };
+        for table in Table::ALL {
+            let path = self.part_path(table, r.job.index);
+            let mut sum = seal::Summing::default();
+            atomic::write_with(&path, |out| {
+                let mut out = seal::Tee { inner: out, sum: &mut sum };
+                writeln!(out, "{}", table.header(cfg))?;
+                table.write_rows(cfg, r, &mut out)
+            })
+            .map_err(io_err(&path))?;
+            seal.parts.push((table.file_name().to_string(), sum.bytes, sum.hash()));
+        }
+        let path = self.seal_path(r.job.index);
+        atomic::write(&path, seal.to_text().as_bytes()).map_err(io_err(&path))
+    }
+
+    /// Per job of the plan (by position), whether it finished and its parts can be used: its
+    /// seal names this job, its seed and `scenario_hash`, and every part it lists is there at
+    /// its size. With `verify`, each part's checksum is checked too (reading every part: a
+    /// resume does it once before trusting a folder).
+    pub fn finished_jobs(&self, plan: &Plan, scenario_hash: &str, verify: bool) -> Vec<bool> {
         plan.jobs
             .iter()
-            .map(|j| self.part_path(Table::Runs, j.index).is_file())
+            .map(|j| {
+                let Ok(text) = std::fs::read_to_string(self.seal_path(j.index)) else {
+                    return false;
+                };
+                let Some(seal) = Seal::parse(&text) else {
+                    return false;
+                };
+                seal.job == j.index
+                    && seal.seed == j.seed
+                    && seal.scenario_hash == scenario_hash
+                    && seal.parts.len() == Table::ALL.len()
+                    && seal.parts.iter().zip(Table::ALL).all(|((name, size, hash), t)| {
+                        let path = self.part_path(t, j.index);
+                        name == t.file_name()
+                            && std::fs::metadata(&path).is_ok_and(|m| m.len() == *size)
+                            && (!verify || seal::file_hash(&path).is_ok_and(|h| h == *hash))
+                    })
+            })
             .collect()
+    }
+
+    /// Removes what a job that is not finished left in parts/ (a damaged or foreign part is
+    /// rerun, never used).
+    pub fn discard_job(&self, index: u32) {
+        let _ = std::fs::remove_file(self.seal_path(index));
+        for t in Table::ALL {
+            let _ = std::fs::remove_file(self.part_path(t, index));
+        }
     }
 
     /// How each finished job ended (plan order), read back from the runs parts.
@@ -189,14 +238,14 @@ impl ResultsDir {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(io_err(&path)(e)),
             };
+            let row = text.lines().nth(1).unwrap_or_default();
             let bad = || OutputError::Io {
                 path: path.clone(),
                 source: std::io::Error::other(format!(
-                    "not a runs part (expected `replicate,seed,stop_step,absorbed`): {:?}",
-                    text.trim_end()
+                    "not a runs part (expected `replicate,seed,stop_step,absorbed`): {row:?}"
                 )),
             };
-            let f: Vec<&str> = text.trim_end().split(',').collect();
+            let f: Vec<&str> = row.split(',').collect();
             let [rep, seed, stop, absorbed] = f[..] else {
                 return Err(bad());
             };
@@ -216,7 +265,8 @@ impl ResultsDir {
         let path = self.part_path(Table::Timeseries, index);
         let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
         let mut rows = Vec::new();
-        for (k, line) in text.lines().enumerate() {
+        // Line 1 is the header.
+        for (k, line) in text.lines().enumerate().skip(1) {
             let bad = |what: String| OutputError::Io {
                 path: path.clone(),
                 source: std::io::Error::other(format!("line {}: {what}", k + 1)),
@@ -244,19 +294,34 @@ impl ResultsDir {
     }
 
     /// Joins the parts into the final tables (job order) and writes summary.csv; every job
-    /// of the plan must have finished.
+    /// of the plan must have finished. A run of one job links its parts as the tables (no
+    /// copy); otherwise the first part is copied whole and the others without their header.
+    /// The parts stay until [`ResultsDir::remove_parts`], called once the manifest says
+    /// `complete`, so a process killed before that can still be resumed from them.
     pub fn finish(&self, cfg: &Config, plan: &Plan) -> Result<Vec<String>, OutputError> {
         let mut files = Vec::new();
         for table in Table::ALL {
             let path = self.path.join(table.file_name());
+            if let [job] = &plan.jobs[..] {
+                let part = self.part_path(table, job.index);
+                if atomic::link(&part, &path).is_ok() {
+                    files.push(table.file_name().to_string());
+                    continue;
+                }
+            }
             atomic::write_with(&path, |out| {
-                writeln!(out, "{}", table.header(cfg))?;
-                for job in &plan.jobs {
+                for (k, job) in plan.jobs.iter().enumerate() {
                     let part_path = self.part_path(table, job.index);
                     let part = std::fs::read(&part_path).map_err(|e| {
                         std::io::Error::new(e.kind(), format!("{}: {e}", part_path.display()))
                     })?;
-                    out.write_all(&part)?;
+                    let rows = if k == 0 {
+                        &part[..]
+                    } else {
+                        let start = part.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+                        &part[start..]
+                    };
+                    out.write_all(rows)?;
                 }
                 Ok(())
             })
@@ -275,9 +340,13 @@ impl ResultsDir {
         )
         .map_err(io_err(&path))?;
         files.push("summary.csv".into());
-        let parts = self.path.join(PARTS);
-        std::fs::remove_dir_all(&parts).map_err(io_err(&parts))?;
         Ok(files)
+    }
+
+    /// Removes parts/ (after the manifest says `complete`: the tables hold everything).
+    pub fn remove_parts(&self) -> Result<(), OutputError> {
+        let parts = self.path.join(PARTS);
+        std::fs::remove_dir_all(&parts).map_err(io_err(&parts))
     }
 
     pub fn write_text(&self, name: &str, text: &str) -> Result<(), OutputError> {

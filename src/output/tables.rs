@@ -225,45 +225,21 @@ impl Table {
                     spill(&mut out)?;
                 }
             }
-            Table::Agents => {
-                for s in &r.snapshots {
-                    for i in 0..s.world.n() {
-                        agent_row(&mut out, cfg, rep, s, i);
-                        spill(&mut out)?;
-                    }
-                }
-            }
-            Table::Ties => {
-                for s in &r.snapshots {
-                    for (i, ties) in s.world.agents.ties.iter().enumerate() {
-                        for t in ties.iter().filter(|t| t.other as usize > i) {
-                            let _ = write!(out, "{rep},{},{i},{},", s.step, t.other);
-                            num32(&mut out, t.weight);
-                            out.push('\n');
-                        }
-                        spill(&mut out)?;
-                    }
-                }
-            }
-            Table::Memberships => {
-                for s in &r.snapshots {
-                    let w = &s.world;
-                    for (i, ms) in w.agents.memberships.iter().enumerate() {
-                        for m in ms {
-                            let g = m.group as usize;
-                            let _ = write!(
-                                out,
-                                "{rep},{},{i},{g},{},",
-                                s.step,
-                                kind_name(cfg, w.groups.kind[g])
-                            );
-                            num32(&mut out, m.ident);
-                            out.push(',');
-                            num32(&mut out, m.attend);
-                            let _ = writeln!(out, ",{}", m.joined as i64 - w.burn_in as i64);
-                        }
-                        spill(&mut out)?;
-                    }
+            Table::Agents | Table::Ties | Table::Memberships => {
+                sink.write_all(out.as_bytes())?;
+                out.clear();
+                for snap in &r.snapshots {
+                    let (n, a) = (snap.world.n(), &snap.world.agents);
+                    let rows_of = |i: usize| match self {
+                        Table::Agents => 1,
+                        Table::Ties => a.ties[i].len() / 2 + 1,
+                        _ => a.memberships[i].len() + 1,
+                    };
+                    write_items(sink, n, rows_of, |out, i| match self {
+                        Table::Agents => agent_row(out, cfg, rep, snap, i),
+                        Table::Ties => tie_rows(out, rep, snap, i),
+                        _ => membership_rows(out, cfg, rep, snap, i),
+                    })?;
                 }
             }
             Table::Runs => {
@@ -276,26 +252,12 @@ impl Table {
                 );
             }
             Table::Groups => {
-                for s in &r.snapshots {
-                    let w = &s.world;
-                    for g in 0..w.n_groups() {
-                        let _ = write!(
-                            out,
-                            "{rep},{},{g},{},{},{},{},",
-                            s.step,
-                            kind_name(cfg, w.groups.kind[g]),
-                            event_name(cfg, w.groups.focus[g]),
-                            u8::from(w.groups.active[g]),
-                            w.groups.members[g].len()
-                        );
-                        num32(&mut out, w.groups.coherence[g]);
-                        for &x in w.prototype_of(g) {
-                            out.push(',');
-                            num32(&mut out, x);
-                        }
-                        out.push('\n');
-                        spill(&mut out)?;
-                    }
+                sink.write_all(out.as_bytes())?;
+                out.clear();
+                for snap in &r.snapshots {
+                    write_items(sink, snap.world.n_groups(), |_| 1, |out, g| {
+                        group_row(out, cfg, rep, snap, g)
+                    })?;
                 }
             }
         }
@@ -305,6 +267,105 @@ impl Table {
 
 /// Text gathered before it is written out by [`Table::write_rows`].
 const SPILL: usize = 1 << 20;
+
+/// Rows per block formatted on one thread.
+const BLOCK_ROWS: usize = 16_384;
+/// Blocks formatted side by side before they are written out, in order, per thread.
+const BATCH_BLOCKS_PER_THREAD: usize = 2;
+
+/// Writes the rows of items `0..n` (each item's rows appended by `row`; `rows_of(i)` says
+/// how many) to `sink` in item order. The items are cut into blocks of about
+/// [`BLOCK_ROWS`] rows; a large table's blocks are formatted on the threads of the current
+/// rayon pool and written block by block in order, so the bytes are those of a plain loop
+/// whatever the thread count, and memory holds at most [`BATCH_BLOCKS_PER_THREAD`] blocks of
+/// text per thread (one item's rows at least: an agent of a complete graph has thousands).
+fn write_items<W: std::io::Write>(
+    sink: &mut W,
+    n: usize,
+    rows_of: impl Fn(usize) -> usize,
+    row: impl Fn(&mut String, usize) + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+    let (mut start, mut rows) = (0, 0);
+    for i in 0..n {
+        rows += rows_of(i);
+        if rows >= BLOCK_ROWS {
+            blocks.push(start..i + 1);
+            (start, rows) = (i + 1, 0);
+        }
+    }
+    if start < n {
+        blocks.push(start..n);
+    }
+    let format = |b: &std::ops::Range<usize>| {
+        let mut out = String::new();
+        for i in b.clone() {
+            row(&mut out, i);
+        }
+        out
+    };
+    if blocks.len() <= 1 {
+        return blocks
+            .iter()
+            .try_for_each(|b| sink.write_all(format(b).as_bytes()));
+    }
+    let batch_blocks = BATCH_BLOCKS_PER_THREAD * rayon::current_num_threads();
+    for batch in blocks.chunks(batch_blocks) {
+        let texts: Vec<String> = batch.par_iter().map(format).collect();
+        for t in &texts {
+            sink.write_all(t.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Agent `i`'s ties of the snapshot (each tie once, from its lower end).
+fn tie_rows(out: &mut String, rep: u32, s: &Snapshot, i: usize) {
+    for t in s.world.agents.ties[i].iter().filter(|t| t.other as usize > i) {
+        let _ = write!(out, "{rep},{},{i},{},", s.step, t.other);
+        num32(out, t.weight);
+        out.push('\n');
+    }
+}
+
+/// Agent `i`'s memberships of the snapshot.
+fn membership_rows(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot, i: usize) {
+    let w = &s.world;
+    for m in &w.agents.memberships[i] {
+        let g = m.group as usize;
+        let _ = write!(
+            out,
+            "{rep},{},{i},{g},{},",
+            s.step,
+            kind_name(cfg, w.groups.kind[g])
+        );
+        num32(out, m.ident);
+        out.push(',');
+        num32(out, m.attend);
+        let _ = writeln!(out, ",{}", m.joined as i64 - w.burn_in as i64);
+    }
+}
+
+/// Group `g` of the snapshot.
+fn group_row(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot, g: usize) {
+    let w = &s.world;
+    let _ = write!(
+        out,
+        "{rep},{},{g},{},{},{},{},",
+        s.step,
+        kind_name(cfg, w.groups.kind[g]),
+        event_name(cfg, w.groups.focus[g]),
+        u8::from(w.groups.active[g]),
+        w.groups.members[g].len()
+    );
+    num32(out, w.groups.coherence[g]);
+    for &x in w.prototype_of(g) {
+        out.push(',');
+        num32(out, x);
+    }
+    out.push('\n');
+}
 
 fn kind_name(cfg: &Config, kind: u16) -> &str {
     cfg.scenario

@@ -1,0 +1,150 @@
+//! A job's seal: the file a run writes last for each finished job (`parts/seal.NNNNNN`),
+//! saying which job it is (index and seed), of which scenario (the hash of `scenario.ron`),
+//! and the size and FNV-1a checksum of each of its parts. A resume uses a job's parts only if
+//! its seal matches them all; a part that is damaged, truncated or written by another run is
+//! rerun, never trusted.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// The parsed seal of one job.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Seal {
+    pub job: u32,
+    pub seed: u64,
+    pub scenario_hash: String,
+    /// (file name of the table, bytes, FNV-1a 64 as 16 hex digits), in table order.
+    pub parts: Vec<(String, u64, String)>,
+}
+
+const MAGIC: &str = "belonging job seal 1";
+
+impl Seal {
+    pub fn to_text(&self) -> String {
+        let mut s = format!(
+            "{MAGIC}\njob {}\nseed {}\nscenario_hash {}\n",
+            self.job, self.seed, self.scenario_hash
+        );
+        for (name, bytes, hash) in &self.parts {
+            s.push_str(&format!("part {name} {bytes} {hash}\n"));
+        }
+        s.push_str("end\n");
+        s
+    }
+
+    /// The seal in `text`, or `None` if it is not a whole seal.
+    pub fn parse(text: &str) -> Option<Seal> {
+        let mut lines = text.lines();
+        if lines.next()? != MAGIC {
+            return None;
+        }
+        let mut field = |key: &str| -> Option<String> {
+            let line = lines.next()?;
+            line.strip_prefix(key)?.strip_prefix(' ').map(str::to_string)
+        };
+        let job = field("job")?.parse().ok()?;
+        let seed = field("seed")?.parse().ok()?;
+        let scenario_hash = field("scenario_hash")?;
+        let mut parts = Vec::new();
+        for line in lines {
+            if line == "end" {
+                return Some(Seal {
+                    job,
+                    seed,
+                    scenario_hash,
+                    parts,
+                });
+            }
+            let mut f = line.strip_prefix("part ")?.split(' ');
+            let (name, bytes, hash) = (f.next()?, f.next()?.parse().ok()?, f.next()?);
+            parts.push((name.to_string(), bytes, hash.to_string()));
+        }
+        // No `end`: a truncated seal.
+        None
+    }
+}
+
+/// A running byte count and FNV-1a 64 of what passes through a [`Tee`].
+pub(crate) struct Summing {
+    pub bytes: u64,
+    state: u64,
+}
+
+impl Default for Summing {
+    fn default() -> Self {
+        Summing {
+            bytes: 0,
+            state: 0xcbf2_9ce4_8422_2325,
+        }
+    }
+}
+
+impl Summing {
+    pub fn update(&mut self, data: &[u8]) {
+        self.bytes += data.len() as u64;
+        for &b in data {
+            self.state ^= u64::from(b);
+            self.state = self.state.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// The checksum as written in seals (the format of `manifest::fnv1a`).
+    pub fn hash(&self) -> String {
+        format!("{:016x}", self.state)
+    }
+}
+
+/// A writer that sums what it passes on.
+pub(crate) struct Tee<'a, W: Write> {
+    pub inner: &'a mut W,
+    pub sum: &'a mut Summing,
+}
+
+impl<W: Write> Write for Tee<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The FNV-1a checksum of a file's bytes, as written in seals.
+pub(crate) fn file_hash(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut sum = Summing::default();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(sum.hash());
+        }
+        sum.update(&buf[..n]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seals_round_trip_and_truncated_ones_are_not_seals() {
+        let seal = Seal {
+            job: 3,
+            seed: 17,
+            scenario_hash: "00ff".into(),
+            parts: vec![("a.csv".into(), 10, "0123".into()), ("b.csv".into(), 0, "4567".into())],
+        };
+        let text = seal.to_text();
+        assert_eq!(Seal::parse(&text), Some(seal));
+        for cut in 0..text.len() - 4 {
+            assert_eq!(Seal::parse(&text[..cut]), None, "cut at {cut}");
+        }
+        let mut sum = Summing::default();
+        sum.update(b"abc");
+        assert_eq!(sum.hash(), super::super::manifest::fnv1a(b"abc"));
+    }
+}
