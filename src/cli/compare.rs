@@ -213,7 +213,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     for (cfg, plan) in cfgs.iter().zip(&plans) {
         let results = Mutex::new(Vec::new());
         let ran = experiment::run_jobs_probed(
-            |_| cfg,
+            |_| Ok(std::borrow::Cow::Borrowed(cfg)),
             plan,
             threads,
             probe.as_ref(),

@@ -270,7 +270,9 @@ pub fn exit_code(e: &anyhow::Error) -> i32 {
             Some(OutputError::Io { .. }) => return 1,
             None => {}
         }
-        if let Some(RunError::TooLarge { .. }) = cause.downcast_ref::<RunError>() {
+        if let Some(RunError::TooLarge { .. } | RunError::Config(_)) =
+            cause.downcast_ref::<RunError>()
+        {
             return 2;
         }
         if cause.downcast_ref::<BadInput>().is_some() {

@@ -12,16 +12,75 @@ use belonging::scenario::{self, Override, Source};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// A sweep ready to run: its description and one configuration per point.
+/// Sweeps of at most this many points have every point's configuration built and checked
+/// before anything runs; larger ones check their first point and every value of each field,
+/// and build each point's configuration when its job starts.
+const PREBUILT_POINTS: u64 = 10_000;
+
+/// A sweep ready to run: its description, its points and their configurations.
 struct SweepSetup {
     spec: belonging::output::sweep::SweepSpec,
     scenario_ron: String,
-    configs: Vec<scenario::Config>,
+    label: String,
+    base: belonging::scenario::Scenario,
+    points: belonging::experiment::sweep::PointSet,
+    paths: Vec<String>,
+    /// Every point's configuration, for sweeps of at most [`PREBUILT_POINTS`] points.
+    configs: Option<Vec<scenario::Config>>,
+    /// The configuration whose job needs the most memory (checked before anything runs).
+    biggest: scenario::Config,
 }
 
-/// Builds the sweep from a scenario source and the sweep's arguments.
+impl SweepSetup {
+    /// The base scenario with `values` set (one per varied field).
+    fn config_of(&self, values: &[String]) -> Result<scenario::Config> {
+        let o: Vec<Override> = self
+            .paths
+            .iter()
+            .zip(values)
+            .map(|(path, value)| Override {
+                path: path.clone(),
+                value: value.clone(),
+            })
+            .collect();
+        belonging::scenario::overrides::apply(&self.base, &o)
+            .and_then(|sc| scenario::Config::new(&self.label, sc))
+            .with_context(|| {
+                let what: Vec<String> = o
+                    .iter()
+                    .map(|o| format!("{}={}", o.path, o.value))
+                    .collect();
+                format!("sweep point ({})", what.join(", "))
+            })
+    }
+
+    /// Point `k`'s configuration: prebuilt, or built now.
+    fn config(&self, k: u32) -> Result<std::borrow::Cow<'_, scenario::Config>, String> {
+        match &self.configs {
+            Some(all) => Ok(std::borrow::Cow::Borrowed(&all[k as usize])),
+            None => self
+                .config_of(&self.points.point(u64::from(k)))
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| format!("point {k}: {}", super::render_error(&e))),
+        }
+    }
+
+    /// Memory held besides the jobs' worlds: the job list, the finished-job flags, the
+    /// hypercube's permutations and the prebuilt configurations.
+    fn bookkeeping_bytes(&self) -> u64 {
+        let jobs = u64::from(self.spec.jobs);
+        let configs = self.configs.as_ref().map_or(0, |c| c.len() as u64 * 16_384);
+        jobs * (std::mem::size_of::<belonging::experiment::Job>() as u64 + 1)
+            + self.points.bytes()
+            + configs
+    }
+}
+
+/// Builds the sweep from a scenario source and the sweep's arguments, and checks it before
+/// anything is allocated for its points: their number, the first point's configuration, then
+/// every point's (small sweeps) or every value of each field on its own (large ones).
 fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
-    use belonging::experiment::sweep::{self as sw, Design, Vary};
+    use belonging::experiment::sweep::{Design, PointSet, Vary};
     use belonging::output::sweep::{SweepSpec, VarySpec};
     let mut sets = Vec::new();
     for s in &args.set {
@@ -39,8 +98,8 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
             });
         }
     }
-    let base = scenario::resolve(source, &sets)?;
-    let s = &base.scenario;
+    let resolved = scenario::resolve(source, &sets)?;
+    let s = &resolved.scenario;
     let section = s.sweep.clone().unwrap_or_default();
     let vary_args = if args.vary.is_empty() {
         section.vary.clone()
@@ -67,36 +126,20 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
     } else {
         section.seeds
     };
-    let points = sw::points(&vary, design, s.seed).map_err(|e| BadInput(e.to_string()))?;
-    let paths: Vec<String> = vary.iter().map(|v| v.path.clone()).collect();
-    let values: Vec<Vec<String>> = points.iter().map(|p| p.values.clone()).collect();
-    let plan = sw::plan(&paths, &values, s.replicates, s.seed, seeds)
-        .map_err(|e| BadInput(e.to_string()))?;
-    // Each point is the resolved base scenario with the point's values set: check them all
-    // before anything runs.
-    let scenario_ron = scenario::to_ron(s);
-    let base_text = belonging::scenario::load::parse_str(&source.label(), &scenario_ron)?;
-    let mut configs = Vec::with_capacity(points.len());
-    for p in &points {
-        let o: Vec<Override> = vary
-            .iter()
-            .zip(&p.values)
-            .map(|(v, value)| Override {
-                path: v.path.clone(),
-                value: value.clone(),
-            })
-            .collect();
-        let point = belonging::scenario::overrides::apply(&base_text, &o)
-            .and_then(|sc| scenario::Config::new(&source.label(), sc))
-            .with_context(|| {
-                let what: Vec<String> = o
-                    .iter()
-                    .map(|o| format!("{}={}", o.path, o.value))
-                    .collect();
-                format!("sweep point {} ({})", p.index, what.join(", "))
-            })?;
-        configs.push(point);
+    let points = PointSet::new(&vary, design, s.seed).map_err(|e| BadInput(e.to_string()))?;
+    let jobs = points.len().saturating_mul(u64::from(s.replicates));
+    if jobs > belonging::experiment::sweep::MAX_JOBS {
+        return Err(BadInput(format!(
+            "{} points x {} replicates = {jobs} jobs is more than {}",
+            points.len(),
+            s.replicates,
+            belonging::experiment::sweep::MAX_JOBS
+        ))
+        .into());
     }
+    let scenario_ron = scenario::to_ron(s);
+    let base = belonging::scenario::load::parse_str(&source.label(), &scenario_ron)?;
+    let paths: Vec<String> = vary.iter().map(|v| v.path.clone()).collect();
     let spec = SweepSpec {
         format: belonging::output::sweep::FORMAT,
         version: env!("CARGO_PKG_VERSION").into(),
@@ -116,20 +159,72 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
                 values: v.values.clone(),
             })
             .collect(),
-        points: values,
-        jobs: plan.jobs.len() as u32,
+        n_points: points.len(),
+        jobs: jobs as u32,
         sweep_hash: String::new(),
         metric,
     }
     .sealed();
-    Ok(SweepSetup {
+    let mut setup = SweepSetup {
         spec,
         scenario_ron,
-        configs,
-    })
+        label: source.label(),
+        base,
+        points,
+        paths,
+        configs: None,
+        biggest: resolved.clone(),
+    };
+    // The first point first: a sweep whose very first point is invalid says so at once.
+    let first = setup
+        .config_of(&setup.points.point(0))
+        .context("sweep point 0")?;
+    let bytes = experiment::runner::estimate_job_bytes;
+    let mut biggest = first;
+    if setup.points.len() <= PREBUILT_POINTS {
+        let mut all = Vec::with_capacity(setup.points.len() as usize);
+        for k in 0..setup.points.len() {
+            let c = setup
+                .config_of(&setup.points.point(k))
+                .with_context(|| format!("sweep point {k}"))?;
+            if bytes(&c) > bytes(&biggest) {
+                biggest = c.clone();
+            }
+            all.push(c);
+        }
+        setup.configs = Some(all);
+    } else {
+        // Every value of every field on its own (the others at point 0's), and the
+        // combination of each field's most demanding value, for the memory check.
+        let zero = setup.points.point(0);
+        let mut worst = zero.clone();
+        for (d, v) in vary.iter().enumerate() {
+            let mut most = 0;
+            for value in &v.values {
+                let mut values = zero.clone();
+                values[d] = value.clone();
+                let c = setup
+                    .config_of(&values)
+                    .with_context(|| format!("{}={value}", v.path))?;
+                if bytes(&c) > most {
+                    most = bytes(&c);
+                    worst[d] = value.clone();
+                }
+            }
+        }
+        if let Ok(c) = setup.config_of(&worst) {
+            if bytes(&c) > bytes(&biggest) {
+                biggest = c;
+            }
+        }
+    }
+    setup.biggest = biggest;
+    Ok(setup)
 }
 
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
+    // The handler first: a signal from now on stops the sweep cleanly.
+    stop_on_signals();
     use belonging::experiment::sweep::Shard;
     use belonging::output::sweep as out_sweep;
     let resuming = args.resume.is_some();
@@ -224,13 +319,12 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             spec.replicates
         );
     }
-    let plan = out_sweep::spec_plan(spec).map_err(|e| BadInput(e.to_string()))?;
     if let Some(k) = args.job {
         if k >= spec.jobs {
             return Err(BadInput(format!(
                 "--job {k}: this sweep has jobs 0..{} ({} points x {} replicates)",
                 spec.jobs.saturating_sub(1),
-                spec.points.len(),
+                spec.n_points,
                 spec.replicates
             ))
             .into());
@@ -249,6 +343,25 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             .filter(|&n| n >= 1)
             .unwrap_or_else(all_cores)
     })?;
+    // Memory, before anything is allocated for the jobs: the worlds of the jobs running at
+    // once (the most demanding point's), one point's series at the end, the job list.
+    let in_scope = match (args.job, shard) {
+        (Some(_), _) => 1,
+        (None, Some(s)) => spec.jobs.div_ceil(s.count),
+        (None, None) => spec.jobs,
+    } as usize;
+    let estimate = experiment::runner::check_memory_of(
+        &setup.biggest,
+        in_scope,
+        spec.replicates as usize,
+        threads,
+        setup.bookkeeping_bytes(),
+    )
+    .context("not enough memory for this sweep")?;
+    // A signal before the folder is touched leaves none.
+    if experiment::interrupt::requested() {
+        return Err(RunError::Interrupted).context("sweep stopped before it started");
+    }
     if !resuming {
         lock = Some(out_sweep::create(
             &out,
@@ -261,6 +374,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         l.claim();
         l
     });
+    let plan = out_sweep::spec_plan(spec).map_err(|e| BadInput(e.to_string()))?;
     let done = out_sweep::finished_jobs(&out, spec.jobs)?;
     // The jobs this process is for (all, one shard or one job), and those of them not done.
     let scope: Vec<_> = plan
@@ -279,14 +393,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         base_seed: plan.base_seed,
         jobs: todo,
     };
-    if let Some(biggest) = setup
-        .configs
-        .iter()
-        .max_by_key(|c| experiment::runner::estimate_job_bytes(c))
-    {
-        experiment::runner::check_memory(biggest, &run, threads)
-            .context("not enough memory for this sweep")?;
-    }
     let started = manifest::now_secs();
     let clock = Instant::now();
     let write_manifest = |status: &str, done: usize, wall: Option<f64>| -> Result<()> {
@@ -297,7 +403,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             "status": status,
             "scenario": spec.scenario,
             "sweep_hash": spec.sweep_hash,
-            "points": spec.points.len(),
+            "points": spec.n_points,
+            "memory_estimate_bytes": estimate,
             "replicates": spec.replicates,
             "jobs": spec.jobs,
             "jobs_done": done,
@@ -314,7 +421,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             .with_context(|| format!("cannot write {}", out.join("manifest.json").display()))
     };
     write_manifest("running", done.iter().filter(|d| **d).count(), None)?;
-    stop_on_signals();
     let bar = progress_bar(
         scope.len() as u64,
         (scope.len() - run.jobs.len()) as u64,
@@ -322,7 +428,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         args.quiet,
     );
     let result = experiment::run_jobs(
-        |j| &setup.configs[j.point as usize],
+        |j| setup.config(j.point),
         &run,
         threads,
         |r| {
@@ -374,7 +480,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         tell!(
             "belonging: sweep of {} points x {} replicates ({} jobs, {} run now) in {:.2} s on \
              {threads} threads -> {}",
-            spec.points.len(),
+            spec.n_points,
             spec.replicates,
             spec.jobs,
             run.jobs.len(),

@@ -7,6 +7,7 @@ use super::job::{run_job_probed, JobResult, Probe};
 use super::plan::Plan;
 use crate::scenario::Config;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -26,6 +27,9 @@ pub enum RunError {
     Pool { threads: usize, message: String },
     #[error("{0}")]
     Sink(String),
+    /// A job's configuration could not be built (a sweep point found invalid when it ran).
+    #[error("{0}")]
+    Config(String),
     /// A stop was requested ([`interrupt::request`]: SIGINT, SIGTERM); the jobs that had
     /// finished were handed to the sink, the others were dropped.
     #[error("interrupted")]
@@ -112,7 +116,8 @@ fn support_groups_bound(s: &crate::scenario::Scenario) -> f64 {
             .iter()
             .filter(|e| e.support)
             .map(|e| {
-                n * (1.0 - (-e.hazard * weeks).exp()) + e.pulse.as_ref().map_or(0.0, |p| n * p.fraction)
+                n * (1.0 - (-e.hazard * weeks).exp())
+                    + e.pulse.as_ref().map_or(0.0, |p| n * p.fraction)
             })
             .sum::<f64>()
             .min(n);
@@ -136,12 +141,19 @@ fn support_groups_bound(s: &crate::scenario::Scenario) -> f64 {
 /// number of jobs (their time series, read back for summary.csv, and the job list). It never
 /// under-estimates the measured peak of the cases in [`world_bytes`]'s documentation.
 pub fn estimate_run_bytes(cfg: &Config, jobs: usize, threads: usize) -> u64 {
+    estimate_bytes(cfg, jobs, jobs, threads)
+}
+
+/// [`estimate_run_bytes`] with the number of jobs whose time series are held together at the
+/// end given apart: every replicate of a run (summary.csv), one point's replicates of a sweep
+/// (its tables stream point by point).
+pub fn estimate_bytes(cfg: &Config, jobs: usize, held_series: usize, threads: usize) -> u64 {
     let s = &cfg.scenario;
     let concurrent = threads.max(1).min(jobs.max(1)) as f64;
     let per_job = world_bytes(s) + job_extra_bytes(s, threads);
     let series = f64::from(s.steps) * crate::model::metrics::COUNT as f64 * 8.0;
-    let per_finished = 2.0 * series + 64.0;
-    (BASE_BYTES as f64 + concurrent * per_job + jobs as f64 * per_finished) as u64
+    let per_held = 2.0 * series + 64.0;
+    (BASE_BYTES as f64 + concurrent * per_job + held_series as f64 * per_held) as u64
 }
 
 /// Peak bytes of one job (its world and extras), for comparing sweep points.
@@ -160,19 +172,22 @@ pub fn available_memory() -> Option<u64> {
 /// Refuses a plan whose peak memory ([`estimate_run_bytes`]) would not fit in the memory
 /// available, before anything is allocated.
 pub fn check_memory(cfg: &Config, plan: &Plan, threads: usize) -> Result<(), RunError> {
-    check_memory_of(cfg, plan.jobs.len(), threads, 0)
+    let jobs = plan.jobs.len();
+    check_memory_of(cfg, jobs, jobs, threads, 0).map(|_| ())
 }
 
-/// [`check_memory`] for `jobs` jobs, with `extra` bytes the caller holds besides (a sweep's
-/// job list and point values).
+/// [`check_memory`] for `jobs` jobs of which `held_series` have their time series held
+/// together ([`estimate_bytes`]), with `extra` bytes the caller holds besides (a sweep's job
+/// list and points). Returns the estimate.
 pub fn check_memory_of(
     cfg: &Config,
     jobs: usize,
+    held_series: usize,
     threads: usize,
     extra: u64,
-) -> Result<(), RunError> {
+) -> Result<u64, RunError> {
     let concurrent = (threads.max(1) as u64).min(jobs.max(1) as u64);
-    let need = estimate_run_bytes(cfg, jobs, threads).saturating_add(extra);
+    let need = estimate_bytes(cfg, jobs, held_series, threads).saturating_add(extra);
     // Where the system does not say (no /proc/meminfo), assume the 24 GiB of the machines
     // this tool is developed for rather than allowing any size.
     let avail = available_memory().unwrap_or(24 << 30);
@@ -184,7 +199,7 @@ pub fn check_memory_of(
             available_mb: avail / 1_000_000,
         });
     }
-    Ok(())
+    Ok(need)
 }
 
 /// Runs every job of `plan` on `threads` threads (0 = all cores), calling `sink` with each
@@ -196,14 +211,14 @@ pub fn run_plan<F>(cfg: &Config, plan: &Plan, threads: usize, sink: F) -> Result
 where
     F: Fn(JobResult) -> Result<(), String> + Sync,
 {
-    run_jobs(|_| cfg, plan, threads, sink)
+    run_jobs(|_| Ok(Cow::Borrowed(cfg)), plan, threads, sink)
 }
 
 /// [`run_plan`] for jobs whose configuration depends on the job (sweep points): `config`
-/// gives each job's.
+/// gives each job's (borrowed, or built when the job starts; an error stops the run).
 pub fn run_jobs<'c, C, F>(config: C, plan: &Plan, threads: usize, sink: F) -> Result<(), RunError>
 where
-    C: Fn(&super::Job) -> &'c Config + Sync,
+    C: Fn(&super::Job) -> Result<Cow<'c, Config>, String> + Sync,
     F: Fn(JobResult) -> Result<(), String> + Sync,
 {
     run_jobs_probed(config, plan, threads, None, sink)
@@ -218,7 +233,7 @@ pub fn run_jobs_probed<'c, C, F>(
     sink: F,
 ) -> Result<(), RunError>
 where
-    C: Fn(&super::Job) -> &'c Config + Sync,
+    C: Fn(&super::Job) -> Result<Cow<'c, Config>, String> + Sync,
     F: Fn(JobResult) -> Result<(), String> + Sync,
 {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -233,7 +248,8 @@ where
             if interrupt::requested() {
                 return Err(RunError::Interrupted);
             }
-            match run_job_probed(config(&job), job, interrupt::requested, probe) {
+            let cfg = config(&job).map_err(RunError::Config)?;
+            match run_job_probed(&cfg, job, interrupt::requested, probe) {
                 Some(r) => sink(r).map_err(RunError::Sink),
                 None => Err(RunError::Interrupted),
             }

@@ -14,7 +14,6 @@ use super::plan::{Job, Plan};
 use crate::rng::{self, Phase};
 pub use crate::scenario::Seeds;
 use rand::seq::SliceRandom;
-use rand::RngExt;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SweepError {
@@ -267,68 +266,127 @@ pub struct Point {
 /// Most points (or jobs) a sweep may have.
 pub const MAX_JOBS: u64 = 100_000_000;
 
-/// The points of a sweep. `seed` seeds the Latin hypercube (so it is reproducible).
-pub fn points(vary: &[Vary], design: Design, seed: u64) -> Result<Vec<Point>, SweepError> {
-    if vary.is_empty() {
-        return Ok(vec![Point {
-            index: 0,
-            values: Vec::new(),
-        }]);
-    }
-    for (k, v) in vary.iter().enumerate() {
-        if vary[..k].iter().any(|o| o.path == v.path) {
-            return Err(SweepError::Spec(format!(
-                "{} is varied twice; give each field one --vary",
-                v.path
-            )));
-        }
-    }
-    let rows: Vec<Vec<String>> = match design {
-        Design::Grid => {
-            let total = vary
-                .iter()
-                .try_fold(1u64, |acc, v| acc.checked_mul(v.values.len() as u64))
-                .filter(|&n| n <= MAX_JOBS)
-                .ok_or_else(|| {
-                    SweepError::Spec(format!("the grid has more than {MAX_JOBS} points"))
-                })?;
-            (0..total)
-                .map(|mut k| {
-                    let mut row = vec![String::new(); vary.len()];
-                    for (d, v) in vary.iter().enumerate().rev() {
-                        let n = v.values.len() as u64;
-                        row[d] = v.values[(k % n) as usize].clone();
-                        k /= n;
-                    }
-                    row
-                })
-                .collect()
-        }
-        Design::Zip => {
-            let n = vary[0].values.len();
-            if let Some(v) = vary.iter().find(|v| v.values.len() != n) {
+/// The points of a sweep, produced one at a time from their index: a grid of a hundred
+/// million points costs no more than its varied values until its points are asked for.
+/// Grid: every combination, the last field changing fastest; zip: the k-th values of every
+/// list; Latin hypercube (`seed` makes it reproducible): each field's range cut into N
+/// strata, a random permutation of the strata per field (4 bytes a point), and point k
+/// samples its stratum at a uniform drawn from a hash of (seed, k, field).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointSet {
+    vary: Vec<Vary>,
+    design: Design,
+    seed: u64,
+    len: u64,
+    /// Latin hypercube: each field's permutation of the strata.
+    strata: Vec<Vec<u32>>,
+}
+
+impl PointSet {
+    /// The points of `vary` under `design`; refuses a field varied twice, zip lists of
+    /// different lengths and more than [`MAX_JOBS`] points, before anything is allocated.
+    pub fn new(vary: &[Vary], design: Design, seed: u64) -> Result<PointSet, SweepError> {
+        for (k, v) in vary.iter().enumerate() {
+            if vary[..k].iter().any(|o| o.path == v.path) {
                 return Err(SweepError::Spec(format!(
-                    "--design zip needs lists of equal length: {} has {} values, {} has {}",
-                    vary[0].path,
-                    n,
-                    v.path,
-                    v.values.len()
+                    "{} is varied twice; give each field one --vary",
+                    v.path
                 )));
             }
-            (0..n)
-                .map(|k| vary.iter().map(|v| v.values[k].clone()).collect())
-                .collect()
         }
-        Design::Lhs(n) => {
-            let mut rng = rng::stream(seed, u64::MAX - 1, Phase::Init);
-            let n = n as usize;
-            let mut rows = vec![vec![String::new(); vary.len()]; n];
-            for (d, v) in vary.iter().enumerate() {
-                let mut strata: Vec<usize> = (0..n).collect();
-                strata.shuffle(&mut rng);
-                for (row, &s) in rows.iter_mut().zip(&strata) {
-                    let u = (s as f64 + rng.random::<f64>()) / n as f64;
-                    row[d] = match v.range {
+        let len = if vary.is_empty() {
+            1
+        } else {
+            match design {
+                Design::Grid => vary
+                    .iter()
+                    .try_fold(1u64, |acc, v| acc.checked_mul(v.values.len() as u64))
+                    .filter(|&n| n <= MAX_JOBS)
+                    .ok_or_else(|| {
+                        SweepError::Spec(format!("the grid has more than {MAX_JOBS} points"))
+                    })?,
+                Design::Zip => {
+                    let n = vary[0].values.len();
+                    if let Some(v) = vary.iter().find(|v| v.values.len() != n) {
+                        return Err(SweepError::Spec(format!(
+                            "--design zip needs lists of equal length: {} has {} values, {} \
+                             has {}",
+                            vary[0].path,
+                            n,
+                            v.path,
+                            v.values.len()
+                        )));
+                    }
+                    n as u64
+                }
+                Design::Lhs(n) => {
+                    if u64::from(n) > MAX_JOBS {
+                        return Err(SweepError::Spec(format!(
+                            "lhs:{n} is more than {MAX_JOBS} points"
+                        )));
+                    }
+                    u64::from(n)
+                }
+            }
+        };
+        let strata = match design {
+            Design::Lhs(n) if !vary.is_empty() => {
+                let mut rng = rng::stream(seed, u64::MAX - 1, Phase::Init);
+                vary.iter()
+                    .map(|_| {
+                        let mut s: Vec<u32> = (0..n).collect();
+                        s.shuffle(&mut rng);
+                        s
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Ok(PointSet {
+            vary: vary.to_vec(),
+            design,
+            seed,
+            len,
+            strata,
+        })
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bytes these points hold besides their varied values (the hypercube's permutations).
+    pub fn bytes(&self) -> u64 {
+        self.strata.iter().map(|s| 4 * s.len() as u64).sum()
+    }
+
+    /// Point `k`'s values, one per varied field (in `--vary` order); `k < len()`.
+    pub fn point(&self, k: u64) -> Vec<String> {
+        let vary = &self.vary;
+        match self.design {
+            Design::Grid => {
+                let mut row = vec![String::new(); vary.len()];
+                let mut rest = k;
+                for (d, v) in vary.iter().enumerate().rev() {
+                    let n = v.values.len() as u64;
+                    row[d] = v.values[(rest % n) as usize].clone();
+                    rest /= n;
+                }
+                row
+            }
+            Design::Zip => vary.iter().map(|v| v.values[k as usize].clone()).collect(),
+            Design::Lhs(n) => vary
+                .iter()
+                .enumerate()
+                .map(|(d, v)| {
+                    let draw = rng::key(&[self.seed, k, d as u64]);
+                    let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
+                    let u = (f64::from(self.strata[d][k as usize]) + unit) / f64::from(n);
+                    match v.range {
                         Some(r) => {
                             let x = if r.log {
                                 (r.lo.ln() + u * (r.hi.ln() - r.lo.ln())).exp()
@@ -342,21 +400,28 @@ pub fn points(vary: &[Vary], design: Design, seed: u64) -> Result<Vec<Point>, Sw
                             }
                         }
                         None => {
-                            let k = ((u * v.values.len() as f64) as usize).min(v.values.len() - 1);
-                            v.values[k].clone()
+                            let i = ((u * v.values.len() as f64) as usize).min(v.values.len() - 1);
+                            v.values[i].clone()
                         }
-                    };
-                }
-            }
-            rows
+                    }
+                })
+                .collect(),
         }
-    };
-    Ok(rows
-        .into_iter()
-        .enumerate()
-        .map(|(k, values)| Point {
+    }
+
+    /// Every point (for small sweeps, tests and plots).
+    pub fn all(&self) -> Vec<Vec<String>> {
+        (0..self.len).map(|k| self.point(k)).collect()
+    }
+}
+
+/// The points of a sweep, all at once (small sweeps and tests; see [`PointSet`]).
+pub fn points(vary: &[Vary], design: Design, seed: u64) -> Result<Vec<Point>, SweepError> {
+    let set = PointSet::new(vary, design, seed)?;
+    Ok((0..set.len())
+        .map(|k| Point {
             index: k as u32,
-            values,
+            values: set.point(k),
         })
         .collect())
 }
@@ -382,26 +447,26 @@ pub fn point_key(paths: &[String], values: &[String]) -> u64 {
     h | 1
 }
 
-/// The flat job list: point-major, `replicates` jobs per point; `points` holds each point's
-/// values in the order of `paths`, and `seeds` says how replicates are seeded.
+/// The flat job list: point-major, `replicates` jobs per point; `seeds` says how replicates
+/// are seeded (independent seeds ask each point for its values).
 pub fn plan(
-    paths: &[String],
-    points: &[Vec<String>],
+    points: &PointSet,
     replicates: u32,
     base_seed: u64,
     seeds: Seeds,
 ) -> Result<Plan, SweepError> {
-    let total = points.len() as u64 * replicates as u64;
+    let paths: Vec<String> = points.vary.iter().map(|v| v.path.clone()).collect();
+    let total = points.len().saturating_mul(replicates as u64);
     if total > MAX_JOBS || total > u32::MAX as u64 {
         return Err(SweepError::Spec(format!(
             "{total} jobs is more than {MAX_JOBS}"
         )));
     }
     let mut jobs = Vec::with_capacity(total as usize);
-    for (p, values) in points.iter().enumerate() {
+    for p in 0..points.len() {
         let key = match seeds {
             Seeds::Common => 0,
-            Seeds::Independent => point_key(paths, values),
+            Seeds::Independent => point_key(&paths, &points.point(p)),
         };
         for r in 0..replicates {
             jobs.push(Job {
@@ -544,6 +609,20 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_grid_is_produced_point_by_point() {
+        // 10^4 x 10^4 = 10^8 points: counted, and any point given by its index, at once.
+        let big = [vary("a=1..10000:1"), vary("b=1..10000:1")];
+        let set = PointSet::new(&big, Design::Grid, 1).unwrap();
+        assert_eq!(set.len(), 100_000_000);
+        assert_eq!(set.bytes(), 0);
+        assert_eq!(set.point(0), ["1", "1"]);
+        assert_eq!(set.point(10_001), ["2", "2"]);
+        assert_eq!(set.point(99_999_999), ["10000", "10000"]);
+        let more = [vary("a=1..10000:1"), vary("b=1..10000:1"), vary("c=1,2")];
+        assert!(PointSet::new(&more, Design::Grid, 1).is_err());
+    }
+
+    #[test]
     fn latin_hypercube_uses_every_stratum_once_and_is_reproducible() {
         let v = vary("x=0..1:0.5");
         let n = 10;
@@ -561,14 +640,13 @@ mod tests {
         assert_ne!(p, points(&[v], Design::Lhs(n), 8).unwrap());
     }
 
-    fn values(v: &[&str]) -> Vec<Vec<String>> {
-        v.iter().map(|x| vec![x.to_string()]).collect()
+    fn values(v: &[&str]) -> PointSet {
+        PointSet::new(&[vary(&format!("a={}", v.join(",")))], Design::Grid, 1).unwrap()
     }
 
     #[test]
     fn jobs_are_point_major_and_share_seeds_across_points() {
-        let paths = ["a".to_string()];
-        let plan = plan(&paths, &values(&["1", "2", "3"]), 2, 5, Seeds::Common).unwrap();
+        let plan = plan(&values(&["1", "2", "3"]), 2, 5, Seeds::Common).unwrap();
         assert_eq!(plan.jobs.len(), 6);
         assert_eq!((plan.jobs[3].point, plan.jobs[3].replicate), (1, 1));
         // Common random numbers: replicate r of every point has replicate r's seed of a run.
@@ -583,9 +661,8 @@ mod tests {
 
     #[test]
     fn independent_seeds_follow_the_values_not_their_order() {
-        let paths = ["a".to_string()];
-        let fwd = plan(&paths, &values(&["1", "2", "3"]), 2, 5, Seeds::Independent).unwrap();
-        let rev = plan(&paths, &values(&["3", "2", "1"]), 2, 5, Seeds::Independent).unwrap();
+        let fwd = plan(&values(&["1", "2", "3"]), 2, 5, Seeds::Independent).unwrap();
+        let rev = plan(&values(&["3", "2", "1"]), 2, 5, Seeds::Independent).unwrap();
         // Point "1" is point 0 forwards and point 2 backwards: same seeds.
         for r in 0..2 {
             assert_eq!(fwd.jobs[r].seed, rev.jobs[4 + r].seed);

@@ -180,12 +180,16 @@ impl ResultsDir {
             let path = self.part_path(table, r.job.index);
             let mut sum = seal::Summing::default();
             atomic::write_with(&path, |out| {
-                let mut out = seal::Tee { inner: out, sum: &mut sum };
+                let mut out = seal::Tee {
+                    inner: out,
+                    sum: &mut sum,
+                };
                 writeln!(out, "{}", table.header(cfg))?;
                 table.write_rows(cfg, r, &mut out)
             })
             .map_err(io_err(&path))?;
-            seal.parts.push((table.file_name().to_string(), sum.bytes, sum.hash()));
+            seal.parts
+                .push((table.file_name().to_string(), sum.bytes, sum.hash()));
         }
         let path = self.seal_path(r.job.index);
         atomic::write(&path, seal.to_text().as_bytes()).map_err(io_err(&path))
@@ -209,12 +213,16 @@ impl ResultsDir {
                     && seal.seed == j.seed
                     && seal.scenario_hash == scenario_hash
                     && seal.parts.len() == Table::ALL.len()
-                    && seal.parts.iter().zip(Table::ALL).all(|((name, size, hash), t)| {
-                        let path = self.part_path(t, j.index);
-                        name == t.file_name()
-                            && std::fs::metadata(&path).is_ok_and(|m| m.len() == *size)
-                            && (!verify || seal::file_hash(&path).is_ok_and(|h| h == *hash))
-                    })
+                    && seal
+                        .parts
+                        .iter()
+                        .zip(Table::ALL)
+                        .all(|((name, size, hash), t)| {
+                            let path = self.part_path(t, j.index);
+                            name == t.file_name()
+                                && std::fs::metadata(&path).is_ok_and(|m| m.len() == *size)
+                                && (!verify || seal::file_hash(&path).is_ok_and(|h| h == *hash))
+                        })
             })
             .collect()
     }

@@ -40,7 +40,9 @@ impl Seal {
         }
         let mut field = |key: &str| -> Option<String> {
             let line = lines.next()?;
-            line.strip_prefix(key)?.strip_prefix(' ').map(str::to_string)
+            line.strip_prefix(key)?
+                .strip_prefix(' ')
+                .map(str::to_string)
         };
         let job = field("job")?.parse().ok()?;
         let seed = field("seed")?.parse().ok()?;
@@ -136,7 +138,10 @@ mod tests {
             job: 3,
             seed: 17,
             scenario_hash: "00ff".into(),
-            parts: vec![("a.csv".into(), 10, "0123".into()), ("b.csv".into(), 0, "4567".into())],
+            parts: vec![
+                ("a.csv".into(), 10, "0123".into()),
+                ("b.csv".into(), 0, "4567".into()),
+            ],
         };
         let text = seal.to_text();
         assert_eq!(Seal::parse(&text), Some(seal));

@@ -53,8 +53,8 @@ pub struct SweepSpec {
     /// replicates by the point's position).
     pub seeds: crate::scenario::Seeds,
     pub vary: Vec<VarySpec>,
-    /// One value per varied field, per point.
-    pub points: Vec<Vec<String>>,
+    /// The number of points; each is produced from its index ([`SweepSpec::point_set`]).
+    pub n_points: u64,
     pub jobs: u32,
     /// FNV-1a of all of the above: folders of different sweeps never mix.
     pub sweep_hash: String,
@@ -71,6 +71,28 @@ fn default_metric() -> String {
 pub const FORMAT: u32 = 2;
 
 impl SweepSpec {
+    /// The sweep's points, one at a time from their index (the design of the varied fields).
+    pub fn point_set(&self) -> Result<crate::experiment::sweep::PointSet, OutputError> {
+        use crate::experiment::sweep::{Design, PointSet, Vary};
+        let bad = |e: crate::experiment::sweep::SweepError| OutputError::Io {
+            path: PathBuf::from(SPEC),
+            source: std::io::Error::other(e.to_string()),
+        };
+        let vary = self
+            .vary
+            .iter()
+            .map(|v| Vary::parse(&format!("{}={}", v.path, v.spec)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(bad)?;
+        let design = Design::parse(&self.design).map_err(bad)?;
+        PointSet::new(&vary, design, self.seed).map_err(bad)
+    }
+
+    /// Every point's values (for plots and small sweeps).
+    pub fn points(&self) -> Result<Vec<Vec<String>>, OutputError> {
+        Ok(self.point_set()?.all())
+    }
+
     /// Fills in `sweep_hash` from the fields that define the jobs (not from
     /// `scenario_source`, which only says where the scenario came from: a resumed sweep reads
     /// it from the folder's own scenario.ron).
@@ -222,11 +244,14 @@ pub fn write_job(dir: &Path, r: &JobResult) -> Result<(), OutputError> {
 }
 
 /// The sweep's jobs, with their seeds, from sweep.json alone.
-pub fn spec_plan(
-    spec: &SweepSpec,
-) -> Result<crate::experiment::Plan, crate::experiment::sweep::SweepError> {
-    let paths: Vec<String> = spec.vary.iter().map(|v| v.path.clone()).collect();
-    crate::experiment::sweep::plan(&paths, &spec.points, spec.replicates, spec.seed, spec.seeds)
+pub fn spec_plan(spec: &SweepSpec) -> Result<crate::experiment::Plan, OutputError> {
+    let points = spec.point_set()?;
+    crate::experiment::sweep::plan(&points, spec.replicates, spec.seed, spec.seeds).map_err(|e| {
+        OutputError::Io {
+            path: PathBuf::from(SPEC),
+            source: std::io::Error::other(e.to_string()),
+        }
+    })
 }
 
 /// A job file read back: one row of metric values per step.
@@ -280,10 +305,8 @@ fn outcomes(rows: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
 pub fn finish(dir: &Path, spec: &SweepSpec) -> Result<Vec<String>, OutputError> {
     let params: Vec<String> = spec.vary.iter().map(|v| csv_field(&v.path)).collect();
     let reps = spec.replicates;
-    let plan = spec_plan(spec).map_err(|e| OutputError::Io {
-        path: dir.join(SPEC),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let plan = spec_plan(spec)?;
+    let points = spec.point_set()?;
     let per_job = dir.join("sweep.csv");
     let per_point = dir.join("sweep_summary.csv");
     let mut t = TTable::default();
@@ -309,7 +332,7 @@ pub fn finish(dir: &Path, spec: &SweepSpec) -> Result<Vec<String>, OutputError> 
             for job in &plan.jobs {
                 let rows = read_job(dir, job.index).map_err(std::io::Error::other)?;
                 let (last, mean) = outcomes(&rows);
-                let values = &spec.points[job.point as usize];
+                let values = &points.point(u64::from(job.point));
                 let mut line =
                     format!("{},{},{},{}", job.index, job.point, job.replicate, job.seed);
                 for v in values {

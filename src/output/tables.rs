@@ -255,9 +255,12 @@ impl Table {
                 sink.write_all(out.as_bytes())?;
                 out.clear();
                 for snap in &r.snapshots {
-                    write_items(sink, snap.world.n_groups(), |_| 1, |out, g| {
-                        group_row(out, cfg, rep, snap, g)
-                    })?;
+                    write_items(
+                        sink,
+                        snap.world.n_groups(),
+                        |_| 1,
+                        |out, g| group_row(out, cfg, rep, snap, g),
+                    )?;
                 }
             }
         }
@@ -322,7 +325,10 @@ fn write_items<W: std::io::Write>(
 
 /// Agent `i`'s ties of the snapshot (each tie once, from its lower end).
 fn tie_rows(out: &mut String, rep: u32, s: &Snapshot, i: usize) {
-    for t in s.world.agents.ties[i].iter().filter(|t| t.other as usize > i) {
+    for t in s.world.agents.ties[i]
+        .iter()
+        .filter(|t| t.other as usize > i)
+    {
         let _ = write!(out, "{rep},{},{i},{},", s.step, t.other);
         num32(out, t.weight);
         out.push('\n');

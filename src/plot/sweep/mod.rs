@@ -64,8 +64,13 @@ pub fn plot_sweep_metric(dir: &Path, metric: &str) -> Result<Vec<PathBuf>, PlotE
     if spec.vary.is_empty() {
         return Ok(Vec::new());
     }
-    let obs = read_summary(dir, &spec, &view)?;
-    let data = SweepData::new(&spec, obs, view);
+    let points = spec.points().map_err(|e| PlotError::Csv {
+        path: dir.join("sweep.json"),
+        line: 1,
+        message: e.to_string(),
+    })?;
+    let obs = read_summary(dir, &points, &view)?;
+    let data = SweepData::new(&spec, &points, obs, view);
     let out = dir.join("plots");
     std::fs::create_dir_all(&out).map_err(|source| PlotError::Io {
         path: out.clone(),
@@ -204,14 +209,19 @@ pub(crate) struct SweepData {
 }
 
 impl SweepData {
-    pub fn new(spec: &SweepSpec, obs: Vec<Obs>, metric: MetricView) -> SweepData {
+    pub fn new(
+        spec: &SweepSpec,
+        points: &[Vec<String>],
+        obs: Vec<Obs>,
+        metric: MetricView,
+    ) -> SweepData {
         let fields = spec
             .vary
             .iter()
             .enumerate()
             .map(|(d, v)| {
                 let mut met: Vec<String> = Vec::new();
-                for p in &spec.points {
+                for p in points {
                     if let Some(x) = p.get(d) {
                         if !met.contains(x) {
                             met.push(x.clone());
@@ -276,7 +286,11 @@ impl SweepData {
 
 /// The rows of `view`'s metric (statistic `mean`) in sweep_summary.csv, in drawn units, with
 /// each point's values from sweep.json.
-fn read_summary(dir: &Path, spec: &SweepSpec, view: &MetricView) -> Result<Vec<Obs>, PlotError> {
+fn read_summary(
+    dir: &Path,
+    points: &[Vec<String>],
+    view: &MetricView,
+) -> Result<Vec<Obs>, PlotError> {
     let path = dir.join("sweep_summary.csv");
     if !path.is_file() {
         return Err(PlotError::MissingInput { path });
@@ -329,12 +343,12 @@ fn read_summary(dir: &Path, spec: &SweepSpec, view: &MetricView) -> Result<Vec<O
         let point: usize = field(0)
             .parse()
             .map_err(|_| csv_err(line, format!("point `{}` is not a number", field(0))))?;
-        let values = spec.points.get(point).cloned().ok_or_else(|| {
+        let values = points.get(point).cloned().ok_or_else(|| {
             csv_err(
                 line,
                 format!(
                     "point {point} is not in sweep.json ({} points)",
-                    spec.points.len()
+                    points.len()
                 ),
             )
         })?;

@@ -37,7 +37,7 @@ fn spec(args: &[&str], design: Design) -> SweepSpec {
         steps: 10,
         design: design.label(),
         vary: args.iter().map(|a| vary_spec(a)).collect(),
-        points: pts.into_iter().map(|p| p.values).collect(),
+        n_points: pts.len() as u64,
         jobs: 0,
         sweep_hash: String::new(),
         seeds: crate::scenario::Seeds::Common,
@@ -61,7 +61,7 @@ fn write_folder(
         write!(csv, ",{}", v.path).unwrap();
     }
     csv.push_str(",metric,statistic,mean,sd,ci_low,ci_high,n\n");
-    for (k, values) in spec.points.iter().enumerate() {
+    for (k, values) in spec.points().unwrap().iter().enumerate() {
         for name in metrics::NAMES {
             for stat in ["final", "mean"] {
                 let (m, lo, hi, n) = if *name == metric && stat == "mean" {
@@ -93,8 +93,8 @@ fn write_folder(
 
 fn data(spec: &SweepSpec, metric: &str, rows: impl Fn(usize) -> (f64, f64, f64, u64)) -> SweepData {
     let view = MetricView::new(metric).unwrap();
-    let obs = spec
-        .points
+    let points = spec.points().unwrap();
+    let obs = points
         .iter()
         .enumerate()
         .map(|(k, values)| {
@@ -108,7 +108,7 @@ fn data(spec: &SweepSpec, metric: &str, rows: impl Fn(usize) -> (f64, f64, f64, 
             }
         })
         .collect();
-    SweepData::new(spec, obs, view)
+    SweepData::new(spec, &points, obs, view)
 }
 
 fn values(list: &[&str]) -> Vec<String> {
@@ -355,7 +355,7 @@ fn categories_are_drawn_in_the_order_given_and_never_interpolated() {
         let s = spec(&[arg], Design::Grid);
         // 7.0% with support groups, 9.7% without.
         let d = data(&s, "loneliness_prevalence", |k| {
-            let enabled = s.points[k][0] == "true";
+            let enabled = s.points().unwrap()[k][0] == "true";
             if enabled {
                 (0.070, 0.048, 0.097, 4)
             } else {
@@ -704,7 +704,7 @@ fn points_without_a_value_are_left_out_and_said_so() {
     );
     // No affected agent without events: the metric of the affected has no value there.
     write_folder(tmp.path(), &s, "loneliness_prevalence_affected", |k| {
-        if s.points[k][1] == "0" {
+        if s.points().unwrap()[k][1] == "0" {
             (f64::NAN, f64::NAN, f64::NAN, 0)
         } else {
             (0.2, 0.1, 0.3, 3)
