@@ -181,8 +181,16 @@ pub struct SweepArgs {
     /// and N from the SLURM job array.
     #[arg(long, value_name = "I/N|slurm")]
     pub shard: Option<String>,
-    /// Complete the sweep in DIR: run only its missing jobs.
-    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    /// Complete the sweep in DIR: run only its missing jobs, with the sweep stored in DIR
+    /// (a scenario and --vary given as well must be that sweep's; --metric, --threads,
+    /// --job, --shard and --quiet may be given).
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = [
+            "out", "replicates", "seed", "steps", "set", "design", "independent_seeds", "force"
+        ]
+    )]
     pub resume: Option<PathBuf>,
 }
 

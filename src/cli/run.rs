@@ -346,12 +346,17 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             _ => format!("{} weeks", s.steps),
         };
         tell!(
-            "belonging: {} agents x {} (+{} burn-in) x {} replicates in {:.2} s \
+            "belonging: {} agents x {} (+{} burn-in) x {} replicates{} in {:.2} s \
              ({:.2} M agent-steps/s on {} threads) -> {}",
             s.population.size,
             weeks,
             s.burn_in,
             s.replicates,
+            if resumed {
+                format!(" (resumed: {} of them run now)", todo.jobs.len())
+            } else {
+                String::new()
+            },
             wall,
             simulated as f64 / sim_seconds.max(1e-9) / 1e6,
             threads,

@@ -375,7 +375,17 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         l
     });
     let plan = out_sweep::spec_plan(spec).map_err(|e| BadInput(e.to_string()))?;
-    let done = out_sweep::finished_jobs(&out, spec.jobs)?;
+    // The jobs already in the folder (a resume, or --force on the same sweep) are used only if
+    // whole and this sweep's: a damaged or foreign job file runs again.
+    out_sweep::remove_temporaries(&out);
+    let (done, damaged) = out_sweep::verified_jobs(&out, &plan, &spec.sweep_hash);
+    for (job, why) in &damaged {
+        let path = out_sweep::job_path(&out, *job);
+        if !args.quiet {
+            tell!("belonging: {}: {why}; job {job} runs again", path.display());
+        }
+        std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+    }
     // The jobs this process is for (all, one shard or one job), and those of them not done.
     let scope: Vec<_> = plan
         .jobs
@@ -432,7 +442,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         &run,
         threads,
         |r| {
-            out_sweep::write_job(&out, &r).map_err(|e| e.to_string())?;
+            out_sweep::write_job(&out, &spec.sweep_hash, &r).map_err(|e| e.to_string())?;
             bar.inc(1);
             Ok(())
         },
@@ -538,13 +548,25 @@ pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
             .into());
         }
     }
+    let plan = out_sweep::spec_plan(&spec).map_err(|e| BadInput(e.to_string()))?;
     let mut owner: Vec<Option<usize>> = vec![None; spec.jobs as usize];
     let mut overlaps = Vec::new();
     for (k, d) in dirs.iter().enumerate() {
-        for (job, present) in out_sweep::finished_jobs(d, spec.jobs)?
-            .into_iter()
-            .enumerate()
-        {
+        // Every job file is checked against its seal: a damaged one, or one of another
+        // sweep, is never merged.
+        let (present, damaged) = out_sweep::verified_jobs(d, &plan, &spec.sweep_hash);
+        if let Some((job, why)) = damaged.first() {
+            return Err(BadInput(format!(
+                "{}: {why}; refusing to merge ({} damaged or foreign job file(s) in {}: \
+                 `belonging sweep --resume {}` reruns them)",
+                out_sweep::job_path(d, *job).display(),
+                damaged.len(),
+                d.display(),
+                d.display()
+            ))
+            .into());
+        }
+        for (job, present) in present.into_iter().enumerate() {
             if present {
                 match owner[job] {
                     Some(first) => overlaps.push(format!(

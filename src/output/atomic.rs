@@ -1,8 +1,10 @@
 //! Atomic file writes: a temporary file in the same folder, flushed and synced, renamed over
 //! the target, then the folder synced, so a reader never sees a half-written file under its
 //! final name and a file that was renamed survives a crash. Every file of a results folder
-//! is written through here (the plots through [`commit`]).
+//! is written through here (the plots through [`commit`]); the faults of a full or read-only
+//! disk can be injected beneath it for tests ([`super::fault`]).
 
+use super::fault::{self, Faulty};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,14 +22,15 @@ pub fn temp_path(path: &Path) -> PathBuf {
 /// that is not writable) the temporary file is removed and `path` is left as it was.
 pub fn write_with<F>(path: &Path, fill: F) -> std::io::Result<()>
 where
-    F: FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+    F: FnOnce(&mut BufWriter<Faulty<File>>) -> std::io::Result<()>,
 {
     let tmp = temp_path(path);
     let result = (|| {
-        let mut out = BufWriter::with_capacity(1 << 16, File::create(&tmp)?);
+        fault::check_create()?;
+        let mut out = BufWriter::with_capacity(1 << 16, Faulty(File::create(&tmp)?));
         fill(&mut out)?;
         out.flush()?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
+        let file = out.into_inner().map_err(|e| e.into_error())?.0;
         file.sync_all()?;
         drop(file);
         rename_and_sync(&tmp, path)
@@ -47,7 +50,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// in the same folder) to `path`: syncs it, renames it, syncs the folder. On error `tmp` is
 /// removed.
 pub fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
-    let result = File::open(tmp)
+    let result = std::fs::metadata(tmp)
+        .and_then(|m| fault::check_write(m.len()))
+        .and_then(|()| File::open(tmp))
         .and_then(|f| f.sync_all())
         .and_then(|()| rename_and_sync(tmp, path));
     if result.is_err() {
@@ -62,6 +67,7 @@ pub fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
 pub fn link(from: &Path, path: &Path) -> std::io::Result<()> {
     let tmp = temp_path(path);
     let _ = std::fs::remove_file(&tmp);
+    fault::check_create()?;
     std::fs::hard_link(from, &tmp)?;
     let result = rename_and_sync(&tmp, path);
     if result.is_err() {

@@ -47,6 +47,10 @@ pub fn acquire(dir: &Path) -> Result<FolderLock, OutputError> {
         path: dir.to_path_buf(),
         source,
     };
+    // The lock file is created the first time (a read-only folder refuses it).
+    if !path.exists() {
+        super::fault::check_create().map_err(not_writable)?;
+    }
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)
@@ -106,10 +110,14 @@ pub fn create_and_acquire(dir: &Path) -> Result<FolderLock, OutputError> {
             source: std::io::Error::other("exists and is not a folder"),
         });
     }
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::NotWritable {
+    let not_writable = |source| OutputError::NotWritable {
         path: dir.to_path_buf(),
         source,
-    })?;
+    };
+    if !dir.is_dir() {
+        super::fault::check_create().map_err(not_writable)?;
+    }
+    std::fs::create_dir_all(dir).map_err(not_writable)?;
     acquire(dir)
 }
 

@@ -5,6 +5,7 @@
 //! only then may the manifest say `complete`.
 
 pub mod atomic;
+pub mod fault;
 pub mod lock;
 pub mod manifest;
 mod seal;
@@ -145,6 +146,7 @@ impl ResultsDir {
         for sub in [path.to_path_buf(), path.join(PARTS), path.join("plots")] {
             remove_temporaries(&sub);
         }
+        fault::check_create().map_err(not_writable)?;
         std::fs::create_dir_all(path.join(PARTS)).map_err(not_writable)?;
         let probe = path.join(".write-test");
         atomic::write(&probe, b"ok").map_err(not_writable)?;
@@ -380,7 +382,7 @@ impl ResultsDir {
 /// Removes the temporary files of atomic writes (`.NAME.tmp-PID`, `.NAME.tmp.png`) that a
 /// killed process left in `dir`. Best effort: a folder that cannot be read or written is
 /// reported by the writability probe that follows.
-fn remove_temporaries(dir: &Path) {
+pub(crate) fn remove_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

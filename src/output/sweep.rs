@@ -18,7 +18,7 @@
 
 use super::tables::csv_field;
 use super::{atomic, io_err, tables, OutputError};
-use crate::experiment::JobResult;
+use crate::experiment::{Job, JobResult};
 use crate::model::metrics::{self, NAMES};
 use crate::stats::{summarize_in, TTable};
 use serde::{Deserialize, Serialize};
@@ -162,7 +162,9 @@ pub fn read_spec(dir: &Path) -> Result<SweepSpec, OutputError> {
     Ok(spec)
 }
 
-/// Jobs whose file is present (complete: files appear only by atomic rename).
+/// Jobs whose file is present (files appear only by atomic rename), from the names alone:
+/// what this process has just written. A folder another process wrote is judged by
+/// [`verified_jobs`].
 pub fn finished_jobs(dir: &Path, jobs: u32) -> Result<Vec<bool>, OutputError> {
     let mut done = vec![false; jobs as usize];
     let folder = dir.join(JOBS);
@@ -185,6 +187,82 @@ pub fn finished_jobs(dir: &Path, jobs: u32) -> Result<Vec<bool>, OutputError> {
         }
     }
     Ok(done)
+}
+
+/// Removes the temporary files a killed sweep left (in the folder and in jobs/).
+pub fn remove_temporaries(dir: &Path) {
+    super::remove_temporaries(dir);
+    super::remove_temporaries(&dir.join(JOBS));
+    super::remove_temporaries(&dir.join("plots"));
+}
+
+/// What a job file holds, judged by its last line (its seal).
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobFile {
+    Missing,
+    /// The job of this sweep, whole.
+    Good,
+    /// Present but not to be trusted: truncated, damaged, or another sweep's or job's; the
+    /// text says which.
+    Bad(String),
+}
+
+/// The seal line a job file ends with: the job, its seed, the sweep's hash and the FNV-1a
+/// checksum of every byte before the line.
+fn job_seal(job: &Job, sweep_hash: &str, body: &[u8]) -> String {
+    format!(
+        "# belonging job={} seed={} sweep_hash={sweep_hash} fnv1a={}\n",
+        job.index,
+        job.seed,
+        super::manifest::fnv1a(body)
+    )
+}
+
+/// Judges job `job`'s file in `dir` against the sweep `sweep_hash`.
+pub fn check_job(dir: &Path, job: &Job, sweep_hash: &str) -> JobFile {
+    let path = job_path(dir, job.index);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return JobFile::Missing,
+        Err(e) => return JobFile::Bad(format!("cannot be read: {e}")),
+    };
+    let body_end = bytes[..bytes.len().saturating_sub(1)]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let (body, seal) = bytes.split_at(body_end);
+    let expected = job_seal(job, sweep_hash, body);
+    if seal == expected.as_bytes() {
+        return JobFile::Good;
+    }
+    let seal = String::from_utf8_lossy(seal);
+    if !seal.starts_with("# belonging job=") {
+        return JobFile::Bad("no seal at its end (truncated, or written by hand)".into());
+    }
+    JobFile::Bad(format!(
+        "its seal does not match: it says `{}`, this sweep expects `{}`",
+        seal.trim_end(),
+        expected.trim_end()
+    ))
+}
+
+/// Per job of `plan`, whether its file is there and whole ([`check_job`]); the files that
+/// are there but not to be trusted, with why.
+pub fn verified_jobs(
+    dir: &Path,
+    plan: &crate::experiment::Plan,
+    sweep_hash: &str,
+) -> (Vec<bool>, Vec<(u32, String)>) {
+    let mut done = vec![false; plan.jobs.len()];
+    let mut bad = Vec::new();
+    for (k, job) in plan.jobs.iter().enumerate() {
+        match check_job(dir, job, sweep_hash) {
+            JobFile::Good => done[k] = true,
+            JobFile::Missing => {}
+            JobFile::Bad(why) => bad.push((job.index, why)),
+        }
+    }
+    (done, bad)
 }
 
 /// Prepares a new sweep folder: locks it (one writer per folder), refuses one that holds
@@ -223,8 +301,10 @@ pub fn create(
     Ok(lock)
 }
 
-/// Writes one finished job's time series (`step` then every metric), atomically.
-pub fn write_job(dir: &Path, r: &JobResult) -> Result<(), OutputError> {
+/// Writes one finished job's time series (`step` then every metric), atomically, sealed by a
+/// last line naming the job, its seed, the sweep and the checksum of the rest
+/// ([`check_job`]).
+pub fn write_job(dir: &Path, sweep_hash: &str, r: &JobResult) -> Result<(), OutputError> {
     let mut s = String::from("step");
     for name in NAMES {
         s.push(',');
@@ -239,6 +319,8 @@ pub fn write_job(dir: &Path, r: &JobResult) -> Result<(), OutputError> {
         }
         s.push('\n');
     }
+    let seal = job_seal(&r.job, sweep_hash, s.as_bytes());
+    s.push_str(&seal);
     let path = job_path(dir, r.job.index);
     atomic::write(&path, s.as_bytes()).map_err(io_err(&path))
 }
@@ -264,6 +346,9 @@ fn read_job(dir: &Path, job: u32) -> Result<Vec<Vec<f64>>, OutputError> {
     };
     let mut rows = Vec::new();
     for (k, line) in text.lines().enumerate().skip(1) {
+        if line.starts_with('#') {
+            continue;
+        }
         let mut values = Vec::with_capacity(metrics::COUNT);
         for (c, field) in line.split(',').enumerate().skip(1) {
             let v = super::number(field)

@@ -1,60 +1,37 @@
-//! Output safety on real filesystems that refuse writes: a full disk (a 64 KiB tmpfs) and a
-//! read-only one. Both apply to root too (CI runs as root, where `chmod 0o555` stops
-//! nothing), so these tests mount them; they need root and fail, saying so, without it.
-#![cfg(target_os = "linux")]
+//! Output safety when the disk refuses writes: a full disk and a read-only one, injected
+//! beneath every write of the binary (`BELONGING_TEST_FAULT`, src/output/fault.rs), so these
+//! tests run for any user, root or not, with nothing mounted, through the real code path:
+//! the same atomic writes, error messages and exit codes as a real full or read-only disk.
 
 use crate::common::*;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-/// A tmpfs mounted for one test, unmounted when dropped (also when the test fails).
-struct Mount(PathBuf);
-
-impl Mount {
-    /// Mounts a tmpfs of `size` (e.g. `64k`) with extra `options` (e.g. `ro`) at `dir`.
-    #[track_caller]
-    fn tmpfs(dir: &Path, size: &str, options: &str) -> Mount {
-        std::fs::create_dir_all(dir).expect("mount point");
-        let mut opts = format!("size={size}");
-        if !options.is_empty() {
-            opts = format!("{opts},{options}");
-        }
-        let o = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &opts, "tmpfs"])
-            .arg(dir)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run `mount` ({e}); this test needs it"));
-        assert!(
-            o.status.success(),
-            "this test mounts a small tmpfs at {} to make a full or read-only disk, which \
-             needs root (CI runs as root); `mount` said: {}",
-            dir.display(),
-            String::from_utf8_lossy(&o.stderr).trim()
-        );
-        Mount(dir.to_path_buf())
-    }
-
-    /// Remounts with other options (e.g. a larger `size=`).
-    #[track_caller]
-    fn remount(&self, options: &str) {
-        let o = Command::new("mount")
-            .args(["-o", &format!("remount,{options}")])
-            .arg(&self.0)
-            .output()
-            .expect("run mount");
-        assert!(
-            o.status.success(),
-            "remount {}: {}",
-            self.0.display(),
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
+/// `belonging ARGS` on a disk that is full once `bytes` have been written.
+fn on_full_disk(bytes: u64, args: &[&str]) -> Output {
+    run_cmd(
+        bin()
+            .args(args)
+            .env("BELONGING_TEST_FAULT", format!("disk-full-after={bytes}")),
+    )
 }
 
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
+/// `belonging ARGS` on a read-only disk.
+fn on_read_only_disk(args: &[&str]) -> Output {
+    run_cmd(bin().args(args).env("BELONGING_TEST_FAULT", "read-only"))
+}
+
+/// The tiny run's arguments into `out`.
+fn tiny_args(out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = ["run", "classroom"].iter().map(|s| s.to_string()).collect();
+    v.extend(TINY.iter().map(|s| s.to_string()));
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v.push("--out".into());
+    v.push(out.to_str().expect("UTF-8").into());
+    v
+}
+
+fn refs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
 #[track_caller]
@@ -73,9 +50,8 @@ fn a_full_disk_is_a_clear_error_never_a_complete_manifest_and_resume_completes_t
     tiny_run(&full, &[]).success();
 
     // The tiny run writes about 100 KB of parts and tables: 64 KiB cannot hold them.
-    let disk = Mount::tmpfs(&tmp.path().join("disk"), "64k", "");
-    let out = disk.0.join("out");
-    let o = tiny_run(&out, &["--threads", "1"]);
+    let out = tmp.path().join("out");
+    let o = on_full_disk(64 << 10, &refs(&tiny_args(&out, &["--threads", "1"])));
     assert_eq!(o.code, Some(1), "exit code 1; stderr:\n{}", o.stderr);
     o.no_panic().stderr_has(&[
         "error: ",
@@ -103,7 +79,6 @@ fn a_full_disk_is_a_clear_error_never_a_complete_manifest_and_resume_completes_t
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 
     // With room again, --resume completes it to the bytes of an uninterrupted run.
-    disk.remount("size=16m");
     belonging(&["run", "--resume", out.to_str().expect("UTF-8"), "--quiet"]).success();
     assert_eq!(status_of(&out), "complete");
     for t in ["summary.csv", "timeseries.csv", "agents.csv", "runs.csv"] {
@@ -114,25 +89,27 @@ fn a_full_disk_is_a_clear_error_never_a_complete_manifest_and_resume_completes_t
 #[test]
 fn a_full_disk_stops_a_sweep_with_a_clear_error_and_a_partial_manifest() {
     let tmp = tempdir();
-    let disk = Mount::tmpfs(&tmp.path().join("disk"), "64k", "");
-    let out = disk.0.join("sweep");
-    let o = belonging(&[
-        "sweep",
-        "classroom",
-        "--vary",
-        "support.capacity=6,10,14,18",
-        "--replicates",
-        "4",
-        "--set",
-        "population.size=60",
-        "--steps",
-        "40",
-        "--threads",
-        "1",
-        "--quiet",
-        "--out",
-        out.to_str().expect("UTF-8"),
-    ]);
+    let out = tmp.path().join("sweep");
+    let o = on_full_disk(
+        64 << 10,
+        &[
+            "sweep",
+            "classroom",
+            "--vary",
+            "support.capacity=6,10,14,18",
+            "--replicates",
+            "4",
+            "--set",
+            "population.size=60",
+            "--steps",
+            "40",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ],
+    );
     assert_eq!(o.code, Some(1), "exit code 1; stderr:\n{}", o.stderr);
     o.no_panic().stderr_has(&[
         out.to_str().expect("UTF-8"),
@@ -145,19 +122,18 @@ fn a_full_disk_stops_a_sweep_with_a_clear_error_and_a_partial_manifest() {
 
 #[test]
 fn a_read_only_disk_is_refused_before_running() {
-    // A read-only filesystem stops root too (unlike chmod 0o555): the output folder cannot
+    // A read-only file system stops root too (unlike chmod 0o555): the output folder cannot
     // be created, which is bad input (exit 2), and nothing runs.
     let tmp = tempdir();
-    let disk = Mount::tmpfs(&tmp.path().join("ro"), "64k", "ro");
-    let out = disk.0.join("out");
-    let o = tiny_run(&out, &[]);
+    let out = tmp.path().join("ro").join("out");
+    let o = on_read_only_disk(&refs(&tiny_args(&out, &[])));
     o.bad_input().stderr_has(&[
         out.to_str().expect("UTF-8"),
         "cannot write the output folder",
         "Read-only file system",
     ]);
     assert!(!out.exists());
-    let o = belonging(&[
+    let o = on_read_only_disk(&[
         "sweep",
         "classroom",
         "--vary",
@@ -175,14 +151,13 @@ fn whatever_the_disk_fills_up_on_a_run_is_complete_only_with_every_file() {
     // Disks that fill up at different points: while writing the parts, joining the tables,
     // writing summary.csv, drawing the plots or writing the manifest.
     let tmp = tempdir();
-    let disk = Mount::tmpfs(&tmp.path().join("disk"), "64k", "");
     let mut outcomes = Vec::new();
+    let mut resumed = Vec::new();
     for kb in [
         64, 96, 128, 160, 192, 256, 320, 480, 640, 800, 960, 1100, 4000,
     ] {
-        disk.remount(&format!("size={kb}k"));
-        let out = disk.0.join(format!("out-{kb}"));
-        let o = tiny_run(&out, &["--threads", "1"]);
+        let out = tmp.path().join(format!("out-{kb}"));
+        let o = on_full_disk(kb << 10, &refs(&tiny_args(&out, &["--threads", "1"])));
         o.no_panic();
         let status = status_of(&out);
         if o.code == Some(0) {
@@ -206,7 +181,24 @@ fn whatever_the_disk_fills_up_on_a_run_is_complete_only_with_every_file() {
             o.code,
             o.stderr.trim()
         ));
+        // With room again, every stopped run resumes, and one stopped after its replicates
+        // (while joining the tables or drawing the plots) runs none of them again.
+        if o.code != Some(0) {
+            let after_jobs =
+                o.stderr.contains("writing the tables") || o.stderr.contains("drawing the plots");
+            let r = belonging(&["run", "--resume", out.to_str().expect("UTF-8")]);
+            r.success();
+            assert_eq!(status_of(&out), "complete", "{kb} KiB");
+            if after_jobs {
+                r.stderr_has(&["(resumed: 0 of them run now)"]);
+            }
+            resumed.push(kb);
+        }
         let _ = std::fs::remove_dir_all(&out);
     }
     eprintln!("{}", outcomes.join("\n"));
+    assert!(
+        resumed.len() >= 6,
+        "too few stopped runs to prove anything: {resumed:?}"
+    );
 }
