@@ -91,10 +91,20 @@ pub fn take_for_results(dir: &Path, force: bool) -> Result<(FolderLock, bool), O
             Ok(false)
         }
     };
+    // A folder another process is writing is refused as in use (trying its existing lock
+    // file changes nothing in the folder).
+    let held = if dir.join(LOCK_FILE).is_file() {
+        Some(acquire(dir)?)
+    } else {
+        None
+    };
     if !force && full(dir)? {
         return Err(OutputError::Exists(dir.to_path_buf()));
     }
-    let lock = create_and_acquire(dir)?;
+    let lock = match held {
+        Some(lock) => lock,
+        None => create_and_acquire(dir)?,
+    };
     let has = full(dir)?;
     if has && !force {
         return Err(OutputError::Exists(dir.to_path_buf()));

@@ -57,7 +57,7 @@ fn interrupted_run_resumes_to_the_same_bytes(signal: i32) {
     belonging(&args.iter().map(String::as_str).collect::<Vec<_>>()).success();
 
     let parts = cut.join("parts");
-    let finished = || files_starting(&parts, "runs.csv.");
+    let finished = || files_starting(&parts, "seal.");
     let args = run_args(&cut, &["--threads", "1"]);
     let s = signal_when(bin().args(&args), || !finished().is_empty(), signal);
     let o = &s.output;
@@ -149,7 +149,7 @@ fn resume_refuses_a_folder_that_is_not_an_interrupted_run() {
     let parts = out.join("parts");
     let o = signal_when(
         bin().args(&args),
-        || !files_starting(&parts, "runs.csv.").is_empty(),
+        || !files_starting(&parts, "seal.").is_empty(),
         libc::SIGINT,
     )
     .output;
@@ -290,7 +290,7 @@ fn a_second_signal_quits_at_once_with_130_and_resume_still_completes_the_run() {
     let parts = out.join("parts");
     let s = signals_when(
         bin().args(&args),
-        || !files_starting(&parts, "runs.csv.").is_empty(),
+        || !files_starting(&parts, "seal.").is_empty(),
         &[libc::SIGINT, libc::SIGINT],
     );
     eprintln!(

@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod common;
+mod concurrency;
 mod interrupt;
 mod output_safety;
 mod subcommands;
