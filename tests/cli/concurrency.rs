@@ -32,8 +32,7 @@ impl Holder {
         let started = Instant::now();
         loop {
             let pid = std::fs::read_to_string(&lock).unwrap_or_default();
-            let described =
-                dir.join("manifest.json").is_file() || dir.join("sweep.json").is_file();
+            let described = dir.join("manifest.json").is_file() || dir.join("sweep.json").is_file();
             if pid.trim() == h.pid().to_string() && described {
                 return h;
             }

@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod interrupt;
 mod output_safety;
+mod resume;
 mod subcommands;
 mod sweep;
 mod sweep_plots;
