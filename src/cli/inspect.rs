@@ -39,6 +39,32 @@ pub(super) fn check(files: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The `status` of a folder's manifest.json, if it has one.
+fn run_status(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_string))
+}
+
+/// Tables a complete run wrote (its manifest's `files`) that are no longer there: their
+/// charts cannot be drawn.
+fn missing_tables(dir: &Path) -> Vec<String> {
+    let listed: Vec<String> = std::fs::read_to_string(dir.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("files").and_then(|f| f.as_array()).cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| f.as_str().map(str::to_string))
+        .filter(|f| f.ends_with(".csv"))
+        .collect();
+    listed
+        .into_iter()
+        .filter(|f| !dir.join(f).exists())
+        .collect()
+}
+
 /// The kind of results folder `belonging plot` was given, from the files in it.
 enum Folder {
     Run,
@@ -69,13 +95,21 @@ fn folder_kind(dir: &Path) -> Result<Folder> {
         .into());
     }
     if dir.join("summary.csv").is_file() {
+        // Plots of an unfinished run would show what may still change or be missing.
+        let status = run_status(dir);
+        if let Some(status) = status.filter(|s| s != "complete") {
+            return Err(BadInput(format!(
+                "{}: this run is not complete (status `{status}`): complete it with \
+                 `belonging run --resume {}`, which draws its plots",
+                dir.display(),
+                dir.display()
+            ))
+            .into());
+        }
         return Ok(Folder::Run);
     }
     // A run that has not finished writes no summary.csv yet.
-    let status = std::fs::read_to_string(dir.join("manifest.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_string));
+    let status = run_status(dir);
     Err(BadInput(match status {
         Some(status) => format!(
             "{}: this run is not complete (status `{status}`): complete it with `belonging \
@@ -108,6 +142,15 @@ pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result
         .into());
     }
     belonging::plot::register_fonts();
+    if matches!(kind, Folder::Run) {
+        for f in missing_tables(dir) {
+            tell!(
+                "warning: {}: the run wrote {f}, which is gone: the charts drawn from it are \
+                 not drawn",
+                dir.display()
+            );
+        }
+    }
     let opts = belonging::plot::PlotOptions { full_scale };
     let drawn = match kind {
         Folder::Run => belonging::plot::plot_dir_with(dir, &opts),
@@ -130,6 +173,10 @@ pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result
         // So is a folder where the plots cannot be written.
         PlotError::Io { ref path, .. } if path.starts_with(dir.join("plots")) => {
             anyhow::Error::new(BadInput(format!("cannot write the plots: {e}")))
+        }
+        // And an input that cannot be read (a table that is a folder, unreadable).
+        PlotError::Io { ref path, .. } if path.starts_with(dir) => {
+            anyhow::Error::new(BadInput(format!("{e}; is this a complete results folder?")))
         }
         other => anyhow::Error::new(other),
     })?;

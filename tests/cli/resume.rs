@@ -363,3 +363,37 @@ fn limits_are_checked_before_work_and_the_estimate_covers_the_peak() {
         started.elapsed()
     );
 }
+
+/// `belonging plot` exits as documented: 2 for a folder it cannot write (read-only), a table
+/// that is a folder, or a run that is not complete (naming --resume); a table the run wrote
+/// that is gone is said, not silently skipped.
+#[test]
+fn plot_exit_codes_and_messages() {
+    let tmp = tempdir();
+    let out = tmp.path().join("r");
+    belonging(&refs(&tiny(&["run", "classroom"], &out))).success();
+    let d = s(&out);
+    let o = run_cmd(
+        bin()
+            .args(["plot", &d])
+            .env("BELONGING_TEST_FAULT", "read-only"),
+    );
+    o.bad_input().stderr_has(&["Read-only file system"]);
+    let kept = read(&out.join("trajectories.csv"));
+    std::fs::remove_file(out.join("trajectories.csv")).expect("remove");
+    belonging(&["plot", &d])
+        .success()
+        .stderr_has(&["trajectories.csv, which is gone"]);
+    std::fs::write(out.join("trajectories.csv"), kept).expect("put back");
+    std::fs::remove_file(out.join("event_aligned.csv")).expect("remove");
+    std::fs::create_dir(out.join("event_aligned.csv")).expect("a folder in its place");
+    belonging(&["plot", &d])
+        .bad_input()
+        .stderr_has(&["event_aligned.csv", "Is a directory"]);
+    // A run that is not complete: its plots are drawn by --resume, not by plot.
+    let text = read_string(&out.join("manifest.json")).replace("\"complete\"", "\"running\"");
+    std::fs::write(out.join("manifest.json"), text).expect("write");
+    belonging(&["plot", &d])
+        .bad_input()
+        .stderr_has(&["not complete", "belonging run --resume"]);
+}
