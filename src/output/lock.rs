@@ -144,13 +144,16 @@ pub fn is_debris(name: &str) -> bool {
             }) || name.ends_with(".tmp.png")))
 }
 
-/// Whether `dir` holds anything but debris ([`is_debris`]) and empty folders of it.
+/// Whether `dir` holds anything but debris ([`is_debris`]) and empty folders of it. A
+/// `scenario.ron` with neither `manifest.json` nor `sweep.json` beside it is debris too: it is
+/// written first, and a process stopped before its manifest leaves nothing to resume.
 pub fn holds_results(dir: &Path) -> std::io::Result<bool> {
+    let described = dir.join("manifest.json").exists() || dir.join("sweep.json").exists();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if is_debris(&name) {
+        if is_debris(&name) || (name == "scenario.ron" && !described) {
             continue;
         }
         if entry.file_type()?.is_dir() && !holds_results(&entry.path())? {

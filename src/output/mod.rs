@@ -151,6 +151,34 @@ impl ResultsDir {
         let probe = path.join(".write-test");
         atomic::write(&probe, b"ok").map_err(not_writable)?;
         let _ = std::fs::remove_file(&probe);
+        // The longest paths the run will write (a part's and a plot's temporary names) must
+        // be possible too: a folder whose path is near the system's limit is refused now,
+        // not after the simulation.
+        let longest = Table::ALL
+            .iter()
+            .map(|t| t.file_name())
+            .max_by_key(|n| n.len())
+            .unwrap_or("trajectories.csv");
+        for probe in [
+            path.join(PARTS).join(format!("{longest}.999999")),
+            path.join("plots").join("event_aligned.png"),
+        ] {
+            let too_long = |e: std::io::Error| OutputError::NotWritable {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot write {} ({e}): choose a shorter --out",
+                        probe.display()
+                    ),
+                ),
+            };
+            if let Some(dir) = probe.parent() {
+                std::fs::create_dir_all(dir).map_err(too_long)?;
+            }
+            atomic::write(&probe, b"ok").map_err(too_long)?;
+            let _ = std::fs::remove_file(&probe);
+        }
         Ok(ResultsDir {
             path: path.to_path_buf(),
             _lock: lock,

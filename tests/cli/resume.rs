@@ -397,3 +397,30 @@ fn plot_exit_codes_and_messages() {
         .bad_input()
         .stderr_has(&["not complete", "belonging run --resume"]);
 }
+
+/// An output path the run could not complete (too long for the system's limit on the paths
+/// of its temporary files) is refused before anything runs; what a process stopped before its
+/// manifest leaves (the lock, an empty parts/, scenario.ron alone) does not block a rerun.
+#[test]
+fn a_path_too_long_is_refused_before_running_and_debris_blocks_nothing() {
+    let tmp = tempdir();
+    let mut long = tmp.path().to_path_buf();
+    while long.as_os_str().len() < 4030 {
+        long.push("d".repeat(200));
+    }
+    let room = 4058usize.saturating_sub(long.as_os_str().len() + 1).max(1);
+    long.push("e".repeat(room.min(255)));
+    let started = Instant::now();
+    let o = belonging(&refs(&tiny(&["run", "classroom"], &long)));
+    o.bad_input().stderr_has(&["choose a shorter --out"]);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(!long.join("manifest.json").exists() && !long.join("scenario.ron").exists());
+
+    let out = tmp.path().join("debris");
+    std::fs::create_dir_all(out.join("parts")).expect("mkdir");
+    std::fs::write(out.join(".belonging.lock"), "1\n").expect("lock");
+    std::fs::write(out.join("scenario.ron"), "(name: \"x\")").expect("scenario");
+    std::fs::write(out.join(".summary.csv.tmp-999"), "half").expect("tmp");
+    belonging(&refs(&tiny(&["run", "classroom"], &out))).success();
+    assert_eq!(manifest(&out)["status"], "complete");
+}
