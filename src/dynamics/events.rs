@@ -14,15 +14,25 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         return;
     }
     let t = w.t;
-    for i in 0..w.n() {
-        if w.agents.condition_active[i] && t >= w.agents.condition_end[i] {
-            w.agents.condition_active[i] = false;
+    let events = &cfg.scenario.events;
+    let a = &mut w.agents;
+    for i in 0..a.condition.len() {
+        if !a.condition_active[i] {
+            continue;
+        }
+        if t >= a.condition_end[i] {
+            a.condition_active[i] = false;
+        } else if let Some(e) = events.get(a.condition[i] as usize) {
+            // Adjustment to a condition one lives with (6.1: adaptation).
+            let r = e.adaptation as f32;
+            if r > 0.0 {
+                a.integration[i] += r * (1.0 - a.integration[i]);
+            }
         }
     }
     let Some(step) = w.recorded_step() else {
         return; // no events during the burn-in
     };
-    let events = &cfg.scenario.events;
     for i in 0..w.n() {
         if w.agents.condition_active[i] {
             continue;

@@ -46,11 +46,15 @@ fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
             let ident = w
                 .membership_index(i, g)
                 .map_or(0.0, |k| a.memberships[i][k].ident);
-            let graduate = !a.condition_active[i]
-                && a.loneliness[i] <= threshold
-                && rng.random_bool(sp.graduation);
-            let drop = !graduate
-                && rng.random_bool(sp.dropout * (1.0 - ident as f64).powf(sp.dropout_shape));
+            // Adjusted: the condition resolved, or integrated into identity enough to live with.
+            let adjusted = !a.condition_active[i]
+                || sp
+                    .graduation_integration
+                    .is_some_and(|g| f64::from(a.integration[i]) >= g);
+            let graduate =
+                adjusted && a.loneliness[i] <= threshold && rng.random_bool(sp.graduation);
+            let hazard = sp.dropout * (1.0 - ident as f64).powf(sp.dropout_shape) + sp.attrition;
+            let drop = !graduate && rng.random_bool(hazard.min(1.0));
             if graduate || drop {
                 w.leave(i, g); // swap_remove: re-examine position x
                 let end = if graduate {

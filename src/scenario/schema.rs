@@ -170,8 +170,16 @@ pub struct Support {
     pub dropout: f64,
     /// How fast the dropout hazard falls with identification (hazard × (1 - s)^dropout_shape).
     pub dropout_shape: f64,
-    /// Weekly probability of leaving once the condition has resolved and the agent is not lonely.
+    /// Weekly probability of leaving once the condition has resolved (or is integrated, see
+    /// `graduation_integration`) and the agent is not lonely.
     pub graduation: f64,
+    /// Integration of the condition into identity from which a member of a group on a chronic
+    /// condition may graduate as if it had resolved (it has adjusted: Stanton, Revenson &
+    /// Tennen 2007); None = only a resolved condition graduates.
+    pub graduation_integration: Option<f64>,
+    /// Weekly probability that a member leaves for reasons that have nothing to do with the
+    /// group (moving, work, competing demands), whatever its identification.
+    pub attrition: f64,
     /// Gain in regulation per meeting attended (× facilitation).
     pub informational: f64,
     /// Gain in approach per meeting attended (× facilitation): practice in seeking support.
@@ -222,6 +230,10 @@ pub struct EventKind {
     pub stigma: f64,
     /// Size of the random displacement in identity space.
     pub identity_shift: f64,
+    /// Weekly adjustment to the condition without a support group: integration grows by
+    /// this share of what remains (adaptation, response shift: de Ridder et al. 2008;
+    /// Sprangers & Schwartz 1999); support groups add `support.integration_rate`.
+    pub adaptation: f64,
     /// Mean duration in weeks after which the condition resolves (exponential, rounded up to
     /// whole weeks); None = chronic.
     pub duration: Option<f64>,
@@ -692,6 +704,8 @@ impl Default for Support {
             dropout: 0.03,
             dropout_shape: 1.5,
             graduation: 0.05,
+            graduation_integration: None,
+            attrition: 0.0,
             informational: 0.02,
             practice: 0.02,
             integration_rate: 0.03,
@@ -712,6 +726,7 @@ impl Default for EventKind {
             distress: 0.4,
             stigma: 0.0,
             identity_shift: 0.1,
+            adaptation: 0.0,
             duration: None,
             support: true,
         }

@@ -220,6 +220,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         ("seek_rate", sp.seek_rate),
         ("dropout", sp.dropout),
         ("graduation", sp.graduation),
+        ("attrition", sp.attrition),
         ("informational", sp.informational),
         ("practice", sp.practice),
         ("integration_rate", sp.integration_rate),
@@ -230,6 +231,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     c.range("support.attendance", sp.attendance, 0.001, 0.999);
     c.range("support.dropout_shape", sp.dropout_shape, 0.0, 10.0);
+    if let Some(g) = sp.graduation_integration {
+        c.unit("support.graduation_integration", g);
+    }
 
     for (i, e) in s.events.iter().enumerate() {
         let at = |f: &str| format!("events[{i}].{f}");
@@ -276,6 +280,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         c.unit(&at("distress"), e.distress);
         c.unit(&at("stigma"), e.stigma);
         c.unit(&at("identity_shift"), e.identity_shift);
+        c.unit(&at("adaptation"), e.adaptation);
         if let Some(d) = e.duration {
             c.range(&at("duration"), d, 1.0, 1.0e6);
         }
