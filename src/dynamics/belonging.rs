@@ -55,6 +55,7 @@ struct Components {
     ka: f32,
     km: f32,
     kc: f32,
+    pooled: bool,
 }
 
 impl Components {
@@ -68,6 +69,7 @@ impl Components {
             ka: b.kappa_attachment as f32,
             km: b.kappa_membership as f32,
             kc: b.kappa_collective as f32,
+            pooled: b.aggregation == crate::scenario::Aggregation::Pooled,
         }
     }
 
@@ -103,8 +105,18 @@ impl Components {
         let a = saturate(strength, self.ka);
         let m = saturate(sm, self.km);
         let c = saturate(sc, self.kc);
-        let b = (self.wa * a + self.wm * m + self.wc * c).clamp(0.0, 1.0);
-        [a, m, c, b]
+        let b = if self.pooled {
+            // 1 − Π (1 − X)^w with 1 − X = e^(−x/κ): one saturation of the weighted inputs.
+            let x = self.wa * strength / self.ka + self.wm * sm / self.km + self.wc * sc / self.kc;
+            if x == 0.0 {
+                0.0
+            } else {
+                1.0 - exp(-x)
+            }
+        } else {
+            self.wa * a + self.wm * m + self.wc * c
+        };
+        [a, m, c, b.clamp(0.0, 1.0)]
     }
 }
 
@@ -393,6 +405,51 @@ fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
             },
         );
     w.scratch_loneliness = before;
+    if b.group_contagion > 0.0 {
+        group_climate(w, b.group_contagion as f32);
+    }
+}
+
+/// The pull of each group's climate: every agent that came to meetings this week moves
+/// `pull` of the way from its loneliness towards the mean, over the meetings it came to, of
+/// each meeting's mean loneliness (all read before anyone moves; groups and agents in order,
+/// so the same bits for any number of threads).
+fn group_climate(w: &mut World, pull: f32) {
+    let mut climate = std::mem::take(&mut w.scratch.climate);
+    let lonely = &w.agents.loneliness;
+    let attendees = &w.groups.attendees;
+    let met = &w.groups.met;
+    climate.clear();
+    climate.resize(met.len(), f32::NAN);
+    climate
+        .par_iter_mut()
+        .enumerate()
+        .with_min_len(PAR_MIN / 8)
+        .for_each(|(g, c)| {
+            let room = &attendees[g];
+            if met[g] && room.len() > 1 {
+                let total: f32 = room.iter().map(|a| lonely[a.agent as usize]).sum();
+                *c = total / room.len() as f32;
+            }
+        });
+    let ag = &mut w.agents;
+    (ag.loneliness.par_iter_mut(), ag.memberships.par_iter())
+        .into_par_iter()
+        .with_min_len(PAR_MIN)
+        .for_each(|(l, list)| {
+            let (mut sum, mut n) = (0.0f32, 0u32);
+            for m in list.iter().filter(|m| m.came) {
+                let c = climate[m.group as usize];
+                if !c.is_nan() {
+                    sum += c;
+                    n += 1;
+                }
+            }
+            if n > 0 {
+                *l = (*l + pull * (sum / n as f32 - *l)).clamp(0.0, 1.0);
+            }
+        });
+    w.scratch.climate = climate;
 }
 
 #[cfg(test)]

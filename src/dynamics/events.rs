@@ -62,6 +62,7 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
     w.agents.loneliness_before[i] = w.agents.loneliness[i];
     w.agents.loneliness_year[i] = f32::NAN;
     // Lost memberships, by kind.
+    w.agents.lost[i] = 0;
     let losses = &cfg.event_losses[k];
     if !losses.is_empty() {
         let mut lost = std::mem::take(&mut w.scratch.lost);
@@ -75,10 +76,13 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
                 }
             }
         }
+        let mut kinds = 0u32;
         for &g in &lost {
+            kinds |= 1u32.checked_shl(w.groups.kind[g] as u32).unwrap_or(0);
             w.leave(i, g);
             w.counts.group_leaves += 1;
         }
+        w.agents.lost[i] = kinds;
         w.scratch.lost = lost;
     }
     w.agents.groups_kept[i] = ordinary_groups(w, i);

@@ -62,11 +62,13 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         distress,
         resigned,
         condition_active,
+        condition,
         stigma,
         integration,
         memberships,
         ..
     } = &mut w.agents;
+    let burden = &cfg.event_burden;
     let met = &*met;
     let q = Attend {
         key,
@@ -88,6 +90,8 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         condition_active,
         stigma,
         integration,
+        condition,
+        burden,
     };
     let level = Level::detect();
     let n = memberships.owners();
@@ -175,6 +179,9 @@ struct Attend<'a> {
     condition_active: &'a [bool],
     stigma: &'a [f32],
     integration: &'a [f32],
+    /// Each agent's condition (an event kind) and each event kind's burden on attendance.
+    condition: &'a [u16],
+    burden: &'a [f32],
 }
 
 /// The agents' lists of memberships, one at a time.
@@ -253,10 +260,22 @@ fn decide(
             } else {
                 0.0
             };
+            // A condition one lives with limits participation everywhere (its burden), half
+            // of it eased as the condition is integrated (one learns to live with it).
+            let burden = if q.condition_active[i] {
+                q.burden
+                    .get(q.condition[i] as usize)
+                    .copied()
+                    .unwrap_or(0.0)
+                    * (1.0 - 0.5 * q.integration[i])
+            } else {
+                0.0
+            };
             let person = q.k_approach * (q.approach[i] - 0.5)
                 - q.k_lonely * q.loneliness[i]
                 - q.k_distress * q.distress[i]
-                - if q.resigned[i] { q.k_resigned } else { 0.0 };
+                - if q.resigned[i] { q.k_resigned } else { 0.0 }
+                - burden;
             // Outside support groups, self-stigma keeps people away.
             let stigma_term = q.k_stigma * self_stigma;
             for (r, rec) in list.iter_mut().enumerate() {
@@ -412,6 +431,8 @@ mod tests {
             condition_active: &condition_active,
             stigma: &stigma,
             integration: &integration,
+            condition: &vec![0; n],
+            burden: &[],
         };
         // One agent at a time, from its stream, as the rule reads.
         let mut want = lists.clone();

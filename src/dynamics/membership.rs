@@ -29,7 +29,53 @@ pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {
         support_turnover(w, cfg, rng);
         support_seeking(w, cfg, rng);
     }
+    regain_roles(w, cfg, rng);
     community(w, cfg, key);
+}
+
+/// Random groups looked at for one regained role: the first of the kind with room is joined.
+const REGAIN_TRIES: usize = 32;
+
+/// Regaining roles (6.7): for each kind of membership the agent's most recent event took, with
+/// probability `events[k].regain` × approach a week, it joins a group of that kind with room
+/// (returning to work, new friends, a new club) — looking at up to [`REGAIN_TRIES`] random
+/// groups — and the kind is regained. In agent order, from the phase's stream.
+fn regain_roles(w: &mut World, cfg: &Config, rng: &mut Rng) {
+    let events = &cfg.scenario.events;
+    if events.iter().all(|e| e.regain <= 0.0) || w.n_groups() == 0 {
+        return;
+    }
+    let ident = cfg.scenario.membership.new_identification as f32;
+    for i in 0..w.n() {
+        let lost = w.agents.lost[i];
+        if lost == 0 {
+            continue;
+        }
+        let Some(e) = events.get(w.agents.condition[i] as usize) else {
+            continue;
+        };
+        let p = (e.regain * w.agents.approach[i] as f64).min(1.0);
+        if p <= 0.0 {
+            continue;
+        }
+        for kind in 0..32u32 {
+            if lost & (1 << kind) == 0 || !rng.random_bool(p) {
+                continue;
+            }
+            for _ in 0..REGAIN_TRIES {
+                let g = rng.random_range(0..w.n_groups());
+                if w.groups.kind[g] as u32 != kind || w.is_support(g) {
+                    continue;
+                }
+                let attendance = crate::model::logistic(w.groups.attendance_logit[g]);
+                if w.join(i, g, ident, attendance) {
+                    w.counts.group_joins += 1;
+                    w.agents.lost[i] &= !(1 << kind);
+                    break;
+                }
+            }
+        }
+    }
 }
 
 fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {

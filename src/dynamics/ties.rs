@@ -66,6 +66,7 @@ fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
         gain,
         decay,
         lonely_decay: s.ties.lonely_decay as f32,
+        closeness: s.ties.closeness as f32,
         min_weight,
         k_warm: s.interaction.warmth_loneliness as f32,
     };
@@ -101,6 +102,7 @@ struct Rates {
     gain: f32,
     decay: f32,
     lonely_decay: f32,
+    closeness: f32,
     min_weight: f32,
     k_warm: f32,
 }
@@ -224,7 +226,9 @@ fn maintain_one_by_one(
         }
         if tie.seen != t {
             let lonely = 0.5 * (li + lj);
-            tie.weight *= 1.0 - (q.decay * (1.0 + q.lonely_decay * lonely)).min(1.0);
+            tie.weight *= 1.0
+                - (q.decay * (1.0 + q.lonely_decay * lonely) * (1.0 - q.closeness * tie.weight))
+                    .min(1.0);
         }
         list[kept] = tie;
         if tie.weight >= q.min_weight {
@@ -259,7 +263,9 @@ fn step_tie(
     let raised = (weight + q.gain * warm * (1.0 - weight)).min(1.0);
     let (weight, seen) = if contact { (raised, t) } else { (weight, seen) };
     let lonely = 0.5 * (li + lj);
-    let decayed = weight * (1.0 - (q.decay * (1.0 + q.lonely_decay * lonely)).min(1.0));
+    let decayed = weight
+        * (1.0
+            - (q.decay * (1.0 + q.lonely_decay * lonely) * (1.0 - q.closeness * weight)).min(1.0));
     (if seen != t { decayed } else { weight }, seen)
 }
 
@@ -279,6 +285,7 @@ mod tests {
             s.interaction.tie_gain as f32,
         );
         let (decay, lonely_decay) = (s.ties.decay as f32, s.ties.lonely_decay as f32);
+        let closeness = s.ties.closeness as f32;
         let (min_weight, k_warm) = (
             s.ties.min_weight as f32,
             s.interaction.warmth_loneliness as f32,
@@ -302,7 +309,9 @@ mod tests {
                 }
                 if tie.seen != t {
                     let lonely = 0.5 * (l[i] + l[j]);
-                    tie.weight *= 1.0 - (decay * (1.0 + lonely_decay * lonely)).min(1.0);
+                    tie.weight *= 1.0
+                        - (decay * (1.0 + lonely_decay * lonely) * (1.0 - closeness * tie.weight))
+                            .min(1.0);
                 }
                 if tie.weight >= min_weight {
                     strength += tie.weight;

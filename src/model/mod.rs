@@ -87,6 +87,9 @@ pub struct Agents {
     /// Groups of any kind (support groups included) joined in the FOLLOW_UP weeks after the
     /// most recent life event.
     pub groups_joined: Vec<u16>,
+    /// The ordinary group kinds (bit k: kind k, the first 32 kinds) whose membership the most
+    /// recent life event took and that the agent has not regained yet (6.7: regaining roles).
+    pub lost: Vec<u32>,
     /// Loneliness just before the most recent life event.
     pub loneliness_before: Vec<f32>,
     /// Loneliness 52 weeks after the most recent life event (NaN until then).
@@ -220,6 +223,8 @@ pub struct Scratch {
     pub pair: Vec<[f32; 2]>,
     /// Room each group's lists need this week (meetings: attendees; interaction: encounters).
     pub rooms: Vec<u32>,
+    /// Belonging phase: each group's climate this week (mean loneliness of those who came).
+    pub climate: Vec<f32>,
     /// Room interaction makes for new ties: every agent's upper bound (small worlds) or
     /// that of the agents that stopped for room (filed encounters).
     pub bonds: Vec<u32>,
@@ -362,6 +367,7 @@ impl Agents {
             groups_before,
             groups_kept,
             groups_joined,
+            lost,
             loneliness_before,
             loneliness_year,
             loneliness,
@@ -404,6 +410,7 @@ impl Agents {
         by(groups_before, order, 1);
         by(groups_kept, order, 1);
         by(groups_joined, order, 1);
+        by(lost, order, 1);
         by(culture, order, features);
         memberships.permute(order);
         ties.permute(order);
@@ -733,6 +740,7 @@ impl World {
         self.groups.attendees.settle();
         sc.encounters.settle();
         sc.groups.reserve(ng + more);
+        sc.climate.reserve(ng + more);
         sc.lost.reserve(64);
         sc.founders.reserve(64);
         sc.proto.reserve(64);

@@ -21,6 +21,8 @@ pub struct Config {
     pub event_losses: Vec<Vec<(usize, f64)>>,
     /// The event kinds that have support groups (when support is enabled).
     pub support_foci: Vec<usize>,
+    /// Each event kind's `burden` on attendance while its condition is active.
+    pub event_burden: Vec<f32>,
 }
 
 impl Config {
@@ -53,10 +55,12 @@ impl Config {
         } else {
             Vec::new()
         };
+        let event_burden = scenario.events.iter().map(|e| e.burden as f32).collect();
         Ok(Config {
             scenario,
             event_losses,
             support_foci,
+            event_burden,
         })
     }
 

@@ -234,6 +234,13 @@ pub struct EventKind {
     /// this share of what remains (adaptation, response shift: de Ridder et al. 2008;
     /// Sprangers & Schwartz 1999); support groups add `support.integration_rate`.
     pub adaptation: f64,
+    /// Weekly probability of regaining each kind of membership this event took (returning to
+    /// work, new friends, a new club: a new group of the same kind with room), × approach.
+    pub regain: f64,
+    /// How much the condition limits participation while it is active: subtracted from the
+    /// logit of attending every group (fatigue, pain, activity limitation), whatever its
+    /// integration (ONS 2020: the disabled limited a lot are lonely six times as often).
+    pub burden: f64,
     /// Mean duration in weeks after which the condition resolves (exponential, rounded up to
     /// whole weeks); None = chronic.
     pub duration: Option<f64>,
@@ -482,6 +489,9 @@ pub struct Ties {
     pub decay: f64,
     /// Extra decay for lonely pairs: rate × (1 + lonely_decay × mean loneliness of the pair).
     pub lonely_decay: f64,
+    /// Close ties decay more slowly: rate × (1 − closeness × weight) (Burt 2000, Social
+    /// Networks 22:1–28: strong and old relations decay slower; Roberts & Dunbar 2015).
+    pub closeness: f64,
     /// Ties weaker than this vanish.
     pub min_weight: f64,
 }
@@ -520,12 +530,32 @@ pub struct Belonging {
     pub weight_attachment: f64,
     pub weight_membership: f64,
     pub weight_collective: f64,
+    /// How A, M and C make belonging: `Mean` — their weighted mean; `Pooled` — one
+    /// saturation of the weighted sum of what feeds them, B = 1 − Π (1 − X)^w, so that one
+    /// strong source (close ties) can carry belonging when another (groups) is lacking.
+    pub aggregation: Aggregation,
     /// Weekly rate at which loneliness approaches the relative gap between need and belonging.
     pub rate: f64,
     /// Pull of loneliness towards tie-weighted neighbours' loneliness.
     pub contagion: f64,
+    /// Pull of loneliness towards the mean loneliness of those who came to the same meetings
+    /// this week (a group's climate: mood is shared in the room, not only along ties —
+    /// Hatfield et al. 1993; Cacioppo et al. 2009 found loneliness spreads beyond friends).
+    pub group_contagion: f64,
     /// Loneliness above which an agent counts as lonely.
     pub threshold: f64,
+}
+
+/// How the components of belonging are combined (`belonging.aggregation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Aggregation {
+    /// B = w_A A + w_M M + w_C C.
+    #[default]
+    Mean,
+    /// B = 1 − (1 − A)^w_A (1 − M)^w_M (1 − C)^w_C: sources of belonging substitute for each
+    /// other (a close tie buffers the lack of groups: Weiss 1973; partner PR 0.37 for
+    /// loneliness, ELSI-Brazil 2024).
+    Pooled,
 }
 
 /// Slow dynamics of the agents' own states.
@@ -727,6 +757,8 @@ impl Default for EventKind {
             stigma: 0.0,
             identity_shift: 0.1,
             adaptation: 0.0,
+            regain: 0.0,
+            burden: 0.0,
             duration: None,
             support: true,
         }
@@ -825,6 +857,7 @@ impl Default for Ties {
         Ties {
             decay: 0.25,
             lonely_decay: 1.0,
+            closeness: 0.0,
             min_weight: 0.05,
         }
     }
@@ -852,8 +885,10 @@ impl Default for Belonging {
             weight_attachment: 0.4,
             weight_membership: 0.3,
             weight_collective: 0.3,
+            aggregation: Aggregation::Mean,
             rate: 0.2,
             contagion: 0.1,
+            group_contagion: 0.0,
             threshold: 0.4,
         }
     }

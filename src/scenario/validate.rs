@@ -281,6 +281,8 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         c.unit(&at("stigma"), e.stigma);
         c.unit(&at("identity_shift"), e.identity_shift);
         c.unit(&at("adaptation"), e.adaptation);
+        c.unit(&at("regain"), e.regain);
+        c.range(&at("burden"), e.burden, 0.0, 10.0);
         if let Some(d) = e.duration {
             c.range(&at("duration"), d, 1.0, 1.0e6);
         }
@@ -390,6 +392,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     c.unit("ties.decay", s.ties.decay);
     c.range("ties.lonely_decay", s.ties.lonely_decay, 0.0, 10.0);
+    c.unit("ties.closeness", s.ties.closeness);
     c.range("ties.min_weight", s.ties.min_weight, 0.0001, 0.5);
     if s.interaction.new_tie_weight.is_finite()
         && s.interaction.new_tie_weight > 0.0
@@ -427,6 +430,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     c.unit("belonging.rate", b.rate);
     c.unit("belonging.contagion", b.contagion);
+    c.unit("belonging.group_contagion", b.group_contagion);
     if b.rate + b.contagion > 1.0 + 1e-9 {
         c.push(
             "belonging.contagion",
