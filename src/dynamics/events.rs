@@ -63,6 +63,7 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
     w.agents.loneliness_year[i] = f32::NAN;
     // Lost memberships, by kind.
     w.agents.lost[i] = 0;
+    w.agents.left_support[i] = false;
     let losses = &cfg.event_losses[k];
     if !losses.is_empty() {
         let mut lost = std::mem::take(&mut w.scratch.lost);

@@ -109,6 +109,7 @@ fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
                     SpellEnd::Dropout
                 };
                 w.close_spell(i, g, end);
+                w.agents.left_support[i] = true;
                 if graduate {
                     w.counts.support_graduations += 1;
                 } else {
@@ -159,7 +160,12 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
         if !cfg.support_foci.contains(&(k as usize)) || waits[i] || w.in_support_for(i, k) {
             continue;
         }
-        let p = sp.seek_rate * a.loneliness[i] as f64 * a.approach[i] as f64;
+        let again = if a.left_support[i] {
+            sp.return_rate
+        } else {
+            1.0
+        };
+        let p = again * sp.seek_rate * a.loneliness[i] as f64 * a.approach[i] as f64;
         if p > 0.0 && rng.random_bool(p.min(1.0)) {
             w.waiting[k as usize].push(i as u32);
         }

@@ -83,6 +83,7 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     agents.groups_kept = vec![0; n];
     agents.groups_joined = vec![0; n];
     agents.lost = vec![0; n];
+    agents.left_support = vec![false; n];
     agents.loneliness_before = vec![0.0; n];
     agents.loneliness_year = vec![f32::NAN; n];
     agents.loneliness = vec![0.0; n];

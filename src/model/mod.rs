@@ -90,6 +90,9 @@ pub struct Agents {
     /// The ordinary group kinds (bit k: kind k, the first 32 kinds) whose membership the most
     /// recent life event took and that the agent has not regained yet (6.7: regaining roles).
     pub lost: Vec<u32>,
+    /// Has left (graduated from or dropped out of) a support group on its current condition
+    /// since its most recent life event (6.7: seeking again at `support.return_rate`).
+    pub left_support: Vec<bool>,
     /// Loneliness just before the most recent life event.
     pub loneliness_before: Vec<f32>,
     /// Loneliness 52 weeks after the most recent life event (NaN until then).
@@ -368,6 +371,7 @@ impl Agents {
             groups_kept,
             groups_joined,
             lost,
+            left_support,
             loneliness_before,
             loneliness_year,
             loneliness,
@@ -411,6 +415,7 @@ impl Agents {
         by(groups_kept, order, 1);
         by(groups_joined, order, 1);
         by(lost, order, 1);
+        by(left_support, order, 1);
         by(culture, order, features);
         memberships.permute(order);
         ties.permute(order);

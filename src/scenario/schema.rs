@@ -180,6 +180,10 @@ pub struct Support {
     /// Weekly probability that a member leaves for reasons that have nothing to do with the
     /// group (moving, work, competing demands), whatever its identification.
     pub attrition: f64,
+    /// Seeking again after leaving: an agent who has graduated from or dropped out of a
+    /// support group on its current condition seeks one with `return_rate` × the probability of
+    /// a first seeking (1 = no difference; a dissolved group does not count as leaving).
+    pub return_rate: f64,
     /// Gain in regulation per meeting attended (× facilitation).
     pub informational: f64,
     /// Gain in approach per meeting attended (× facilitation): practice in seeking support.
@@ -622,7 +626,7 @@ impl Default for Population {
         Population {
             size: 2000,
             need: Dist {
-                mean: 0.6,
+                mean: 0.74,
                 sd: 0.15,
             },
             approach: Dist {
@@ -731,11 +735,12 @@ impl Default for Support {
             attendance: 0.75,
             facilitation: 0.7,
             seek_rate: 0.3,
-            dropout: 0.03,
-            dropout_shape: 1.5,
-            graduation: 0.05,
-            graduation_integration: None,
-            attrition: 0.0,
+            dropout: 0.05,
+            dropout_shape: 2.5,
+            graduation: 0.002,
+            graduation_integration: Some(0.9),
+            attrition: 0.001,
+            return_rate: 0.1,
             informational: 0.02,
             practice: 0.02,
             integration_rate: 0.03,
@@ -756,8 +761,8 @@ impl Default for EventKind {
             distress: 0.4,
             stigma: 0.0,
             identity_shift: 0.1,
-            adaptation: 0.0,
-            regain: 0.0,
+            adaptation: 0.03,
+            regain: 0.03,
             burden: 0.0,
             duration: None,
             support: true,
@@ -812,7 +817,7 @@ impl Default for Attendance {
         Attendance {
             approach: 2.0,
             identification: 1.5,
-            loneliness: 1.5,
+            loneliness: 0.75,
             distress: 1.0,
             resigned: 1.5,
             self_stigma: 2.0,
@@ -828,7 +833,7 @@ impl Default for Interaction {
             tie_gain: 0.15,
             new_tie: 0.15,
             new_tie_weight: 0.25,
-            warmth_loneliness: 0.6,
+            warmth_loneliness: 0.4,
             emotional_support: 0.05,
             contact: 0.4,
         }
@@ -856,7 +861,7 @@ impl Default for Ties {
     fn default() -> Self {
         Ties {
             decay: 0.25,
-            lonely_decay: 1.0,
+            lonely_decay: 0.5,
             closeness: 0.0,
             min_weight: 0.05,
         }
@@ -898,7 +903,7 @@ impl Default for Traits {
     fn default() -> Self {
         Traits {
             approach_recovery: 0.02,
-            hypervigilance: 0.02,
+            hypervigilance: 0.004,
             distress_recovery: 0.1,
             distress_from_loneliness: 0.02,
             regulation_recovery: 0.01,

@@ -221,6 +221,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         ("dropout", sp.dropout),
         ("graduation", sp.graduation),
         ("attrition", sp.attrition),
+        ("return_rate", sp.return_rate),
         ("informational", sp.informational),
         ("practice", sp.practice),
         ("integration_rate", sp.integration_rate),
