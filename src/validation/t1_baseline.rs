@@ -13,10 +13,10 @@
 
 use super::*;
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(10);
     let r = format!("replicates={reps}");
-    let cfg = config("default", &["events[0].hazard=0", &r])?;
+    let cfg = config("default", &["events[0].hazard=0", &r], tweaks)?;
     let results = run_all(&cfg, opts)?;
     let p = metric("loneliness_prevalence");
     let (mut level, mut drift) = (Vec::new(), Vec::new());

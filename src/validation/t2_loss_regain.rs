@@ -13,10 +13,10 @@
 
 use super::*;
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(10);
     let r = format!("replicates={reps}");
-    let cfg = config("default", &[&r])?;
+    let cfg = config("default", &[&r], tweaks)?;
     let results = run_all(&cfg, opts)?;
     let (mut rise, mut fall) = (Vec::new(), Vec::new());
     let before = results.first().map_or(0, |r| r.aligned_before as i64);

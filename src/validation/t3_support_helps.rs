@@ -22,7 +22,7 @@
 //! and the published between-arm difference (about -0.7).
 
 use super::{
-    config, point_in, Bounds, Chart, Check, Options, RefKind, Report, Series, Tolerance,
+    config, point_in, Bounds, Chart, Check, Options, RefKind, Report, Series, Tolerance, Tweak,
     ValidationError,
 };
 use crate::experiment::JobResult;
@@ -63,12 +63,12 @@ fn aligned(results: &[JobResult], after: usize) -> Vec<(f64, f64, f64, f64)> {
         .collect()
 }
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(8);
     let sets = [format!("replicates={reps}")];
     let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
-    let treat = super::run_all(&config("default", &sets)?, opts)?;
-    let control = super::run_all(&config("no-support", &sets)?, opts)?;
+    let treat = super::run_all(&config("default", &sets, tweaks)?, opts)?;
+    let control = super::run_all(&config("no-support", &sets, tweaks)?, opts)?;
     let (mut ds, mut diffs) = (Vec::new(), Vec::new());
     let (mut all_t, mut all_c) = (Vec::new(), Vec::new());
     for (t, c) in treat.iter().zip(&control) {

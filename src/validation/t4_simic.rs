@@ -33,7 +33,7 @@
 //! of each replicate, their means with 95% CIs, and the "below 0" tolerance.
 
 use super::{
-    config, mean_ci, Bounds, Chart, Check, Options, RefKind, Report, Series, Tolerance,
+    config, mean_ci, Bounds, Chart, Check, Options, RefKind, Report, Series, Tolerance, Tweak,
     ValidationError,
 };
 use crate::model::World;
@@ -110,9 +110,9 @@ fn by_count(
         .collect()
 }
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(8);
-    let cfg = config("simic", &[&format!("replicates={reps}")])?;
+    let cfg = config("simic", &[&format!("replicates={reps}")], tweaks)?;
     let results = super::run_all(&cfg, opts)?;
     let (mut s_before, mut s_kept, mut s_joined) = (Vec::new(), Vec::new(), Vec::new());
     let mut pooled = Vec::new();

@@ -34,7 +34,7 @@
 
 use super::{
     config, estimate, point_in, Bounds, Chart, Check, Options, RefKind, Report, Series, Tolerance,
-    ValidationError,
+    Tweak, ValidationError,
 };
 use crate::model::World;
 use std::collections::VecDeque;
@@ -123,9 +123,9 @@ pub fn degree_gap(w: &World, threshold: f32) -> f64 {
     a / na - b / nb
 }
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(6);
-    let cfg = config("contagion", &[&format!("replicates={reps}")])?;
+    let cfg = config("contagion", &[&format!("replicates={reps}")], tweaks)?;
     let th = cfg.scenario.belonging.threshold as f32;
     let results = super::run_all(&cfg, opts)?;
     let mut excess: Vec<Vec<f64>> = Vec::new();

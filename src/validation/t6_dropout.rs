@@ -19,7 +19,7 @@
 
 use super::{
     config, estimate, metric, point_in, Bounds, Chart, Check, Options, RefKind, Report, Series,
-    Tolerance, ValidationError, PERCENT,
+    Tolerance, Tweak, ValidationError, PERCENT,
 };
 use crate::model::{SpellEnd, World, FOLLOW_UP};
 
@@ -65,9 +65,9 @@ pub fn cohort(w: &World) -> (f64, Vec<f64>) {
     (share(left, n), curve)
 }
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(8);
-    let cfg = config("default", &[&format!("replicates={reps}")])?;
+    let cfg = config("default", &[&format!("replicates={reps}")], tweaks)?;
     let results = super::run_all(&cfg, opts)?;
     let size = metric("support_mean_size");
     let (mut left, mut sizes) = (Vec::new(), Vec::new());

@@ -21,7 +21,7 @@
 
 use super::{
     config, estimate, metric, point_in, Bounds, Chart, Check, Options, RefKind, Report, Series,
-    Tolerance, ValidationError, PERCENT,
+    Tolerance, Tweak, ValidationError, PERCENT,
 };
 use crate::dynamics::exclusion::{exclude, weekly};
 use crate::model::init;
@@ -66,14 +66,14 @@ fn resigned_share(results: &[crate::experiment::JobResult], n: f64) -> Vec<Vec<f
         .collect()
 }
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(6);
     let sets = [format!("replicates={reps}")];
     let with: Vec<&str> = sets.iter().map(String::as_str).collect();
     let mut without = with.clone();
     without.push("events[0].stigma=0");
-    let cfg = config("stigma", &with)?;
-    let cfg0 = config("stigma", &without)?;
+    let cfg = config("stigma", &with, tweaks)?;
+    let cfg0 = config("stigma", &without, tweaks)?;
     let n = cfg.scenario.population.size as f64;
     let a = resigned_share(&super::run_all(&cfg, opts)?, n);
     let b = resigned_share(&super::run_all(&cfg0, opts)?, n);
@@ -109,7 +109,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
         diff_check.clone(),
     ];
     for name in ["stigma", "default"] {
-        let c = config(name, &["population.size=10"])?;
+        let c = config(name, &["population.size=10"], tweaks)?;
         let (once, sustained) = episode_check(&c, 104);
         checks.push(Check::figure(
             format!("weeks resigned after one exclusion episode ({name} parameters)"),

@@ -28,10 +28,10 @@ fn dist(a: &[f64], b: &[f64]) -> f64 {
 /// the mean distance between replicates' first support groups' final prototypes, with its
 /// 95% CI, lies
 /// above 0.05 (the identity resolution used for clusters, 5% of the space's side).
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let reps = opts.replicates_or(12).max(3);
     let r = format!("replicates={reps}");
-    let cfg = config("default", &[&r, "steps=156"])?;
+    let cfg = config("default", &[&r, "steps=156"], tweaks)?;
     let results = run_all(&cfg, opts)?;
     let last = cfg.scenario.steps - 1;
 

@@ -40,7 +40,7 @@
 
 use super::{
     config, estimate, point_in, run_all, Bounds, Chart, Check, Options, RefKind, Report, Series,
-    Tolerance, ValidationError,
+    Tolerance, Tweak, ValidationError,
 };
 use crate::model::metrics::M;
 
@@ -109,7 +109,7 @@ const REGIONS: Bounds = Bounds {
     hi: None,
 };
 
-pub fn run(opts: &Options) -> Result<Report, ValidationError> {
+pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
     let mut checks = Vec::new();
     let ax_runs = opts.replicates.unwrap_or(AXELROD_RUNS).max(2);
     let bc_runs = opts.replicates.unwrap_or(BC_RUNS).max(2);
@@ -149,7 +149,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
                 "output.sample_agents=0".to_string(),
             ];
             let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
-            let cfg = config("axelrod", &refs)?;
+            let cfg = config("axelrod", &refs, tweaks)?;
             let results = run_all(&cfg, opts)?;
             let (regions, absorbed) = finals(&results, M::identity_clusters);
             total_absorbed += absorbed;
@@ -247,7 +247,7 @@ pub fn run(opts: &Options) -> Result<Report, ValidationError> {
             "output.sample_agents=0".to_string(),
         ];
         let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
-        let cfg = config("bounded-confidence", &refs)?;
+        let cfg = config("bounded-confidence", &refs, tweaks)?;
         let results = run_all(&cfg, opts)?;
         bc_total += results.len() as u32;
         let (clusters, absorbed) = finals(&results, M::identity_clusters);
