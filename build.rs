@@ -39,7 +39,8 @@ pub struct Described {
     pub commit: String,
     /// Tracked changes to [`BUILD_INPUTS`] against the commit; None when the commit is unknown.
     pub dirty: Option<bool>,
-    /// Git files whose change means HEAD moved (rerun the script then).
+    /// Files whose change means the commit may have changed (git's HEAD and refs, a package's
+    /// record): the script reruns then.
     pub watch: Vec<PathBuf>,
 }
 
@@ -84,7 +85,8 @@ pub fn describe(dir: &Path, git: &str) -> Described {
 /// The commit a crate package records in `.cargo_vcs_info.json` (written by `cargo package`):
 /// `{"git": {"sha1": "<40 hex>", "dirty": true}, ...}`, `dirty` present only when true.
 fn from_vcs_info(dir: &Path) -> Option<Described> {
-    let text = std::fs::read_to_string(dir.join(".cargo_vcs_info.json")).ok()?;
+    let record = dir.join(".cargo_vcs_info.json");
+    let text = std::fs::read_to_string(&record).ok()?;
     let after = text.split("\"sha1\"").nth(1)?;
     let sha: String = after
         .trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '"')
@@ -96,7 +98,7 @@ fn from_vcs_info(dir: &Path) -> Option<Described> {
     Some(Described {
         commit,
         dirty: Some(compact.contains("\"dirty\":true")),
-        watch: Vec::new(),
+        watch: vec![record],
     })
 }
 

@@ -176,6 +176,8 @@ fn the_build_script_reads_a_crate_packages_record() {
     );
     let d = describe(pkg, "git");
     assert_eq!((d.commit.as_str(), d.dirty), ("0123456789ab", Some(true)));
+    // The record is watched: a build reruns the script when it changes.
+    assert_eq!(d.watch, vec![pkg.join(".cargo_vcs_info.json")]);
     write(
         &pkg.join(".cargo_vcs_info.json"),
         "{\"git\":{\"sha1\":\"FEDCBA9876543210FEDCBA9876543210FEDCBA98\"},\"path_in_vcs\":\"\"}",
