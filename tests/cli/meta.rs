@@ -327,8 +327,18 @@ fn the_manual_page_in_docs_is_the_one_the_binary_prints() {
             "no section for {sub}"
         );
     }
-    // Nothing in it changes from commit to commit.
-    assert!(!o.stdout.contains("commit"), "the page names a commit");
+    // Nothing in it changes from commit to commit: the version without the commit.
+    let v = belonging(&["--version"]).stdout;
+    let long = v.trim_end().strip_prefix("belonging ").unwrap_or_default();
+    assert!(long.contains("(commit "), "{v}");
+    assert!(
+        !o.stdout.contains(long),
+        "the page names the commit: {long}"
+    );
+    assert!(
+        o.stdout.contains(&format!("v{VERSION}")),
+        "the page's VERSION section"
+    );
     let committed = read_string(&repo_path("docs/belonging.1"));
     assert!(
         committed == o.stdout,
