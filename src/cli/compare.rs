@@ -178,6 +178,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         let m = serde_json::json!({
             "tool": "belonging",
             "version": env!("CARGO_PKG_VERSION"),
+            "commit": manifest::COMMIT,
+            "dirty": manifest::dirty(),
             "kind": "compare",
             "status": status,
             "treatment": arm(0),

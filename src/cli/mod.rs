@@ -1,5 +1,6 @@
 //! Command-line interface: argument parsing (clap derive) and dispatch only; no model logic.
-//! Submodules: `run` (and resume), `sweep` (and merge), `compare`, `validate`, `inspect`.
+//! Submodules: `run` (and resume), `sweep` (and merge), `compare`, `validate`, `inspect`,
+//! `meta` (show, new, completions, man).
 
 use anyhow::Result;
 use belonging::experiment::RunError;
@@ -17,7 +18,12 @@ use validate::validate;
 /// belonging: an agent-based simulation of loneliness, belonging and collective identity
 /// through group participation (support groups above all).
 #[derive(Debug, Parser)]
-#[command(name = "belonging", version, about, long_about = None)]
+#[command(
+    name = "belonging",
+    version = belonging::output::manifest::LONG_VERSION,
+    about,
+    long_about = None
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -78,6 +84,40 @@ pub enum Command {
     /// target is refuted but some are inconclusive (too few replicates to tell: raise
     /// --replicates); 2 bad input.
     Validate(ValidateArgs),
+    /// Print a built-in scenario's file, comments included: a starting point to read or edit
+    /// (`belonging new` writes it to a file).
+    Show {
+        /// A built-in scenario (`belonging list` names them).
+        #[arg(
+            value_name = "SCENARIO",
+            value_parser = meta::builtin_names(),
+            hide_possible_values = true
+        )]
+        name: String,
+    },
+    /// Write a built-in scenario to FILE as a scenario of your own to edit (its name becomes
+    /// the file's); never overwrites a file.
+    New {
+        /// The scenario file to create (it must not exist).
+        file: PathBuf,
+        /// The built-in scenario to start from (`belonging list` names them).
+        #[arg(
+            long,
+            value_name = "SCENARIO",
+            default_value = "default",
+            value_parser = meta::builtin_names(),
+            hide_possible_values = true
+        )]
+        from: String,
+    },
+    /// Print a completion script for a shell (e.g. `belonging completions bash >
+    /// ~/.local/share/bash-completion/completions/belonging`; see the README).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `belonging man > ~/.local/share/man/man1/belonging.1`).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -312,6 +352,7 @@ macro_rules! tell {
 
 mod compare;
 mod inspect;
+mod meta;
 mod run;
 mod sweep;
 mod validate;
@@ -365,6 +406,10 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare(args),
         Command::Merge { dirs, out, force } => merge(&dirs, &out, force),
         Command::Validate(args) => validate(args),
+        Command::Show { name } => meta::show(&name),
+        Command::New { file, from } => meta::new(&file, &from),
+        Command::Completions { shell } => meta::completions(shell),
+        Command::Man => meta::man(),
     }
 }
 

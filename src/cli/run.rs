@@ -127,6 +127,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             let manifest = Manifest {
                 tool: "belonging".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
+                commit: manifest::COMMIT.into(),
+                dirty: manifest::dirty(),
+                resumed_by: Vec::new(),
                 status: Status::Running,
                 scenario: s.name.clone(),
                 scenario_source: source.label(),
@@ -168,6 +171,15 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         resumed,
     } = setup;
     let m = &mut manifest;
+    // A resume by another build (same version) is recorded beside the one that started it.
+    let this = manifest::Build::this();
+    let started_by = manifest::Build {
+        commit: m.commit.clone(),
+        dirty: m.dirty,
+    };
+    if resumed && this != started_by && !m.resumed_by.contains(&this) {
+        m.resumed_by.push(this);
+    }
     let s = &cfg.scenario;
     let threads = threads_arg(args.threads, all_cores)?;
     let plan = Plan::replicates(s.seed, s.replicates);

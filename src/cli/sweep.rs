@@ -409,6 +409,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let m = serde_json::json!({
             "tool": "belonging",
             "version": env!("CARGO_PKG_VERSION"),
+            "commit": manifest::COMMIT,
+            "dirty": manifest::dirty(),
             "kind": "sweep",
             "status": status,
             "scenario": spec.scenario,
@@ -615,6 +617,8 @@ pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
         let m = serde_json::json!({
             "tool": "belonging",
             "version": env!("CARGO_PKG_VERSION"),
+            "commit": manifest::COMMIT,
+            "dirty": manifest::dirty(),
             "kind": "sweep",
             "status": status,
             "scenario": spec.scenario,

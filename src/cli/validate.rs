@@ -122,31 +122,67 @@ pub(super) fn validate(args: ValidateArgs) -> Result<()> {
         threads,
         replicates: args.replicates,
     };
+    // manifest.json: who wrote the folder (version, commit) and whether it is complete.
+    let started = manifest::now_secs();
+    let whole = Instant::now();
+    let write_manifest = |status: &str| -> Result<()> {
+        let m = serde_json::json!({
+            "tool": "belonging",
+            "version": env!("CARGO_PKG_VERSION"),
+            "commit": manifest::COMMIT,
+            "dirty": manifest::dirty(),
+            "kind": "validation",
+            "status": status,
+            "targets": targets,
+            "replicates": args.replicates,
+            "threads": threads,
+            "command": std::env::args().collect::<Vec<_>>(),
+            "started": manifest::rfc3339(started),
+            "wall_seconds": whole.elapsed().as_secs_f64(),
+            "peak_memory_bytes": manifest::peak_memory_bytes(),
+            "vector_instructions": belonging::model::lanes::Level::detect().name(),
+        });
+        let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
+        belonging::output::atomic::write(&out.join("manifest.json"), text.as_bytes())
+            .with_context(|| format!("cannot write {}", out.join("manifest.json").display()))
+    };
+    write_manifest("running")?;
+    // A failure from here on says so in the manifest.
+    let failed = |e: anyhow::Error| {
+        let _ = write_manifest("failed");
+        e
+    };
     let mut csv = String::from(CSV_HEADER);
     let mut markdown = String::new();
     let mut reports = Vec::new();
     for &t in &targets {
         let clock = Instant::now();
-        let report = validation::run(t, &opts).with_context(|| format!("target {t}"))?;
-        say!("{report}  ({:.1} s)", clock.elapsed().as_secs_f64())?;
+        let report = validation::run(t, &opts)
+            .with_context(|| format!("target {t}"))
+            .map_err(failed)?;
+        say!("{report}  ({:.1} s)", clock.elapsed().as_secs_f64()).map_err(|e| failed(e.into()))?;
         csv.push_str(&csv_rows(&report));
         belonging::plot::plot_report(&report, &out.join("plots"))
-            .with_context(|| format!("plot of target {t}"))?;
+            .with_context(|| format!("plot of target {t}"))
+            .map_err(failed)?;
         markdown.push_str(&report.markdown(&format!("plots/target_{t}.png")));
         markdown.push('\n');
         reports.push(report);
     }
     let outcome = Undecided::of(&reports);
     let json = serde_json::to_string_pretty(&Results::new(reports))
-        .context("cannot encode validation.json")?;
+        .context("cannot encode validation.json")
+        .map_err(failed)?;
     for (name, text) in [
         ("validation.csv", &csv),
         ("validation.md", &markdown),
         ("validation.json", &json),
     ] {
         belonging::output::atomic::write(&out.join(name), text.as_bytes())
-            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+            .with_context(|| format!("cannot write {}", out.join(name).display()))
+            .map_err(failed)?;
     }
+    write_manifest("complete")?;
     say!("results: {}", out.display())?;
     match outcome {
         None => Ok(()),

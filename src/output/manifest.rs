@@ -12,10 +12,56 @@ pub enum Status {
     Failed,
 }
 
+/// The git commit this binary was built from (its first 12 hex digits), or `unknown` when it
+/// was built without git (see build.rs).
+pub const COMMIT: &str = env!("BELONGING_COMMIT");
+
+/// What `belonging --version` prints after the name: the version, the commit and whether the
+/// build was dirty, e.g. `0.3.0 (commit 1a2b3c4d5e6f, dirty)` or `0.3.0 (commit unknown)`.
+pub const LONG_VERSION: &str = env!("BELONGING_LONG_VERSION");
+
+/// Whether the files this binary was built from (src/, scenarios/, build.rs, Cargo.toml,
+/// Cargo.lock) had uncommitted changes against [`COMMIT`]; None when the commit is unknown.
+pub fn dirty() -> Option<bool> {
+    match env!("BELONGING_DIRTY") {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The code a results folder was made by: a commit and whether the tree was dirty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Build {
+    pub commit: String,
+    pub dirty: Option<bool>,
+}
+
+impl Build {
+    /// This binary's build.
+    pub fn this() -> Build {
+        Build {
+            commit: COMMIT.into(),
+            dirty: dirty(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub tool: String,
     pub version: String,
+    /// The git commit of the build that started the run ([`COMMIT`]: 12 hex digits, or
+    /// `unknown`); empty in manifests written before 0.3.0 recorded it.
+    #[serde(default)]
+    pub commit: String,
+    /// Whether that build was dirty ([`dirty`]); null when unknown.
+    #[serde(default)]
+    pub dirty: Option<bool>,
+    /// Other builds (of the same version) that resumed the run after it stopped, in order;
+    /// absent when none did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resumed_by: Vec<Build>,
     pub status: Status,
     pub scenario: String,
     pub scenario_source: String,

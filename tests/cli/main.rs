@@ -7,6 +7,7 @@ mod bad_input;
 mod common;
 mod concurrency;
 mod interrupt;
+mod meta;
 mod output_safety;
 mod resume;
 mod subcommands;
