@@ -78,6 +78,13 @@ pub enum Command {
     /// target is refuted but some are inconclusive (too few replicates to tell: raise
     /// --replicates); 2 bad input.
     Validate(ValidateArgs),
+    /// A live view of a town in the browser, to teach and to explore: people, ties and
+    /// groups, controls, live charts, a person's story, two towns side by side
+    /// (docs/STUDIO.md). Serves 127.0.0.1 only unless --host says otherwise.
+    Studio(studio::StudioArgs),
+    /// Write a recorded run (with snapshots over time) as a self-contained HTML page that
+    /// plays it offline, or as an animated GIF for slides.
+    Replay(studio::ReplayArgs),
 }
 
 #[derive(Debug, Args)]
@@ -313,6 +320,7 @@ macro_rules! tell {
 mod compare;
 mod inspect;
 mod run;
+mod studio;
 mod sweep;
 mod validate;
 
@@ -365,6 +373,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare(args),
         Command::Merge { dirs, out, force } => merge(&dirs, &out, force),
         Command::Validate(args) => validate(args),
+        Command::Studio(args) => studio::studio(args),
+        Command::Replay(args) => studio::replay(args),
     }
 }
 

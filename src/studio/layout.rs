@@ -84,7 +84,7 @@ impl Layout {
             let ex = self.x[b] - self.x[a];
             let ey = self.y[b] - self.y[a];
             let d = (ex * ex + ey * ey).sqrt().max(1e-6);
-            let f = 0.25 * w * (d - k) / d;
+            let f = 0.1 * w * (d - k) / d;
             dx[a] += f * ex;
             dy[a] += f * ey;
             dx[b] -= f * ex;
@@ -104,12 +104,12 @@ impl Layout {
             cy /= members.len() as f32;
             for &m in members {
                 let m = m as usize;
-                dx[m] += pull * 0.15 * (cx - self.x[m]);
-                dy[m] += pull * 0.15 * (cy - self.y[m]);
+                dx[m] += pull * 0.05 * (cx - self.x[m]);
+                dy[m] += pull * 0.05 * (cy - self.y[m]);
             }
         }
-        // Short-range push between people closer than 1.5 k, through a grid of cells of that side.
-        let r = 1.5 * k;
+        // Short-range push between people closer than 2.5 k, through a grid of cells of that side.
+        let r = 2.5 * k;
         let side = ((1.0 / r).floor() as usize).clamp(1, 4096);
         let cell = |v: f32| ((v * side as f32) as usize).min(side - 1);
         let mut count = vec![0u32; side * side + 1];
@@ -149,7 +149,7 @@ impl Layout {
                             dx[i] += s * 0.1 * k;
                             continue;
                         }
-                        let f = 0.3 * (r - d) / d;
+                        let f = 0.5 * (r - d) / d;
                         dx[i] += f * ex;
                         dy[i] += f * ey;
                     }
@@ -158,8 +158,8 @@ impl Layout {
         }
         // A weak pull to the middle, then moves of at most `temp`.
         for i in 0..n {
-            let mut mx = dx[i] + 0.01 * (0.5 - self.x[i]);
-            let mut my = dy[i] + 0.01 * (0.5 - self.y[i]);
+            let mut mx = dx[i] + 0.004 * (0.5 - self.x[i]);
+            let mut my = dy[i] + 0.004 * (0.5 - self.y[i]);
             let len = (mx * mx + my * my).sqrt();
             if len > temp {
                 mx *= temp / len;

@@ -332,7 +332,7 @@ pub fn from_run_dir(dir: &Path) -> Result<Replay, String> {
         ids.sort_by_key(|(g, _)| *g);
         for (_, (support, m)) in ids {
             let pull = if support {
-                1.5
+                4.0
             } else {
                 (4.0 / m.len().max(1) as f32).min(1.0)
             };

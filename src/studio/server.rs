@@ -26,12 +26,12 @@ use tokio::sync::Semaphore;
 pub struct App {
     pub sessions: Sessions,
     busy: Semaphore,
-    /// The scenario the page opens with.
-    pub start: String,
+    /// The scenario the page opens with: `{"builtin": name}` or `{"ron": text, "file": name}`.
+    pub start: Value,
 }
 
 impl App {
-    pub fn new(limits: Limits, start: String) -> Arc<App> {
+    pub fn new(limits: Limits, start: Value) -> Arc<App> {
         Arc::new(App {
             busy: Semaphore::new(limits.busy.max(1)),
             sessions: Sessions::new(limits),
@@ -504,7 +504,8 @@ async fn replay(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
 pub struct Options {
     pub addr: SocketAddr,
     pub limits: Limits,
-    pub start: String,
+    /// The scenario the page opens with: `{"builtin": name}` or `{"ron": text, "file": name}`.
+    pub start: Value,
 }
 
 /// Binds, calls `ready` with the address bound, and serves until `shutdown` completes (or

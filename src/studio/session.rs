@@ -199,7 +199,7 @@ pub fn graph_of(t: &Town) -> Graph {
             continue;
         }
         let pull = if t.group_is_support(k) {
-            1.5
+            4.0
         } else {
             (4.0 / m.len() as f32).min(1.0)
         };
