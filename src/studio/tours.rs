@@ -21,7 +21,7 @@ pub const TOURS: &[Tour] = &[
             "Press Setup, then Run. Each dot is a person; yellow is not lonely, dark purple is very lonely. Lines are ties.",
             "Watch for a vermillion ring: a chronic illness has just struck that person. Click them to follow their story.",
             "Over the following weeks their colour darkens: they lost work, groups and ties — places of belonging.",
-            "Blue rings are support-group members; a support group is outlined in blue. See the person drift towards their group and their colour lighten.",
+            "Blue rings are support-group members; each support group is a blue meeting place with a spoke to each member. Watch the person drift towards their group over the weeks and their colour lighten.",
             "In the charts, compare the affected (vermillion) with the unaffected (blue): the gap opens, then narrows.",
         ],
         question: "Which of the three sources of belonging — ties, groups, a shared identity — comes back first after the illness, and why?",

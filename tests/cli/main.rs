@@ -9,6 +9,7 @@ mod concurrency;
 mod interrupt;
 mod output_safety;
 mod resume;
+mod studio;
 mod subcommands;
 mod sweep;
 mod sweep_plots;
