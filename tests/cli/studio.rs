@@ -324,6 +324,7 @@ fn replay_writes_an_offline_page_and_a_gif_and_refuses_a_run_without_snapshots()
     belonging(&[
         "run", "classroom", "--replicates", "1", "--quiet", "--out", one.to_str().unwrap(),
         "--set", "population.size=60", "--set", "steps=5", "--set", "burn_in=1",
+        "--set", "events[0].pulse.step=2",
     ])
     .success();
     belonging(&["replay", one.to_str().unwrap(), "--out", html.to_str().unwrap()])
