@@ -121,14 +121,35 @@ pub fn http(addr: &str, method: &str, path: &str, body: Option<&[u8]>) -> Respon
     raw(addr, &req)
 }
 
-/// Sends raw bytes and reads the whole answer (the server closes the connection).
+/// Sends raw bytes and reads the answer: up to its Content-Length, the end of its chunks,
+/// or the close of the connection (some servers keep it open despite `Connection: close`).
 pub fn raw(addr: &str, bytes: &[u8]) -> Response {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(300))).ok();
     // The server may answer (e.g. 413) before reading everything: ignore a reset here.
     let _ = s.write_all(bytes);
     let mut out = Vec::new();
-    let _ = s.read_to_end(&mut out);
+    let mut buf = [0u8; 65536];
+    loop {
+        if let Some(end) = out.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&out[..end]).to_lowercase();
+            let body = out.len() - end - 4;
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| body >= n) {
+                break;
+            }
+            if head.contains("transfer-encoding: chunked") && out.ends_with(b"0\r\n\r\n") {
+                break;
+            }
+        }
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => out.extend_from_slice(&buf[..k]),
+        }
+    }
     Response::parse(&out)
 }
 
