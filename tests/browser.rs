@@ -62,7 +62,10 @@ impl Browser {
         let addr = format!("127.0.0.1:{port}");
         let start = Instant::now();
         while std::net::TcpStream::connect(&addr).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         let profile = tempfile::tempdir().expect("a profile folder");
@@ -114,7 +117,11 @@ impl Browser {
     }
 
     fn js(&self, script: &str) -> Value {
-        self.cmd("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
     }
 
     /// Waits until `script` returns something truthy; fails after `secs` with `what`.
@@ -122,10 +129,7 @@ impl Browser {
         let start = Instant::now();
         loop {
             let v = self.js(script);
-            let truthy = !(v.is_null()
-                || v == json!(false)
-                || v == json!(0)
-                || v == json!(""));
+            let truthy = !(v.is_null() || v == json!(false) || v == json!(0) || v == json!(""));
             if truthy {
                 return v;
             }
@@ -158,7 +162,11 @@ impl Browser {
     fn type_into(&self, css: &str, text: &str) {
         let e = self.element(css);
         self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})));
-        self.cmd("POST", &format!("/element/{e}/value"), Some(json!({"text": text})));
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": text})),
+        );
     }
 
     /// A real pointer click at (dx, dy) pixels from the centre of the element `css`.
@@ -169,12 +177,12 @@ impl Browser {
             "POST",
             "/actions",
             Some(json!({"actions": [{"type": "pointer", "id": "mouse",
-                "parameters": {"pointerType": "mouse"},
-                "actions": [
-                    {"type": "pointerMove", "origin": origin, "x": dx, "y": dy},
-                    {"type": "pointerDown", "button": 0},
-                    {"type": "pointerUp", "button": 0},
-                ]}]})),
+            "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "origin": origin, "x": dx, "y": dy},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerUp", "button": 0},
+            ]}]})),
         );
     }
 
@@ -190,7 +198,12 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = http(&self.addr, "DELETE", &format!("/session/{}", self.session), None);
+        let _ = http(
+            &self.addr,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -226,7 +239,11 @@ const CANVAS_DIGEST: &str = "const c = document.querySelector('canvas[data-town=
 
 fn open_studio(b: &Browser, s: &Studio) {
     b.go(&s.url("/"));
-    b.wait("return !!(window.studio && window.studio.ready)", 30, "the page to start");
+    b.wait(
+        "return !!(window.studio && window.studio.ready)",
+        30,
+        "the page to start",
+    );
 }
 
 fn setup(b: &Browser) {
@@ -261,7 +278,10 @@ fn a_teacher_runs_the_studio_end_to_end() {
         "the error beside the hazard control",
     );
     assert!(err.as_str().unwrap().contains("must be in [0, 1]"), "{err}");
-    assert_eq!(b.js("return document.getElementById('setup').disabled"), json!(true));
+    assert_eq!(
+        b.js("return document.getElementById('setup').disabled"),
+        json!(true)
+    );
     b.shot("02-invalid-value.png");
     b.type_into("#ctl-events_0__hazardn", "0.0005\u{E004}");
     b.wait(
@@ -274,10 +294,19 @@ fn a_teacher_runs_the_studio_end_to_end() {
     setup(&b);
     assert_eq!(b.js("return window.studio.week"), json!(0));
     let before = b.js(CANVAS_DIGEST);
-    run_until(&b, "return window.studio.week >= 60", 120, "60 weeks to pass");
+    run_until(
+        &b,
+        "return window.studio.week >= 60",
+        120,
+        "60 weeks to pass",
+    );
     let week = b.js("return window.studio.week").as_u64().unwrap();
     assert!(week >= 60);
-    assert_ne!(b.js(CANVAS_DIGEST), before, "the view did not change in {week} weeks");
+    assert_ne!(
+        b.js(CANVAS_DIGEST),
+        before,
+        "the view did not change in {week} weeks"
+    );
     let shown = b.js("return document.getElementById('week').textContent");
     assert_eq!(shown, json!(format!("week {week} of 520")));
     b.shot("03-running.png");
@@ -285,7 +314,11 @@ fn a_teacher_runs_the_studio_end_to_end() {
     // Click a person (a real pointer click on the canvas) and read their story.
     b.click("#findstory");
     let who = b
-        .wait("return window.studio.selected", 20, "a person to be selected")
+        .wait(
+            "return window.studio.selected",
+            20,
+            "a person to be selected",
+        )
         .as_u64()
         .unwrap();
     b.js("window.studio.selected = null;");
@@ -308,7 +341,10 @@ fn a_teacher_runs_the_studio_end_to_end() {
     );
     let story = story.as_str().unwrap();
     assert!(story.contains("a loss of places of belonging"), "{story}");
-    assert!(story.contains("ODD 6.1") && story.contains("Lehardy & Fowers 2018"), "{story}");
+    assert!(
+        story.contains("ODD 6.1") && story.contains("Lehardy & Fowers 2018"),
+        "{story}"
+    );
     b.shot("04-person-story.png");
     // Its mechanism in the model's description.
     b.click("#story a[data-odd]");
@@ -339,7 +375,10 @@ fn a_teacher_runs_the_studio_end_to_end() {
         20,
         "support groups to close",
     );
-    assert_eq!(b.js("return window.studio.towns[0].groups.length"), json!(0));
+    assert_eq!(
+        b.js("return window.studio.towns[0].groups.length"),
+        json!(0)
+    );
 }
 
 #[test]
@@ -351,11 +390,21 @@ fn two_towns_side_by_side_a_story_of_loss_and_regain_and_a_replay_offline() {
     b.click("#twotowns");
     b.js("document.getElementById('comparewhat').value = 'support.enabled=false'; document.getElementById('comparewhat').dispatchEvent(new Event('change'));");
     setup(&b);
-    assert_eq!(b.js("return document.querySelectorAll('#towns canvas').length"), json!(2));
+    assert_eq!(
+        b.js("return document.querySelectorAll('#towns canvas').length"),
+        json!(2)
+    );
     let labels = b.js("return window.studio.towns.map(t => t.label)");
-    assert_eq!(labels, json!(["A: with support groups", "B: without support groups"]));
+    assert_eq!(
+        labels,
+        json!(["A: with support groups", "B: without support groups"])
+    );
     // Run until someone has lost belonging after a life event and found it again.
-    let id = b.js("return window.studio.session").as_str().unwrap().to_string();
+    let id = b
+        .js("return window.studio.session")
+        .as_str()
+        .unwrap()
+        .to_string();
     let suggest = format!("/api/session/{id}/suggest");
     b.click("#run");
     let start = Instant::now();
@@ -364,7 +413,10 @@ fn two_towns_side_by_side_a_story_of_loss_and_regain_and_a_replay_offline() {
         if r["lost_and_regained"] == json!(true) {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(240), "no story of loss and regain: {r}");
+        assert!(
+            start.elapsed() < Duration::from_secs(240),
+            "no story of loss and regain: {r}"
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
     b.click("#run");
@@ -383,7 +435,10 @@ fn two_towns_side_by_side_a_story_of_loss_and_regain_and_a_replay_offline() {
     );
     let story = story.as_str().unwrap();
     assert!(story.contains("a loss of places of belonging"), "{story}");
-    assert!(story.contains("became lonely") && story.contains("no longer lonely"), "{story}");
+    assert!(
+        story.contains("became lonely") && story.contains("no longer lonely"),
+        "{story}"
+    );
     b.shot("06-two-towns-loss-and-regain.png");
     // The same person in town B (no support groups).
     b.js("document.querySelector('#person .tabs button[data-t=\"1\"]').click()");
@@ -395,15 +450,27 @@ fn two_towns_side_by_side_a_story_of_loss_and_regain_and_a_replay_offline() {
     b.shot("07-same-person-town-b.png");
 
     // Save the run as a replay, stop the studio, and open the file offline.
-    let r = http(&s.addr, "GET", &format!("/api/session/{id}/replay.html"), None);
+    let r = http(
+        &s.addr,
+        "GET",
+        &format!("/api/session/{id}/replay.html"),
+        None,
+    );
     assert_eq!(r.status, 200);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("replay.html");
     std::fs::write(&file, &r.body).unwrap();
     drop(s); // nothing is served any more: the replay must play from the file alone
     b.go(&format!("file://{}", file.display()));
-    b.wait("return window.replay && window.replay.ready", 30, "the replay to load");
-    assert_eq!(b.js("return document.getElementById('error').textContent"), json!(""));
+    b.wait(
+        "return window.replay && window.replay.ready",
+        30,
+        "the replay to load",
+    );
+    assert_eq!(
+        b.js("return document.getElementById('error').textContent"),
+        json!("")
+    );
     let frames = b.js("return window.replay.frames").as_u64().unwrap();
     assert!(frames >= 2);
     let before = b.js("const c = document.getElementById('town'); return c.toDataURL().length");

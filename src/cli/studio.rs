@@ -51,9 +51,8 @@ pub(super) fn studio(args: StudioArgs) -> Result<()> {
             Source::File(path) => {
                 // Checked now, exactly as `run` would; the page gets its text.
                 scenario::resolve(&Source::File(path.clone()), &[])?;
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    BadInput(format!("{}: cannot read: {e}", path.display()))
-                })?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
                 let file = path
                     .file_name()
                     .map_or_else(|| arg.to_string(), |f| f.to_string_lossy().to_string());

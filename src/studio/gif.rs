@@ -33,7 +33,12 @@ pub const VIRIDIS: [(u8, u8, u8); 11] = [
 /// The colour of loneliness `l` in [0, 1]: yellow for none, dark purple for the loneliest
 /// (viridis reversed, so the lonely stand out on white).
 pub fn loneliness_colour(l: f64) -> (u8, u8, u8) {
-    let t = 1.0 - if l.is_finite() { l.clamp(0.0, 1.0) } else { 0.0 };
+    let t = 1.0
+        - if l.is_finite() {
+            l.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
     let pos = t * (VIRIDIS.len() - 1) as f64;
     let k = (pos.floor() as usize).min(VIRIDIS.len() - 2);
     let f = pos - k as f64;
@@ -179,8 +184,11 @@ fn draw_frame(r: &Replay, k: usize, buf: &mut [u8]) -> Result<(), String> {
             .map_err(err)?;
     }
     let ty = bar_top + ((1.0 - f64::from(r.threshold)) * f64::from(bar_h - 1)) as i32;
-    root.draw(&PathElement::new(vec![(lx - 4, ty), (lx + 26, ty)], BLACK.stroke_width(2)))
-        .map_err(err)?;
+    root.draw(&PathElement::new(
+        vec![(lx - 4, ty), (lx + 26, ty)],
+        BLACK.stroke_width(2),
+    ))
+    .map_err(err)?;
     root.draw(&Text::new(
         format!("{:.2} lonely", r.threshold),
         (lx + 28, ty - 7),
@@ -190,18 +198,34 @@ fn draw_frame(r: &Replay, k: usize, buf: &mut [u8]) -> Result<(), String> {
     let my = bar_top + bar_h + 24;
     root.draw(&Circle::new((lx + 8, my), 5, SUPPORT.stroke_width(2)))
         .map_err(err)?;
-    root.draw(&Text::new("in a support", (lx + 20, my - 14), font(13).color(&BLACK)))
-        .map_err(err)?;
+    root.draw(&Text::new(
+        "in a support",
+        (lx + 20, my - 14),
+        font(13).color(&BLACK),
+    ))
+    .map_err(err)?;
     root.draw(&Text::new("group", (lx + 20, my), font(13).color(&BLACK)))
         .map_err(err)?;
     root.draw(&Circle::new((lx + 8, my + 34), 6, EVENT.stroke_width(2)))
         .map_err(err)?;
-    root.draw(&Text::new("life event", (lx + 20, my + 20), font(13).color(&BLACK)))
-        .map_err(err)?;
-    root.draw(&Text::new("since last", (lx + 20, my + 34), font(13).color(&BLACK)))
-        .map_err(err)?;
-    root.draw(&Text::new("frame", (lx + 20, my + 48), font(13).color(&BLACK)))
-        .map_err(err)?;
+    root.draw(&Text::new(
+        "life event",
+        (lx + 20, my + 20),
+        font(13).color(&BLACK),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        "since last",
+        (lx + 20, my + 34),
+        font(13).color(&BLACK),
+    ))
+    .map_err(err)?;
+    root.draw(&Text::new(
+        "frame",
+        (lx + 20, my + 48),
+        font(13).color(&BLACK),
+    ))
+    .map_err(err)?;
     root.draw(&Text::new(
         "lines: ties between people",
         (LEFT, TOP + SIDE + 8),

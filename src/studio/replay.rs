@@ -124,7 +124,13 @@ impl Replay {
             .write_all(&self.blob())
             .and_then(|_| z.finish())
             .unwrap_or_default();
-        let num = |x: f64| if x.is_finite() { serde_json::json!(x) } else { serde_json::Value::Null };
+        let num = |x: f64| {
+            if x.is_finite() {
+                serde_json::json!(x)
+            } else {
+                serde_json::Value::Null
+            }
+        };
         let meta = serde_json::json!({
             "title": self.title,
             "threshold": self.threshold,
@@ -208,9 +214,11 @@ fn read_table(
             .get(step)
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| format!("{name}: line {}: `step` is not a number", line + 2))?;
-        out.entry(s)
-            .or_default()
-            .push(cols.iter().map(|&c| rec.get(c).unwrap_or("").to_string()).collect());
+        out.entry(s).or_default().push(
+            cols.iter()
+                .map(|&c| rec.get(c).unwrap_or("").to_string())
+                .collect(),
+        );
     }
     Ok(out)
 }
@@ -312,7 +320,9 @@ pub fn from_run_dir(dir: &Path) -> Result<Replay, String> {
             let b: u32 = parse(&r[1], "person id", &tf)?;
             let w: f32 = parse(&r[2], "tie weight", &tf)?;
             if a as usize >= n || b as usize >= n {
-                return Err(format!("{tf}: a tie of person {a} or {b}, beyond the {n} people"));
+                return Err(format!(
+                    "{tf}: a tie of person {a} or {b}, beyond the {n} people"
+                ));
             }
             graph.ties.push((a, b, w));
             tie_list.push((a.min(b), a.max(b)));

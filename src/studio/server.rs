@@ -62,11 +62,20 @@ pub fn router(app: Arc<App>) -> Router {
     let limit = app.sessions.limits.body_bytes;
     Router::new()
         .route("/", get(index))
-        .route("/studio.js", get(|| asset(assets::STUDIO_JS, "text/javascript")))
-        .route("/draw.js", get(|| asset(assets::DRAW_JS, "text/javascript")))
+        .route(
+            "/studio.js",
+            get(|| asset(assets::STUDIO_JS, "text/javascript")),
+        )
+        .route(
+            "/draw.js",
+            get(|| asset(assets::DRAW_JS, "text/javascript")),
+        )
         .route("/studio.css", get(|| asset(assets::STUDIO_CSS, "text/css")))
         .route("/api/info", get(info))
-        .route("/api/odd", get(|| asset(assets::ODD, "text/plain; charset=utf-8")))
+        .route(
+            "/api/odd",
+            get(|| asset(assets::ODD, "text/plain; charset=utf-8")),
+        )
         .route("/api/check", post(check))
         .route("/api/setup", post(setup))
         .route("/api/session/{id}", axum::routing::delete(close))
@@ -98,7 +107,11 @@ async fn index() -> Response {
 }
 
 async fn not_found() -> Response {
-    Refusal::status(404, "not found: the studio serves only its page and its API").into_response()
+    Refusal::status(
+        404,
+        "not found: the studio serves only its page and its API",
+    )
+    .into_response()
 }
 
 /// The value at a scenario path (`events[0].hazard`) of a scenario's JSON form.
@@ -277,9 +290,7 @@ async fn close(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
 fn nums(row: &[f64]) -> Value {
     Value::Array(
         row.iter()
-            .map(|&x| {
-                serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
-            })
+            .map(|&x| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number))
             .collect(),
     )
 }
@@ -326,7 +337,11 @@ async fn step(State(app): State<Arc<App>>, Path(id): Path<String>, body: Bytes) 
             .map(|t| {
                 let n = t.town.n();
                 (
-                    t.town.loneliness().iter().map(|&v| story::byte(v)).collect(),
+                    t.town
+                        .loneliness()
+                        .iter()
+                        .map(|&v| story::byte(v))
+                        .collect(),
                     (0..n).map(|i| story::flags(&t.town, i)).collect(),
                 )
             })
@@ -479,7 +494,13 @@ async fn replay(State(app): State<Arc<App>>, Path(id): Path<String>) -> Answer {
     .await?;
     let safe: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = format!("attachment; filename=\"{safe}-replay.html\"");
     Ok((

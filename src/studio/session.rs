@@ -49,7 +49,10 @@ pub fn refusal_of(e: &ScenarioError) -> Refusal {
             })
             .collect(),
         ScenarioError::Override { arg, message } => vec![FieldProblem {
-            path: arg.split_once('=').map_or(arg.as_str(), |(k, _)| k).to_string(),
+            path: arg
+                .split_once('=')
+                .map_or(arg.as_str(), |(k, _)| k)
+                .to_string(),
             message: message.clone(),
         }],
         ScenarioError::Parse {
@@ -71,9 +74,7 @@ pub fn refusal_of(e: &ScenarioError) -> Refusal {
 
 fn overrides(set: &[SetField]) -> Result<Vec<Override>, Refusal> {
     set.iter()
-        .map(|f| {
-            Override::parse(&format!("{}={}", f.path, f.value)).map_err(|e| refusal_of(&e))
-        })
+        .map(|f| Override::parse(&format!("{}={}", f.path, f.value)).map_err(|e| refusal_of(&e)))
         .collect()
 }
 
@@ -88,7 +89,10 @@ fn source(req: &SetupRequest) -> Result<ScenarioText, Refusal> {
                 .file
                 .clone()
                 .filter(|f| !f.trim().is_empty())
-                .map_or_else(|| "uploaded scenario".to_string(), |f| f.replace(['\n', '\r'], " ")),
+                .map_or_else(
+                    || "uploaded scenario".to_string(),
+                    |f| f.replace(['\n', '\r'], " "),
+                ),
             text: text.clone(),
         }),
         (Some(name), None) => Ok(ScenarioText::Builtin(name.clone())),
@@ -303,13 +307,17 @@ impl Session {
     /// A life event on person `i` in every town (the same draws in each).
     pub fn strike(&mut self, i: usize, k: usize) -> Result<(), Refusal> {
         if self.week() >= self.steps() {
-            return Err(Refusal::bad("the run has ended; press Setup to start again"));
+            return Err(Refusal::bad(
+                "the run has ended; press Setup to start again",
+            ));
         }
         // Check every town first, so both or none are struck.
         for t in &self.towns {
             let n = t.town.n();
             if i >= n {
-                return Err(Refusal::bad(format!("there is no person {i} (this town has {n})")));
+                return Err(Refusal::bad(format!(
+                    "there is no person {i} (this town has {n})"
+                )));
             }
             if t.town.condition_active(i) {
                 return Err(Refusal::bad(format!(
@@ -402,7 +410,10 @@ impl Sessions {
 
     /// Reserves a slot (refused when the table is full), after freeing `replaces`.
     pub fn reserve(&self, replaces: Option<&str>) -> Result<String, Refusal> {
-        let mut t = self.table.lock().map_err(|_| Refusal::status(500, "sessions"))?;
+        let mut t = self
+            .table
+            .lock()
+            .map_err(|_| Refusal::status(500, "sessions"))?;
         if let Some(r) = replaces {
             t.remove(r);
         }
@@ -494,7 +505,12 @@ mod tests {
         assert_eq!(e.status, 400);
         assert_eq!(e.problems[0].path, "events[0].hazard", "{e:?}");
         let e = resolve(&req(&[("population.size", "lots")]), &Limits::default()).unwrap_err();
-        assert!(e.problems.iter().any(|p| p.path.contains("population.size")), "{e:?}");
+        assert!(
+            e.problems
+                .iter()
+                .any(|p| p.path.contains("population.size")),
+            "{e:?}"
+        );
     }
 
     #[test]

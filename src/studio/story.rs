@@ -108,10 +108,7 @@ impl Event {
                     format!("lost {}", list(&parts))
                 };
                 (
-                    format!(
-                        "{} — {what}: a loss of places of belonging",
-                        words(event)
-                    ),
+                    format!("{} — {what}: a loss of places of belonging", words(event)),
                     "6.1",
                     "Lehardy & Fowers 2018",
                     "event",
@@ -306,8 +303,16 @@ impl Tracker {
             let before = &self.groups[self.offsets[i] as usize..self.offsets[i + 1] as usize];
             now.clear();
             now.extend(town.group_ids_of(i));
-            let joined: Vec<u32> = now.iter().filter(|g| !before.contains(g)).copied().collect();
-            let left: Vec<u32> = before.iter().filter(|g| !now.contains(g)).copied().collect();
+            let joined: Vec<u32> = now
+                .iter()
+                .filter(|g| !before.contains(g))
+                .copied()
+                .collect();
+            let left: Vec<u32> = before
+                .iter()
+                .filter(|g| !now.contains(g))
+                .copied()
+                .collect();
             let event_week = town.event_week(i);
             let struck = event_week == Some(i64::from(week)) && self.event_week[i] != event_week
                 || (event_week == Some(i64::from(week)) && !self.active[i]);
@@ -534,7 +539,10 @@ mod tests {
             l.text,
             "chronic illness — lost work and 3 of 9 ties: a loss of places of belonging"
         );
-        assert_eq!((l.odd, l.source, l.week), ("6.1", "Lehardy & Fowers 2018", 112));
+        assert_eq!(
+            (l.odd, l.source, l.week),
+            ("6.1", "Lehardy & Fowers 2018", 112)
+        );
         let j = Event {
             agent: 3,
             week: 130,

@@ -31,9 +31,7 @@ pub enum ScenarioText {
 /// Loads, overrides and validates a scenario with exactly the checks of `belonging run`.
 pub fn resolve(source: &ScenarioText, overrides: &[Override]) -> Result<Config, ScenarioError> {
     match source {
-        ScenarioText::Builtin(name) => {
-            scenario::resolve(&Source::Builtin(name.clone()), overrides)
-        }
+        ScenarioText::Builtin(name) => scenario::resolve(&Source::Builtin(name.clone()), overrides),
         ScenarioText::Ron { label, text } => {
             let parsed = scenario::load::parse_str(label, text)?;
             let s = scenario::overrides::apply(&parsed, overrides)?;
@@ -299,7 +297,9 @@ impl Town {
 
     /// Person i's ties: (other person, weight).
     pub fn ties_of(&self, i: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
-        self.world.agents.ties[i].iter().map(|t| (t.other, t.weight))
+        self.world.agents.ties[i]
+            .iter()
+            .map(|t| (t.other, t.weight))
     }
 
     pub fn degree(&self, i: usize) -> usize {

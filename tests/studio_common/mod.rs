@@ -28,7 +28,9 @@ impl Studio {
             .expect("start belonging studio");
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
-        stdout.read_line(&mut line).expect("read the studio's first line");
+        stdout
+            .read_line(&mut line)
+            .expect("read the studio's first line");
         let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -199,7 +201,8 @@ fn dechunk(mut b: &[u8]) -> Vec<u8> {
         let Some(end) = b.windows(2).position(|w| w == b"\r\n") else {
             return out;
         };
-        let size = usize::from_str_radix(String::from_utf8_lossy(&b[..end]).trim(), 16).unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&b[..end]).trim(), 16).unwrap_or(0);
         if size == 0 {
             return out;
         }

@@ -84,7 +84,7 @@ const Draw = (() => {
           if (a >= s.n || b >= s.n) continue;
           ctx.moveTo(X(a), Y(a)); ctx.lineTo(X(b), Y(b));
         }
-        ctx.strokeStyle = `rgba(110,110,110,${(0.06 + 0.07 * c) * alpha})`;
+        ctx.strokeStyle = `rgba(90,90,90,${(0.12 + 0.1 * c) * alpha})`;
         ctx.lineWidth = 0.7;
         ctx.stroke();
       }
@@ -158,7 +158,7 @@ const Draw = (() => {
   }
 
   // The legend of the town: the colour scale (with the lonely threshold) and every mark.
-  function legend(el, threshold) {
+  function legend(el, threshold, groups = true) {
     el.innerHTML = "";
     const item = (node, text) => {
       const s = document.createElement("span"); s.className = "item";
@@ -183,7 +183,7 @@ const Draw = (() => {
     const g = document.createElement("canvas"); g.width = 30; g.height = 22; g.style.width = "30px"; g.style.height = "22px";
     const k = g.getContext("2d"); k.strokeStyle = "rgba(0,114,178,0.45)"; k.lineWidth = 1; k.beginPath(); for (const [x, y] of [[2, 3], [28, 5], [4, 20], [27, 19]]) { k.moveTo(15, 11); k.lineTo(x, y); } k.stroke();
     k.fillStyle = "rgba(0,114,178,0.15)"; k.strokeStyle = OI.blue; k.lineWidth = 2; k.beginPath(); k.arc(15, 11, 5, 0, 7); k.fill(); k.stroke();
-    item(g, "a support group: meeting place and members");
+    if (groups) item(g, "a support group: meeting place and members");
     const t = document.createElement("canvas"); t.width = 30; t.height = 22; t.style.width = "30px"; t.style.height = "22px";
     const q = t.getContext("2d"); q.strokeStyle = "rgba(110,110,110,0.5)"; q.beginPath(); q.moveTo(2, 18); q.lineTo(28, 4); q.stroke();
     item(t, "a tie (darker = stronger)");
@@ -195,7 +195,7 @@ const Draw = (() => {
     const { ctx, w, h } = fit(canvas);
     ctx.clearRect(0, 0, w, h);
     ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, w, h);
-    const L = 40, R = 8, T = 20, B = 30 + 14 * Math.ceil(spec.series.length / 2);
+    const L = 40, R = 8, T = 20, B = 30 + 14 * Math.ceil(spec.series.filter(s => s.label).length / 2);
     const pw = w - L - R, ph = h - T - B;
     let ymax = spec.ymax, ymin = spec.ymin ?? 0;
     if (ymax == null) {
@@ -246,7 +246,7 @@ const Draw = (() => {
     ctx.restore();
     // Legend below, two entries a row.
     ctx.font = "11px sans-serif"; ctx.textAlign = "left";
-    spec.series.forEach((s, k) => {
+    spec.series.filter(s => s.label).forEach((s, k) => {
       const x = 6 + (k % 2) * (w / 2), y = T + ph + 38 + 14 * Math.floor(k / 2);
       ctx.strokeStyle = s.colour; ctx.lineWidth = 2; ctx.setLineDash(s.dash ? [5, 3] : []);
       ctx.beginPath(); ctx.moveTo(x, y - 4); ctx.lineTo(x + 18, y - 4); ctx.stroke(); ctx.setLineDash([]);

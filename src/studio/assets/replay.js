@@ -32,7 +32,7 @@
       frames.push({ lon: l, flags, pos: p, ties: { pairs, w } });
       lon = l; pos = p;
     }
-    Draw.legend($("legend"), M.threshold);
+    Draw.legend($("legend"), M.threshold, false);
     const slider = $("frame");
     slider.max = String(frames.length - 1);
     let cur = 0, playing = false, timer = null;
@@ -45,9 +45,9 @@
       const has = M.mean.some(v => v != null);
       const xs = M.weeks[M.weeks.length - 1] || 1;
       const byWeek = (arr) => { const out = new Array(xs + 1).fill(null); M.weeks.forEach((w, j) => { out[w] = arr[j]; }); for (let w = 1; w <= xs; w++) if (out[w] == null && out[w - 1] != null && !M.weeks.includes(w)) out[w] = null; return out; };
-      if (has) Draw.chart($("chart"), { title: "Loneliness in this run", ylabel: "loneliness (0–1) / lonely (%)", xmax: xs, ymin: 0, ymax: 1, series: [
+      if (has) Draw.chart($("chart"), { title: "Loneliness in this run (both on 0–1; share 0.1 = 10%)", ylabel: "0–1", xmax: xs, ymin: 0, ymax: null, series: [
         { label: "mean loneliness", colour: "#000", values: fill(byWeek(M.mean)) },
-        { label: "share lonely", colour: Draw.OI.vermillion, dash: true, values: fill(byWeek(M.prevalence)) }], marker: M.weeks[k], threshold: M.threshold });
+        { label: "share lonely", colour: Draw.OI.vermillion, dash: true, values: fill(byWeek(M.prevalence)) }], marker: M.weeks[k] });
       window.replay.frame = k;
     };
     const fill = a => { let last = null; return a.map(v => { if (v != null) last = v; return v == null ? null : v; }).map((v, j, arr) => v != null ? v : interp(arr, j)); };

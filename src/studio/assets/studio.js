@@ -314,11 +314,12 @@
       S.metrics.forEach((rows, k) => {
         for (const [name, label, colour] of c.lines) {
           const m = names.indexOf(name);
-          series.push({ label: two ? `${label} (${k ? "B" : "A"})` : label, colour, dash: k === 1, values: rows.map(r => r[m]) });
+          series.push({ label: k ? "" : label, colour, dash: k === 1, values: rows.map(r => r[m]) });
         }
       });
+      if (two) series.push({ label: "dashed: town B", colour: "#555", dash: true, values: [] });
       Draw.chart(c.canvas, {
-        title: c.title + (two ? " — A solid, B dashed" : ""), ylabel: c.ylabel, xmax: S.steps || 1,
+        title: c.title, ylabel: c.ylabel, xmax: S.steps || 1,
         ymin: c.ymin, ymax: c.ymax, percent: c.percent, series,
       });
     });
