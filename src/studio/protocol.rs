@@ -134,10 +134,13 @@ pub struct ErrorBody {
     pub problems: Vec<FieldProblem>,
 }
 
+/// A town's ties: (a, b, weight) with a < b.
+pub type TieList = Vec<(u32, u32, f32)>;
+
 /// Appends `bytes` and zeros up to a multiple of 4 (typed arrays need aligned offsets).
 fn put_aligned(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push(0);
     }
 }
@@ -150,7 +153,7 @@ pub fn encode_frame(
     header: &serde_json::Value,
     positions: &[u16],
     towns: &[(Vec<u8>, Vec<u8>)],
-    ties: Option<&[Vec<(u32, u32, f32)>]>,
+    ties: Option<&[TieList]>,
 ) -> Vec<u8> {
     let head = serde_json::to_vec(header).unwrap_or_else(|_| b"{}".to_vec());
     let mut out = Vec::with_capacity(8 + head.len() + positions.len() * 2 + towns.len() * 4096);

@@ -69,7 +69,7 @@ impl Replay {
         self.frames.push(frame);
         self.series.push(m);
         if self.frames.len() > MAX_FRAMES {
-            let keep = |k: usize, len: usize| k % 2 == 0 || k + 1 == len;
+            let keep = |k: usize, len: usize| k.is_multiple_of(2) || k + 1 == len;
             let len = self.frames.len();
             let mut k = 0;
             self.frames.retain(|_| {

@@ -283,7 +283,7 @@ impl Session {
             let g = graph_of(&self.towns[0].town);
             self.layout.ease(&g, 2);
             done += 1;
-            if self.week() % REPLAY_EVERY == 0 || self.week() == self.steps() {
+            if self.week().is_multiple_of(REPLAY_EVERY) || self.week() == self.steps() {
                 self.keep_frame();
             }
         }
