@@ -18,4 +18,5 @@ pub mod plot;
 pub mod rng;
 pub mod scenario;
 pub mod stats;
+pub mod studio;
 pub mod validation;

@@ -118,6 +118,13 @@ pub enum Command {
     },
     /// Print the manual page (roff; `belonging man > ~/.local/share/man/man1/belonging.1`).
     Man,
+    /// A live view of a town in the browser, to teach and to explore: people, ties and
+    /// groups, controls, live charts, a person's story, two towns side by side
+    /// (docs/STUDIO.md). Serves 127.0.0.1 only unless --host says otherwise.
+    Studio(studio::StudioArgs),
+    /// Write a recorded run (with snapshots over time) as a self-contained HTML page that
+    /// plays it offline, or as an animated GIF for slides.
+    Replay(studio::ReplayArgs),
 }
 
 #[derive(Debug, Args)]
@@ -354,6 +361,7 @@ mod compare;
 mod inspect;
 mod meta;
 mod run;
+mod studio;
 mod sweep;
 mod validate;
 
@@ -410,6 +418,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::New { file, from } => meta::new(&file, &from),
         Command::Completions { shell } => meta::completions(shell),
         Command::Man => meta::man(),
+        Command::Studio(args) => studio::studio(args),
+        Command::Replay(args) => studio::replay(args),
     }
 }
 
