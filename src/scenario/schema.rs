@@ -242,8 +242,9 @@ pub struct EventKind {
     /// work, new friends, a new club: a new group of the same kind with room), × approach.
     pub regain: f64,
     /// How much the condition limits participation while it is active: subtracted from the
-    /// logit of attending every group (fatigue, pain, activity limitation), whatever its
-    /// integration (ONS 2020: the disabled limited a lot are lonely six times as often).
+    /// logit of attending every group (fatigue, pain, activity limitation), halved as the
+    /// condition is integrated: burden × (1 − ½ integration) (ONS 2020: the disabled limited
+    /// a lot are lonely six times as often).
     pub burden: f64,
     /// Mean duration in weeks after which the condition resolves (exponential, rounded up to
     /// whole weeks); None = chronic.
