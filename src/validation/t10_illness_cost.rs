@@ -193,7 +193,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         },
     );
     let ratio_chart = Chart::new(
-        format!("(b) Lonely prevalence, ill ≥ 3 years / never struck, per replicate"),
+        "(b) Lonely prevalence, ill ≥ 3 years / never struck, per replicate",
         "replicate",
         "prevalence ratio",
         RATIO,
