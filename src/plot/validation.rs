@@ -15,9 +15,9 @@ use super::{render, DrawResult, Figure, OrDraw, PlotError};
 use crate::validation::{Chart, RefKind, Report, Results};
 
 /// File stems, one per target number (plotters' figures are named by static strings).
-const NAMES: [&str; 10] = [
+const NAMES: [&str; 15] = [
     "target_0", "target_1", "target_2", "target_3", "target_4", "target_5", "target_6", "target_7",
-    "target_8", "target_9",
+    "target_8", "target_9", "target_10", "target_11", "target_12", "target_13", "target_14",
 ];
 
 /// Width of the legend strip right of the plot.
@@ -441,4 +441,19 @@ fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) 
         panel.note("no data")?;
     }
     panel.finish_outside(&legend)
+}
+
+#[cfg(test)]
+mod names {
+    /// Every target has its own file stem `target_N`, so that no plot overwrites another's.
+    #[test]
+    fn every_target_has_its_own_file_name() {
+        for &(t, _, _) in crate::validation::TARGETS {
+            assert_eq!(
+                super::NAMES.get(t as usize).copied(),
+                Some(format!("target_{t}").as_str()),
+                "target {t} has no file stem in plot::validation::NAMES"
+            );
+        }
+    }
 }

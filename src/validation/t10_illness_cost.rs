@@ -209,7 +209,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
     .with_ref("Richard et al. 2017: OR 1.41", RefKind::Line { y: 1.41 })
     .with_ref("ONS 2020: about 2", RefKind::Line { y: 2.0 })
     .with_ref(
-        "Stickley & Koyanagi 2018: OR 2.82 (≥ 5 diseases)",
+        "Stickley & Koyanagi 2018: OR 2.82",
         RefKind::Line { y: 2.82 },
     )
     .with_ref("no difference (ratio 1)", RefKind::Line { y: 1.0 });

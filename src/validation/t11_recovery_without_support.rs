@@ -129,7 +129,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         Tolerance::Above(0.0),
         "95% CI over replicates above 0",
     );
-    let windows = "compared: pre −8…−1, peak in 8…52, late 130…156";
+    let windows = "compared: −8…−1, 8…52, 130…156";
     let mut curve_chart = Chart::new(
         format!(
             "(a) Affected agents around their event, no support groups (mean of {reps} replicates)"
@@ -170,11 +170,11 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         },
     )
     .with_ref(
-        "Oswald & Powdthavee 2008: 30–50% (well-being)",
+        "Oswald & Powdthavee 2008: 30–50%",
         RefKind::Line { y: 30.0 },
     )
     .with_ref(
-        "Oswald & Powdthavee 2008: 30–50% (well-being)",
+        "Oswald & Powdthavee 2008: 30–50%",
         RefKind::Line { y: 50.0 },
     )
     .with_ref("none reversed", RefKind::Line { y: 0.0 });

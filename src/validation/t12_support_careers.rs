@@ -230,14 +230,14 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         },
     )
     .with_ref(
-        "Moos & Moos 2006: about half still participate",
+        "Moos & Moos 2006: about half",
         RefKind::Point {
             x: f64::from(CAREER),
             y: 50.0,
         },
     )
     .with_ref(
-        "Kelly & Moos 2003: 60% of joiners stay a year",
+        "Kelly & Moos 2003: 60% stay a year",
         RefKind::Point {
             x: f64::from(FOLLOW_UP),
             y: 60.0,
@@ -254,14 +254,14 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         points: curve(&|c, k| c.in_group[k], 0),
     })
     .with_ref(
-        "compared: 104 and 260 weeks after the event",
+        "compared: weeks 104 and 260",
         RefKind::Window {
             from: f64::from(EARLY),
             to: f64::from(EARLY),
         },
     )
     .with_ref(
-        "compared: 104 and 260 weeks after the event",
+        "compared: weeks 104 and 260",
         RefKind::Window {
             from: f64::from(CAREER),
             to: f64::from(CAREER),

@@ -150,7 +150,7 @@ pub fn grades(w: &World, threshold: f32) -> Grades {
 }
 
 pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> {
-    let reps = opts.replicates_or(8);
+    let reps = opts.replicates_or(16);
     let cfg = config("default", &[&format!("replicates={reps}")], tweaks)?;
     let th = cfg.scenario.belonging.threshold as f32;
     let results = run_all(&cfg, opts)?;
@@ -265,7 +265,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
             .collect(),
     })
     .with_ref(
-        "tolerance: below 50% with at most one group",
+        "tolerance: below 50% (≤ 1 group)",
         RefKind::Interval {
             x: 1.0,
             width: 0.3,
@@ -312,7 +312,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         },
     )
     .with_ref(
-        "Marcelino et al. 2024 (ELSI-Brazil): partner PR 0.37",
+        "Marcelino et al. 2024: partner, 0.37",
         RefKind::Line { y: 0.37 },
     )
     .with_ref("no buffer (ratio 1)", RefKind::Line { y: 1.0 });

@@ -142,7 +142,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
     .per_replicate("no events", &drifts, &drift_check, 1.0)
     .per_replicate("with events", &drifts_ev, &with_events, 1.0)
     .with_ref(
-        format!("tolerance (no events): 95% CI within ±{BAND} points per year"),
+        format!("tolerance: 95% CI within ±{BAND} a year"),
         RefKind::Band {
             lo: Some(-BAND),
             hi: Some(BAND),
