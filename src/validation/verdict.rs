@@ -140,6 +140,9 @@ pub enum Decide {
     MoreThan(u32),
     /// The mean sits on the bound: no number of replicates decides.
     OnBound,
+    /// One replicate: no spread, so no interval and no estimate; at least two are needed
+    /// (and an estimate from them may ask for more).
+    NoSpread,
 }
 
 impl Decide {
@@ -149,6 +152,7 @@ impl Decide {
             Decide::Replicates(n) => n.to_string(),
             Decide::MoreThan(n) => format!("more than {n}"),
             Decide::OnBound => "never: mean on the bound".into(),
+            Decide::NoSpread => "at least 2".into(),
         }
     }
 
@@ -157,6 +161,7 @@ impl Decide {
         use Decide::*;
         match (self, other) {
             (OnBound, _) | (_, OnBound) => OnBound,
+            (NoSpread, _) | (_, NoSpread) => NoSpread,
             (MoreThan(a), MoreThan(b)) => MoreThan(a.max(b)),
             (MoreThan(a), _) | (_, MoreThan(a)) => MoreThan(a),
             (Replicates(a), Replicates(b)) => Replicates(a.max(b)),
@@ -184,6 +189,10 @@ impl fmt::Display for Decide {
                 thousands(*n)
             ),
             Decide::OnBound => f.write_str("cannot decide: the mean sits on the bound"),
+            Decide::NoSpread => f.write_str(
+                "one replicate has no spread: at least 2 replicates per experiment are needed \
+                 for an interval",
+            ),
         }
     }
 }
@@ -380,6 +389,16 @@ impl Check {
             return None;
         }
         let (m, h) = (self.measured, self.half_width);
+        let interval = matches!(
+            self.tolerance,
+            Tolerance::Above(_)
+                | Tolerance::Below(_)
+                | Tolerance::Within(..)
+                | Tolerance::Matches { .. }
+        );
+        if interval && self.n < 2 {
+            return Some(Decide::NoSpread);
+        }
         match &self.tolerance {
             Tolerance::Above(x) | Tolerance::Below(x) => replicates_for(self.sd(), m - x),
             Tolerance::Within(a, b) => {
@@ -578,6 +597,26 @@ mod tests {
         assert_eq!(
             check(-0.02, 0.0, 10, t(0.02, 0.03)).replicates_to_decide(),
             Some(Decide::Replicates(23))
+        );
+    }
+
+    #[test]
+    fn one_replicate_asks_for_at_least_two() {
+        // One replicate: no spread, no interval (half-width NaN): inconclusive, and the need
+        // is stated as "at least 2", not as a number estimated from nothing.
+        let c = check(0.4, f64::NAN, 1, Tolerance::Within(0.3, 0.5));
+        assert_eq!(c.verdict(), Some(Inconclusive));
+        assert_eq!(c.replicates_to_decide(), Some(Decide::NoSpread));
+        assert_eq!(Decide::NoSpread.cell(), "at least 2");
+        // It wins over any estimate when targets are combined, but not over a mean on the
+        // bound (which no number of replicates decides).
+        assert_eq!(
+            Decide::combine([Some(Decide::Replicates(9)), Some(Decide::NoSpread)]),
+            Some(Decide::NoSpread)
+        );
+        assert_eq!(
+            Decide::combine([Some(Decide::OnBound), Some(Decide::NoSpread)]),
+            Some(Decide::OnBound)
         );
     }
 
