@@ -7,6 +7,13 @@ use crate::common::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// Upper bound on a refusal or check that comes before the work: each takes a fraction of a
+/// second, while the work it guards against takes a minute or more (200,000 agents with a
+/// snapshot every week; setting up a million sweep points one by one took about 60 s and
+/// 2.6 GB). Generous on purpose, so that a loaded machine cannot fail it: it tells "before
+/// the work" from "after it", and is not a speed measurement (those are in benches/).
+const BEFORE_WORK: Duration = Duration::from_secs(20);
+
 fn s(p: &Path) -> String {
     p.to_str().expect("UTF-8").to_string()
 }
@@ -290,7 +297,7 @@ fn limits_are_checked_before_work_and_the_estimate_covers_the_peak() {
     o.bad_input()
         .stderr_has(&["MB would be needed", "MB are available", "snapshot"]);
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < BEFORE_WORK,
         "{:?}",
         started.elapsed()
     );
@@ -331,7 +338,7 @@ fn limits_are_checked_before_work_and_the_estimate_covers_the_peak() {
     ]);
     o.bad_input().stderr_has(&["jobs is more than"]);
     assert!(
-        started.elapsed() < Duration::from_secs(1),
+        started.elapsed() < BEFORE_WORK,
         "{:?}",
         started.elapsed()
     );
@@ -358,7 +365,7 @@ fn limits_are_checked_before_work_and_the_estimate_covers_the_peak() {
     ])
     .success();
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < BEFORE_WORK,
         "{:?}",
         started.elapsed()
     );
@@ -410,10 +417,8 @@ fn a_path_too_long_is_refused_before_running_and_debris_blocks_nothing() {
     }
     let room = 4058usize.saturating_sub(long.as_os_str().len() + 1).max(1);
     long.push("e".repeat(room.min(255)));
-    let started = Instant::now();
     let o = belonging(&refs(&tiny(&["run", "classroom"], &long)));
     o.bad_input().stderr_has(&["choose a shorter --out"]);
-    assert!(started.elapsed() < Duration::from_secs(1));
     assert!(!long.join("manifest.json").exists() && !long.join("scenario.ron").exists());
 
     let out = tmp.path().join("debris");
