@@ -594,6 +594,29 @@ impl fmt::Display for Tweak {
     }
 }
 
+/// Lonely and total counts of a set of agents (targets 10 and 13).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub lonely: u32,
+    pub n: u32,
+}
+
+impl Tally {
+    pub fn add(&mut self, lonely: bool) {
+        self.lonely += u32::from(lonely);
+        self.n += 1;
+    }
+
+    /// The lonely share; NaN with fewer than `min` agents (and always for none).
+    pub fn share_of_at_least(&self, min: u32) -> f64 {
+        if self.n < min.max(1) {
+            f64::NAN
+        } else {
+            f64::from(self.lonely) / f64::from(self.n)
+        }
+    }
+}
+
 /// A check the model is known to fail: its target and the start of its text. Listed, with
 /// the reasons, in docs/VALIDATION.md ("Known limitations"); `belonging validate` still calls
 /// the target refuted, and the tests assert these checks are refuted and all others hold.

@@ -30,7 +30,7 @@
 //! figures and the ratio 1 below which the illness would have turned into an advantage.
 
 use super::{
-    config, log_ratio, point_in, run_all, Chart, Check, Options, RefKind, Report, Series,
+    config, log_ratio, point_in, run_all, Chart, Check, Options, RefKind, Report, Series, Tally,
     Tolerance, Tweak, ValidationError, PERCENT, RATIO,
 };
 use crate::model::{World, NEVER};
@@ -40,29 +40,6 @@ use crate::model::{World, NEVER};
 pub const LONG_RUN: u32 = 156;
 /// Tolerance of the ratio.
 pub const BAND: (f64, f64) = (1.3, 3.0);
-
-/// Lonely and total counts of a group of agents.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Tally {
-    pub lonely: u32,
-    pub n: u32,
-}
-
-impl Tally {
-    fn add(&mut self, lonely: bool) {
-        self.lonely += u32::from(lonely);
-        self.n += 1;
-    }
-
-    /// The lonely share (NaN for an empty group).
-    pub fn share(&self) -> f64 {
-        if self.n == 0 {
-            f64::NAN
-        } else {
-            f64::from(self.lonely) / f64::from(self.n)
-        }
-    }
-}
 
 /// The final world's tallies: (never struck, struck at least [`LONG_RUN`] weeks before the
 /// last recorded week, struck by whole years since the event: index k = k..k+1 years).
@@ -101,9 +78,9 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
     for r in &results {
         let w = super::final_world(r)?;
         let (never, long, by_year) = tallies(w, th as f32);
-        ratios.push(long.share() / never.share());
-        p_long.push(100.0 * long.share());
-        p_never.push(100.0 * never.share());
+        ratios.push(long.share_of_at_least(1) / never.share_of_at_least(1));
+        p_long.push(100.0 * long.share_of_at_least(1));
+        p_never.push(100.0 * never.share_of_at_least(1));
         n_long += long.n;
         n_never += never.n;
         if years.len() < by_year.len() {
@@ -112,7 +89,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         for (k, t) in by_year.iter().enumerate() {
             // At least 10 agents for a year's share to be drawn.
             years[k].push(if t.n >= 10 {
-                100.0 * t.share()
+                100.0 * t.share_of_at_least(1)
             } else {
                 f64::NAN
             });

@@ -43,7 +43,7 @@
 
 use super::{
     config, estimate, log_ratio, point_in, run_all, Bounds, Chart, Check, Options, RefKind, Report,
-    Series, Tolerance, Tweak, ValidationError, PERCENT, RATIO,
+    Series, Tally, Tolerance, Tweak, ValidationError, PERCENT, RATIO,
 };
 use crate::model::World;
 
@@ -68,28 +68,8 @@ pub const MIN_CLASS: u32 = 20;
 /// Tolerance of the close-tie ratio.
 pub const BAND: (f64, f64) = (0.3, 0.8);
 
-/// Lonely and total agents of a class.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Class {
-    pub lonely: u32,
-    pub n: u32,
-}
-
-impl Class {
-    fn add(&mut self, lonely: bool) {
-        self.lonely += u32::from(lonely);
-        self.n += 1;
-    }
-
-    /// The lonely share, NaN below [`MIN_CLASS`] agents.
-    pub fn share(&self) -> f64 {
-        if self.n < MIN_CLASS {
-            f64::NAN
-        } else {
-            f64::from(self.lonely) / f64::from(self.n)
-        }
-    }
-}
+/// Lonely and total agents of a class; its share counts from [`MIN_CLASS`] agents.
+pub type Class = Tally;
 
 /// One replicate: the classes by ordinary groups (≤ 1, 2, 3, 4+), and among agents with at
 /// most one ordinary group those whose strongest tie is above the median (close) and the
@@ -158,7 +138,11 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
         .iter()
         .map(|r| super::final_world(r).map(|w| grades(w, th)))
         .collect::<Result<_, _>>()?;
-    let share = |k: usize| -> Vec<f64> { all.iter().map(|g| g.by_groups[k].share()).collect() };
+    let share = |k: usize| -> Vec<f64> {
+        all.iter()
+            .map(|g| g.by_groups[k].share_of_at_least(MIN_CLASS))
+            .collect()
+    };
     let label = class_label;
     let mut checks = Vec::new();
     let mut diffs: Vec<Vec<f64>> = Vec::new();
@@ -193,7 +177,7 @@ pub fn run(opts: &Options, tweaks: &[Tweak]) -> Result<Report, ValidationError> 
     checks.push(one_check);
     let ratios: Vec<f64> = all
         .iter()
-        .map(|g| g.close.share() / g.not_close.share())
+        .map(|g| g.close.share_of_at_least(MIN_CLASS) / g.not_close.share_of_at_least(MIN_CLASS))
         .collect();
     let lr = log_ratio(&ratios);
     let (lo, hi) = BAND;
