@@ -109,9 +109,14 @@ fn short(sha: &str) -> Option<String> {
         .then(|| sha[..12].to_ascii_lowercase())
 }
 
-/// `git -C dir ARGS`: its standard output when it succeeds.
+/// `git -C dir ARGS`: its standard output when it succeeds. The checkout may belong to
+/// another user (a build or a test run by an ordinary user on a tree root cloned): git's
+/// `safe.directory` check would then refuse and the commit read `unknown`, so it is lifted
+/// for these read-only commands — the build already runs this checkout's code — and
+/// `core.fsmonitor` is off, so that no hook of the checkout's configuration runs.
 fn git_out(dir: &Path, git: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(git)
+        .args(["-c", "safe.directory=*", "-c", "core.fsmonitor=false"])
         .arg("-C")
         .arg(dir)
         .args(args)
