@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::Summary;
+use super::data::{Summary, FEW_AFFECTED};
 use super::panel::{
     band_panel_with, strip_width, time_mark_entry, title, BandPanel, LegendEntry, Series, Stroke,
     Swatch,
@@ -41,6 +41,9 @@ impl<'i> Belonging<'i> {
                 series.push(Series::band(label, color, points));
             }
         }
+        // The affected agents' bands of the first weeks, from a handful of agents, do not
+        // set the y axis (see `panel::range_values`).
+        let few = summary.few_affected(FEW_AFFECTED);
         for (label, color, stem) in METRICS {
             if let Some(points) = summary.series(&format!("{stem}_affected")) {
                 has_affected = true;
@@ -51,6 +54,7 @@ impl<'i> Belonging<'i> {
                     stroke: Stroke::dashed(color, style::THIN_W),
                     points: points.to_vec(),
                     ribbon: true,
+                    sparse_x: few.clone(),
                 });
             }
         }

@@ -331,7 +331,26 @@ impl Summary {
             .map(Vec::as_slice)
             .filter(|s| s.iter().any(|p| p.y.is_some()))
     }
+
+    /// The steps (sorted) at which, on average over replicates, fewer than `min` agents had
+    /// been struck by a life event (the `affected` count): there the `_affected` metrics
+    /// rest on a handful of agents, and their intervals span most of the scale. Empty
+    /// without an `affected` count.
+    pub fn few_affected(&self, min: f64) -> Vec<f64> {
+        self.series("affected").map_or_else(Vec::new, |points| {
+            points
+                .iter()
+                .filter(|p| p.y.is_some_and(|n| n < min))
+                .map(|p| p.x)
+                .collect()
+        })
+    }
 }
+
+/// Mean number of agents per replicate struck by a life event below which the bands of the
+/// `_affected` metrics do not set a plot's y axis (they are still drawn; see
+/// `panel::range_values`).
+pub(crate) const FEW_AFFECTED: f64 = 10.0;
 
 // ---------------------------------------------------------------- event_aligned.csv
 

@@ -55,6 +55,7 @@ impl EventFig {
             full_scale: self.full_scale,
             fit_lines: false,
             ci_row: true,
+            legend_above: false,
         };
         let mut panel = band_panel_with(area, spec, &series, &extras)?;
         let (_, y_max) = panel.y_range();

@@ -14,11 +14,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{Prototypes, Summary};
 use super::panel::{
-    band_panel_with, nice_step, title, y_values, Axes, BandPanel, LegendEntry, Panel, Series,
-    Stroke, Swatch,
+    band_panel_with, draw_legend_flow, legend_flow_size, nice_step, plot_size, title, Axes,
+    BandPanel, LegendEntry, Look, Panel, Series, Stroke, Swatch,
 };
 use super::style::{self, BEFORE, BLUE, CYCLE, GREEN, MUTED, ORANGE, VERMILLION};
-use super::{DrawResult, Figure, RunInfo};
+use super::{DrawResult, Figure, OrDraw, RunInfo};
 
 /// Weeks of each group's path drawn in panel (c).
 const TAIL_WEEKS: f64 = 20.0;
@@ -120,8 +120,9 @@ impl Figure for Identity<'_> {
         let (w, h) = body.dim_in_pixel();
         let (left, right) = match self.prototypes {
             Some(_) => {
-                // The prototype plane gets the wider half, to be nearly square.
-                let (l, r) = body.split_horizontally(w * 46 / 100);
+                // Half each: the legends of (a) and (b) take strips above their plots,
+                // the plane's a strip under it.
+                let (l, r) = body.split_horizontally(w / 2);
                 (l, Some(r))
             }
             None => (body, None),
@@ -150,16 +151,23 @@ impl Figure for Identity<'_> {
                 allow_negative: false,
             },
             &self.scores,
-            // Small panels: the interval is named in the caption, not in the legend.
+            // Small panels: the interval is named in the caption, not in the legend, and
+            // the legend has a strip of its own above the plot (the data leave no room).
             &super::panel::Extras {
                 ci_row: false,
+                legend_above: true,
                 ..extras
             },
         )?
         .finish()?;
-        let count_max = y_values(self.counts.iter().map(|s| s.points.as_slice()))
-            .into_iter()
-            .fold(0.0, f64::max);
+        // The axis fits the lines and their bands up to 1.5 times the highest line value
+        // (`fit_lines`): the step follows that, not a band of two or three groups.
+        let count_max = self
+            .counts
+            .iter()
+            .flat_map(|s| s.points.iter().filter_map(|p| p.y))
+            .fold(0.0, f64::max)
+            * 1.5;
         let caption = if self.structure {
             format!("(b) {} (bands: 95% CI)", self.cluster_label)
         } else {
@@ -172,7 +180,8 @@ impl Figure for Identity<'_> {
                 x_desc: Some(self.info.time_desc()),
                 y_desc: "Count",
                 y_cap: f64::INFINITY,
-                y_step: nice_step(count_max / 4.0),
+                // Counts: whole-number ticks.
+                y_step: nice_step(count_max / 4.0).max(1.0),
                 legend_inside: true,
                 extra_legend_rows: 0,
                 x_integer: true,
@@ -184,6 +193,7 @@ impl Figure for Identity<'_> {
                 fit_lines: true,
                 mark_legend: false,
                 ci_row: false,
+                legend_above: true,
                 ..self.info.extras()
             },
         )?
@@ -246,7 +256,8 @@ fn unit_zoom(values: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// Panel (c): the support groups at the last recorded week, each prototype a dot of area
 /// proportional to its members, with its path over the last weeks; the largest groups in
-/// colours of their own.
+/// colours of their own. The legend and a note go in a strip under the plot: inside it
+/// they would hide groups.
 fn draw_prototypes<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     prototypes: &Prototypes,
@@ -257,34 +268,60 @@ fn draw_prototypes<DB: DrawingBackend>(
         "(c) Support groups in week {last}, replicate {}",
         prototypes.replicate
     );
-    let (x, y) = if full_scale {
-        ((0.0, 1.0), (0.0, 1.0))
-    } else {
+    let colour = |i: usize| {
+        if i < COLOURED_GROUPS {
+            CYCLE[i % CYCLE.len()]
+        } else {
+            BEFORE
+        }
+    };
+    let entries = legend_entries(&groups, colour);
+    let mut note = format!("dot area ∝ members; lines: last {TAIL_WEEKS:.0} weeks");
+    match dissolved {
+        0 => {}
+        1 => note.push_str("; 1 group dissolved earlier"),
+        k => note.push_str(&format!("; {k} dissolved earlier")),
+    }
+
+    let mut axes = Axes {
+        caption: Some(&caption),
+        x_desc: Some("Identity dimension 1 (0–1)"),
+        y_desc: "Identity dimension 2 (0–1)",
+        x: (0.0, 1.0),
+        y: (0.0, 1.0),
+        x_integer: false,
+        y_integer: false,
+        compact: false,
+    };
+    // The strip under the plot: the legend (several entries to a row), then the note.
+    let (w, h) = area.dim_in_pixel();
+    let strip_w = w as i32 - 2 * STRIP_INSET;
+    let note_style = style::font(style::NOTE_PX).color(&MUTED);
+    let (_, note_h) = area.estimate_text_size(&note, &note_style).or_draw()?;
+    let (_, legend_h) = legend_flow_size(area, &entries, strip_w, Look::NORMAL)?;
+    let strip_h = legend_h + note_h as i32 + 3 * STRIP_INSET;
+    let (plane, strip) = area.split_vertically(h.saturating_sub(strip_h.max(0) as u32));
+
+    if !full_scale {
         let xs = groups.iter().flat_map(|g| g.tail.iter().map(|p| p.0));
         let ys = groups.iter().flat_map(|g| g.tail.iter().map(|p| p.1));
         let (x, y) = (unit_zoom(xs), unit_zoom(ys));
-        // The same scale on both axes: widen the narrower range.
-        let span = (x.1 - x.0).max(y.1 - y.0);
-        let widen = |(a, b): (f64, f64)| {
+        // The same scale on both axes (units per pixel): widen the range that is narrower
+        // for its side of the plot.
+        let (pw, ph) = plot_size(&plane, &axes, 0)?;
+        let (pw, ph) = (f64::from(pw), f64::from(ph));
+        let per_px = ((x.1 - x.0) / pw).max((y.1 - y.0) / ph);
+        let widen = |(a, b): (f64, f64), span: f64| {
+            let span = span.min(1.0);
             let extra = span - (b - a);
             let a = (a - extra / 2.0).max(0.0);
             let a = a.min(1.0 - span);
             (a, a + span)
         };
-        (widen(x), widen(y))
-    };
-    let mut panel = Panel::new(
-        area,
-        &Axes {
-            caption: Some(&caption),
-            x_desc: Some("Identity dimension 1 (0–1)"),
-            y_desc: "Identity dimension 2 (0–1)",
-            x,
-            y,
-            x_integer: false,
-            compact: false,
-        },
-    )?;
+        axes.x = widen(x, per_px * pw);
+        axes.y = widen(y, per_px * ph);
+    }
+    let mut panel = Panel::new(&plane, &axes)?;
     if groups.is_empty() {
         panel.note(&format!("no support group in week {last}"))?;
         return panel.finish();
@@ -302,13 +339,6 @@ fn draw_prototypes<DB: DrawingBackend>(
         };
         (5.0 + 19.0 * share.sqrt()).round() as u32
     };
-    let colour = |i: usize| {
-        if i < COLOURED_GROUPS {
-            CYCLE[i % CYCLE.len()]
-        } else {
-            BEFORE
-        }
-    };
     // Grey groups first (dots only), the coloured (largest) ones on top with their paths.
     for (i, g) in groups.iter().enumerate().rev() {
         let c = colour(i);
@@ -320,6 +350,27 @@ fn draw_prototypes<DB: DrawingBackend>(
             panel.marker(end, WHITE.to_rgba(), radius(g.size), false)?;
         }
     }
+    let (_, legend_h) = draw_legend_flow(
+        &strip,
+        &entries,
+        (STRIP_INSET, STRIP_INSET),
+        strip_w,
+        Look::NORMAL,
+    )?;
+    strip
+        .draw_text(
+            &note,
+            &note_style.pos(Pos::new(HPos::Left, VPos::Top)),
+            (STRIP_INSET + 4, legend_h + 2 * STRIP_INSET),
+        )
+        .or_draw()
+}
+
+/// Margin of the strip under panel (c).
+const STRIP_INSET: i32 = 12;
+
+/// The legend rows of panel (c): the coloured groups, then the others together.
+fn legend_entries(groups: &[FinalGroup], colour: impl Fn(usize) -> RGBColor) -> Vec<LegendEntry> {
     let members = |size: f64| {
         if size.is_finite() {
             format!("{size:.0} members")
@@ -327,15 +378,20 @@ fn draw_prototypes<DB: DrawingBackend>(
             "members unknown".to_string()
         }
     };
-    for (i, g) in groups.iter().enumerate().take(COLOURED_GROUPS) {
-        panel.legend_entry(LegendEntry::new(
-            format!("group {}: {}", g.id, members(g.size)),
-            Swatch::Marker {
-                color: colour(i),
-                filled: true,
-            },
-        ));
-    }
+    let mut entries: Vec<LegendEntry> = groups
+        .iter()
+        .enumerate()
+        .take(COLOURED_GROUPS)
+        .map(|(i, g)| {
+            LegendEntry::new(
+                format!("group {}: {}", g.id, members(g.size)),
+                Swatch::Marker {
+                    color: colour(i),
+                    filled: true,
+                },
+            )
+        })
+        .collect();
     if groups.len() > COLOURED_GROUPS {
         let rest = &groups[COLOURED_GROUPS..];
         let sizes = || rest.iter().map(|g| g.size).filter(|s| s.is_finite());
@@ -348,7 +404,7 @@ fn draw_prototypes<DB: DrawingBackend>(
         } else {
             format!(" ({least:.0}–{most:.0} members)")
         };
-        panel.legend_entry(LegendEntry::new(
+        entries.push(LegendEntry::new(
             format!("{} other groups{range}", rest.len()),
             Swatch::Marker {
                 color: BEFORE,
@@ -356,20 +412,5 @@ fn draw_prototypes<DB: DrawingBackend>(
             },
         ));
     }
-    let (x0, _) = panel.x_range();
-    let (y0, _) = panel.y_range();
-    let mut note = format!("dot area ∝ members; lines: last {TAIL_WEEKS:.0} weeks");
-    match dissolved {
-        0 => {}
-        1 => note.push_str("; 1 group dissolved earlier"),
-        k => note.push_str(&format!("; {k} dissolved earlier")),
-    }
-    panel.text(
-        &note,
-        (x0, y0),
-        (10, -10),
-        Pos::new(HPos::Left, VPos::Bottom),
-        &MUTED,
-    )?;
-    panel.finish()
+    entries
 }

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{scale, Summary};
+use super::data::{scale, Summary, FEW_AFFECTED};
 use super::panel::{band_panel_with, title, BandPanel, Extras, Series};
 use super::style::{BLUE, INK, VERMILLION};
 use super::{DrawResult, Figure, RunInfo};
@@ -28,12 +28,25 @@ impl<'i> Loneliness<'i> {
     pub fn new(summary: &Summary, info: &'i RunInfo) -> Option<Self> {
         let mut mean = Vec::new();
         let mut prevalence = Vec::new();
+        // In the first weeks a handful of agents have been struck: the affected agents'
+        // bands then span most of the scale, and do not set the y axis (they are drawn,
+        // cut at the top edge and marked there if need be).
+        let few = summary.few_affected(FEW_AFFECTED);
+        let sparse = |suffix: &str| {
+            if suffix == "_affected" {
+                few.clone()
+            } else {
+                Vec::new()
+            }
+        };
         for (label, color, suffix) in GROUPS {
             if let Some(points) = summary.series(&format!("loneliness_mean{suffix}")) {
-                mean.push(Series::band(label, color, points));
+                mean.push(Series::band(label, color, points).sparse_at(sparse(suffix)));
             }
             if let Some(points) = summary.series(&format!("loneliness_prevalence{suffix}")) {
-                prevalence.push(Series::band(label, color, &scale(points, 100.0)));
+                prevalence.push(
+                    Series::band(label, color, &scale(points, 100.0)).sparse_at(sparse(suffix)),
+                );
             }
         }
         if mean.is_empty() && prevalence.is_empty() {

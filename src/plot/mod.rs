@@ -280,6 +280,7 @@ impl RunInfo {
             full_scale: self.full_scale,
             fit_lines: false,
             ci_row: true,
+            legend_above: false,
         }
     }
 

@@ -199,6 +199,7 @@ impl<'d> OpinionsFig<'d> {
                 },
                 y: (0.0, 1.0),
                 x_integer: true,
+                y_integer: false,
                 compact: false,
             },
         )?;
@@ -407,7 +408,10 @@ impl Figure for OpinionsFig<'_> {
         let body = title(root, &self.title)?;
         let (w, h) = body.dim_in_pixel();
         let marks: Vec<LegendEntry> = self.info.marks().iter().map(time_mark_entry).collect();
-        let strip_w = strip_width(&body, &marks, LEGEND_STRIP_W)?;
+        // Wide enough for the marks' rows and for the row naming the clusters' band.
+        let mut rows = marks.clone();
+        rows.push(LegendEntry::bands(&[GREEN]));
+        let strip_w = strip_width(&body, &rows, LEGEND_STRIP_W)?;
         let (plots, strip) = body.split_horizontally(w.saturating_sub(strip_w));
         match self.data {
             Some(data) => {

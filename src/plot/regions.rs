@@ -251,6 +251,7 @@ impl<'d> RegionsFig<'d> {
                                 })
                                 .collect(),
                             ribbon: false,
+                            sparse_x: Vec::new(),
                         });
                     }
                     _ => {

@@ -7,12 +7,11 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::{AgentPath, Manifest, Trajectories};
 use super::panel::{
-    draw_legend, extent, legend_height, legend_size, time_mark_entry, title, Axes, LegendEntry,
-    Panel, Spot, Stroke, Swatch,
+    draw_legend, extent, legend_height, legend_size, time_mark_entry, title, Axes, Label,
+    LegendEntry, Panel, Spot, Stroke, Swatch,
 };
 use super::style::{self, BEFORE, BLUE, GREEN, INK, VERMILLION};
 use super::{DrawResult, Figure, RunInfo};
@@ -236,6 +235,7 @@ impl<'d> TrajectoryFig<'d> {
                 x: self.x,
                 y: (0.0, 1.0),
                 x_integer: true,
+                y_integer: false,
                 compact: !large,
             },
         )?;
@@ -273,7 +273,9 @@ impl<'d> TrajectoryFig<'d> {
         Ok(())
     }
 
-    /// The large panel's words: the event, and the story's peak and recovery.
+    /// The large panel's words: the event, and the story's peak and recovery. Each label
+    /// goes next to its marker, on whichever side keeps it off the other labels, the
+    /// markers and the lines (see [`Panel::text_best`]).
     fn annotate<DB: DrawingBackend>(
         &self,
         panel: &mut Panel<DB>,
@@ -281,39 +283,45 @@ impl<'d> TrajectoryFig<'d> {
         e: f64,
         v: f64,
     ) -> DrawResult {
-        let side = |at: (f64, f64)| {
-            [
-                Spot::new(at, (0, -18), Pos::new(HPos::Center, VPos::Bottom)),
-                Spot::new(at, (0, 18), Pos::new(HPos::Center, VPos::Top)),
-                Spot::new(at, (14, -14), Pos::new(HPos::Left, VPos::Bottom)),
-                Spot::new(at, (-14, -14), Pos::new(HPos::Right, VPos::Bottom)),
-                Spot::new(at, (14, 14), Pos::new(HPos::Left, VPos::Top)),
-                Spot::new(at, (-14, 14), Pos::new(HPos::Right, VPos::Top)),
-            ]
+        let story = story(points, e, self.x.1).filter(|s| s.loss() >= RISE);
+        let peak = story.map(|s| s.peak).filter(|p| p.0 > e);
+        let back = story.and_then(|s| s.back);
+        // Every marker first, so that no label is put on one drawn later.
+        for &at in peak.iter().chain(back.iter()) {
+            panel.marker(at, VERMILLION.to_rgba(), 9, false)?;
+        }
+        const GAP: i32 = 18;
+        // Each label on one line, or failing room on two.
+        let label = |first: String, second: String, at: (f64, f64), color| Label {
+            variants: vec![format!("{first} {second}"), format!("{first}\n{second}")],
+            spots: Spot::around(at, GAP),
+            color,
+            near: true,
         };
-        panel.text_best(&format!("life event (week {e:.0})"), &side((e, v)), &INK)?;
-        let Some(s) = story(points, e, self.x.1) else {
-            return Ok(());
-        };
-        if s.loss() < RISE {
-            return Ok(());
-        }
-        if s.peak.0 > e {
-            panel.marker(s.peak, VERMILLION.to_rgba(), 9, false)?;
-            panel.text_best(
-                &format!("loneliest: {:.2} (week {:.0})", s.peak.1, s.peak.0),
-                &side(s.peak),
+        let mut labels = vec![label(
+            "life event".to_string(),
+            format!("(week {e:.0})"),
+            (e, v),
+            &INK,
+        )];
+        if let Some(peak) = peak {
+            labels.push(label(
+                format!("loneliest: {:.2}", peak.1),
+                format!("(week {:.0})", peak.0),
+                peak,
                 &VERMILLION,
-            )?;
+            ));
         }
-        if let Some(back) = s.back {
-            panel.marker(back, VERMILLION.to_rgba(), 9, false)?;
-            panel.text_best(
-                &format!("back to the level before by week {:.0}", back.0),
-                &side(back),
+        if let Some(back) = back {
+            labels.push(label(
+                "back to the level before".to_string(),
+                format!("by week {:.0}", back.0),
+                back,
                 &VERMILLION,
-            )?;
+            ));
         }
+        // Placed together, so that no label takes the only free place of another.
+        panel.labels_best(&labels)?;
         Ok(())
     }
 

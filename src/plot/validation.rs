@@ -16,8 +16,21 @@ use crate::validation::{Chart, RefKind, Report, Results};
 
 /// File stems, one per target number (plotters' figures are named by static strings).
 const NAMES: [&str; 15] = [
-    "target_0", "target_1", "target_2", "target_3", "target_4", "target_5", "target_6", "target_7",
-    "target_8", "target_9", "target_10", "target_11", "target_12", "target_13", "target_14",
+    "target_0",
+    "target_1",
+    "target_2",
+    "target_3",
+    "target_4",
+    "target_5",
+    "target_6",
+    "target_7",
+    "target_8",
+    "target_9",
+    "target_10",
+    "target_11",
+    "target_12",
+    "target_13",
+    "target_14",
 ];
 
 /// Width of the legend strip right of the plot.
@@ -310,6 +323,7 @@ fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) 
             x: (x0, x1),
             y: (y0, y1),
             x_integer,
+            y_integer: false,
             compact: false,
         },
     )?;
@@ -359,14 +373,14 @@ fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) 
         .iter()
         .map(|s| s.points.iter().copied().map(band_point).collect())
         .collect();
-    let mut any_ribbon = false;
+    let mut ribbons = Vec::new();
     for (k, points) in lines.iter().enumerate() {
         if points
             .iter()
             .any(|p| matches!((p.lo, p.hi), (Some(l), Some(h)) if h > l))
         {
             panel.ribbon(color(k), points)?;
-            any_ribbon = true;
+            ribbons.push(color(k));
         }
     }
     for (k, (s, points)) in chart.series.iter().zip(&lines).enumerate() {
@@ -401,11 +415,9 @@ fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart) 
             ));
         }
     }
-    if any_ribbon {
-        entries.push(LegendEntry::new(
-            "95% confidence interval",
-            Swatch::Fill(style::MUTED),
-        ));
+    if !ribbons.is_empty() {
+        // Each band in its line's colour, as the swatch shows.
+        entries.push(LegendEntry::bands(&ribbons));
     }
     // Published figures on top.
     for r in &chart.references {

@@ -296,11 +296,7 @@ fn limits_are_checked_before_work_and_the_estimate_covers_the_peak() {
     ]);
     o.bad_input()
         .stderr_has(&["MB would be needed", "MB are available", "snapshot"]);
-    assert!(
-        started.elapsed() < BEFORE_WORK,
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < BEFORE_WORK, "{:?}", started.elapsed());
     assert!(!out.exists(), "nothing was written");
     for (k, extra) in [
         vec!["--set", "output.snapshot_every=Some(5)"],
@@ -337,11 +333,7 @@ fn limits_are_checked_before_work_and_the_estimate_covers_the_peak() {
         &s(&tmp.path().join("huge")),
     ]);
     o.bad_input().stderr_has(&["jobs is more than"]);
-    assert!(
-        started.elapsed() < BEFORE_WORK,
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < BEFORE_WORK, "{:?}", started.elapsed());
     // A million points: one job of it runs at once, the others untouched.
     let started = Instant::now();
     belonging(&[
@@ -364,11 +356,7 @@ fn limits_are_checked_before_work_and_the_estimate_covers_the_peak() {
         &s(&tmp.path().join("million")),
     ])
     .success();
-    assert!(
-        started.elapsed() < BEFORE_WORK,
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < BEFORE_WORK, "{:?}", started.elapsed());
 }
 
 /// `belonging plot` exits as documented: 2 for a folder it cannot write (read-only), a table
