@@ -196,9 +196,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             "peak_memory_bytes": manifest::peak_memory_bytes(),
             "vector_instructions": belonging::model::lanes::Level::detect().name(),
         });
-        let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
-        belonging::output::atomic::write(&out.join("manifest.json"), text.as_bytes())
-            .with_context(|| format!("cannot write {}", out.join("manifest.json").display()))
+        super::write_manifest_json(&out, &m)
     };
     write_manifest("running")?;
     stop_on_signals();

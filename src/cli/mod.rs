@@ -303,6 +303,16 @@ pub const MAX_THREADS: usize = 1024;
 /// Exit code of a run or sweep stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
+/// Writes `m` as `out/manifest.json`, atomically (the manifest of sweep, compare and
+/// validate, rewritten as their status changes).
+pub(crate) fn write_manifest_json(out: &Path, m: &serde_json::Value) -> Result<()> {
+    use anyhow::Context;
+    let path = out.join("manifest.json");
+    let text = serde_json::to_string_pretty(m).unwrap_or_default() + "\n";
+    belonging::output::atomic::write(&path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Exit code of an error: 130 when interrupted, 2 for bad input (scenario, arguments, output
 /// folder, sizes), 3 for a validation that is inconclusive without a refuted target
 /// (`validate::EXIT_INCONCLUSIVE`), 1 otherwise (a refuted validation target among them).

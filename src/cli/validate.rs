@@ -142,9 +142,7 @@ pub(super) fn validate(args: ValidateArgs) -> Result<()> {
             "peak_memory_bytes": manifest::peak_memory_bytes(),
             "vector_instructions": belonging::model::lanes::Level::detect().name(),
         });
-        let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
-        belonging::output::atomic::write(&out.join("manifest.json"), text.as_bytes())
-            .with_context(|| format!("cannot write {}", out.join("manifest.json").display()))
+        super::write_manifest_json(&out, &m)
     };
     write_manifest("running")?;
     // A failure from here on says so in the manifest.

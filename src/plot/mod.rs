@@ -39,6 +39,8 @@ mod trajectories;
 mod validation;
 
 pub use compare::plot_compare_dir;
+/// The viridis scale, shared with the studio's replays.
+pub(crate) use style::viridis;
 pub use sweep::{plot_sweep, plot_sweep_metric};
 pub use validation::{plot_report, plot_validation_dir};
 

@@ -64,3 +64,34 @@ pub(crate) fn font(px: f64) -> TextStyle<'static> {
 pub(crate) fn bold(px: f64) -> TextStyle<'static> {
     TextStyle::from((FAMILY, px, FontStyle::Bold))
 }
+
+/// Viridis, sampled at 11 evenly spaced points (the viridisLite table).
+const VIRIDIS: [(u8, u8, u8); 11] = [
+    (0x44, 0x01, 0x54),
+    (0x48, 0x25, 0x76),
+    (0x41, 0x44, 0x87),
+    (0x35, 0x60, 0x8D),
+    (0x2A, 0x78, 0x8E),
+    (0x21, 0x90, 0x8C),
+    (0x22, 0xA8, 0x84),
+    (0x43, 0xBF, 0x71),
+    (0x7A, 0xD1, 0x51),
+    (0xBB, 0xDF, 0x27),
+    (0xFD, 0xE7, 0x25),
+];
+
+/// The viridis colour at `t` in [0, 1] (dark purple to yellow), linearly interpolated between
+/// the table's samples; `t` outside is clamped.
+pub(crate) fn viridis(t: f64) -> (u8, u8, u8) {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let pos = t * (VIRIDIS.len() - 1) as f64;
+    let k = (pos.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = pos - k as f64;
+    let (a, b) = (VIRIDIS[k], VIRIDIS[k + 1]);
+    let mix = |u: u8, v: u8| (f64::from(u) + (f64::from(v) - f64::from(u)) * f).round() as u8;
+    (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
