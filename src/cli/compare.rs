@@ -95,6 +95,11 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             value: t.to_string(),
         });
     }
+    // A comparison summarises every week of both arms (per_step.csv) and probes any week.
+    extra.push(Override {
+        path: "output.record_every".into(),
+        value: "1".into(),
+    });
     let cfgs = [
         scenario::resolve(&sources[0], &with(0, &extra))
             .with_context(|| format!("treatment {}", sources[0].label()))?,

@@ -105,6 +105,7 @@ fn resume_setup(dir: &Path) -> Result<RunSetup> {
 }
 
 pub(super) fn run(args: RunArgs) -> Result<()> {
+    let start = Instant::now();
     // The handler first: a signal from now on stops the run cleanly, never half-way through
     // preparing its folder.
     stop_on_signals();
@@ -151,6 +152,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
                 peak_memory_bytes: None,
                 memory_estimate_bytes: None,
                 vector_instructions: String::new(),
+                phase_seconds: None,
                 files: Vec::new(),
                 runs: Vec::new(),
             };
@@ -249,8 +251,22 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     );
     let clock = Instant::now();
     let simulated = std::sync::atomic::AtomicU64::new(0);
+    // Thread-seconds of the jobs' phases: build, simulate, metrics, writing parts.
+    let job_seconds = std::sync::Mutex::new([0.0f64; 4]);
     let result = experiment::run_plan(&cfg, &todo, threads, |r| {
+        let writing = Instant::now();
         dir.write_job(&cfg, &r).map_err(|e| e.to_string())?;
+        let t = r.seconds;
+        if let Ok(mut sum) = job_seconds.lock() {
+            for (acc, x) in sum.iter_mut().zip([
+                t.build,
+                t.simulate,
+                t.metrics,
+                writing.elapsed().as_secs_f64(),
+            ]) {
+                *acc += x;
+            }
+        }
         simulated.fetch_add(r.agent_steps, std::sync::atomic::Ordering::Relaxed);
         bar.inc(1);
         Ok(())
@@ -261,6 +277,8 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         false => Ok(()),
     });
     bar.finish_and_clear();
+    let jobs_wall = clock.elapsed().as_secs_f64();
+    let bookkeeping = Instant::now();
     let simulated = simulated.into_inner();
     m.jobs_done = dir
         .finished_jobs(&plan, &m.scenario_hash, false)
@@ -292,7 +310,10 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             out.display()
         ));
     }
-    let mut files = match dir.finish(&cfg, &plan) {
+    // Set-up: before the jobs, and the reading back of what they left.
+    let setup = (clock - start).as_secs_f64() + bookkeeping.elapsed().as_secs_f64();
+    let joining = Instant::now();
+    let mut files = match dir.finish(&plan) {
         Ok(files) => files,
         Err(e) => {
             m.status = Status::Failed;
@@ -306,18 +327,34 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             ));
         }
     };
+    let join = joining.elapsed().as_secs_f64();
     let sim_seconds = clock.elapsed().as_secs_f64();
     // A signal during the join stops here (the parts are kept: --resume finishes).
     stopped_after_jobs(&dir, m, &out)?;
+    let plotting = Instant::now();
     belonging::plot::register_fonts();
     let plots = belonging::plot::plot_dir(&out);
+    let plot = plotting.elapsed().as_secs_f64();
     stopped_after_jobs(&dir, m, &out)?;
-    let wall = clock.elapsed().as_secs_f64();
     m.finished = Some(manifest::rfc3339(manifest::now_secs()));
-    m.wall_seconds = Some(wall);
     m.agent_steps_per_second = Some(simulated as f64 / sim_seconds.max(1e-9));
     m.peak_memory_bytes = manifest::peak_memory_bytes();
     m.vector_instructions = belonging::model::lanes::Level::detect().name().into();
+    // The jobs' phases as shares of the jobs' wall time (they ran side by side).
+    let [b, sim, met, wr] = job_seconds.into_inner().unwrap_or_default();
+    let share = jobs_wall / (b + sim + met + wr).max(1e-9);
+    let mut phases = manifest::PhaseSeconds {
+        setup,
+        build: b * share,
+        simulate: sim * share,
+        metrics: met * share,
+        write: wr * share + join,
+        plot,
+    };
+    if b + sim + met + wr == 0.0 {
+        // No job ran now (a resume that only joins the tables): the jobs' stage is set-up.
+        phases.setup += jobs_wall;
+    }
     match plots {
         Ok(paths) => {
             files.extend(
@@ -328,6 +365,10 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             files.insert(0, "scenario.ron".into());
             m.files = files;
             m.status = Status::Complete;
+            // The wall time up to this last manifest (its writing and the removal of the
+            // parts, after it, take milliseconds).
+            m.wall_seconds = Some(start.elapsed().as_secs_f64());
+            m.phase_seconds = Some(phases);
             dir.write_manifest(m)?;
             // Complete: the tables hold everything, the parts can go (a failure to remove
             // them loses nothing).
@@ -369,11 +410,14 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             } else {
                 String::new()
             },
-            wall,
+            m.wall_seconds.unwrap_or_default(),
             simulated as f64 / sim_seconds.max(1e-9) / 1e6,
             threads,
             out.display()
         );
+        if let Some(p) = m.phase_seconds {
+            tell!("belonging: where the time went: {}", p.line());
+        }
     }
     Ok(())
 }

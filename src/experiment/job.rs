@@ -59,8 +59,11 @@ pub struct Probe {
 #[derive(Debug, Clone)]
 pub struct JobResult {
     pub job: Job,
-    /// One row of metrics per recorded step.
+    /// One row of metrics per recorded step (`output.record_every`).
     pub series: Vec<metrics::Metrics>,
+    /// The step (0-based, after the burn-in) of each row of `series`: every
+    /// `output.record_every`-th from 0, and the last step simulated.
+    pub recorded: Vec<u32>,
     /// Buckets for weeks since event = -before ..= after.
     pub aligned: Vec<AlignedBucket>,
     pub aligned_before: u32,
@@ -80,6 +83,21 @@ pub struct JobResult {
     pub absorbed: bool,
     /// The agents' outcomes asked for by a [`Probe`] (empty without one), in agent order.
     pub probe: Vec<f64>,
+    /// Where the job's time went (timing only: no number of the run depends on it).
+    pub seconds: JobSeconds,
+}
+
+/// Seconds one job spent in each phase, measured on the thread that ran it (the weeks of a
+/// large population also use the other threads: that time counts here once, as wall time).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct JobSeconds {
+    /// Building the world ([`init::build`]).
+    pub build: f64,
+    /// The weeks: burn-in and recorded ([`dynamics::step`]).
+    pub simulate: f64,
+    /// Recording: the weekly metrics, the event-aligned curve, trajectories, prototypes,
+    /// snapshots and absorption checks.
+    pub metrics: f64,
 }
 
 /// Runs one job to the end. Deterministic in (cfg, job.seed).
@@ -106,7 +124,18 @@ pub fn run_job_probed(
     probe: Option<&Probe>,
 ) -> Option<JobResult> {
     let s = &cfg.scenario;
+    let clock = std::time::Instant::now();
     let mut w = init::build(cfg, job.seed);
+    let mut seconds = JobSeconds {
+        build: clock.elapsed().as_secs_f64(),
+        ..JobSeconds::default()
+    };
+    let mut lap = std::time::Instant::now();
+    let mut time = |into: &mut f64| {
+        let now = std::time::Instant::now();
+        *into += (now - lap).as_secs_f64();
+        lap = now;
+    };
     let n = w.n();
     let before = s.output.event_window_before as usize;
     let after = s.output.event_window_after as usize;
@@ -124,9 +153,11 @@ pub fn run_job_probed(
         Vec::new()
     };
 
+    let every = s.output.record_every.max(1);
     let mut result = JobResult {
         job,
-        series: Vec::with_capacity(s.steps as usize),
+        series: Vec::with_capacity(s.steps.div_ceil(every) as usize + 1),
+        recorded: Vec::with_capacity(s.steps.div_ceil(every) as usize + 1),
         aligned: vec![AlignedBucket::default(); before + after + 1],
         aligned_before: before as u32,
         trajectories: Vec::new(),
@@ -138,31 +169,47 @@ pub fn run_job_probed(
         stop_step: s.steps.saturating_sub(1),
         absorbed: false,
         probe: Vec::new(),
+        seconds: JobSeconds::default(),
     };
     let mut probed = false;
     let check_absorption = s.stop.rule == StopRule::Absorption;
-    // Ring buffer of each agent's loneliness over the last `before` steps.
+    // Ring buffer of every agent's loneliness over the last `before` steps: one row of `n`
+    // agents per slot (a week's row is one contiguous copy).
     let mut history = vec![0.0f32; n * before];
+    time(&mut seconds.metrics);
 
     for _ in 0..s.burn_in {
         if stop() {
             return None;
         }
         dynamics::step(&mut w, cfg, job.seed);
+        time(&mut seconds.simulate);
         push_history(&mut history, &w, before);
+        time(&mut seconds.metrics);
     }
     for step in 0..s.steps {
         if stop() {
             return None;
         }
         dynamics::step(&mut w, cfg, job.seed);
+        time(&mut seconds.simulate);
         let t = w.t - 1; // the step just simulated
-        result.series.push(metrics::observe(
-            &w,
-            s.belonging.threshold,
-            s.identity.cluster_tolerance,
-        ));
-        // Event-aligned curve.
+        let absorbed = check_absorption
+            && (step + 1) % s.stop.check_every.max(1) == 0
+            && dynamics::identity::classic::absorbed(&mut w, cfg);
+        let last = step + 1 == s.steps || absorbed;
+        // Recorded weeks: every `record_every`-th from the first, and the last.
+        let record = step % every == 0 || last;
+        if record {
+            result.series.push(metrics::observe(
+                &w,
+                s.belonging.threshold,
+                s.identity.cluster_tolerance,
+            ));
+            result.recorded.push(step);
+        }
+        // Event-aligned curve (every week, recorded or not: each week adds the agents
+        // struck that many weeks before).
         let a = &w.agents;
         for i in 0..n {
             let e = a.event_step[i];
@@ -180,7 +227,7 @@ pub fn run_job_probed(
             if e == t && before > 0 {
                 // Just struck: the ring holds the weeks before (slot of step t-k is (t-k) % before).
                 for k in 1..=before.min(t as usize) {
-                    let l = history[i * before + (t as usize - k) % before];
+                    let l = history[(t as usize - k) % before * n + i];
                     let b = &mut result.aligned[before - k];
                     b.loneliness_sum += l as f64;
                     b.lonely_count += f64::from(u8::from(l > threshold));
@@ -190,7 +237,8 @@ pub fn run_job_probed(
             }
         }
         push_history(&mut history, &w, before);
-        for &i in &candidates {
+        let sampled: &[u32] = if record { &candidates } else { &[] };
+        for &i in sampled {
             let i = i as usize;
             result.trajectories.push(TrajectoryRow {
                 agent: i as u32,
@@ -217,15 +265,13 @@ pub fn run_job_probed(
                     .extend_from_slice(w.identity_of(i));
             }
         }
-        record_prototypes(&w, step, &mut result.prototypes);
+        if record {
+            record_prototypes(&w, step, &mut result.prototypes);
+        }
         if let Some(p) = probe.filter(|p| p.step == step) {
             result.probe = p.outcome.of(&w, s.belonging.threshold);
             probed = true;
         }
-        let absorbed = check_absorption
-            && (step + 1) % s.stop.check_every.max(1) == 0
-            && dynamics::identity::classic::absorbed(&mut w, cfg);
-        let last = step + 1 == s.steps || absorbed;
         let snap = s.output.snapshot_every.is_some_and(|k| (step + 1) % k == 0);
         // The last week's snapshot is the world itself, moved in at the end (no copy).
         if snap && !last {
@@ -234,6 +280,7 @@ pub fn run_job_probed(
                 world: w.clone(),
             });
         }
+        time(&mut seconds.metrics);
         if absorbed {
             result.stop_step = step;
             result.absorbed = true;
@@ -288,6 +335,8 @@ pub fn run_job_probed(
             world: w,
         });
     }
+    time(&mut seconds.metrics);
+    result.seconds = seconds;
     Some(result)
 }
 
@@ -304,10 +353,9 @@ fn push_history(history: &mut [f32], w: &World, before: usize) {
     if before == 0 {
         return;
     }
+    let n = w.n();
     let slot = (w.t as usize - 1) % before;
-    for (i, l) in w.agents.loneliness.iter().enumerate() {
-        history[i * before + slot] = *l;
-    }
+    history[slot * n..(slot + 1) * n].copy_from_slice(&w.agents.loneliness);
 }
 
 fn record_prototypes(w: &World, step: u32, out: &mut Vec<PrototypeRow>) {

@@ -279,6 +279,15 @@ impl Acc {
         self.m += ag.membership[i] as f64;
         self.c += ag.collective[i] as f64;
     }
+    fn merge(&mut self, o: &Acc) {
+        self.n += o.n;
+        self.lonely_sum += o.lonely_sum;
+        self.lonely_count += o.lonely_count;
+        self.b += o.b;
+        self.a += o.a;
+        self.m += o.m;
+        self.c += o.c;
+    }
     fn mean(&self, x: f64) -> f64 {
         if self.n > 0.0 {
             x / self.n
@@ -288,39 +297,123 @@ impl Acc {
     }
 }
 
-/// Computes the metrics of the current step. Sums run in agent order (deterministic).
+/// The sums over agents behind the per-agent metrics, for one range of agents.
+#[derive(Default, Clone, Copy)]
+struct AgentSums {
+    all: Acc,
+    aff: Acc,
+    un: Acc,
+    active: f64,
+    integration: f64,
+    excl: f64,
+    resigned: f64,
+    degree: f64,
+    wsum: f64,
+    isolated: f64,
+    memberships: f64,
+    approach: f64,
+    distress: f64,
+    regulation: f64,
+}
+
+impl AgentSums {
+    fn of(w: &World, range: std::ops::Range<usize>, th: f32) -> AgentSums {
+        let ag = &w.agents;
+        let mut s = AgentSums::default();
+        for i in range {
+            s.all.add(w, i, th);
+            if ag.event_step[i] != super::NEVER {
+                s.aff.add(w, i, th);
+                s.integration += ag.integration[i] as f64;
+            } else {
+                s.un.add(w, i, th);
+            }
+            s.active += f64::from(u8::from(ag.condition_active[i]));
+            s.excl += ag.exclusion[i] as f64;
+            s.resigned += f64::from(u8::from(ag.resigned[i]));
+            let d = ag.ties[i].len();
+            s.degree += d as f64;
+            s.isolated += f64::from(u8::from(d == 0));
+            s.wsum += ag.ties[i].iter().map(|t| t.weight as f64).sum::<f64>();
+            s.memberships += ag.memberships[i].len() as f64;
+            s.approach += ag.approach[i] as f64;
+            s.distress += ag.distress[i] as f64;
+            s.regulation += ag.regulation[i] as f64;
+        }
+        s
+    }
+
+    fn merge(&mut self, o: &AgentSums) {
+        self.all.merge(&o.all);
+        self.aff.merge(&o.aff);
+        self.un.merge(&o.un);
+        for (x, y) in [
+            (&mut self.active, o.active),
+            (&mut self.integration, o.integration),
+            (&mut self.excl, o.excl),
+            (&mut self.resigned, o.resigned),
+            (&mut self.degree, o.degree),
+            (&mut self.wsum, o.wsum),
+            (&mut self.isolated, o.isolated),
+            (&mut self.memberships, o.memberships),
+            (&mut self.approach, o.approach),
+            (&mut self.distress, o.distress),
+            (&mut self.regulation, o.regulation),
+        ] {
+            *x += y;
+        }
+    }
+
+    /// Over every agent: in one pass in agent order up to [`SUM_CHUNK`] agents (so the sums
+    /// of a population of that size or less are those of a plain loop); a larger population
+    /// is summed in chunks of [`SUM_CHUNK`] agents on the threads of the current pool and
+    /// the chunks' sums added in chunk order, the same bits for any thread count.
+    fn over(w: &World, th: f32) -> AgentSums {
+        use rayon::prelude::*;
+        let n = w.n();
+        if n <= SUM_CHUNK {
+            return AgentSums::of(w, 0..n, th);
+        }
+        let parts: Vec<AgentSums> = (0..n.div_ceil(SUM_CHUNK))
+            .into_par_iter()
+            .map(|c| AgentSums::of(w, c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(n), th))
+            .collect();
+        let mut total = parts[0];
+        for p in &parts[1..] {
+            total.merge(p);
+        }
+        total
+    }
+}
+
+/// Agents per chunk of the metrics' sums over agents ([`AgentSums::over`]).
+pub const SUM_CHUNK: usize = 1 << 16;
+
+/// Computes the metrics of the current step. Sums run in agent order, in chunks of
+/// [`SUM_CHUNK`] agents added in order for larger populations (deterministic for any
+/// thread count).
 pub fn observe(w: &World, threshold: f64, cluster_tolerance: f64) -> Metrics {
     use M::*;
     let mut v = [f64::NAN; COUNT];
     let ag = &w.agents;
     let n = w.n();
     let th = threshold as f32;
-    let (mut all, mut aff, mut un) = (Acc::default(), Acc::default(), Acc::default());
-    let mut active = 0.0;
-    let mut integration = 0.0;
-    let (mut excl, mut n_resigned, mut degree, mut wsum, mut n_isolated, mut memberships) =
-        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    let (mut approach, mut distress, mut regulation) = (0.0, 0.0, 0.0);
-    for i in 0..n {
-        all.add(w, i, th);
-        if ag.event_step[i] != super::NEVER {
-            aff.add(w, i, th);
-            integration += ag.integration[i] as f64;
-        } else {
-            un.add(w, i, th);
-        }
-        active += f64::from(u8::from(ag.condition_active[i]));
-        excl += ag.exclusion[i] as f64;
-        n_resigned += f64::from(u8::from(ag.resigned[i]));
-        let d = ag.ties[i].len();
-        degree += d as f64;
-        n_isolated += f64::from(u8::from(d == 0));
-        wsum += ag.ties[i].iter().map(|t| t.weight as f64).sum::<f64>();
-        memberships += ag.memberships[i].len() as f64;
-        approach += ag.approach[i] as f64;
-        distress += ag.distress[i] as f64;
-        regulation += ag.regulation[i] as f64;
-    }
+    let AgentSums {
+        all,
+        aff,
+        un,
+        active,
+        integration,
+        excl,
+        resigned: n_resigned,
+        degree,
+        wsum,
+        isolated: n_isolated,
+        memberships,
+        approach,
+        distress,
+        regulation,
+    } = AgentSums::over(w, th);
     for (acc, cols) in [
         (
             &all,

@@ -18,22 +18,50 @@ pub fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
+/// Bytes gathered before they go to the file system: large writes, few system calls.
+const BUFFER: usize = 1 << 20;
+
 /// Writes `path` atomically with the bytes `fill` writes. On error (a full disk, a folder
 /// that is not writable) the temporary file is removed and `path` is left as it was.
 pub fn write_with<F>(path: &Path, fill: F) -> std::io::Result<()>
 where
     F: FnOnce(&mut BufWriter<Faulty<File>>) -> std::io::Result<()>,
 {
+    write_inner(path, fill, true)
+}
+
+/// [`write_with`] without forcing the bytes to the disk: the rename still makes the file
+/// appear whole or not at all to every process (a killed one included), but after a crash
+/// of the machine it may hold fewer bytes. Only for files whose size and checksum are
+/// recorded elsewhere and checked before they are used (a run's parts, under their seal), so
+/// that such a file is detected and made again, never trusted; a run's tables and manifest
+/// are always written with [`write_with`], synced once, at the end.
+pub fn write_unsynced_with<F>(path: &Path, fill: F) -> std::io::Result<()>
+where
+    F: FnOnce(&mut BufWriter<Faulty<File>>) -> std::io::Result<()>,
+{
+    write_inner(path, fill, false)
+}
+
+fn write_inner<F>(path: &Path, fill: F, sync: bool) -> std::io::Result<()>
+where
+    F: FnOnce(&mut BufWriter<Faulty<File>>) -> std::io::Result<()>,
+{
     let tmp = temp_path(path);
     let result = (|| {
         fault::check_create()?;
-        let mut out = BufWriter::with_capacity(1 << 16, Faulty(File::create(&tmp)?));
+        let mut out = BufWriter::with_capacity(BUFFER, Faulty(File::create(&tmp)?));
         fill(&mut out)?;
         out.flush()?;
         let file = out.into_inner().map_err(|e| e.into_error())?.0;
-        file.sync_all()?;
-        drop(file);
-        rename_and_sync(&tmp, path)
+        if sync {
+            file.sync_all()?;
+            drop(file);
+            rename_and_sync(&tmp, path)
+        } else {
+            drop(file);
+            std::fs::rename(&tmp, path)
+        }
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -61,13 +89,14 @@ pub fn commit(tmp: &Path, path: &Path) -> std::io::Result<()> {
     result
 }
 
-/// Gives the complete file `from` a second name `path` (a hard link, atomically: through a
-/// temporary name, renamed, the folder synced); the bytes are not copied. Fails where the
-/// file system has no hard links (the caller then copies).
+/// Gives the complete file `from` a second name `path` (a hard link, atomically: the file
+/// synced, linked under a temporary name, renamed, the folder synced); the bytes are not
+/// copied. Fails where the file system has no hard links (the caller then copies).
 pub fn link(from: &Path, path: &Path) -> std::io::Result<()> {
     let tmp = temp_path(path);
     let _ = std::fs::remove_file(&tmp);
     fault::check_create()?;
+    File::open(from)?.sync_all()?;
     std::fs::hard_link(from, &tmp)?;
     let result = rename_and_sync(&tmp, path);
     if result.is_err() {

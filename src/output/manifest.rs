@@ -96,6 +96,10 @@ pub struct Manifest {
     /// before 0.2.0 recorded it, and until the run ends.
     #[serde(default)]
     pub vector_instructions: String,
+    /// Where this process's wall time went, phase by phase ([`PhaseSeconds`]); absent in
+    /// manifests written before 0.4.0 recorded it, and until the run ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_seconds: Option<PhaseSeconds>,
     pub files: Vec<String>,
     /// Per replicate: its seed, the last recorded step it simulated and whether it stopped
     /// at absorption (the same as runs.csv).
@@ -103,7 +107,52 @@ pub struct Manifest {
     pub runs: Vec<RunInfo>,
 }
 
-/// How one replicate ended.
+/// Seconds of the process's wall time by phase; they add up to `wall_seconds`.
+///
+/// The jobs run side by side, so their phases are shares of the jobs' wall time: each phase's
+/// thread-seconds summed over the jobs ([`crate::experiment::job::JobSeconds`] and the
+/// writing of each job's parts), scaled so that the phases of the jobs add up to the time the
+/// jobs took. Joining the tables, drawing the plots and the rest are timed directly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhaseSeconds {
+    /// Reading the scenario, checks, preparing the folder, checking parts on a resume,
+    /// removing the parts at the end.
+    pub setup: f64,
+    /// Building the worlds.
+    pub build: f64,
+    /// The weeks (burn-in and recorded).
+    pub simulate: f64,
+    /// Recording: weekly metrics, event-aligned curve, trajectories, prototypes, snapshots.
+    pub metrics: f64,
+    /// Writing the tables: each job's parts, joining them, summary.csv, the manifest.
+    pub write: f64,
+    /// Drawing the plots.
+    pub plot: f64,
+}
+
+impl PhaseSeconds {
+    /// Their sum (the wall time they account for).
+    pub fn total(&self) -> f64 {
+        self.setup + self.build + self.simulate + self.metrics + self.write + self.plot
+    }
+
+    /// One line for the terminal, e.g. `setup 0.01 s, build 1.02 s, simulate 14.9 s, ...`.
+    pub fn line(&self) -> String {
+        [
+            ("setup", self.setup),
+            ("build", self.build),
+            ("simulate", self.simulate),
+            ("metrics", self.metrics),
+            ("write", self.write),
+            ("plot", self.plot),
+        ]
+        .iter()
+        .map(|(name, s)| format!("{name} {s:.2} s"))
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
 /// Peak resident memory of this process so far, in bytes (Linux: `VmHWM` of
 /// /proc/self/status); None where the system does not say.
 pub fn peak_memory_bytes() -> Option<u64> {
@@ -113,6 +162,7 @@ pub fn peak_memory_bytes() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// How one replicate ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub replicate: u32,

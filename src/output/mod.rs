@@ -198,7 +198,7 @@ impl ResultsDir {
     /// Writes one finished job's tables (called from worker threads, in any order): one part
     /// per table, each a whole CSV file (header and the job's rows), then the job's seal, which
     /// marks it finished and records its seed, the scenario's hash and each part's size and
-    /// FNV-1a checksum, so that a resume never trusts a damaged or foreign part.
+    /// CRC-32 checksum, so that a resume never trusts a damaged or foreign part.
     pub fn write_job(&self, cfg: &Config, r: &JobResult) -> Result<(), OutputError> {
         let mut seal = Seal {
             job: r.job.index,
@@ -209,7 +209,9 @@ impl ResultsDir {
         for table in Table::ALL {
             let path = self.part_path(table, r.job.index);
             let mut sum = seal::Summing::default();
-            atomic::write_with(&path, |out| {
+            // Parts are not synced: the seal records each one's size and checksum, and a
+            // resume checks them before use (a part lost in a crash is made again).
+            atomic::write_unsynced_with(&path, |out| {
                 let mut out = seal::Tee {
                     inner: out,
                     sum: &mut sum,
@@ -222,7 +224,8 @@ impl ResultsDir {
                 .push((table.file_name().to_string(), sum.bytes, sum.hash()));
         }
         let path = self.seal_path(r.job.index);
-        atomic::write(&path, seal.to_text().as_bytes()).map_err(io_err(&path))
+        atomic::write_unsynced_with(&path, |out| out.write_all(seal.to_text().as_bytes()))
+            .map_err(io_err(&path))
     }
 
     /// Per job of the plan (by position), whether it finished and its parts can be used: its
@@ -298,11 +301,12 @@ impl ResultsDir {
     }
 
     /// One job's time series, read back from its timeseries part (numbers are written in
-    /// their shortest round-trip form, so they read back bit for bit).
-    fn series(&self, index: u32) -> Result<Vec<metrics::Metrics>, OutputError> {
+    /// their shortest round-trip form, so they read back bit for bit): the recorded steps and
+    /// their rows.
+    fn series(&self, index: u32) -> Result<(Vec<u32>, Vec<metrics::Metrics>), OutputError> {
         let path = self.part_path(Table::Timeseries, index);
         let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
-        let mut rows = Vec::new();
+        let (mut steps, mut rows) = (Vec::new(), Vec::new());
         // Line 1 is the header.
         for (k, line) in text.lines().enumerate().skip(1) {
             let bad = |what: String| OutputError::Io {
@@ -312,6 +316,11 @@ impl ResultsDir {
             let mut row = metrics::Metrics {
                 values: [f64::NAN; metrics::COUNT],
             };
+            let step = line
+                .split(',')
+                .nth(1)
+                .and_then(|f| f.parse::<u32>().ok())
+                .ok_or_else(|| bad("column 2 (step) is not a step".into()))?;
             let mut n = 0;
             for (c, field) in line.split(',').enumerate().skip(2) {
                 let v = number(field)
@@ -326,9 +335,10 @@ impl ResultsDir {
             if n != metrics::COUNT {
                 return Err(bad("too few columns".into()));
             }
+            steps.push(step);
             rows.push(row);
         }
-        Ok(rows)
+        Ok((steps, rows))
     }
 
     /// Joins the parts into the final tables (job order) and writes summary.csv; every job
@@ -336,7 +346,7 @@ impl ResultsDir {
     /// copy); otherwise the first part is copied whole and the others without their header.
     /// The parts stay until [`ResultsDir::remove_parts`], called once the manifest says
     /// `complete`, so a process killed before that can still be resumed from them.
-    pub fn finish(&self, cfg: &Config, plan: &Plan) -> Result<Vec<String>, OutputError> {
+    pub fn finish(&self, plan: &Plan) -> Result<Vec<String>, OutputError> {
         let mut files = Vec::new();
         for table in Table::ALL {
             let path = self.path.join(table.file_name());
@@ -371,12 +381,9 @@ impl ResultsDir {
         for job in &plan.jobs {
             all.push(self.series(job.index)?);
         }
-        let all: Vec<&Vec<metrics::Metrics>> = all.iter().collect();
-        atomic::write(
-            &path,
-            summary_csv(&all, cfg.scenario.steps as usize).as_bytes(),
-        )
-        .map_err(io_err(&path))?;
+        let all: Vec<(&[u32], &[metrics::Metrics])> =
+            all.iter().map(|(s, r)| (&s[..], &r[..])).collect();
+        atomic::write(&path, summary_csv(&all).as_bytes()).map_err(io_err(&path))?;
         files.push("summary.csv".into());
         Ok(files)
     }
@@ -427,27 +434,45 @@ pub(crate) fn remove_temporaries(dir: &Path) {
 /// The folder of the per-job parts of a run in progress (removed once the tables are joined).
 pub const PARTS: &str = "parts";
 
-/// summary.csv: per step and metric, mean, sd and 95% CI over replicates (tidy, long); the
-/// interval stays inside the metric's range ([`metrics::bounds`], [`crate::stats::Bounds`]).
+/// summary.csv: per recorded step and metric, mean, sd and 95% CI over replicates (tidy,
+/// long); the interval stays inside the metric's range ([`metrics::bounds`],
+/// [`crate::stats::Bounds`]). Each replicate is given as its recorded steps and their rows.
 ///
 /// A replicate that stopped early (at absorption) has fewer rows; its final (absorbed) row
-/// is carried forward to the last step, so every step summarises all replicates (n is the
-/// number of replicates throughout) — up to the last step any replicate simulated (`steps`
-/// when none stopped early).
-pub fn summary_csv(series: &[&Vec<metrics::Metrics>], steps: usize) -> String {
-    let steps = steps.min(series.iter().map(|s| s.len()).max().unwrap_or(0));
+/// is carried forward, so every step summarises all replicates (n is the number of
+/// replicates throughout) — up to the last step any replicate simulated. The steps
+/// summarised are those recorded by some replicate at which every replicate either has a
+/// row or had already stopped: with `output.record_every` K, the weeks 0, K, 2K, ... and
+/// the last (a replicate's own last week off that grid, at absorption, is summarised only
+/// where no replicate still running lacks a row, so no value is ever carried stale).
+pub fn summary_csv(series: &[(&[u32], &[metrics::Metrics])]) -> String {
+    let mut steps: Vec<u32> = series.iter().flat_map(|(s, _)| s.iter().copied()).collect();
+    steps.sort_unstable();
+    steps.dedup();
     let mut t = TTable::default();
     let mut out = String::from("step,metric,mean,sd,ci_low,ci_high,n\n");
     let mut column = Vec::with_capacity(series.len());
-    for step in 0..steps {
+    let mut rows: Vec<&metrics::Metrics> = Vec::with_capacity(series.len());
+    for step in steps {
+        // Each replicate's row at this step, or its last if it stopped before.
+        rows.clear();
+        let mut whole = true;
+        for (s, r) in series {
+            match s.binary_search(&step) {
+                Ok(k) => rows.push(&r[k]),
+                Err(_) if s.last().is_some_and(|&l| l < step) => {
+                    rows.extend(r.last());
+                }
+                Err(_) if s.is_empty() => {}
+                Err(_) => whole = false,
+            }
+        }
+        if !whole {
+            continue;
+        }
         for (m, name) in metrics::NAMES.iter().enumerate() {
             column.clear();
-            column.extend(
-                series
-                    .iter()
-                    .filter_map(|s| s.get(step).or(s.last()))
-                    .map(|r| r.values[m]),
-            );
+            column.extend(rows.iter().map(|r| r.values[m]));
             let s = summarize_in(&column, metrics::bounds(m), &mut t);
             out.push_str(&format!("{step},{name},"));
             for (k, v) in [s.mean, s.sd, s.ci_low, s.ci_high].into_iter().enumerate() {
@@ -477,7 +502,7 @@ mod tests {
         // Replicate a stopped (absorbed) after 2 steps, b ran 4 of a cap of 10.
         let a = vec![row(1.0), row(3.0)];
         let b = vec![row(1.0), row(1.0), row(5.0), row(7.0)];
-        let csv = summary_csv(&[&a, &b], 10);
+        let csv = summary_csv(&[(&[0, 1], &a), (&[0, 1, 2, 3], &b)]);
         let lines: Vec<&str> = csv.lines().collect();
         // Up to the longest replicate only: 4 steps × every metric, plus the header.
         assert_eq!(lines.len(), 1 + 4 * metrics::COUNT);

@@ -1,6 +1,6 @@
 //! A job's seal: the file a run writes last for each finished job (`parts/seal.NNNNNN`),
 //! saying which job it is (index and seed), of which scenario (the hash of `scenario.ron`),
-//! and the size and FNV-1a checksum of each of its parts. A resume uses a job's parts only if
+//! and the size and CRC-32 checksum of each of its parts. A resume uses a job's parts only if
 //! its seal matches them all; a part that is damaged, truncated or written by another run is
 //! rerun, never trusted.
 
@@ -13,11 +13,13 @@ pub(crate) struct Seal {
     pub job: u32,
     pub seed: u64,
     pub scenario_hash: String,
-    /// (file name of the table, bytes, FNV-1a 64 as 16 hex digits), in table order.
+    /// (file name of the table, bytes, CRC-32 (IEEE) as 8 hex digits), in table order.
     pub parts: Vec<(String, u64, String)>,
 }
 
-const MAGIC: &str = "belonging job seal 1";
+/// Version 2 (0.4.0) checksums with CRC-32, computed at memory speed; version 1 used
+/// FNV-1a, a byte at a time (its seals are not read: such a job is run again).
+const MAGIC: &str = "belonging job seal 2";
 
 impl Seal {
     pub fn to_text(&self) -> String {
@@ -66,33 +68,22 @@ impl Seal {
     }
 }
 
-/// A running byte count and FNV-1a 64 of what passes through a [`Tee`].
+/// A running byte count and CRC-32 of what passes through a [`Tee`].
+#[derive(Default)]
 pub(crate) struct Summing {
     pub bytes: u64,
-    state: u64,
-}
-
-impl Default for Summing {
-    fn default() -> Self {
-        Summing {
-            bytes: 0,
-            state: 0xcbf2_9ce4_8422_2325,
-        }
-    }
+    state: crc32fast::Hasher,
 }
 
 impl Summing {
     pub fn update(&mut self, data: &[u8]) {
         self.bytes += data.len() as u64;
-        for &b in data {
-            self.state ^= u64::from(b);
-            self.state = self.state.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        self.state.update(data);
     }
 
-    /// The checksum as written in seals (the format of `manifest::fnv1a`).
+    /// The checksum as written in seals: 8 hex digits.
     pub fn hash(&self) -> String {
-        format!("{:016x}", self.state)
+        format!("{:08x}", self.state.clone().finalize())
     }
 }
 
@@ -114,11 +105,11 @@ impl<W: Write> Write for Tee<'_, W> {
     }
 }
 
-/// The FNV-1a checksum of a file's bytes, as written in seals.
+/// The checksum of a file's bytes, as written in seals.
 pub(crate) fn file_hash(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
     let mut sum = Summing::default();
-    let mut buf = vec![0u8; 1 << 16];
+    let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {
@@ -148,8 +139,10 @@ mod tests {
         for cut in 0..text.len() - 4 {
             assert_eq!(Seal::parse(&text[..cut]), None, "cut at {cut}");
         }
+        // CRC-32 (IEEE) of the standard check string.
         let mut sum = Summing::default();
-        sum.update(b"abc");
-        assert_eq!(sum.hash(), super::super::manifest::fnv1a(b"abc"));
+        sum.update(b"123456789");
+        assert_eq!(sum.hash(), "cbf43926");
+        assert_eq!(sum.bytes, 9);
     }
 }

@@ -311,7 +311,7 @@ pub fn write_job(dir: &Path, sweep_hash: &str, r: &JobResult) -> Result<(), Outp
         s.push_str(name);
     }
     s.push('\n');
-    for (t, row) in r.series.iter().enumerate() {
+    for (t, row) in r.recorded.iter().zip(&r.series) {
         s.push_str(&t.to_string());
         for &v in &row.values {
             s.push(',');
@@ -322,7 +322,9 @@ pub fn write_job(dir: &Path, sweep_hash: &str, r: &JobResult) -> Result<(), Outp
     let seal = job_seal(&r.job, sweep_hash, s.as_bytes());
     s.push_str(&seal);
     let path = job_path(dir, r.job.index);
-    atomic::write(&path, s.as_bytes()).map_err(io_err(&path))
+    // Not synced: the seal is checked before the file is used (a file lost in a crash of
+    // the machine is made again by `sweep --resume`).
+    atomic::write_unsynced_with(&path, |out| out.write_all(s.as_bytes())).map_err(io_err(&path))
 }
 
 /// The sweep's jobs, with their seeds, from sweep.json alone.

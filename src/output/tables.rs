@@ -141,7 +141,7 @@ impl Table {
         let rep = r.job.replicate;
         match self {
             Table::Timeseries => {
-                for (step, m) in r.series.iter().enumerate() {
+                for (step, m) in r.recorded.iter().zip(&r.series) {
                     let _ = write!(out, "{rep},{step}");
                     for &v in &m.values {
                         out.push(',');

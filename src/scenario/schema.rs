@@ -586,6 +586,11 @@ pub struct Output {
     pub sample_agents: u32,
     /// Also write agent and tie snapshots every K steps (None = only at the end).
     pub snapshot_every: Option<u32>,
+    /// Record the metrics (timeseries.csv, summary.csv), the sampled trajectories and the
+    /// support groups' prototypes every K-th week (0, K, 2K, ...) and on the last week
+    /// simulated; 1 = every week. The recorded weeks' numbers do not depend on K (the model
+    /// runs every week either way); the event-aligned curve still gathers every week.
+    pub record_every: u32,
     /// Weeks before the event shown in the event-aligned curve.
     pub event_window_before: u32,
     /// Weeks after the event shown in the event-aligned curve.
@@ -927,6 +932,7 @@ impl Default for Output {
         Output {
             sample_agents: 30,
             snapshot_every: None,
+            record_every: 1,
             event_window_before: 8,
             event_window_after: 156,
         }

@@ -459,6 +459,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     let o = &s.output;
     c.count("output.sample_agents", o.sample_agents, 0, 10_000);
+    c.count("output.record_every", o.record_every, 1, MAX_STEPS);
     if let Some(k) = o.snapshot_every {
         c.count("output.snapshot_every", k, 1, MAX_STEPS);
     }

@@ -810,8 +810,19 @@ pub fn config(name: &str, sets: &[&str], tweaks: &[Tweak]) -> Result<Config, Val
             Tweak::Scale { .. } => None,
         })
         .collect();
+    // The targets read every week of the time series.
+    let weekly = Override {
+        path: "output.record_every".into(),
+        value: "1".into(),
+    };
     let with = |scaled: &[Override]| -> Vec<Override> {
-        fixed.iter().chain(scaled).chain(&own).cloned().collect()
+        fixed
+            .iter()
+            .chain(scaled)
+            .chain(&own)
+            .chain(std::iter::once(&weekly))
+            .cloned()
+            .collect()
     };
     let cfg = resolve(&source, &with(&[]))?;
     if !tweaks.iter().any(|t| matches!(t, Tweak::Scale { .. })) {

@@ -100,6 +100,27 @@ fn run_writes_every_table_plot_and_a_complete_manifest() {
         "wall_seconds: {}",
         m["wall_seconds"]
     );
+    // Where the time went: every phase non-negative, adding up to the wall time (the
+    // phases are timed back to back; what falls between them is microseconds: 2% + 5 ms).
+    let wall = m["wall_seconds"].as_f64().unwrap_or(f64::NAN);
+    let phases = &m["phase_seconds"];
+    let names = ["setup", "build", "simulate", "metrics", "write", "plot"];
+    let total: f64 = names
+        .iter()
+        .map(|k| {
+            let v = phases[k].as_f64().unwrap_or(f64::NAN);
+            assert!(v >= 0.0, "phase_seconds.{k}: {}", phases[k]);
+            v
+        })
+        .sum();
+    assert!(
+        (total - wall).abs() <= 0.02 * wall + 0.005,
+        "phases add up to {total} s, the wall time is {wall} s: {phases}"
+    );
+    assert!(
+        phases["simulate"].as_f64().unwrap_or(0.0) > 0.0,
+        "the weeks take time: {phases}"
+    );
     assert_eq!(m["agent_steps"], 2 * 60 * (12 + 2));
     assert!(
         m["agent_steps_per_second"]
@@ -328,7 +349,7 @@ fn existing_output_folder_is_refused_without_force_and_left_untouched() {
 }
 
 #[test]
-fn quiet_prints_nothing_and_otherwise_one_summary_line() {
+fn quiet_prints_nothing_and_otherwise_a_summary_line_and_its_phases() {
     let tmp = tempdir();
     let q = tiny_run(&tmp.path().join("q"), &[]);
     q.success();
@@ -342,8 +363,16 @@ fn quiet_prints_nothing_and_otherwise_one_summary_line() {
     let o = belonging(&args);
     o.success();
     let lines: Vec<&str> = o.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "one summary line:\n{}", o.stderr);
+    assert_eq!(
+        lines.len(),
+        2,
+        "one summary line and one of phases:\n{}",
+        o.stderr
+    );
     assert!(lines[0].contains("agent-steps/s"), "{}", lines[0]);
+    for phase in ["setup", "build", "simulate", "metrics", "write", "plot"] {
+        assert!(lines[1].contains(&format!("{phase} ")), "{}", lines[1]);
+    }
     assert!(
         lines[0].contains(out.to_str().unwrap()),
         "names the folder: {}",

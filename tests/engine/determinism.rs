@@ -104,7 +104,14 @@ fn classic_runs_stop_at_absorption_identically_for_any_thread_count() {
     for r in &results {
         assert!(r.absorbed, "replicate {} not absorbed", r.job.replicate);
         assert!(r.stop_step + 1 < cfg.scenario.steps);
-        assert_eq!(r.series.len(), r.stop_step as usize + 1);
+        // axelrod records every 10th week and the last, the week it stopped.
+        let every = cfg.scenario.output.record_every;
+        assert_eq!(every, 10);
+        assert_eq!(
+            r.series.len(),
+            (r.stop_step / every) as usize + 1 + usize::from(r.stop_step % every != 0)
+        );
+        assert_eq!(r.recorded.last(), Some(&r.stop_step));
         assert_eq!(r.snapshots.last().map(|s| s.step), Some(r.stop_step));
         // F = 5, q = 5 ends in one culture (Axelrod 1997, Table 1).
         let last = r.series.last().unwrap();
@@ -156,4 +163,165 @@ fn a_job_asked_to_stop_ends_without_a_result_and_one_never_asked_is_unchanged() 
             .collect::<String>()
     };
     assert_eq!(rows(&full), rows(&until));
+}
+
+/// The lines of one table of every replicate, header excluded.
+fn table_lines(
+    cfg: &belonging::scenario::Config,
+    results: &[belonging::experiment::JobResult],
+    t: Table,
+) -> Vec<String> {
+    results
+        .iter()
+        .flat_map(|r| {
+            t.rows(cfg, r)
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn recording_every_kth_week_keeps_the_numbers_of_the_weeks_recorded() {
+    // classroom has life events, support groups and sampled trajectories: every recorded
+    // table is exercised. K = 3 over 40 weeks: weeks 0, 3, ..., 39 (the last is on the grid
+    // by chance for 39 = 13 x 3, so the run stops at 38 to leave it off).
+    let sets = [
+        "population.size=150",
+        "steps=38",
+        "burn_in=10",
+        "replicates=3",
+    ];
+    let every = config("classroom", &sets);
+    let mut with_k: Vec<&str> = sets.to_vec();
+    with_k.push("output.record_every=3");
+    let sparse = config("classroom", &with_k);
+    let (a, b) = (run_all(&every, 2), run_all(&sparse, 2));
+    for r in &b {
+        let want: Vec<u32> = (0..38).filter(|s| s % 3 == 0 || *s == 37).collect();
+        assert_eq!(r.recorded, want, "recorded weeks: every 3rd and the last");
+        assert_eq!(r.series.len(), want.len());
+    }
+    // Recorded weeks: the same rows, exactly.
+    for t in [Table::Timeseries, Table::Trajectories, Table::Prototypes] {
+        let full = table_lines(&every, &a, t);
+        let kept = table_lines(&sparse, &b, t);
+        assert!(!kept.is_empty(), "{t:?} has rows");
+        let step_of = |l: &str| -> u32 {
+            let col = if t == Table::Trajectories { 2 } else { 1 };
+            l.split(',').nth(col).unwrap().parse().unwrap()
+        };
+        let expected: Vec<&String> = full
+            .iter()
+            .filter(|l| step_of(l) % 3 == 0 || step_of(l) == 37)
+            .collect();
+        assert_eq!(
+            kept.len(),
+            expected.len(),
+            "{t:?}: one row per recorded week"
+        );
+        assert!(
+            kept.iter().zip(&expected).all(|(x, y)| x == *y),
+            "{t:?}: the recorded weeks' rows differ from those of a weekly run"
+        );
+    }
+    // What is not recorded weekly is unchanged: the snapshots, the event-aligned curve
+    // (every week), the runs.
+    for t in [
+        Table::Agents,
+        Table::Ties,
+        Table::Memberships,
+        Table::Groups,
+        Table::EventAligned,
+        Table::Runs,
+    ] {
+        assert_eq!(
+            table_lines(&every, &a, t),
+            table_lines(&sparse, &b, t),
+            "{t:?} changed with output.record_every"
+        );
+    }
+    // And any thread count gives the same bytes.
+    let one = run_all(&sparse, 1);
+    for t in Table::ALL {
+        assert_eq!(
+            table_lines(&sparse, &one, t),
+            table_lines(&sparse, &b, t),
+            "{t:?}"
+        );
+    }
+}
+
+#[test]
+fn summaries_of_sparse_records_carry_stopped_replicates_forward_without_stale_values() {
+    // Axelrod's runs stop at absorption on weeks off the grid of 7: summary.csv must hold,
+    // at every step it writes, exactly the row a weekly run's summary.csv holds there.
+    let sets = ["replicates=6", "identity.traits=3", "steps=3000"];
+    let weekly = config("axelrod", &[&sets[..], &["output.record_every=1"]].concat());
+    let sparse = config("axelrod", &[&sets[..], &["output.record_every=7"]].concat());
+    let summary = |cfg: &belonging::scenario::Config| {
+        let rs = run_all(cfg, 2);
+        assert!(rs.iter().all(|r| r.absorbed), "every replicate absorbs");
+        let all: Vec<(&[u32], &[belonging::model::metrics::Metrics])> = rs
+            .iter()
+            .map(|r| (&r.recorded[..], &r.series[..]))
+            .collect();
+        let stops: Vec<u32> = rs.iter().map(|r| r.stop_step).collect();
+        (belonging::output::summary_csv(&all), stops)
+    };
+    let ((full, stops), (part, _)) = (summary(&weekly), summary(&sparse));
+    assert!(
+        stops.iter().any(|s| s % 7 != 0),
+        "some replicate stops off the grid: {stops:?}"
+    );
+    let full: std::collections::HashSet<&str> = full.lines().collect();
+    let last = *stops.iter().max().unwrap();
+    let mut steps = std::collections::BTreeSet::new();
+    for line in part.lines().skip(1) {
+        assert!(full.contains(line), "not in the weekly summary: {line}");
+        steps.insert(line.split(',').next().unwrap().parse::<u32>().unwrap());
+    }
+    // Every grid week up to the last stop, and the last stop itself.
+    let want: std::collections::BTreeSet<u32> =
+        (0..=last).filter(|s| s % 7 == 0 || *s == last).collect();
+    assert_eq!(steps, want);
+}
+
+#[test]
+fn metrics_of_a_population_summed_in_chunks_are_the_same_for_any_thread_count() {
+    // Above `SUM_CHUNK` agents the sums over agents run in chunks on the pool's threads,
+    // added in chunk order: the same bits for 1 and 2 threads, and within rounding
+    // (relative 1e-12) of a plain loop in agent order.
+    use belonging::model::metrics::{observe, SUM_CHUNK};
+    let n = SUM_CHUNK + SUM_CHUNK / 2;
+    let cfg = config(
+        "default",
+        &[
+            &format!("population.size={n}"),
+            "steps=2",
+            "burn_in=0",
+            "replicates=1",
+            "events[0].hazard=0.05",
+        ],
+    );
+    let one = run_all(&cfg, 1);
+    let two = run_all(&cfg, 2);
+    assert_eq!(
+        Table::Timeseries.rows(&cfg, &one[0]),
+        Table::Timeseries.rows(&cfg, &two[0])
+    );
+    let w = &one[0].snapshots.last().unwrap().world;
+    let m = observe(
+        w,
+        cfg.scenario.belonging.threshold,
+        cfg.scenario.identity.cluster_tolerance,
+    );
+    let plain: f64 = w.agents.loneliness.iter().map(|&l| l as f64).sum::<f64>() / n as f64;
+    let got = m.values[belonging::model::metrics::M::loneliness_mean as usize];
+    assert!(
+        (got - plain).abs() <= 1e-12 * plain,
+        "chunked mean {got} against the plain loop's {plain}"
+    );
+    assert!(m.values[belonging::model::metrics::M::affected as usize] > 0.0);
 }

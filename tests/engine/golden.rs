@@ -16,7 +16,10 @@ fn summary_of_a_small_classroom_run() {
         ],
     );
     let results = run_all(&cfg, 2);
-    let series: Vec<_> = results.iter().map(|r| &r.series).collect();
-    let csv = summary_csv(&series, cfg.scenario.steps as usize);
+    let series: Vec<_> = results
+        .iter()
+        .map(|r| (&r.recorded[..], &r.series[..]))
+        .collect();
+    let csv = summary_csv(&series);
     insta::assert_snapshot!("classroom_summary", csv);
 }

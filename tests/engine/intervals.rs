@@ -20,8 +20,11 @@ fn summary_intervals_stay_inside_each_metrics_range() {
         ],
     );
     let results = run_all(&cfg, 2);
-    let series: Vec<_> = results.iter().map(|r| &r.series).collect();
-    let csv = summary_csv(&series, cfg.scenario.steps as usize);
+    let series: Vec<_> = results
+        .iter()
+        .map(|r| (&r.recorded[..], &r.series[..]))
+        .collect();
+    let csv = summary_csv(&series);
     let mut t = TTable::default();
     let (mut rows, mut t_outside) = (0, 0);
     for line in csv.lines().skip(1) {
@@ -42,7 +45,7 @@ fn summary_intervals_stay_inside_each_metrics_range() {
         assert_eq!(b.clamp(lo), lo, "{line}: ci_low outside {b:?}");
         assert_eq!(b.clamp(hi), hi, "{line}: ci_high outside {b:?}");
         // The plain t interval of the same replicates, for contrast.
-        let xs: Vec<f64> = series.iter().map(|s| s[step].values[m]).collect();
+        let xs: Vec<f64> = series.iter().map(|s| s.1[step].values[m]).collect();
         let plain = summarize(&xs, &mut t);
         if b.clamp(plain.ci_low) != plain.ci_low || b.clamp(plain.ci_high) != plain.ci_high {
             t_outside += 1;
