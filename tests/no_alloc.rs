@@ -1,7 +1,9 @@
 //! The step loop allocates nothing once the world is built (issue 5): a counting global
 //! allocator (this test binary's own, so no other test's allocations count) over the first
 //! two years of the default scenario, on a worker of a rayon pool as `belonging run` runs a
-//! job, at a size below and one above the within-run parallel threshold.
+//! job, at a size below and one above the within-run parallel threshold. Only the pool's
+//! threads are counted — the step runs on them alone — so the test harness's own threads
+//! (its timers and output, allocating at moments of their own) cannot count.
 
 use belonging::dynamics;
 use belonging::model::init;
@@ -13,10 +15,20 @@ struct Counting;
 static COUNTING: AtomicBool = AtomicBool::new(false);
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
 
+thread_local! {
+    /// Whether this thread is a worker of the pool being counted (a constant initialiser and
+    /// no destructor: reading it never allocates).
+    static IN_POOL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn counted() -> bool {
+    COUNTING.load(Ordering::Relaxed) && IN_POOL.with(|p| p.get())
+}
+
 // SAFETY: forwards every call to the system allocator unchanged; only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
+        if counted() {
             ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
         unsafe { System.alloc(l) }
@@ -25,7 +37,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
+        if counted() {
             ALLOCS.fetch_add(1, Ordering::Relaxed);
         }
         unsafe { System.realloc(p, l, n) }
@@ -41,6 +53,7 @@ fn allocations(n: usize, threads: usize, weeks: u32) -> u64 {
     let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        .start_handler(|_| IN_POOL.with(|p| p.set(true)))
         .build()
         .unwrap();
     let mut w = init::build(&cfg, 7);

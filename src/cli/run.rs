@@ -211,7 +211,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let done = dir.finished_jobs(&plan, &m.scenario_hash, resumed);
     for (job, d) in plan.jobs.iter().zip(&done) {
         if !d {
-            dir.discard_job(job.index);
+            dir.discard_job(&plan, job.index);
         }
     }
     let todo = Plan {
@@ -255,7 +255,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let job_seconds = std::sync::Mutex::new([0.0f64; 4]);
     let result = experiment::run_plan(&cfg, &todo, threads, |r| {
         let writing = Instant::now();
-        dir.write_job(&cfg, &r).map_err(|e| e.to_string())?;
+        dir.write_job(&cfg, &plan, &r).map_err(|e| e.to_string())?;
         let t = r.seconds;
         if let Ok(mut sum) = job_seconds.lock() {
             for (acc, x) in sum.iter_mut().zip([

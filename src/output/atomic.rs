@@ -111,7 +111,7 @@ fn rename_and_sync(tmp: &Path, path: &Path) -> std::io::Result<()> {
 }
 
 /// Syncs a folder, so that a rename in it is on disk (Unix; elsewhere a no-op).
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         let dir = if dir.as_os_str().is_empty() {

@@ -1,8 +1,8 @@
 //! Output stage: the results folder, its tables (CSV), the manifest and atomic writes.
 //!
-//! Jobs stream their rows into `parts/` as each ends (one atomic file per job and table);
-//! `finish` joins the parts in job order into the final tables, writes `summary.csv`, and
-//! only then may the manifest say `complete`.
+//! Jobs write their tables as each ends (one part file per job in `parts/`, or a run of one
+//! job its tables in place), sealed; `finish` joins the parts in job order into the final
+//! tables, writes `summary.csv`, and only then may the manifest say `complete`.
 
 pub mod atomic;
 pub mod fault;
@@ -86,11 +86,12 @@ pub const RESULT_FILES: &[&str] = &[
 
 /// A results folder being written.
 ///
-/// Each finished job's rows go to `parts/` at once, one atomic file per table and job;
-/// `parts/runs.csv.NNNNNN` is written last, so its presence says that job NNNNNN finished
-/// (what an interrupted run keeps and `belonging run --resume` counts). The final tables and
-/// `summary.csv` are built from the parts alone, so a resumed run writes the same bytes as
-/// an uninterrupted one.
+/// Each finished job's tables are written at once ([`ResultsDir::write_job`]: one part file
+/// per job, or the tables themselves in a run of one job), then its seal
+/// (`parts/seal.NNNNNN`), whose presence says that job NNNNNN finished (what an interrupted
+/// run keeps and `belonging run --resume` counts). The final tables and `summary.csv` are
+/// built from the sealed parts alone, so a resumed run writes the same bytes as an
+/// uninterrupted one.
 pub struct ResultsDir {
     pub path: PathBuf,
     /// This process's lock on the folder, held as long as the value lives.
@@ -185,105 +186,178 @@ impl ResultsDir {
         })
     }
 
-    fn part_path(&self, table: Table, index: u32) -> PathBuf {
-        self.path
-            .join(PARTS)
-            .join(format!("{}.{index:06}", table.file_name()))
+    /// A job's parts while the run goes on: in a run of one job, its tables themselves under
+    /// their final names (nothing to join at the end, nothing copied); otherwise one file per
+    /// job, `parts/job.NNNNNN`, holding its tables one after another in [`Table::ALL`] order
+    /// (one file to create per job, not one per table: creating files is what costs when the
+    /// jobs are many and small).
+    fn layout(plan: &Plan) -> Layout {
+        if plan.jobs.len() == 1 {
+            Layout::InPlace
+        } else {
+            Layout::PerJob
+        }
+    }
+
+    fn job_path(&self, index: u32) -> PathBuf {
+        self.path.join(PARTS).join(format!("job.{index:06}"))
     }
 
     fn seal_path(&self, index: u32) -> PathBuf {
         self.path.join(PARTS).join(format!("seal.{index:06}"))
     }
 
-    /// Writes one finished job's tables (called from worker threads, in any order): one part
-    /// per table, each a whole CSV file (header and the job's rows), then the job's seal, which
-    /// marks it finished and records its seed, the scenario's hash and each part's size and
-    /// CRC-32 checksum, so that a resume never trusts a damaged or foreign part.
-    pub fn write_job(&self, cfg: &Config, r: &JobResult) -> Result<(), OutputError> {
+    /// Writes one finished job's tables (called from worker threads, in any order) where
+    /// [`ResultsDir::layout`] puts them, each a whole CSV (header and the job's rows), then
+    /// the job's seal, which marks it finished and records its seed, the scenario's hash and
+    /// each table's size and CRC-32 checksum, so that a resume never trusts a damaged or
+    /// foreign part. Nothing is synced: the seal is checked before any use (a part lost in a
+    /// crash of the machine is made again), and [`ResultsDir::finish`] syncs the tables.
+    pub fn write_job(&self, cfg: &Config, plan: &Plan, r: &JobResult) -> Result<(), OutputError> {
         let mut seal = Seal {
             job: r.job.index,
             seed: r.job.seed,
             scenario_hash: manifest::fnv1a(crate::scenario::to_ron(&cfg.scenario).as_bytes()),
             parts: Vec::new(),
         };
-        for table in Table::ALL {
-            let path = self.part_path(table, r.job.index);
+        let mut table_into = |table: Table, out: &mut dyn Write| -> std::io::Result<()> {
             let mut sum = seal::Summing::default();
-            // Parts are not synced: the seal records each one's size and checksum, and a
-            // resume checks them before use (a part lost in a crash is made again).
-            atomic::write_unsynced_with(&path, |out| {
-                let mut out = seal::Tee {
-                    inner: out,
-                    sum: &mut sum,
-                };
-                writeln!(out, "{}", table.header(cfg))?;
-                table.write_rows(cfg, r, &mut out)
-            })
-            .map_err(io_err(&path))?;
+            let mut out = seal::Tee {
+                inner: out,
+                sum: &mut sum,
+            };
+            writeln!(out, "{}", table.header(cfg))?;
+            table.write_rows(cfg, r, &mut out)?;
             seal.parts
                 .push((table.file_name().to_string(), sum.bytes, sum.hash()));
+            Ok(())
+        };
+        match Self::layout(plan) {
+            Layout::InPlace => {
+                for table in Table::ALL {
+                    let path = self.path.join(table.file_name());
+                    atomic::write_unsynced_with(&path, |out| table_into(table, out))
+                        .map_err(io_err(&path))?;
+                }
+            }
+            Layout::PerJob => {
+                let path = self.job_path(r.job.index);
+                atomic::write_unsynced_with(&path, |out| {
+                    Table::ALL.iter().try_for_each(|&t| table_into(t, out))
+                })
+                .map_err(io_err(&path))?;
+            }
         }
         let path = self.seal_path(r.job.index);
         atomic::write_unsynced_with(&path, |out| out.write_all(seal.to_text().as_bytes()))
             .map_err(io_err(&path))
     }
 
+    /// Job `index`'s seal, if it is a whole one for this job of `plan`.
+    fn seal(&self, index: u32) -> Option<Seal> {
+        let text = std::fs::read_to_string(self.seal_path(index)).ok()?;
+        Seal::parse(&text).filter(|s| {
+            s.job == index
+                && s.parts.len() == Table::ALL.len()
+                && s.parts
+                    .iter()
+                    .zip(Table::ALL)
+                    .all(|((name, _, _), t)| name == t.file_name())
+        })
+    }
+
+    /// Where table `t` of a job with `seal` lives: its file, offset and length.
+    fn section(&self, plan: &Plan, seal: &Seal, t: Table) -> (PathBuf, u64, u64) {
+        let k = Table::ALL.iter().position(|&x| x == t).unwrap_or(0);
+        let len = seal.parts[k].1;
+        match Self::layout(plan) {
+            Layout::InPlace => (self.path.join(t.file_name()), 0, len),
+            Layout::PerJob => {
+                let offset = seal.parts[..k].iter().map(|p| p.1).sum();
+                (self.job_path(seal.job), offset, len)
+            }
+        }
+    }
+
     /// Per job of the plan (by position), whether it finished and its parts can be used: its
-    /// seal names this job, its seed and `scenario_hash`, and every part it lists is there at
-    /// its size. With `verify`, each part's checksum is checked too (reading every part: a
-    /// resume does it once before trusting a folder).
+    /// seal names this job, its seed and `scenario_hash`, and the parts it lists are there at
+    /// their sizes. With `verify`, each table's checksum is checked too (reading every part:
+    /// a resume does it once before trusting a folder).
     pub fn finished_jobs(&self, plan: &Plan, scenario_hash: &str, verify: bool) -> Vec<bool> {
         plan.jobs
             .iter()
             .map(|j| {
-                let Ok(text) = std::fs::read_to_string(self.seal_path(j.index)) else {
+                let Some(seal) = self.seal(j.index) else {
                     return false;
                 };
-                let Some(seal) = Seal::parse(&text) else {
+                if seal.seed != j.seed || seal.scenario_hash != scenario_hash {
                     return false;
+                }
+                let total: u64 = seal.parts.iter().map(|p| p.1).sum();
+                let sizes_fit = match Self::layout(plan) {
+                    Layout::InPlace => seal.parts.iter().zip(Table::ALL).all(|(p, t)| {
+                        std::fs::metadata(self.path.join(t.file_name()))
+                            .is_ok_and(|m| m.len() == p.1)
+                    }),
+                    Layout::PerJob => {
+                        std::fs::metadata(self.job_path(j.index)).is_ok_and(|m| m.len() == total)
+                    }
                 };
-                seal.job == j.index
-                    && seal.seed == j.seed
-                    && seal.scenario_hash == scenario_hash
-                    && seal.parts.len() == Table::ALL.len()
-                    && seal
-                        .parts
-                        .iter()
-                        .zip(Table::ALL)
-                        .all(|((name, size, hash), t)| {
-                            let path = self.part_path(t, j.index);
-                            name == t.file_name()
-                                && std::fs::metadata(&path).is_ok_and(|m| m.len() == *size)
-                                && (!verify || seal::file_hash(&path).is_ok_and(|h| h == *hash))
-                        })
+                sizes_fit
+                    && (!verify
+                        || Table::ALL
+                            .iter()
+                            .zip(&seal.parts)
+                            .all(|(&t, (_, _, hash))| {
+                                let (path, offset, len) = self.section(plan, &seal, t);
+                                seal::range_hash(&path, offset, len).is_ok_and(|h| h == *hash)
+                            }))
             })
             .collect()
     }
 
-    /// Removes what a job that is not finished left in parts/ (a damaged or foreign part is
-    /// rerun, never used).
-    pub fn discard_job(&self, index: u32) {
+    /// Removes what a job that is not finished left (a damaged or foreign part is rerun,
+    /// never used).
+    pub fn discard_job(&self, plan: &Plan, index: u32) {
         let _ = std::fs::remove_file(self.seal_path(index));
-        for t in Table::ALL {
-            let _ = std::fs::remove_file(self.part_path(t, index));
+        match Self::layout(plan) {
+            Layout::InPlace => {
+                for t in Table::ALL {
+                    let _ = std::fs::remove_file(self.path.join(t.file_name()));
+                }
+            }
+            Layout::PerJob => {
+                let _ = std::fs::remove_file(self.job_path(index));
+            }
         }
     }
 
-    /// How each finished job ended (plan order), read back from the runs parts.
+    /// The bytes of table `t` of finished job `index` (its header included).
+    fn read_section(&self, plan: &Plan, t: Table, index: u32) -> Result<Vec<u8>, OutputError> {
+        let seal_path = self.seal_path(index);
+        let seal = self.seal(index).ok_or_else(|| OutputError::Io {
+            path: seal_path.clone(),
+            source: std::io::Error::other("not the seal of a finished job"),
+        })?;
+        let (path, offset, len) = self.section(plan, &seal, t);
+        seal::read_range(&path, offset, len).map_err(io_err(&path))
+    }
+
+    /// How each finished job ended (plan order), read back from its runs table.
     pub fn runs(&self, plan: &Plan) -> Result<Vec<RunInfo>, OutputError> {
         let mut out = Vec::new();
         for job in &plan.jobs {
-            let path = self.part_path(Table::Runs, job.index);
-            let text = match std::fs::read_to_string(&path) {
-                Ok(t) => t,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(io_err(&path)(e)),
-            };
+            if self.seal(job.index).is_none() {
+                continue;
+            }
+            let bytes = self.read_section(plan, Table::Runs, job.index)?;
+            let text = String::from_utf8_lossy(&bytes);
             let row = text.lines().nth(1).unwrap_or_default();
+            let path = self.seal_path(job.index);
             let bad = || OutputError::Io {
                 path: path.clone(),
                 source: std::io::Error::other(format!(
-                    "not a runs part (expected `replicate,seed,stop_step,absorbed`): {row:?}"
+                    "not a runs table (expected `replicate,seed,stop_step,absorbed`): {row:?}"
                 )),
             };
             let f: Vec<&str> = row.split(',').collect();
@@ -300,18 +374,26 @@ impl ResultsDir {
         Ok(out)
     }
 
-    /// One job's time series, read back from its timeseries part (numbers are written in
+    /// One job's time series, read back from its timeseries table (numbers are written in
     /// their shortest round-trip form, so they read back bit for bit): the recorded steps and
     /// their rows.
-    fn series(&self, index: u32) -> Result<(Vec<u32>, Vec<metrics::Metrics>), OutputError> {
-        let path = self.part_path(Table::Timeseries, index);
-        let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+    fn series(
+        &self,
+        plan: &Plan,
+        index: u32,
+    ) -> Result<(Vec<u32>, Vec<metrics::Metrics>), OutputError> {
+        let bytes = self.read_section(plan, Table::Timeseries, index)?;
+        let path = self.seal_path(index);
+        let text = String::from_utf8(bytes).map_err(|e| OutputError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(format!("the time series is not text: {e}")),
+        })?;
         let (mut steps, mut rows) = (Vec::new(), Vec::new());
         // Line 1 is the header.
         for (k, line) in text.lines().enumerate().skip(1) {
             let bad = |what: String| OutputError::Io {
                 path: path.clone(),
-                source: std::io::Error::other(format!("line {}: {what}", k + 1)),
+                source: std::io::Error::other(format!("time series line {}: {what}", k + 1)),
             };
             let mut row = metrics::Metrics {
                 values: [f64::NAN; metrics::COUNT],
@@ -341,45 +423,51 @@ impl ResultsDir {
         Ok((steps, rows))
     }
 
-    /// Joins the parts into the final tables (job order) and writes summary.csv; every job
-    /// of the plan must have finished. A run of one job links its parts as the tables (no
-    /// copy); otherwise the first part is copied whole and the others without their header.
-    /// The parts stay until [`ResultsDir::remove_parts`], called once the manifest says
-    /// `complete`, so a process killed before that can still be resumed from them.
+    /// Makes the tables from the finished jobs (every job of the plan must have finished)
+    /// and writes summary.csv. A run of one job has its tables in place already: they are
+    /// synced. Otherwise each table is joined from the jobs' parts in job order (the first
+    /// with its header, the others without). The parts stay until
+    /// [`ResultsDir::remove_parts`], called once the manifest says `complete`, so a process
+    /// killed before that can still be resumed from them.
     pub fn finish(&self, plan: &Plan) -> Result<Vec<String>, OutputError> {
         let mut files = Vec::new();
         for table in Table::ALL {
             let path = self.path.join(table.file_name());
-            if let [job] = &plan.jobs[..] {
-                let part = self.part_path(table, job.index);
-                if atomic::link(&part, &path).is_ok() {
-                    files.push(table.file_name().to_string());
-                    continue;
+            match Self::layout(plan) {
+                Layout::InPlace => {
+                    std::fs::File::open(&path)
+                        .and_then(|f| f.sync_all())
+                        .map_err(io_err(&path))?;
+                }
+                Layout::PerJob => {
+                    atomic::write_with(&path, |out| {
+                        for (k, job) in plan.jobs.iter().enumerate() {
+                            let part = self
+                                .read_section(plan, table, job.index)
+                                .map_err(std::io::Error::other)?;
+                            let rows = if k == 0 {
+                                &part[..]
+                            } else {
+                                let start =
+                                    part.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+                                &part[start..]
+                            };
+                            out.write_all(rows)?;
+                        }
+                        Ok(())
+                    })
+                    .map_err(io_err(&path))?;
                 }
             }
-            atomic::write_with(&path, |out| {
-                for (k, job) in plan.jobs.iter().enumerate() {
-                    let part_path = self.part_path(table, job.index);
-                    let part = std::fs::read(&part_path).map_err(|e| {
-                        std::io::Error::new(e.kind(), format!("{}: {e}", part_path.display()))
-                    })?;
-                    let rows = if k == 0 {
-                        &part[..]
-                    } else {
-                        let start = part.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
-                        &part[start..]
-                    };
-                    out.write_all(rows)?;
-                }
-                Ok(())
-            })
-            .map_err(io_err(&path))?;
             files.push(table.file_name().to_string());
+        }
+        if Self::layout(plan) == Layout::InPlace {
+            atomic::sync_dir(&self.path).map_err(io_err(&self.path))?;
         }
         let path = self.path.join("summary.csv");
         let mut all = Vec::with_capacity(plan.jobs.len());
         for job in &plan.jobs {
-            all.push(self.series(job.index)?);
+            all.push(self.series(plan, job.index)?);
         }
         let all: Vec<(&[u32], &[metrics::Metrics])> =
             all.iter().map(|(s, r)| (&s[..], &r[..])).collect();
@@ -433,6 +521,15 @@ pub(crate) fn remove_temporaries(dir: &Path) {
 
 /// The folder of the per-job parts of a run in progress (removed once the tables are joined).
 pub const PARTS: &str = "parts";
+
+/// Where a run's jobs write their tables until the run is complete ([`ResultsDir::layout`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// One job: its tables under their final names.
+    InPlace,
+    /// Several: one file per job in parts/, its tables one after another.
+    PerJob,
+}
 
 /// summary.csv: per recorded step and metric, mean, sd and 95% CI over replicates (tidy,
 /// long); the interval stays inside the metric's range ([`metrics::bounds`],

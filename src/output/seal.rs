@@ -4,7 +4,7 @@
 //! its seal matches them all; a part that is damaged, truncated or written by another run is
 //! rerun, never trusted.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// The parsed seal of one job.
@@ -17,9 +17,10 @@ pub(crate) struct Seal {
     pub parts: Vec<(String, u64, String)>,
 }
 
-/// Version 2 (0.4.0) checksums with CRC-32, computed at memory speed; version 1 used
-/// FNV-1a, a byte at a time (its seals are not read: such a job is run again).
-const MAGIC: &str = "belonging job seal 2";
+/// Version 3: CRC-32 checksums (computed at memory speed), the tables of a job of a run of
+/// several in one part file. Versions 1 (FNV-1a, a byte at a time) and 2 (a part file per
+/// table) are not read: such a job is run again.
+const MAGIC: &str = "belonging job seal 3";
 
 impl Seal {
     pub fn to_text(&self) -> String {
@@ -88,12 +89,12 @@ impl Summing {
 }
 
 /// A writer that sums what it passes on.
-pub(crate) struct Tee<'a, W: Write> {
+pub(crate) struct Tee<'a, W: Write + ?Sized> {
     pub inner: &'a mut W,
     pub sum: &'a mut Summing,
 }
 
-impl<W: Write> Write for Tee<'_, W> {
+impl<W: Write + ?Sized> Write for Tee<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.sum.update(&buf[..n]);
@@ -105,18 +106,34 @@ impl<W: Write> Write for Tee<'_, W> {
     }
 }
 
-/// The checksum of a file's bytes, as written in seals.
-pub(crate) fn file_hash(path: &Path) -> std::io::Result<String> {
+/// The checksum of `len` bytes of a file from `offset`, as written in seals (an error if the
+/// file ends before).
+pub(crate) fn range_hash(path: &Path, offset: u64, len: u64) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(offset))?;
+    let mut file = file.take(len);
     let mut sum = Summing::default();
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {
-            return Ok(sum.hash());
+            break;
         }
         sum.update(&buf[..n]);
     }
+    if sum.bytes != len {
+        return Err(std::io::Error::other("the file ends early"));
+    }
+    Ok(sum.hash())
+}
+
+/// `len` bytes of a file from `offset` (an error if the file ends before).
+pub(crate) fn read_range(path: &Path, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(offset))?;
+    let mut out = vec![0u8; len as usize];
+    file.read_exact(&mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -27,9 +27,17 @@ pub fn num(out: &mut String, x: f64) {
     }
 }
 
+/// A single-precision value as CSV text: the shortest form that reads back to the same
+/// `f32` (`0.35`, not the `0.3499999940395355` of its widening to `f64`); missing (NaN) as
+/// an empty field.
 #[inline]
 fn num32(out: &mut String, x: f32) {
-    num(out, x as f64);
+    if x.is_finite() {
+        let _ = write!(out, "{x}");
+    } else if x.is_nan() {
+    } else {
+        let _ = write!(out, "{}", if x > 0.0 { "inf" } else { "-inf" });
+    }
 }
 
 /// The tables, in the order they are written.

@@ -60,10 +60,10 @@ fn a_full_disk_is_a_clear_error_never_a_complete_manifest_and_resume_completes_t
         "belonging run --resume",
     ]);
     // The error names the file that could not be written, inside the output folder.
-    let named = o
-        .stderr
-        .split(": ")
-        .any(|part| part.starts_with(out.to_str().expect("UTF-8")) && part.contains(".csv"));
+    let named = o.stderr.split(": ").any(|part| {
+        part.starts_with(out.to_str().expect("UTF-8"))
+            && (part.contains(".csv") || part.contains("parts/job."))
+    });
     assert!(named, "the message names the file:\n{}", o.stderr);
     let status = status_of(&out);
     assert_ne!(status, "complete", "a full disk never gives a complete run");

@@ -121,15 +121,21 @@ fn damaged_or_foreign_parts_are_rerun_never_trusted() {
     let seed_of_full = manifest(&full)["seed"].clone();
     assert_eq!(manifest(&cut)["seed"], seed_of_full);
     let parts = cut.join("parts");
-    // Job 1: its timeseries part cut short. Job 2: another run's part and seal.
-    let ts = parts.join("timeseries.csv.000001");
-    let text = read_string(&ts);
-    std::fs::write(&ts, &text[..text.len() / 2]).expect("truncate");
-    for f in ["agents.csv.000002", "seal.000002"] {
+    // Job 1: its part cut short. Job 2: another run's part and seal. Job 3: one byte of its
+    // part changed (the same size: only the checksum can tell).
+    let part = parts.join("job.000001");
+    let bytes = read(&part);
+    std::fs::write(&part, &bytes[..bytes.len() / 2]).expect("truncate");
+    for f in ["job.000002", "seal.000002"] {
         std::fs::copy(other.join("parts").join(f), parts.join(f)).expect("copy");
     }
+    let part = parts.join("job.000003");
+    let mut bytes = read(&part);
+    let mid = bytes.len() / 2;
+    bytes[mid] = if bytes[mid] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&part, &bytes).expect("flip a byte");
     let o = belonging(&["run", "--resume", &s(&cut)]);
-    o.success().stderr_has(&["(resumed: 2 of them run now)"]);
+    o.success().stderr_has(&["(resumed: 3 of them run now)"]);
     for t in [
         "timeseries.csv",
         "agents.csv",
@@ -138,6 +144,63 @@ fn damaged_or_foreign_parts_are_rerun_never_trusted() {
         "ties.csv",
     ] {
         assert_same_file(&full.join(t), &cut.join(t));
+    }
+}
+
+/// A run of one replicate writes its tables in place (no parts to join): stopped after the
+/// replicate it resumes without simulating again, and a table damaged since is caught by
+/// its seal and the replicate run again — both to the bytes of an uninterrupted run.
+#[test]
+fn a_one_replicate_run_keeps_its_tables_in_place_and_resumes_from_them() {
+    let tmp = tempdir();
+    let full = tmp.path().join("full");
+    belonging(&refs(&tiny(
+        &["run", "classroom", "--replicates", "1"],
+        &full,
+    )))
+    .success();
+    let stopped = |dir: &Path| {
+        let args = tiny(&["run", "classroom", "--replicates", "1"], dir);
+        let o = run_cmd(
+            bin()
+                .args(&args)
+                .env("BELONGING_TEST_FAULT", "disk-full-after=300000"),
+        );
+        assert_eq!(o.code, Some(1), "{}", o.stderr);
+        assert!(
+            o.stderr.contains("drawing the plots") || o.stderr.contains("writing the tables"),
+            "the disk should fill up after the replicate: {}",
+            o.stderr
+        );
+        assert!(dir.join("parts").join("seal.000000").exists(), "sealed");
+        assert!(
+            !dir.join("parts").join("job.000000").exists(),
+            "one replicate: no part file, the tables are in place"
+        );
+    };
+    let (intact, damaged) = (tmp.path().join("intact"), tmp.path().join("damaged"));
+    stopped(&intact);
+    stopped(&damaged);
+    let o = belonging(&["run", "--resume", &s(&intact)]);
+    o.success().stderr_has(&["(resumed: 0 of them run now)"]);
+    let table = damaged.join("agents.csv");
+    let mut bytes = read(&table);
+    let mid = bytes.len() / 2;
+    bytes[mid] = if bytes[mid] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&table, &bytes).expect("flip a byte");
+    let o = belonging(&["run", "--resume", &s(&damaged)]);
+    o.success().stderr_has(&["(resumed: 1 of them run now)"]);
+    for dir in [&intact, &damaged] {
+        for t in [
+            "timeseries.csv",
+            "agents.csv",
+            "summary.csv",
+            "runs.csv",
+            "ties.csv",
+        ] {
+            assert_same_file(&full.join(t), &dir.join(t));
+        }
+        assert_eq!(manifest(dir)["status"], "complete");
     }
 }
 
