@@ -208,10 +208,11 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     };
     // A resume reads every part once before trusting it: a damaged or foreign one is
     // discarded and its job rerun.
-    let done = dir.finished_jobs(&plan, &m.scenario_hash, resumed);
+    let parts = belonging::output::Parts::of(&cfg, &plan);
+    let done = dir.finished_jobs(&plan, &parts, &m.scenario_hash, resumed);
     for (job, d) in plan.jobs.iter().zip(&done) {
         if !d {
-            dir.discard_job(&plan, job.index);
+            dir.discard_job(&parts, job.index);
         }
     }
     let todo = Plan {
@@ -255,7 +256,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let job_seconds = std::sync::Mutex::new([0.0f64; 4]);
     let result = experiment::run_plan(&cfg, &todo, threads, |r| {
         let writing = Instant::now();
-        dir.write_job(&cfg, &plan, &r).map_err(|e| e.to_string())?;
+        dir.write_job(&cfg, &parts, &r).map_err(|e| e.to_string())?;
         let t = r.seconds;
         if let Ok(mut sum) = job_seconds.lock() {
             for (acc, x) in sum.iter_mut().zip([
@@ -281,12 +282,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let bookkeeping = Instant::now();
     let simulated = simulated.into_inner();
     m.jobs_done = dir
-        .finished_jobs(&plan, &m.scenario_hash, false)
+        .finished_jobs(&plan, &parts, &m.scenario_hash, false)
         .iter()
         .filter(|d| **d)
         .count() as u32;
     // Replicates that stop at absorption simulate fewer steps.
-    m.runs = dir.runs(&plan).unwrap_or_default();
+    m.runs = dir.runs(&plan, &parts).unwrap_or_default();
     m.agent_steps = m
         .runs
         .iter()
@@ -313,7 +314,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     // Set-up: before the jobs, and the reading back of what they left.
     let setup = (clock - start).as_secs_f64() + bookkeeping.elapsed().as_secs_f64();
     let joining = Instant::now();
-    let mut files = match dir.finish(&plan) {
+    let mut files = match dir.finish(&plan, &parts) {
         Ok(files) => files,
         Err(e) => {
             m.status = Status::Failed;

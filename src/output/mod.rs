@@ -186,19 +186,6 @@ impl ResultsDir {
         })
     }
 
-    /// A job's parts while the run goes on: in a run of one job, its tables themselves under
-    /// their final names (nothing to join at the end, nothing copied); otherwise one file per
-    /// job, `parts/job.NNNNNN`, holding its tables one after another in [`Table::ALL`] order
-    /// (one file to create per job, not one per table: creating files is what costs when the
-    /// jobs are many and small).
-    fn layout(plan: &Plan) -> Layout {
-        if plan.jobs.len() == 1 {
-            Layout::InPlace
-        } else {
-            Layout::PerJob
-        }
-    }
-
     fn job_path(&self, index: u32) -> PathBuf {
         self.path.join(PARTS).join(format!("job.{index:06}"))
     }
@@ -213,7 +200,7 @@ impl ResultsDir {
     /// each table's size and CRC-32 checksum, so that a resume never trusts a damaged or
     /// foreign part. Nothing is synced: the seal is checked before any use (a part lost in a
     /// crash of the machine is made again), and [`ResultsDir::finish`] syncs the tables.
-    pub fn write_job(&self, cfg: &Config, plan: &Plan, r: &JobResult) -> Result<(), OutputError> {
+    pub fn write_job(&self, cfg: &Config, parts: &Parts, r: &JobResult) -> Result<(), OutputError> {
         let mut seal = Seal {
             job: r.job.index,
             seed: r.job.seed,
@@ -232,50 +219,46 @@ impl ResultsDir {
                 .push((table.file_name().to_string(), sum.bytes, sum.hash()));
             Ok(())
         };
-        match Self::layout(plan) {
-            Layout::InPlace => {
-                for table in Table::ALL {
-                    let path = self.path.join(table.file_name());
-                    atomic::write_unsynced_with(&path, |out| table_into(table, out))
-                        .map_err(io_err(&path))?;
-                }
+        if parts.in_place {
+            for &table in parts.tables() {
+                let path = self.path.join(table.file_name());
+                atomic::write_unsynced_with(&path, |out| table_into(table, out))
+                    .map_err(io_err(&path))?;
             }
-            Layout::PerJob => {
-                let path = self.job_path(r.job.index);
-                atomic::write_unsynced_with(&path, |out| {
-                    Table::ALL.iter().try_for_each(|&t| table_into(t, out))
-                })
-                .map_err(io_err(&path))?;
-            }
+        } else {
+            let path = self.job_path(r.job.index);
+            atomic::write_unsynced_with(&path, |out| {
+                parts.tables().iter().try_for_each(|&t| table_into(t, out))
+            })
+            .map_err(io_err(&path))?;
         }
         let path = self.seal_path(r.job.index);
         atomic::write_unsynced_with(&path, |out| out.write_all(seal.to_text().as_bytes()))
             .map_err(io_err(&path))
     }
 
-    /// Job `index`'s seal, if it is a whole one for this job of `plan`.
-    fn seal(&self, index: u32) -> Option<Seal> {
+    /// Job `index`'s seal, if it is a whole one for this job, listing the tables of `parts`.
+    fn seal(&self, parts: &Parts, index: u32) -> Option<Seal> {
         let text = std::fs::read_to_string(self.seal_path(index)).ok()?;
         Seal::parse(&text).filter(|s| {
             s.job == index
-                && s.parts.len() == Table::ALL.len()
+                && s.parts.len() == parts.tables().len()
                 && s.parts
                     .iter()
-                    .zip(Table::ALL)
+                    .zip(parts.tables())
                     .all(|((name, _, _), t)| name == t.file_name())
         })
     }
 
     /// Where table `t` of a job with `seal` lives: its file, offset and length.
-    fn section(&self, plan: &Plan, seal: &Seal, t: Table) -> (PathBuf, u64, u64) {
-        let k = Table::ALL.iter().position(|&x| x == t).unwrap_or(0);
+    fn section(&self, parts: &Parts, seal: &Seal, t: Table) -> (PathBuf, u64, u64) {
+        let k = parts.tables().iter().position(|&x| x == t).unwrap_or(0);
         let len = seal.parts[k].1;
-        match Self::layout(plan) {
-            Layout::InPlace => (self.path.join(t.file_name()), 0, len),
-            Layout::PerJob => {
-                let offset = seal.parts[..k].iter().map(|p| p.1).sum();
-                (self.job_path(seal.job), offset, len)
-            }
+        if parts.in_place {
+            (self.path.join(t.file_name()), 0, len)
+        } else {
+            let offset = seal.parts[..k].iter().map(|p| p.1).sum();
+            (self.job_path(seal.job), offset, len)
         }
     }
 
@@ -283,33 +266,39 @@ impl ResultsDir {
     /// seal names this job, its seed and `scenario_hash`, and the parts it lists are there at
     /// their sizes. With `verify`, each table's checksum is checked too (reading every part:
     /// a resume does it once before trusting a folder).
-    pub fn finished_jobs(&self, plan: &Plan, scenario_hash: &str, verify: bool) -> Vec<bool> {
+    pub fn finished_jobs(
+        &self,
+        plan: &Plan,
+        parts: &Parts,
+        scenario_hash: &str,
+        verify: bool,
+    ) -> Vec<bool> {
         plan.jobs
             .iter()
             .map(|j| {
-                let Some(seal) = self.seal(j.index) else {
+                let Some(seal) = self.seal(parts, j.index) else {
                     return false;
                 };
                 if seal.seed != j.seed || seal.scenario_hash != scenario_hash {
                     return false;
                 }
                 let total: u64 = seal.parts.iter().map(|p| p.1).sum();
-                let sizes_fit = match Self::layout(plan) {
-                    Layout::InPlace => seal.parts.iter().zip(Table::ALL).all(|(p, t)| {
+                let sizes_fit = if parts.in_place {
+                    seal.parts.iter().zip(parts.tables()).all(|(p, t)| {
                         std::fs::metadata(self.path.join(t.file_name()))
                             .is_ok_and(|m| m.len() == p.1)
-                    }),
-                    Layout::PerJob => {
-                        std::fs::metadata(self.job_path(j.index)).is_ok_and(|m| m.len() == total)
-                    }
+                    })
+                } else {
+                    std::fs::metadata(self.job_path(j.index)).is_ok_and(|m| m.len() == total)
                 };
                 sizes_fit
                     && (!verify
-                        || Table::ALL
+                        || parts
+                            .tables()
                             .iter()
                             .zip(&seal.parts)
                             .all(|(&t, (_, _, hash))| {
-                                let (path, offset, len) = self.section(plan, &seal, t);
+                                let (path, offset, len) = self.section(parts, &seal, t);
                                 seal::range_hash(&path, offset, len).is_ok_and(|h| h == *hash)
                             }))
             })
@@ -318,39 +307,36 @@ impl ResultsDir {
 
     /// Removes what a job that is not finished left (a damaged or foreign part is rerun,
     /// never used).
-    pub fn discard_job(&self, plan: &Plan, index: u32) {
+    pub fn discard_job(&self, parts: &Parts, index: u32) {
         let _ = std::fs::remove_file(self.seal_path(index));
-        match Self::layout(plan) {
-            Layout::InPlace => {
-                for t in Table::ALL {
-                    let _ = std::fs::remove_file(self.path.join(t.file_name()));
-                }
+        if parts.in_place {
+            for t in Table::ALL {
+                let _ = std::fs::remove_file(self.path.join(t.file_name()));
             }
-            Layout::PerJob => {
-                let _ = std::fs::remove_file(self.job_path(index));
-            }
+        } else {
+            let _ = std::fs::remove_file(self.job_path(index));
         }
     }
 
     /// The bytes of table `t` of finished job `index` (its header included).
-    fn read_section(&self, plan: &Plan, t: Table, index: u32) -> Result<Vec<u8>, OutputError> {
+    fn read_section(&self, parts: &Parts, t: Table, index: u32) -> Result<Vec<u8>, OutputError> {
         let seal_path = self.seal_path(index);
-        let seal = self.seal(index).ok_or_else(|| OutputError::Io {
+        let seal = self.seal(parts, index).ok_or_else(|| OutputError::Io {
             path: seal_path.clone(),
             source: std::io::Error::other("not the seal of a finished job"),
         })?;
-        let (path, offset, len) = self.section(plan, &seal, t);
+        let (path, offset, len) = self.section(parts, &seal, t);
         seal::read_range(&path, offset, len).map_err(io_err(&path))
     }
 
     /// How each finished job ended (plan order), read back from its runs table.
-    pub fn runs(&self, plan: &Plan) -> Result<Vec<RunInfo>, OutputError> {
+    pub fn runs(&self, plan: &Plan, parts: &Parts) -> Result<Vec<RunInfo>, OutputError> {
         let mut out = Vec::new();
         for job in &plan.jobs {
-            if self.seal(job.index).is_none() {
+            if self.seal(parts, job.index).is_none() {
                 continue;
             }
-            let bytes = self.read_section(plan, Table::Runs, job.index)?;
+            let bytes = self.read_section(parts, Table::Runs, job.index)?;
             let text = String::from_utf8_lossy(&bytes);
             let row = text.lines().nth(1).unwrap_or_default();
             let path = self.seal_path(job.index);
@@ -379,10 +365,10 @@ impl ResultsDir {
     /// their rows.
     fn series(
         &self,
-        plan: &Plan,
+        parts: &Parts,
         index: u32,
     ) -> Result<(Vec<u32>, Vec<metrics::Metrics>), OutputError> {
-        let bytes = self.read_section(plan, Table::Timeseries, index)?;
+        let bytes = self.read_section(parts, Table::Timeseries, index)?;
         let path = self.seal_path(index);
         let text = String::from_utf8(bytes).map_err(|e| OutputError::Io {
             path: path.clone(),
@@ -429,21 +415,21 @@ impl ResultsDir {
     /// with its header, the others without). The parts stay until
     /// [`ResultsDir::remove_parts`], called once the manifest says `complete`, so a process
     /// killed before that can still be resumed from them.
-    pub fn finish(&self, plan: &Plan) -> Result<Vec<String>, OutputError> {
+    pub fn finish(&self, plan: &Plan, parts: &Parts) -> Result<Vec<String>, OutputError> {
         let mut files = Vec::new();
-        for table in Table::ALL {
+        for &table in parts.tables() {
             let path = self.path.join(table.file_name());
-            match Self::layout(plan) {
-                Layout::InPlace => {
+            match parts.in_place {
+                true => {
                     std::fs::File::open(&path)
                         .and_then(|f| f.sync_all())
                         .map_err(io_err(&path))?;
                 }
-                Layout::PerJob => {
+                false => {
                     atomic::write_with(&path, |out| {
                         for (k, job) in plan.jobs.iter().enumerate() {
                             let part = self
-                                .read_section(plan, table, job.index)
+                                .read_section(parts, table, job.index)
                                 .map_err(std::io::Error::other)?;
                             let rows = if k == 0 {
                                 &part[..]
@@ -461,13 +447,13 @@ impl ResultsDir {
             }
             files.push(table.file_name().to_string());
         }
-        if Self::layout(plan) == Layout::InPlace {
+        if parts.in_place {
             atomic::sync_dir(&self.path).map_err(io_err(&self.path))?;
         }
         let path = self.path.join("summary.csv");
         let mut all = Vec::with_capacity(plan.jobs.len());
         for job in &plan.jobs {
-            all.push(self.series(plan, job.index)?);
+            all.push(self.series(parts, job.index)?);
         }
         let all: Vec<(&[u32], &[metrics::Metrics])> =
             all.iter().map(|(s, r)| (&s[..], &r[..])).collect();
@@ -522,13 +508,30 @@ pub(crate) fn remove_temporaries(dir: &Path) {
 /// The folder of the per-job parts of a run in progress (removed once the tables are joined).
 pub const PARTS: &str = "parts";
 
-/// Where a run's jobs write their tables until the run is complete ([`ResultsDir::layout`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Layout {
-    /// One job: its tables under their final names.
-    InPlace,
-    /// Several: one file per job in parts/, its tables one after another.
-    PerJob,
+/// Which tables a run's jobs write, and where, until the run is complete: in a run of one
+/// job, its tables themselves under their final names (nothing to join at the end, nothing
+/// copied); otherwise one file per job, `parts/job.NNNNNN`, holding its tables one after
+/// another (one file to create per job, not one per table: creating files is what costs
+/// when the jobs are many and small). The tables are those the scenario writes
+/// ([`Table::written`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    in_place: bool,
+    tables: Vec<Table>,
+}
+
+impl Parts {
+    pub fn of(cfg: &Config, plan: &Plan) -> Parts {
+        Parts {
+            in_place: plan.jobs.len() == 1,
+            tables: Table::written(cfg),
+        }
+    }
+
+    /// The tables written, in order.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
 }
 
 /// summary.csv: per recorded step and metric, mean, sd and 95% CI over replicates (tidy,

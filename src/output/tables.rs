@@ -67,6 +67,26 @@ impl Table {
         Table::Runs,
     ];
 
+    /// The tables a run of `cfg` writes, in [`Table::ALL`]'s order: every table but the
+    /// snapshot tables `output.snapshots` leaves out, and `prototypes.csv` when no support
+    /// group or programme can exist (the classic models: no groups at all).
+    pub fn written(cfg: &Config) -> Vec<Table> {
+        use crate::scenario::SnapshotTable as S;
+        let s = &cfg.scenario;
+        let snap = |t: S| s.output.snapshots.contains(&t);
+        Table::ALL
+            .into_iter()
+            .filter(|t| match t {
+                Table::Agents => snap(S::Agents),
+                Table::Ties => snap(S::Ties),
+                Table::Memberships => snap(S::Memberships),
+                Table::Groups => snap(S::Groups),
+                Table::Prototypes => s.support.enabled || !s.interventions.is_empty(),
+                _ => true,
+            })
+            .collect()
+    }
+
     pub fn file_name(self) -> &'static str {
         match self {
             Table::Timeseries => "timeseries.csv",

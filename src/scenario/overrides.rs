@@ -69,6 +69,24 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
 /// Turns the text of a value into JSON: RON syntax (numbers, booleans, strings, lists,
 /// structs, `None`, `Some(x)`); a bare word is taken as a string (an enum variant).
 fn parse_value(text: &str) -> Value {
+    // A list of bare words (`[Agents, Ties]`) is a list of enum variants: RON would read
+    // each word as a unit struct and lose it.
+    let t = text.trim();
+    if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let words: Vec<&str> = inner
+            .split(',')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect();
+        let bare = |w: &&str| {
+            w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !matches!(*w, "true" | "false" | "None")
+        };
+        if !words.is_empty() && words.iter().all(bare) {
+            return Value::Array(words.iter().map(|w| Value::String(w.to_string())).collect());
+        }
+    }
     match ron::from_str::<ron::Value>(text) {
         // RON reads a bare word (`lots`, `Prototype`) as a unit struct: keep the word.
         Ok(ron::Value::Unit) if text.trim() != "()" => Value::String(text.trim().to_string()),
@@ -330,6 +348,21 @@ mod tests {
         assert!(e.contains("\"lots\"") && !e.contains("null"), "{e}");
         let s2 = set(&s, "name=demo").unwrap();
         assert_eq!(s2.name, "demo");
+    }
+
+    #[test]
+    fn a_list_of_bare_words_is_a_list_of_variants() {
+        use crate::scenario::SnapshotTable as T;
+        let s = Scenario::default();
+        let s2 = set(&s, "output.snapshots=[Ties, Agents]").unwrap();
+        assert_eq!(s2.output.snapshots, vec![T::Ties, T::Agents]);
+        assert!(set(&s, "output.snapshots=[]")
+            .unwrap()
+            .output
+            .snapshots
+            .is_empty());
+        let e = set(&s, "output.snapshots=[Edges]").unwrap_err().to_string();
+        assert!(e.contains("Edges"), "{e}");
     }
 
     #[test]

@@ -586,6 +586,10 @@ pub struct Output {
     pub sample_agents: u32,
     /// Also write agent and tie snapshots every K steps (None = only at the end).
     pub snapshot_every: Option<u32>,
+    /// The snapshot tables written (agents.csv, ties.csv, memberships.csv, groups.csv): all
+    /// four by default; a large population's can be left out (ties.csv of a million agents
+    /// is about 95 MB a snapshot).
+    pub snapshots: Vec<SnapshotTable>,
     /// Record the metrics (timeseries.csv, summary.csv), the sampled trajectories and the
     /// support groups' prototypes every K-th week (0, K, 2K, ...) and on the last week
     /// simulated; 1 = every week. The recorded weeks' numbers do not depend on K (the model
@@ -595,6 +599,28 @@ pub struct Output {
     pub event_window_before: u32,
     /// Weeks after the event shown in the event-aligned curve.
     pub event_window_after: u32,
+}
+
+/// A snapshot table (`output.snapshots`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SnapshotTable {
+    /// agents.csv: one row per agent.
+    Agents,
+    /// ties.csv: one row per tie.
+    Ties,
+    /// memberships.csv: one row per membership.
+    Memberships,
+    /// groups.csv: one row per group.
+    Groups,
+}
+
+impl SnapshotTable {
+    pub const ALL: [SnapshotTable; 4] = [
+        SnapshotTable::Agents,
+        SnapshotTable::Ties,
+        SnapshotTable::Memberships,
+        SnapshotTable::Groups,
+    ];
 }
 
 impl Default for Scenario {
@@ -932,6 +958,7 @@ impl Default for Output {
         Output {
             sample_agents: 30,
             snapshot_every: None,
+            snapshots: SnapshotTable::ALL.to_vec(),
             record_every: 1,
             event_window_before: 8,
             event_window_after: 156,

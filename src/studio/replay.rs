@@ -235,7 +235,7 @@ pub fn from_run_dir(dir: &Path) -> Result<Replay, String> {
     let agents_path = dir.join("agents.csv");
     if !agents_path.is_file() {
         return Err(format!(
-            "{}: no agents.csv here: not a results folder of `belonging run`; {how}",
+            "{}: no agents.csv here: not a results folder of `belonging run`, or one whose scenario left agents.csv out (`output.snapshots`); {how}",
             dir.display()
         ));
     }

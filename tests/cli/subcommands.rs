@@ -710,3 +710,84 @@ fn validate_reports_a_target_writes_its_table_and_plot_and_refuses_unknown_targe
         bad.stderr
     );
 }
+
+/// `output.snapshots` chooses the snapshot tables: those left out are not written (nor listed
+/// in the manifest), the others are byte-identical to a run that writes all four, and a run
+/// stopped after its replicates resumes with the same choice. The classic models write no
+/// group tables.
+#[test]
+fn a_run_writes_the_snapshot_tables_its_scenario_asks_for_and_no_others() {
+    let tmp = tempdir();
+    let (all, some) = (tmp.path().join("all"), tmp.path().join("some"));
+    tiny_run(&all, &[]).success();
+    tiny_run(&some, &["--set", "output.snapshots=[Ties]"]).success();
+    for t in ["agents.csv", "memberships.csv", "groups.csv"] {
+        assert!(!some.join(t).exists(), "{t} was left out");
+        assert!(all.join(t).exists(), "{t} by default");
+    }
+    for t in [
+        "ties.csv",
+        "timeseries.csv",
+        "summary.csv",
+        "prototypes.csv",
+    ] {
+        assert_same_file(&all.join(t), &some.join(t));
+    }
+    let files: Vec<String> = manifest(&some)["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f.as_str().map(str::to_string))
+        .collect();
+    assert!(files.contains(&"ties.csv".to_string()), "{files:?}");
+    assert!(!files.contains(&"agents.csv".to_string()), "{files:?}");
+
+    // Stopped by a full disk after its replicates, it resumes to the same tables.
+    let cut = tmp.path().join("cut");
+    let mut args: Vec<String> = vec!["run".into(), "classroom".into()];
+    args.extend(TINY.iter().map(|a| a.to_string()));
+    args.extend(
+        [
+            "--set",
+            "output.snapshots=[Ties]",
+            "--out",
+            cut.to_str().unwrap(),
+        ]
+        .map(String::from),
+    );
+    let o = run_cmd(
+        bin()
+            .args(&args)
+            .env("BELONGING_TEST_FAULT", "disk-full-after=150000"),
+    );
+    assert_eq!(o.code, Some(1), "{}", o.stderr);
+    belonging(&["run", "--resume", cut.to_str().unwrap()]).success();
+    for t in ["ties.csv", "timeseries.csv", "summary.csv"] {
+        assert_same_file(&some.join(t), &cut.join(t));
+    }
+    assert!(!cut.join("agents.csv").exists());
+
+    // Axelrod has no groups: no memberships, groups or prototypes tables.
+    let ax = tmp.path().join("axelrod");
+    belonging(&[
+        "run",
+        "axelrod",
+        "--replicates",
+        "2",
+        "--quiet",
+        "--out",
+        ax.to_str().unwrap(),
+    ])
+    .success();
+    for t in ["memberships.csv", "groups.csv", "prototypes.csv"] {
+        assert!(!ax.join(t).exists(), "axelrod wrote {t}");
+    }
+    for t in [
+        "agents.csv",
+        "ties.csv",
+        "timeseries.csv",
+        "trajectories.csv",
+    ] {
+        assert!(data_rows(&ax.join(t)) > 0, "axelrod's {t} has rows");
+    }
+}
