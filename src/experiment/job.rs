@@ -137,6 +137,7 @@ pub fn run_job_probed(
         lap = now;
     };
     let n = w.n();
+    let events = !s.events.is_empty();
     let before = s.output.event_window_before as usize;
     let after = s.output.event_window_after as usize;
     let threshold = s.belonging.threshold as f32;
@@ -175,7 +176,7 @@ pub fn run_job_probed(
     let check_absorption = s.stop.rule == StopRule::Absorption;
     // Ring buffer of every agent's loneliness over the last `before` steps: one row of `n`
     // agents per slot (a week's row is one contiguous copy).
-    let mut history = vec![0.0f32; n * before];
+    let mut history = vec![0.0f32; if events { n * before } else { 0 }];
     time(&mut seconds.metrics);
 
     for _ in 0..s.burn_in {
@@ -184,7 +185,9 @@ pub fn run_job_probed(
         }
         dynamics::step(&mut w, cfg, job.seed);
         time(&mut seconds.simulate);
-        push_history(&mut history, &w, before);
+        if events {
+            push_history(&mut history, &w, before);
+        }
         time(&mut seconds.metrics);
     }
     for step in 0..s.steps {
@@ -211,7 +214,8 @@ pub fn run_job_probed(
         // Event-aligned curve (every week, recorded or not: each week adds the agents
         // struck that many weeks before).
         let a = &w.agents;
-        for i in 0..n {
+        // Without life events no agent is ever struck: nothing to gather.
+        for i in 0..if events { n } else { 0 } {
             let e = a.event_step[i];
             if e == NEVER {
                 continue;
@@ -236,7 +240,9 @@ pub fn run_job_probed(
                 }
             }
         }
-        push_history(&mut history, &w, before);
+        if events {
+            push_history(&mut history, &w, before);
+        }
         let sampled: &[u32] = if record { &candidates } else { &[] };
         for &i in sampled {
             let i = i as usize;

@@ -68,8 +68,9 @@ impl Table {
     ];
 
     /// The tables a run of `cfg` writes, in [`Table::ALL`]'s order: every table but the
-    /// snapshot tables `output.snapshots` leaves out, and `prototypes.csv` when no support
-    /// group or programme can exist (the classic models: no groups at all).
+    /// snapshot tables `output.snapshots` leaves out, `prototypes.csv` when no support group
+    /// or programme can exist, and `event_aligned.csv` when there are no life events (the
+    /// classic models have neither).
     pub fn written(cfg: &Config) -> Vec<Table> {
         use crate::scenario::SnapshotTable as S;
         let s = &cfg.scenario;
@@ -82,6 +83,7 @@ impl Table {
                 Table::Memberships => snap(S::Memberships),
                 Table::Groups => snap(S::Groups),
                 Table::Prototypes => s.support.enabled || !s.interventions.is_empty(),
+                Table::EventAligned => !s.events.is_empty(),
                 _ => true,
             })
             .collect()

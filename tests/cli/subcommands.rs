@@ -767,7 +767,8 @@ fn a_run_writes_the_snapshot_tables_its_scenario_asks_for_and_no_others() {
     }
     assert!(!cut.join("agents.csv").exists());
 
-    // Axelrod has no groups: no memberships, groups or prototypes tables.
+    // Axelrod has no groups and no life events: no memberships, groups, prototypes or
+    // event-aligned tables.
     let ax = tmp.path().join("axelrod");
     belonging(&[
         "run",
@@ -779,7 +780,12 @@ fn a_run_writes_the_snapshot_tables_its_scenario_asks_for_and_no_others() {
         ax.to_str().unwrap(),
     ])
     .success();
-    for t in ["memberships.csv", "groups.csv", "prototypes.csv"] {
+    for t in [
+        "memberships.csv",
+        "groups.csv",
+        "prototypes.csv",
+        "event_aligned.csv",
+    ] {
         assert!(!ax.join(t).exists(), "axelrod wrote {t}");
     }
     for t in [
