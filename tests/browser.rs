@@ -272,10 +272,13 @@ fn a_teacher_runs_the_studio_end_to_end() {
 
     // A control set to an invalid value: the server's error beside it.
     b.type_into("#ctl-events_0__hazardn", "-1\u{E004}");
+    // Typing sends every state of the field (clearing it first sends "", whose error may
+    // show for a moment): wait for the error of the value typed.
     let err = b.wait(
-        "return document.querySelector('[data-error=\"events[0].hazard\"]').textContent",
+        "const t = document.querySelector('[data-error=\"events[0].hazard\"]').textContent; \
+         return t.includes('must be in [0, 1]') ? t : ''",
         20,
-        "the error beside the hazard control",
+        "the range error beside the hazard control",
     );
     assert!(err.as_str().unwrap().contains("must be in [0, 1]"), "{err}");
     assert_eq!(
