@@ -7,8 +7,9 @@
 //! for one large population, parallelism over jobs for many small ones).
 
 use belonging::dynamics;
+use belonging::dynamics::init;
 use belonging::experiment::{run_job, run_plan, Plan};
-use belonging::model::{init, World};
+use belonging::model::World;
 use belonging::scenario::{resolve, Config, Override, Source};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::time::Duration;

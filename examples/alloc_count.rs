@@ -1,7 +1,7 @@
 //! Counts heap allocations of the step loop after the world is built, year by year.
 //! `cargo run --release --example alloc_count -- 2000` (per-phase times: the `scale` example).
 use belonging::dynamics;
-use belonging::model::init;
+use belonging::dynamics::init;
 use belonging::scenario::{resolve, Override, Source};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};

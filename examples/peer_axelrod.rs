@@ -16,9 +16,10 @@
 //! - `job_seconds`: `experiment::run_job`, what `belonging run` does for one replicate:
 //!   construction, and every week's metrics (cultural regions included) recorded.
 
+use belonging::dynamics::init;
 use belonging::dynamics::{self, identity::classic};
 use belonging::experiment::{run_job, Job};
-use belonging::model::{init, metrics, World};
+use belonging::model::{metrics, World};
 use belonging::rng::{stream, Phase};
 use belonging::scenario::{resolve, Config, Override, Source};
 use std::time::Instant;

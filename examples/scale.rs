@@ -4,8 +4,8 @@
 //! Environment: `PHASES=1` prints the seconds spent in each process; `SCENARIO=name` runs
 //! another built-in scenario (default `default`); `SET="path=value ..."` adds overrides
 //! (e.g. `SCENARIO=axelrod SET="network.width=50 network.height=50"` with N = 2500).
+use belonging::dynamics::init;
 use belonging::dynamics::{self, Process};
-use belonging::model::init;
 use belonging::output::manifest::peak_memory_bytes;
 use belonging::scenario::{resolve, Override, Source};
 use std::time::Instant;

@@ -6,7 +6,7 @@
 //! (its timers and output, allocating at moments of their own) cannot count.
 
 use belonging::dynamics;
-use belonging::model::init;
+use belonging::dynamics::init;
 use belonging::scenario::{resolve, Override, Source};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -329,9 +329,10 @@ fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
         tr.regulation_recovery as f32,
     );
     let t = w.t;
-    // The tie sums of this step's tie maintenance, if it left them (the ties have not changed
-    // since, nor has anyone's loneliness: the same sums in the same order as below).
-    let sums = (w.carry.tie_sums_at == Some(t)).then_some(&w.carry.tie_sums[..]);
+    // The tie sums of this step's tie maintenance, if it left them and the ties have not
+    // changed since (no process between changes anyone's loneliness: the same sums in the
+    // same order as below).
+    let sums = w.carry.fresh_tie_sums(t, &w.agents.ties);
     // Without them, the partners' loneliness at the start of the phase is needed: a copy.
     let mut before = std::mem::take(&mut w.scratch_loneliness);
     if sums.is_none() {
@@ -455,7 +456,7 @@ fn group_climate(w: &mut World, pull: f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::init;
+    use crate::dynamics::init;
     use crate::scenario::{resolve, Override, Source};
 
     /// Every level of instructions gives, bit for bit, what every agent alone gives: each
@@ -476,7 +477,10 @@ mod tests {
             // The week's sums, as if tie maintenance had just left them for this step; every
             // other week none (the partners' loneliness read instead). (After the step the
             // world is a week on, so the sums it keeps would not count as this step's.)
-            w.carry.tie_sums_at = (week % 2 == 0).then_some(w.t);
+            match week % 2 {
+                0 => w.carry.stamp_tie_sums(w.t, &w.agents.ties),
+                _ => w.carry.forget_tie_sums(),
+            }
             let mut want = w.clone();
             run_at(&mut want, &cfg, None);
             follow_ups += (0..w.n())

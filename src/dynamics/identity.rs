@@ -334,7 +334,7 @@ fn identification(d2: f32, ident: f32, attend: f32, shared_fate: bool, q: &Ident
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::init;
+    use crate::dynamics::init;
     use crate::scenario::{resolve, Override, Source};
 
     /// The agents' side of the process as the rule reads, one agent and one membership at a

@@ -520,7 +520,7 @@ fn encounter(
 mod tests {
     use super::*;
     use crate::dynamics;
-    use crate::model::init;
+    use crate::dynamics::init;
     use crate::rng::{phase_key, Phase};
     use crate::scenario::{resolve, Override, Source};
 

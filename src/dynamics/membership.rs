@@ -10,7 +10,8 @@
 //! state), and the decisions are carried out agent by agent in order, so the result is the
 //! same on any number of threads.
 
-use crate::model::{init, Agents, Groups, SpellEnd, World};
+use super::init;
+use crate::model::{Agents, Groups, SpellEnd, World};
 use crate::rng::{self, agent_stream, Rng, PAR_MIN};
 use crate::scenario::Config;
 use rand::RngExt;

@@ -4,10 +4,12 @@ pub mod belonging;
 pub mod events;
 pub mod exclusion;
 pub mod identity;
+pub mod init;
 pub mod interaction;
 pub mod interventions;
 pub mod meetings;
 pub mod membership;
+pub mod reserve;
 pub mod sim;
 pub mod ties;
 

@@ -91,7 +91,7 @@ fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
             Level::Base => maintain_range::<false>(&mut range, sums, pair, &q),
             level => maintain_at(level, &mut range, sums, pair, &q),
         });
-    w.carry.tie_sums_at = Some(t);
+    w.carry.stamp_tie_sums(t, &w.agents.ties);
 }
 
 /// The rates of one week's tie maintenance.
@@ -272,7 +272,7 @@ fn step_tie(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::init;
+    use crate::dynamics::init;
     use crate::rng::{phase_key, Phase};
     use crate::scenario::{resolve, Override, Source};
 

@@ -3,7 +3,8 @@
 
 use super::plan::Job;
 use crate::dynamics;
-use crate::model::{init, metrics, World, NEVER};
+use crate::dynamics::init;
+use crate::model::{metrics, World, NEVER};
 use crate::rng::{self, Phase};
 use crate::scenario::{Config, StopRule};
 use rand::seq::SliceRandom;

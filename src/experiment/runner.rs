@@ -41,7 +41,7 @@ pub enum RunError {
 pub fn expected_ties_per_agent(s: &crate::scenario::Scenario) -> f64 {
     use crate::scenario::{Generator, Neighbourhood};
     let nw = &s.network;
-    let in_groups = crate::model::init::expected_degree(s) - nw.cross_ties;
+    let in_groups = crate::dynamics::init::expected_degree(s) - nw.cross_ties;
     let n = f64::from(s.population.size);
     in_groups.max(0.0)
         + match nw.generator {
@@ -71,7 +71,7 @@ pub const BASE_BYTES: u64 = 32 << 20;
 /// so that no case is under-estimated.
 fn world_bytes(s: &crate::scenario::Scenario) -> f64 {
     let per_agent = 140.0
-        + 115.0 * crate::model::init::expected_memberships(s)
+        + 115.0 * crate::dynamics::init::expected_memberships(s)
         + 27.0 * expected_ties_per_agent(s)
         + 8.0 * f64::from(s.identity.dims)
         + f64::from(s.identity.features);

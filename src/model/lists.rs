@@ -56,6 +56,8 @@ pub struct Lists<T> {
     /// Settled (`settle`): every reservation keeps the moved lists under 1 / MOVED of the
     /// front region, so the compaction buffer needs no more than that.
     tidy: bool,
+    /// How many times the lists were lent out for change (`edits`).
+    edits: u64,
 }
 
 /// A copy holds the lists and their layout; its compaction buffer is made when first needed.
@@ -69,6 +71,7 @@ impl<T: Clone> Clone for Lists<T> {
             end: self.end,
             front_end: self.front_end,
             tidy: self.tidy,
+            edits: self.edits,
         }
     }
 }
@@ -258,6 +261,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             end: 0,
             front_end: 0,
             tidy: false,
+            edits: 0,
         }
     }
 
@@ -313,6 +317,14 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         (0..self.owners()).map(move |i| &self[i])
     }
 
+    /// A count that changes whenever the lists are lent out for change (every `&mut` method
+    /// that can alter an entry or a length bumps it; making room does not): a value derived
+    /// from the lists is current only while this count is the one it was derived at.
+    #[inline]
+    pub fn edits(&self) -> u64 {
+        self.edits
+    }
+
     /// Each list in owner order, in parallel.
     pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = &[T]> + '_ {
         (0..self.owners()).into_par_iter().map(move |i| &self[i])
@@ -328,6 +340,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Each owner's list with its room to grow, in parallel (see `reserve`).
     pub fn par_lists_mut(&mut self) -> impl IndexedParallelIterator<Item = ListMut<'_, T>> + '_ {
+        self.edits = self.edits.wrapping_add(1);
         let raw = Raw(self.pool.as_mut_ptr());
         let cap = &self.cap;
         self.meta.par_iter_mut().enumerate().map(move |(i, m)| {
@@ -350,6 +363,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         &mut self,
         chunk: usize,
     ) -> impl IndexedParallelIterator<Item = RangeMut<'_, T>> + '_ {
+        self.edits = self.edits.wrapping_add(1);
         let pool = Raw(self.pool.as_mut_ptr());
         let chunk = chunk.max(1);
         self.meta
@@ -368,6 +382,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Owner i's list with its room to grow.
     #[inline]
     pub fn list_mut(&mut self, i: usize) -> ListMut<'_, T> {
+        self.edits = self.edits.wrapping_add(1);
         let (s, c) = (self.meta[i].start as usize, self.cap[i] as usize);
         ListMut {
             slot: &mut self.pool[s..s + c],
@@ -377,6 +392,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Calls `f` on every entry of every list, owner by owner.
     pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut T)) {
+        self.edits = self.edits.wrapping_add(1);
         for i in 0..self.owners() {
             self[i].iter_mut().for_each(&mut f);
         }
@@ -385,6 +401,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Appends `x` to owner i's list (moving the list if its slot is full).
     #[inline]
     pub fn push(&mut self, i: usize, x: T) {
+        self.edits = self.edits.wrapping_add(1);
         if self.meta[i].len == self.cap[i] {
             self.reserve(i, 1);
         }
@@ -396,6 +413,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Removes entry k of owner i's list, replacing it with the last (as `Vec::swap_remove`).
     #[inline]
     pub fn swap_remove(&mut self, i: usize, k: usize) -> T {
+        self.edits = self.edits.wrapping_add(1);
         let s = self.meta[i].start as usize;
         let last = self.meta[i].len as usize - 1;
         assert!(
@@ -412,6 +430,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Keeps the first `n` entries of owner i's list.
     #[inline]
     pub fn truncate(&mut self, i: usize, n: usize) {
+        self.edits = self.edits.wrapping_add(1);
         if n < self.meta[i].len as usize {
             self.meta[i].len = n as u32;
         }
@@ -423,6 +442,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// `Runs::par_fill` does): for lists refilled whole every week, whose sizes are counted
     /// first. The pool grows only if the lists' total outgrows it.
     pub fn lay_out_packed(&mut self, offsets: &[u32]) -> &mut [T] {
+        self.edits = self.edits.wrapping_add(1);
         let n = self.owners();
         assert_eq!(offsets.len(), n + 1, "one offset per owner and the end");
         let total = offsets[n] as usize;
@@ -448,6 +468,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Empties every list (their slots stay).
     pub fn clear_all(&mut self) {
+        self.edits = self.edits.wrapping_add(1);
         self.meta.iter_mut().for_each(|m| m.len = 0);
     }
 
@@ -681,6 +702,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             end: total,
             front_end: total,
             tidy: old.tidy,
+            edits: old.edits.wrapping_add(1),
         };
     }
 
@@ -715,6 +737,7 @@ impl<T> Index<usize> for Lists<T> {
 impl<T> IndexMut<usize> for Lists<T> {
     #[inline]
     fn index_mut(&mut self, i: usize) -> &mut [T] {
+        self.edits = self.edits.wrapping_add(1);
         let s = self.meta[i].start as usize;
         &mut self.pool[s..s + self.meta[i].len as usize]
     }

@@ -6,71 +6,7 @@
 use super::World;
 use crate::scenario::IdentityRule;
 
-macro_rules! metrics {
-    ($($name:ident),* $(,)?) => {
-        /// Index of each metric in [`Metrics::values`].
-        #[allow(non_camel_case_types)]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        #[repr(usize)]
-        pub enum M { $($name),* }
-        /// Metric names, in column order.
-        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
-    };
-}
-
-metrics!(
-    loneliness_mean,
-    loneliness_prevalence,
-    loneliness_mean_affected,
-    loneliness_prevalence_affected,
-    loneliness_mean_unaffected,
-    loneliness_prevalence_unaffected,
-    belonging_mean,
-    attachment_mean,
-    membership_mean,
-    collective_mean,
-    belonging_mean_affected,
-    attachment_mean_affected,
-    membership_mean_affected,
-    collective_mean_affected,
-    belonging_mean_unaffected,
-    attachment_mean_unaffected,
-    membership_mean_unaffected,
-    collective_mean_unaffected,
-    affected,
-    active_conditions,
-    new_events,
-    support_groups,
-    support_members,
-    support_mean_size,
-    support_joins,
-    support_dropouts,
-    support_graduations,
-    support_founded,
-    support_dissolved,
-    support_identification,
-    support_coherence,
-    support_waiting,
-    exclusions,
-    exclusion_mean,
-    resigned,
-    ties,
-    mean_degree,
-    mean_tie_weight,
-    isolated,
-    groups_per_agent,
-    group_joins,
-    group_leaves,
-    approach_mean,
-    distress_mean,
-    regulation_mean,
-    integration_mean_affected,
-    identity_diversity,
-    identity_clusters,
-    largest_cluster_share,
-);
-
-pub const COUNT: usize = NAMES.len();
+pub use crate::catalogue::{bounds, index_of, COUNT, M, NAMES};
 
 /// One row of metrics.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,53 +17,6 @@ pub struct Metrics {
 impl Metrics {
     pub fn get(&self, m: M) -> f64 {
         self.values[m as usize]
-    }
-}
-
-/// Index of a metric by name.
-pub fn index_of(name: &str) -> Option<usize> {
-    NAMES.iter().position(|n| *n == name)
-}
-
-/// The range of metric `m` (an index into [`NAMES`]): its confidence intervals stay inside
-/// it. Shares and scores lie in [0, 1]; counts, sizes and degrees are at least 0.
-pub fn bounds(m: usize) -> crate::stats::Bounds {
-    use crate::stats::Bounds;
-    use M::*;
-    const UNIT: &[M] = &[
-        loneliness_mean,
-        loneliness_prevalence,
-        loneliness_mean_affected,
-        loneliness_prevalence_affected,
-        loneliness_mean_unaffected,
-        loneliness_prevalence_unaffected,
-        belonging_mean,
-        attachment_mean,
-        membership_mean,
-        collective_mean,
-        belonging_mean_affected,
-        attachment_mean_affected,
-        membership_mean_affected,
-        collective_mean_affected,
-        belonging_mean_unaffected,
-        attachment_mean_unaffected,
-        membership_mean_unaffected,
-        collective_mean_unaffected,
-        support_identification,
-        support_coherence,
-        exclusion_mean,
-        mean_tie_weight,
-        approach_mean,
-        distress_mean,
-        regulation_mean,
-        integration_mean_affected,
-        largest_cluster_share,
-    ];
-    if UNIT.iter().any(|&u| u as usize == m) {
-        Bounds::UNIT
-    } else {
-        // Every other metric is a count, a size, a degree or a diversity (a distance).
-        Bounds::NON_NEGATIVE
     }
 }
 
@@ -779,7 +668,7 @@ mod tests {
         use crate::scenario::{resolve, Override, Source};
         let o = [Override::parse("population.size=100").unwrap()];
         let cfg = resolve(&Source::Builtin("axelrod".into()), &o).unwrap();
-        let mut w = crate::model::init::build(&cfg, 7);
+        let mut w = crate::dynamics::init::build(&cfg, 7);
         for _ in 0..300 {
             crate::dynamics::step(&mut w, &cfg, 7);
         }
@@ -812,7 +701,7 @@ mod tests {
         ];
         let cfg = resolve(&Source::Builtin("classroom".into()), &o).unwrap();
         let th = cfg.scenario.belonging.threshold;
-        let mut w = crate::model::init::build(&cfg, 3);
+        let mut w = crate::dynamics::init::build(&cfg, 3);
         let mut checked = [0usize; COUNT];
         for step in 0..80 {
             crate::dynamics::step(&mut w, &cfg, 3);

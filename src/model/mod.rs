@@ -7,7 +7,6 @@
 //! - ties are symmetric (same weight, same last-seen step on both sides), have no self-ties
 //!   or duplicates, and weights lie in (0, 1].
 
-pub mod init;
 pub mod lanes;
 pub mod lists;
 pub mod metrics;
@@ -255,16 +254,36 @@ pub struct Scratch {
 #[derive(Debug, Clone, Default)]
 pub struct Carry {
     /// Each agent's tie strength (sum of weights) and sum of weight x partner's loneliness,
-    /// summed in list order by tie maintenance as it leaves each tie (valid in the step
-    /// `tie_sums_at`): the belonging phase needs them and the ties do not change in between.
+    /// summed in list order by tie maintenance as it leaves each tie: the belonging phase
+    /// needs them. Read them through `fresh_tie_sums`, which gives them only in the step they
+    /// were summed and while the ties are as they were (any change to the ties, through any
+    /// `&mut` method of their lists, makes them stale).
     pub tie_sums: Vec<[f32; 2]>,
-    pub tie_sums_at: Option<u32>,
+    /// When `tie_sums` were summed: the step, and the ties' edit count (`Lists::edits`).
+    tie_sums_at: Option<(u32, u64)>,
     /// A tie was set with `World::set_tie` (possibly below the minimum weight) since the
     /// fixed-network tie maintenance last looked.
     pub ties_set: bool,
     /// Where the last absorption test found a pair that can still change (an agent or a
     /// group): the next test starts there.
     pub absorb_from: usize,
+}
+
+impl Carry {
+    /// Records that `tie_sums` now hold the sums of `ties` in step `t`.
+    pub fn stamp_tie_sums(&mut self, t: u32, ties: &Lists<Tie>) {
+        self.tie_sums_at = Some((t, ties.edits()));
+    }
+
+    /// The tie sums, if they were summed in step `t` and `ties` have not changed since.
+    pub fn fresh_tie_sums(&self, t: u32, ties: &Lists<Tie>) -> Option<&[[f32; 2]]> {
+        (self.tie_sums_at == Some((t, ties.edits()))).then_some(&self.tie_sums[..])
+    }
+
+    /// Forgets the tie sums (they will be summed again where needed).
+    pub fn forget_tie_sums(&mut self) {
+        self.tie_sums_at = None;
+    }
 }
 
 /// The whole state of one run.
@@ -671,90 +690,6 @@ impl World {
         g
     }
 
-    /// Sizes, at start-up, what the step loop would otherwise grow: room for groups founded
-    /// during the run, for every group meeting in full with `encounters` draws per attendee,
-    /// and for the logs and waiting lists; so that a settled run allocates nothing (measured:
-    /// `examples/alloc_count.rs`). Past this headroom the structures still grow as needed.
-    pub fn reserve_for_run(&mut self, encounters: usize) {
-        let n = self.n();
-        let ng = self.n_groups();
-        let more = ng / 4 + 64;
-        let g = &mut self.groups;
-        g.kind.reserve(more);
-        g.focus.reserve(more);
-        g.prototype.reserve(more * self.dims);
-        g.active.reserve(more);
-        g.established.reserve(more);
-        g.capacity.reserve(more);
-        g.meeting_rate.reserve(more);
-        g.attendance_logit.reserve(more);
-        g.acceptance.reserve(more);
-        g.coherence.reserve(more);
-        g.met.reserve(more);
-        g.programme.reserve(more);
-        g.members.reserve_owners(more);
-        g.attendees.reserve_owners(more);
-
-        // Every group meeting in full: the largest attendee and encounter lists.
-        let full: Vec<u32> = (0..ng).map(|k| g.members.len_of(k) as u32).collect();
-        g.attendees.reserve_each(&full);
-        // Memberships grow as the run settles (substitution, support groups).
-        let grow = g.members.total() / 4 + 64;
-        g.attendees.reserve_room(grow);
-        g.members.reserve_room(grow);
-        // Networks and memberships change size as the run settles.
-        let a = &mut self.agents;
-        a.ties.reserve_room(a.ties.total() / 4 + 64);
-        a.memberships.reserve_room(a.memberships.total() / 4 + 64);
-        let sc = &mut self.scratch;
-        let draws: Vec<u32> = full.iter().map(|&m| m * encounters as u32).collect();
-        if crate::dynamics::interaction::direct(n) {
-            // Small worlds keep each group's encounters; larger ones file each side with its
-            // block of agents as it is drawn.
-            while sc.encounters.owners() < ng {
-                sc.encounters.add_owner();
-            }
-            sc.encounters.reserve_owners(more);
-            sc.encounters.reserve_each(&draws);
-            sc.encounters.reserve_room(grow * encounters);
-        } else {
-            // (Interaction counts each block's sides per range of groups; meetings, on
-            // several threads, each group's attendees per range of agents.)
-            let blocks = n.div_ceil(crate::dynamics::interaction::BLOCK);
-            sc.runs
-                .reserve(crate::dynamics::interaction::MAX_RANGES, blocks);
-            sc.runs
-                .reserve(crate::dynamics::meetings::MAX_RANGES, ng + more);
-            sc.offsets.reserve(ng + more + 1);
-        }
-        let sides: usize =
-            draws.iter().map(|&d| 2 * d as usize).sum::<usize>() + 2 * grow * encounters;
-        sc.sides.reserve(sides);
-        sc.offsets.reserve(n + 1);
-        sc.cursor.reserve(n);
-        sc.bonds.reserve(n);
-        sc.pair.reserve(n);
-        self.carry.tie_sums.reserve(n);
-        sc.waits.reserve(n);
-        sc.decided.reserve(n);
-        sc.rooms.reserve(ng + more);
-        // From here on the pools keep their moved lists few (see `Lists::settle`).
-        self.agents.memberships.settle();
-        self.agents.ties.settle();
-        self.groups.members.settle();
-        self.groups.attendees.settle();
-        sc.encounters.settle();
-        sc.groups.reserve(ng + more);
-        sc.climate.reserve(ng + more);
-        sc.lost.reserve(64);
-        sc.founders.reserve(64);
-        sc.proto.reserve(64);
-        self.support_log.reserve(n / 2 + 64);
-        for list in &mut self.waiting {
-            list.reserve(n / 8 + 16);
-        }
-    }
-
     /// Dissolves group g: every member leaves; the id stays, inactive.
     pub fn dissolve(&mut self, g: usize) {
         let spells = self.is_support(g) && !self.is_programme(g);
@@ -1040,6 +975,76 @@ mod tests {
         }
     }
 
+    /// Tie sums left by tie maintenance are given to a later phase only while the ties are
+    /// as they were: every way of changing a tie (the world's tie operations and the lists'
+    /// own `&mut` access) makes them stale, so no process placed between ties and belonging
+    /// can hand belonging sums of ties that no longer exist.
+    #[test]
+    fn any_change_to_the_ties_makes_their_sums_stale() {
+        use crate::scenario::{resolve, Override, Source};
+        let o = [Override::parse("population.size=200").unwrap()];
+        let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
+        let mut w = crate::dynamics::init::build(&cfg, 3);
+        for _ in 0..3 {
+            crate::dynamics::step(&mut w, &cfg, 3);
+        }
+        let (i, j) = (0usize, w.agents.ties[0][0].other as usize);
+        let free = (1..w.n())
+            .find(|&k| k != j && w.tie_index(0, k as u32).is_none())
+            .unwrap();
+        let changes: Vec<(&str, fn(&mut World, usize, usize, usize))> = vec![
+            ("set_tie", |w, i, j, _| w.set_tie(i, j, 0.5, 0)),
+            ("raise_tie", |w, i, j, _| w.raise_tie(i, j, 0.99)),
+            ("add_tie", |w, i, _, f| w.add_tie(i, f, 0.5, 0)),
+            ("remove_tie", |w, i, j, _| w.remove_tie(i, j)),
+            ("index_mut", |w, i, _, _| w.agents.ties[i][0].weight = 0.1),
+            ("list_mut", |w, i, _, _| {
+                w.agents.ties.list_mut(i).truncate(0)
+            }),
+            ("push", |w, i, _, f| {
+                let seen = w.t;
+                w.agents.ties.push(
+                    i,
+                    Tie {
+                        other: f as u32,
+                        weight: 0.3,
+                        seen,
+                    },
+                )
+            }),
+            ("swap_remove", |w, i, _, _| {
+                w.agents.ties.swap_remove(i, 0);
+            }),
+            ("par_ranges_mut", |w, _, _, _| {
+                rayon::iter::ParallelIterator::for_each(w.agents.ties.par_ranges_mut(64), |_| {})
+            }),
+            ("for_each_mut", |w, _, _, _| {
+                w.agents.ties.for_each_mut(|t| t.weight *= 0.5)
+            }),
+        ];
+        for (name, change) in changes {
+            let mut v = w.clone();
+            let t = v.t;
+            v.carry.tie_sums.resize(v.n(), [0.0; 2]);
+            v.carry.stamp_tie_sums(t, &v.agents.ties);
+            assert!(v.carry.fresh_tie_sums(t, &v.agents.ties).is_some());
+            assert!(
+                v.carry.fresh_tie_sums(t + 1, &v.agents.ties).is_none(),
+                "another step"
+            );
+            v.agents.ties.reserve(i, 8); // making room changes no tie
+            assert!(
+                v.carry.fresh_tie_sums(t, &v.agents.ties).is_some(),
+                "{name}: reserve"
+            );
+            change(&mut v, i, j, free);
+            assert!(
+                v.carry.fresh_tie_sums(t, &v.agents.ties).is_none(),
+                "{name} left the sums fresh"
+            );
+        }
+    }
+
     /// A pair search started anywhere visits every pair in scope exactly once (both scopes),
     /// and stops at the owner of the first pair that fails.
     #[test]
@@ -1047,7 +1052,7 @@ mod tests {
         use crate::scenario::{resolve, Override, Source};
         let o = [Override::parse("population.size=200").unwrap()];
         let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
-        let mut w = init::build(&cfg, 3);
+        let mut w = crate::dynamics::init::build(&cfg, 3);
         for _ in 0..30 {
             crate::dynamics::step(&mut w, &cfg, 3);
         }
@@ -1092,7 +1097,7 @@ mod tests {
         use crate::scenario::{resolve, Override, Source};
         let o = [Override::parse("population.size=300").unwrap()];
         let cfg = resolve(&Source::Builtin("default".into()), &o).unwrap();
-        let mut w = init::build(&cfg, 5);
+        let mut w = crate::dynamics::init::build(&cfg, 5);
         for _ in 0..80 {
             crate::dynamics::step(&mut w, &cfg, 5);
         }

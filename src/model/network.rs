@@ -2,7 +2,7 @@
 //! Watts–Strogatz and Barabási–Albert. Each returns an undirected edge list (i < j, no
 //! duplicates, no self-ties, sorted), deterministic in the random stream it is given; `apply`
 //! turns it into ties of one weight. The `Groups` generator (ties inside groups plus random
-//! acquaintances) lives in `init.rs`.
+//! acquaintances) lives in `dynamics/init.rs`.
 
 use super::World;
 use crate::rng::{below, Rng};

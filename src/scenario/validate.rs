@@ -119,7 +119,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.count("steps", s.steps, 1, MAX_STEPS);
     c.count("burn_in", s.burn_in, 0, MAX_STEPS);
     if let Some(sweep) = &s.sweep {
-        use crate::experiment::sweep::{Design, Vary};
+        use crate::scenario::sweep::{Design, Vary};
         for (k, v) in sweep.vary.iter().enumerate() {
             if let Err(e) = Vary::parse(v) {
                 c.push(format!("sweep.vary[{k}]"), e.to_string());
@@ -128,7 +128,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         if let Err(e) = Design::parse(&sweep.design) {
             c.push("sweep.design", e.to_string());
         }
-        if crate::model::metrics::index_of(&sweep.metric).is_none() {
+        if crate::catalogue::index_of(&sweep.metric).is_none() {
             c.push(
                 "sweep.metric",
                 format!(

@@ -6,7 +6,7 @@
 //! - `scenario::{resolve, Source, Override, Config, ScenarioError, builtin, load}`: the same
 //!   loading and validation as `belonging run --set`;
 //! - `rng::job_seed(seed, 0, 0)`: replicate 0's seed, as `belonging run` gives it;
-//! - `model::init::build(cfg, seed)`, `dynamics::step(&mut world, cfg, seed)`,
+//! - `dynamics::init::build(cfg, seed)`, `dynamics::step(&mut world, cfg, seed)`,
 //!   `model::metrics::{observe, NAMES}`: the burn-in and the recorded weeks exactly as
 //!   `experiment::job::run_job_until` runs them;
 //! - `dynamics::events::strike(world, cfg, i, k, rng)`: a life event on one person;
@@ -104,7 +104,7 @@ impl Town {
     /// burn-in, unrecorded.
     pub fn new(cfg: Config) -> Town {
         let seed = rng::job_seed(cfg.scenario.seed, 0, 0);
-        let mut world = model::init::build(&cfg, seed);
+        let mut world = dynamics::init::build(&cfg, seed);
         for _ in 0..cfg.scenario.burn_in {
             dynamics::step(&mut world, &cfg, seed);
         }

@@ -24,7 +24,7 @@ use super::{
     Tolerance, Tweak, ValidationError, PERCENT,
 };
 use crate::dynamics::exclusion::{exclude, weekly};
-use crate::model::init;
+use crate::dynamics::init;
 use crate::rng::{stream, Phase};
 use crate::scenario::Config;
 

@@ -1,7 +1,8 @@
 //! Helpers shared by the engine tests.
 
+use belonging::dynamics::init;
 use belonging::experiment::{run_plan, JobResult, Plan};
-use belonging::model::{init, Attendee, World, NONE};
+use belonging::model::{Attendee, World, NONE};
 use belonging::scenario::{resolve, Config, Override, Source};
 use std::sync::Mutex;
 

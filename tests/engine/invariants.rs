@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use belonging::dynamics;
-use belonging::model::init;
+use belonging::dynamics::init;
 
 fn check_every_step(name: &str, sets: &[&str], steps: u32) {
     let cfg = config(name, sets);

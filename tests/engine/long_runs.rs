@@ -20,7 +20,7 @@
 
 use crate::common::config;
 use belonging::dynamics;
-use belonging::model::init;
+use belonging::dynamics::init;
 use belonging::model::metrics::{self, M, NAMES};
 use belonging::scenario::{builtin, IdentityRule};
 use rayon::prelude::*;

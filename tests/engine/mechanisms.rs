@@ -1,8 +1,8 @@
 //! Each mechanism on its own, on small hand-built worlds.
 
 use crate::common::*;
+use belonging::dynamics::init;
 use belonging::dynamics::{exclusion, interaction, membership, ties};
-use belonging::model::init;
 use belonging::rng::{phase_key, stream, Phase};
 
 #[test]

@@ -5,7 +5,7 @@
 //! raise `cases` locally for a longer search. A failure prints the shrunk input.
 
 use belonging::dynamics;
-use belonging::model::init;
+use belonging::dynamics::init;
 use belonging::scenario::{builtin, load, resolve, Config, Override, Source};
 use proptest::prelude::*;
 

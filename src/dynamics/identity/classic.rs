@@ -385,7 +385,7 @@ mod tests {
             },
         )
         .expect("valid");
-        let mut w = crate::model::init::build(&cfg, 1);
+        let mut w = crate::dynamics::init::build(&cfg, 1);
         w.features = f;
         w.traits = 10;
         w

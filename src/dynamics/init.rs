@@ -1,6 +1,6 @@
 //! Building the initial world from a validated configuration.
 
-use super::*;
+use crate::model::*;
 use crate::rng::{self, Phase};
 use crate::scenario::{Config, Dist, Generator, GroupKind, IdentityRule};
 use rand::seq::SliceRandom;
@@ -211,8 +211,8 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         }
     } else {
         // A classic generator replaces the acquaintance ties.
-        let edges = super::network::generate(&s.network, n, &mut rng);
-        super::network::apply(&mut world, &edges, s.network.tie_weight as f32);
+        let edges = crate::model::network::generate(&s.network, n, &mut rng);
+        crate::model::network::apply(&mut world, &edges, s.network.tie_weight as f32);
     }
     // Prototypes start at the members' mean identity.
     for g in 0..world.n_groups() {
@@ -247,9 +247,9 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     world.agents.ties.repack();
     world.agents.memberships.compact();
     world.groups.members.compact();
-    world.reserve_for_run(s.interaction.encounters as usize);
-    crate::dynamics::belonging::update_coherence(&mut world, cfg, true);
-    crate::dynamics::belonging::update_components(&mut world, cfg);
+    super::reserve::reserve_for_run(&mut world, s.interaction.encounters as usize);
+    super::belonging::update_coherence(&mut world, cfg, true);
+    super::belonging::update_components(&mut world, cfg);
     // Start everyone at the loneliness their belonging implies.
     for i in 0..n {
         let need = world.agents.need[i];
