@@ -992,7 +992,8 @@ mod tests {
         let free = (1..w.n())
             .find(|&k| k != j && w.tie_index(0, k as u32).is_none())
             .unwrap();
-        let changes: Vec<(&str, fn(&mut World, usize, usize, usize))> = vec![
+        type Change = fn(&mut World, usize, usize, usize);
+        let changes: Vec<(&str, Change)> = vec![
             ("set_tie", |w, i, j, _| w.set_tie(i, j, 0.5, 0)),
             ("raise_tie", |w, i, j, _| w.raise_tie(i, j, 0.99)),
             ("add_tie", |w, i, _, f| w.add_tie(i, f, 0.5, 0)),
