@@ -77,6 +77,21 @@ impl Level {
     }
 }
 
+/// Asks the processor to bring `v[k]` into the cache ahead of a read at random (a hint: it
+/// changes no result; nothing happens if `k` is out of bounds or off x86-64).
+#[inline(always)]
+pub fn prefetch<T>(v: &[T], k: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if k < v.len() {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch neither reads nor writes memory the program can see, and
+        // `v[k]` is in bounds.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(v.as_ptr().add(k).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, k);
+}
+
 /// Defines `fn $name(level: Level, args) -> R`, which runs `$body(args)` (an
 /// `#[inline(always)]` function) compiled for `level`'s instructions: the body is inlined into
 /// one function per level, each built for its instructions. (A closure handed to such a
