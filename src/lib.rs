@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod rng;
+pub mod rules;
 pub mod scenario;
 pub mod stats;
 pub mod studio;

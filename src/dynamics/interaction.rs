@@ -25,6 +25,9 @@
 //! each agent the same sequence and so the same numbers (tested).
 //!
 //! Support groups' informational support and practice apply after all encounters.
+//!
+//! A tie's formulas (warmth, reinforcement, a new tie's chance and weight) are rules:
+//! `crate::rules::interaction` (ODD §6.3) and `crate::rules::ties::reinforce`.
 
 use crate::model::lists::RangeMut;
 use crate::model::{
@@ -32,6 +35,8 @@ use crate::model::{
     World,
 };
 use crate::rng::{below, group_stream, PAR_MIN};
+use crate::rules::interaction::{bond_chance, new_tie_weight, warmth, Encounters};
+use crate::rules::ties::reinforce;
 use crate::scenario::Config;
 use rand::RngExt;
 use rayon::prelude::*;
@@ -46,11 +51,8 @@ const SUPPORT: u32 = 1 << 31;
 struct Params {
     t: u32,
     dims: usize,
-    warmth_k: f32,
-    tie_gain: f32,
-    new_tie: f32,
-    new_weight: f32,
-    min_new_weight: f32,
+    /// The rules' parameters for ties (ODD §6.3).
+    ties: Encounters,
     similarity_scale: f32,
     emotional: f32,
     /// Emotional support is stronger in facilitated support groups (1 + facilitation).
@@ -91,11 +93,7 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
     let p = Params {
         t: w.t,
         dims: w.dims,
-        warmth_k: it.warmth_loneliness as f32,
-        tie_gain: it.tie_gain as f32,
-        new_tie: it.new_tie as f32,
-        new_weight: it.new_tie_weight as f32,
-        min_new_weight: s.ties.min_weight as f32 * 1.5,
+        ties: Encounters::new(s),
         similarity_scale: s.identity.similarity_scale as f32,
         emotional: it.emotional_support as f32,
         support_boost: 1.0 + f,
@@ -419,7 +417,7 @@ fn ahead(side: &Side, ties: &RangeMut<'_, Tie>, pair: &[[f32; 2]], identity: &[f
 /// bound, warmth and similarity at 1): the room a list must have for it.
 #[inline]
 fn may_bond(u: f32, trust: f32, p: &Params) -> bool {
-    u < p.new_tie * trust
+    u < bond_chance(&p.ties, trust, 1.0)
 }
 
 /// i's side of one encounter: the tie, then i's share of emotional support. Returns false,
@@ -443,7 +441,7 @@ fn apply(
     };
     // pair[k] = (loneliness, regulation) of agent k.
     let [lj, rj] = pair[j];
-    let warm = warmth_k(p.warmth_k, pair[i][0], lj);
+    let warm = warmth(p.ties.warmth_k, pair[i][0], lj);
     if !encounter(ties, identity, p, i, j, side, warm) {
         return false;
     }
@@ -451,17 +449,6 @@ fn apply(
     let es = p.emotional * warm * boost;
     *distress -= (es * rj).min(1.0) * *distress;
     true
-}
-
-/// Warmth of an encounter: the lonely signal and receive less warmth.
-#[inline]
-pub fn warmth(cfg: &Config, li: f32, lj: f32) -> f32 {
-    warmth_k(cfg.scenario.interaction.warmth_loneliness as f32, li, lj)
-}
-
-#[inline]
-fn warmth_k(k: f32, li: f32, lj: f32) -> f32 {
-    (1.0 - k * li) * (1.0 - k * lj)
 }
 
 /// i's side of an encounter with j: reinforce their tie, or (strangers) perhaps bond. j does
@@ -482,13 +469,13 @@ fn encounter(
         Some(k) => {
             let tie = &mut ties.as_mut_slice()[k];
             let old = tie.weight;
-            tie.weight = (old + p.tie_gain * warm * (1.0 - old)).min(1.0);
+            tie.weight = reinforce(old, p.ties.gain, warm);
             tie.seen = t;
         }
         None => {
             // p = new_tie x trust x warmth x similarity; similarity (an exp) is computed only
             // when the draw falls below the bound without it.
-            let bound = p.new_tie * side.trust * warm;
+            let bound = bond_chance(&p.ties, side.trust, warm);
             let u = side.u;
             let bonded = u < bound && {
                 let d = p.dims;
@@ -502,9 +489,7 @@ fn encounter(
                 if ties.is_full() {
                     return false;
                 }
-                let weight = (p.new_weight * (0.5 + 0.5 * warm))
-                    .max(p.min_new_weight)
-                    .min(1.0);
+                let weight = new_tie_weight(&p.ties, warm);
                 ties.push(Tie {
                     other: j as u32,
                     weight,

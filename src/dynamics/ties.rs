@@ -1,6 +1,9 @@
 //! Process 6: ties are kept up by private contact (more by people with high approach);
 //! ties not reinforced this week decay, the lonely's faster; weak ties vanish.
 //!
+//! The formulas are the rules of `crate::rules::ties` (ODD §6.6); this module applies them to
+//! every tie, in parallel, in lanes or one tie at a time, and every path calls the same rules.
+//!
 //! Each tie is stored on both agents. Both copies are updated independently with the same
 //! inputs and the same counter-based random number (a hash of the step's seed and the
 //! pair), so they stay identical without looking each other up, and agents can be processed
@@ -11,6 +14,8 @@ use crate::model::lanes::{by_level, Level, LANES};
 use crate::model::lists::RangeMut;
 use crate::model::{Agents, Tie, World};
 use crate::rng::{mix64, PAR_MIN};
+use crate::rules::interaction::warmth;
+use crate::rules::ties::{self as rule, TieRates};
 use crate::scenario::Config;
 use rayon::prelude::*;
 
@@ -37,14 +42,8 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
 
 /// The process with the instructions of `level`.
 fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
-    let s = &cfg.scenario;
-    let seed = key;
-    let t = w.t;
-    let contact = s.interaction.contact as f32;
-    let gain = s.interaction.tie_gain as f32;
-    let decay = s.ties.decay as f32;
-    let min_weight = s.ties.min_weight as f32;
-    if contact <= 0.0 && decay <= 0.0 {
+    let rates = TieRates::new(&cfg.scenario);
+    if rates.changes_nothing() {
         // Fixed network (classic scenarios): nothing is reinforced and nothing decays; only
         // ties weakened below the minimum elsewhere (exclusion) vanish. Same result as the
         // loop below, without its per-tie work, and none at all in a week in which no tie
@@ -56,19 +55,14 @@ fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
             .ties
             .par_lists_mut()
             .with_min_len(PAR_MIN)
-            .for_each(|mut list| list.retain(|t| t.weight >= min_weight));
+            .for_each(|mut list| list.retain(|t| rule::kept(&rates, t.weight)));
         return;
     }
+    let t = w.t;
     let q = Rates {
         t,
-        seed,
-        contact,
-        gain,
-        decay,
-        lonely_decay: s.ties.lonely_decay as f32,
-        closeness: s.ties.closeness as f32,
-        min_weight,
-        k_warm: s.interaction.warmth_loneliness as f32,
+        seed: key,
+        rates,
     };
     let Agents {
         ties,
@@ -94,17 +88,11 @@ fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
     w.carry.stamp_tie_sums(t, &w.agents.ties);
 }
 
-/// The rates of one week's tie maintenance.
+/// One week's tie maintenance: the week, its seed and the rule's parameters.
 struct Rates {
     t: u32,
     seed: u64,
-    contact: f32,
-    gain: f32,
-    decay: f32,
-    lonely_decay: f32,
-    closeness: f32,
-    min_weight: f32,
-    k_warm: f32,
+    rates: TieRates,
 }
 
 by_level! {
@@ -190,7 +178,7 @@ fn maintain(list: &mut [Tie], i: usize, pair: &[[f32; 2]], q: &Rates) -> (usize,
                 weight: w,
                 seen: seen[l],
             };
-            if w >= q.min_weight {
+            if rule::kept(&q.rates, w) {
                 kept += 1;
                 strength += w;
                 num += w * lj[l];
@@ -209,29 +197,26 @@ fn maintain_one_by_one(
     pair: &[[f32; 2]],
     q: &Rates,
 ) -> (usize, [f32; 2]) {
-    let t = q.t;
+    let (t, r) = (q.t, &q.rates);
     let [li, ai] = pair[i];
     let (mut strength, mut num) = (0.0f32, 0.0f32);
     let mut kept = 0;
     for k in 0..list.len() {
         let mut tie = list[k];
         let [lj, aj] = pair[tie.other as usize];
-        if tie.seen != t && q.contact > 0.0 {
-            let p = q.contact * 0.5 * (ai + aj);
+        if tie.seen != t && r.contact > 0.0 {
+            let p = rule::contact_probability(r, ai, aj);
             if pair_uniform(q.seed, i as u32, tie.other) < p {
-                let warm = (1.0 - q.k_warm * li) * (1.0 - q.k_warm * lj);
-                tie.weight = (tie.weight + q.gain * warm * (1.0 - tie.weight)).min(1.0);
+                let warm = warmth(r.warmth_k, li, lj);
+                tie.weight = rule::reinforce(tie.weight, r.gain, warm);
                 tie.seen = t;
             }
         }
         if tie.seen != t {
-            let lonely = 0.5 * (li + lj);
-            tie.weight *= 1.0
-                - (q.decay * (1.0 + q.lonely_decay * lonely) * (1.0 - q.closeness * tie.weight))
-                    .min(1.0);
+            tie.weight = rule::decay(r, tie.weight, li, lj);
         }
         list[kept] = tie;
-        if tie.weight >= q.min_weight {
+        if rule::kept(r, tie.weight) {
             kept += 1;
             strength += tie.weight;
             num += tie.weight * lj;
@@ -256,16 +241,12 @@ fn step_tie(
     aj: f32,
     q: &Rates,
 ) -> (f32, u32) {
-    let t = q.t;
-    let p = q.contact * 0.5 * (ai + aj);
-    let contact = (seen != t) & (q.contact > 0.0) & (pair_uniform(q.seed, i as u32, other) < p);
-    let warm = (1.0 - q.k_warm * li) * (1.0 - q.k_warm * lj);
-    let raised = (weight + q.gain * warm * (1.0 - weight)).min(1.0);
+    let (t, r) = (q.t, &q.rates);
+    let p = rule::contact_probability(r, ai, aj);
+    let contact = (seen != t) & (r.contact > 0.0) & (pair_uniform(q.seed, i as u32, other) < p);
+    let raised = rule::reinforce(weight, r.gain, warmth(r.warmth_k, li, lj));
     let (weight, seen) = if contact { (raised, t) } else { (weight, seen) };
-    let lonely = 0.5 * (li + lj);
-    let decayed = weight
-        * (1.0
-            - (q.decay * (1.0 + q.lonely_decay * lonely) * (1.0 - q.closeness * weight)).min(1.0));
+    let decayed = rule::decay(r, weight, li, lj);
     (if seen != t { decayed } else { weight }, seen)
 }
 
@@ -276,20 +257,10 @@ mod tests {
     use crate::rng::{phase_key, Phase};
     use crate::scenario::{resolve, Override, Source};
 
-    /// The rule one tie at a time, with branches, as docs/ODD.md states it.
+    /// The rules (`rules::ties`) applied one tie at a time, with branches, as docs/ODD.md §6.6
+    /// states them.
     fn reference(w: &mut World, cfg: &Config, key: u64) {
-        let s = &cfg.scenario;
-        let (t, contact, gain) = (
-            w.t,
-            s.interaction.contact as f32,
-            s.interaction.tie_gain as f32,
-        );
-        let (decay, lonely_decay) = (s.ties.decay as f32, s.ties.lonely_decay as f32);
-        let closeness = s.ties.closeness as f32;
-        let (min_weight, k_warm) = (
-            s.ties.min_weight as f32,
-            s.interaction.warmth_loneliness as f32,
-        );
+        let (t, r) = (w.t, &TieRates::new(&cfg.scenario));
         let (l, a) = (w.agents.loneliness.clone(), w.agents.approach.clone());
         w.carry.tie_sums.resize(w.n(), [0.0; 2]);
         for i in 0..w.n() {
@@ -299,21 +270,18 @@ mod tests {
             for &tie in list.as_slice() {
                 let mut tie = tie;
                 let j = tie.other as usize;
-                if tie.seen != t && contact > 0.0 {
-                    let p = contact * 0.5 * (a[i] + a[j]);
+                if tie.seen != t && r.contact > 0.0 {
+                    let p = rule::contact_probability(r, a[i], a[j]);
                     if pair_uniform(key, i as u32, tie.other) < p {
-                        let warm = (1.0 - k_warm * l[i]) * (1.0 - k_warm * l[j]);
-                        tie.weight = (tie.weight + gain * warm * (1.0 - tie.weight)).min(1.0);
+                        let warm = warmth(r.warmth_k, l[i], l[j]);
+                        tie.weight = rule::reinforce(tie.weight, r.gain, warm);
                         tie.seen = t;
                     }
                 }
                 if tie.seen != t {
-                    let lonely = 0.5 * (l[i] + l[j]);
-                    tie.weight *= 1.0
-                        - (decay * (1.0 + lonely_decay * lonely) * (1.0 - closeness * tie.weight))
-                            .min(1.0);
+                    tie.weight = rule::decay(r, tie.weight, l[i], l[j]);
                 }
-                if tie.weight >= min_weight {
+                if rule::kept(r, tie.weight) {
                     strength += tie.weight;
                     num += tie.weight * l[j];
                     kept.push(tie);

@@ -4,6 +4,7 @@ use crate::common::*;
 use belonging::dynamics::init;
 use belonging::dynamics::{exclusion, interaction, membership, ties};
 use belonging::rng::{phase_key, stream, Phase};
+use belonging::rules::interaction::{warmth, Encounters};
 
 #[test]
 fn an_unreinforced_tie_decays_at_the_stated_rate() {
@@ -269,9 +270,11 @@ fn contagion_pulls_loneliness_towards_neighbours() {
 #[test]
 fn warmth_falls_with_both_partners_loneliness() {
     let (_, cfg) = bare_world(2, &["interaction.warmth_loneliness=0.6"]);
-    assert_eq!(interaction::warmth(&cfg, 0.0, 0.0), 1.0);
-    assert!(interaction::warmth(&cfg, 0.5, 0.0) < 1.0);
-    assert!(interaction::warmth(&cfg, 0.5, 0.5) < interaction::warmth(&cfg, 0.5, 0.0));
+    let k = Encounters::new(&cfg.scenario).warmth_k;
+    assert_eq!(k, 0.6);
+    assert_eq!(warmth(k, 0.0, 0.0), 1.0);
+    assert!(warmth(k, 0.5, 0.0) < 1.0);
+    assert!(warmth(k, 0.5, 0.5) < warmth(k, 0.5, 0.0));
 }
 
 #[test]
