@@ -14,7 +14,10 @@
 //! The ODD section names the function and the function's doc names the ODD section.
 //!
 //! Dependencies: `crate::scenario` and leaf modules (`crate::rng`, `crate::stats`) only;
-//! never `model`, `dynamics` or a later stage.
+//! never `model`, `dynamics` or a later stage (checked: `layering` in `src/lib.rs`). No
+//! `unsafe` here either: the compiler refuses it.
+
+#![forbid(unsafe_code)]
 
 pub mod interaction;
 pub mod ties;
