@@ -48,6 +48,7 @@ pub enum Phase {
     Belonging = 8,
     Output = 9,
     Interventions = 10,
+    Volunteering = 11,
 }
 
 /// A uniform index in `0..n` (1 <= n < 2^32) from one 32-bit draw by a multiply and a shift

@@ -12,5 +12,6 @@ pub mod membership;
 pub mod reserve;
 pub mod sim;
 pub mod ties;
+pub mod volunteering;
 
 pub use sim::{step, step_with, Process};

@@ -19,11 +19,12 @@ pub enum Process {
     Identity,
     Ties,
     Membership,
+    Volunteering,
     Belonging,
 }
 
 impl Process {
-    pub const ALL: [Process; 9] = [
+    pub const ALL: [Process; 10] = [
         Process::Events,
         Process::Interventions,
         Process::Meetings,
@@ -32,6 +33,7 @@ impl Process {
         Process::Identity,
         Process::Ties,
         Process::Membership,
+        Process::Volunteering,
         Process::Belonging,
     ];
 
@@ -45,6 +47,7 @@ impl Process {
             Process::Identity => "identity",
             Process::Ties => "ties",
             Process::Membership => "membership",
+            Process::Volunteering => "volunteering",
             Process::Belonging => "belonging",
         }
     }
@@ -56,7 +59,8 @@ pub fn step(w: &mut World, cfg: &Config, job_seed: u64) {
 }
 
 /// Advances the world by one week, calling `done(p)` as each process `p` ends (for timing
-/// them: `examples/scale.rs`). Interventions are reported only when the scenario has some.
+/// them: `examples/scale.rs`). Interventions and volunteering are reported only when the
+/// scenario has them.
 ///
 /// Called from outside the rayon pool (a library user's main thread), the whole week runs on
 /// one of the pool's workers: otherwise every parallel process would be handed to a worker
@@ -101,6 +105,10 @@ fn week(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process
         &mut stream(job_seed, t, Phase::Membership),
     );
     done(Process::Membership);
+    if cfg.scenario.volunteering.rate > 0.0 {
+        super::volunteering::run(w, cfg, &mut stream(job_seed, t, Phase::Volunteering));
+        done(Process::Volunteering);
+    }
     if cfg.scenario.belonging.enabled {
         super::belonging::run(w, cfg);
     } else {

@@ -170,6 +170,8 @@ pub struct StepCounts {
     pub exclusions: u32,
     pub group_joins: u32,
     pub group_leaves: u32,
+    /// Invitations accepted (volunteering, ODD §6.12); their joins count in `group_joins` too.
+    pub invitations: u32,
 }
 
 /// The whole state of one run.

@@ -21,3 +21,4 @@
 
 pub mod interaction;
 pub mod ties;
+pub mod volunteering;

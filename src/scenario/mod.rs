@@ -5,6 +5,7 @@ pub mod error;
 pub mod load;
 pub mod overrides;
 pub mod schema;
+pub mod sections;
 pub mod sweep;
 pub mod validate;
 

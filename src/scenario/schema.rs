@@ -4,6 +4,7 @@
 //! every missing field from its `Default`, so a minimal scenario is a few lines.
 //! `docs/SCENARIOS.md` is the reference of every field; keep the two in step.
 
+pub use super::sections::volunteering::Volunteering;
 use serde::{Deserialize, Serialize};
 
 /// A whole scenario: who lives in the town, which groups and life events exist,
@@ -37,6 +38,7 @@ pub struct Scenario {
     pub exclusion: Exclusion,
     pub ties: Ties,
     pub membership: Membership,
+    pub volunteering: Volunteering,
     pub belonging: Belonging,
     pub traits: Traits,
     /// Facilitated group programmes offered to lonely agents (none by default).
@@ -643,6 +645,7 @@ impl Default for Scenario {
             exclusion: Exclusion::default(),
             ties: Ties::default(),
             membership: Membership::default(),
+            volunteering: Volunteering::default(),
             belonging: Belonging::default(),
             traits: Traits::default(),
             interventions: Vec::new(),

@@ -13,7 +13,7 @@ pub const MAX_REPLICATES: u32 = 100_000;
 /// Most identity dimensions.
 pub const MAX_DIMS: u32 = 16;
 
-struct Checker {
+pub(super) struct Checker {
     problems: Vec<Problem>,
 }
 
@@ -38,7 +38,7 @@ impl Checker {
         }
     }
 
-    fn unit(&mut self, path: &str, v: f64) {
+    pub(super) fn unit(&mut self, path: &str, v: f64) {
         self.range(path, v, 0.0, 1.0);
     }
 
@@ -414,6 +414,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.unit("membership.leave_threshold", m.leave_threshold);
     c.unit("membership.leave_rate", m.leave_rate);
     c.unit("membership.turnover", m.turnover);
+    s.volunteering.check(&mut c);
 
     let b = &s.belonging;
     c.positive("belonging.kappa_attachment", b.kappa_attachment);

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use belonging::dynamics::init;
-use belonging::dynamics::{exclusion, interaction, membership, ties};
+use belonging::dynamics::{exclusion, interaction, membership, ties, volunteering};
 use belonging::rng::{phase_key, stream, Phase};
 use belonging::rules::interaction::{warmth, Encounters};
 
@@ -551,4 +551,103 @@ fn members_leave_voluntary_groups_they_no_longer_identify_with_and_others_join()
     assert!((f - 0.4).abs() < 4.0 * 0.020, "{joined} of 600 joined");
     assert_eq!(w.counts.group_joins as usize, joined);
     w.check_invariants().unwrap();
+}
+
+/// Volunteering (ODD §6.12): agents who are not lonely invite a lonely friend to one of their
+/// community groups (joinable, ordinary, with room, not already the friend's), and the friend
+/// accepts with probability acceptance × approach; nobody else invites or is invited.
+#[test]
+fn volunteers_invite_lonely_friends_to_their_open_community_groups() {
+    let cfg = config(
+        "default",
+        &[
+            "groups=[(name: \"club\", memberships: 0.0, joinable: true), \
+             (name: \"family\", memberships: 0.0, joinable: false)]",
+            "events[0].lose=[]",
+            "network.cross_ties=0",
+            "population.size=1400",
+            "support.initial_groups=0",
+            "volunteering.rate=1.0",
+            "volunteering.max_loneliness=0.2",
+            "volunteering.acceptance=0.5",
+            "belonging.threshold=0.5",
+        ],
+    );
+    let mut w = init::build(&cfg, 8);
+    for i in 0..1400 {
+        w.agents.loneliness[i] = 0.3; // neither inviting (>= 0.2) nor lonely (<= 0.5)
+        w.agents.approach[i] = 0.6;
+    }
+    // 600 volunteers (loneliness 0.1), each in one club of 3 volunteers (room for 100) and a
+    // family, each tied to one lonely friend (loneliness 0.8) of its own: 600..1200.
+    for c in 0..200 {
+        add_plain_group(&mut w, 0, &(3 * c..3 * c + 3).collect::<Vec<_>>(), 1.0);
+        add_plain_group(&mut w, 1, &(3 * c..3 * c + 3).collect::<Vec<_>>(), 1.0);
+    }
+    for i in 0..600 {
+        w.agents.loneliness[i] = 0.1;
+        w.agents.loneliness[600 + i] = 0.8;
+        w.set_tie(i, 600 + i, 0.5, 0);
+    }
+    // Controls. 1200..1250: lonely friends of agents who are themselves too lonely to invite
+    // (0.25 >= 0.2), in clubs of their own. 1250..1300: a volunteer in a full club (capacity
+    // 1) with a lonely friend. 1300..1350: friends of volunteers that are not lonely (0.3).
+    for k in 0..50 {
+        let (a, b) = (1200 + k, 1350 + k);
+        w.agents.loneliness[a] = 0.8;
+        w.agents.loneliness[b] = 0.25;
+        add_plain_group(&mut w, 0, &[b], 1.0);
+        w.set_tie(a, b, 0.5, 0);
+    }
+    for k in 0..50 {
+        let (v, f) = (1250 + k, 1300 + k);
+        w.agents.loneliness[v] = 0.1;
+        w.agents.loneliness[f] = 0.8;
+        let g = add_plain_group(&mut w, 0, &[v], 1.0);
+        w.groups.capacity[g] = 1;
+        w.set_tie(v, f, 0.5, 0);
+    }
+    let before = w.clone();
+    volunteering::run(&mut w, &cfg, &mut stream(8, 0, Phase::Volunteering));
+    let new_groups = |i: usize| -> Vec<u32> {
+        w.agents.memberships[i]
+            .iter()
+            .map(|m| m.group)
+            .filter(|g| !before.agents.memberships[i].iter().any(|m| m.group == *g))
+            .collect()
+    };
+    let mut joined = 0;
+    for i in 0..1400 {
+        let new = new_groups(i);
+        if (600..1200).contains(&i) {
+            // Only the volunteer's club, never its family.
+            let friend = i - 600;
+            for &g in &new {
+                assert_eq!(g as usize, 2 * (friend / 3), "agent {i} joined group {g}");
+            }
+            joined += new.len();
+        } else {
+            assert!(new.is_empty(), "agent {i} was not to be invited: {new:?}");
+        }
+    }
+    // 600 invitations each accepted with p = 0.5 x 0.6 = 0.3: sd sqrt(0.3 x 0.7 / 600) =
+    // 0.0187 of the fraction; 4 sd tolerance.
+    let f = joined as f64 / 600.0;
+    assert!((f - 0.3).abs() < 4.0 * 0.0187, "{joined} of 600 accepted");
+    assert_eq!(w.counts.invitations as usize, joined);
+    assert_eq!(w.counts.group_joins as usize, joined);
+    w.check_invariants().unwrap();
+
+    // Off (rate 0, the default): nothing changes and nothing is drawn.
+    let off = config("default", &["population.size=200"]);
+    let mut w = init::build(&off, 8);
+    let before = format!("{w:?}");
+    let mut rng = stream(8, 0, Phase::Volunteering);
+    volunteering::run(&mut w, &off, &mut rng);
+    assert_eq!(format!("{w:?}"), before);
+    let mut fresh = stream(8, 0, Phase::Volunteering);
+    assert_eq!(
+        rand::Rng::next_u64(&mut rng),
+        rand::Rng::next_u64(&mut fresh)
+    );
 }
