@@ -9,6 +9,8 @@
 
 // Index loops are the idiom of struct-of-arrays code: several arrays share one index.
 #![allow(clippy::needless_range_loop)]
+// `unsafe` lives in `primitives` alone (which allows it, with its safety arguments).
+#![deny(unsafe_code)]
 
 pub mod catalogue;
 pub mod dynamics;
@@ -16,6 +18,7 @@ pub mod experiment;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod primitives;
 pub mod rng;
 pub mod rules;
 pub mod scenario;
@@ -34,6 +37,7 @@ mod layering {
     const ORDER: &[&str] = &[
         "rng",
         "stats",
+        "primitives",
         "catalogue",
         "scenario",
         "rules",

@@ -1,5 +1,7 @@
 //! The `belonging` binary.
 
+#![deny(unsafe_code)]
+
 mod cli;
 
 use clap::Parser;

@@ -340,7 +340,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     m.finished = Some(manifest::rfc3339(manifest::now_secs()));
     m.agent_steps_per_second = Some(simulated as f64 / sim_seconds.max(1e-9));
     m.peak_memory_bytes = manifest::peak_memory_bytes();
-    m.vector_instructions = belonging::model::lanes::Level::detect().name().into();
+    m.vector_instructions = belonging::primitives::lanes::Level::detect().name().into();
     // The jobs' phases as shares of the jobs' wall time (they ran side by side).
     let [b, sim, met, wr] = job_seconds.into_inner().unwrap_or_default();
     let share = jobs_wall / (b + sim + met + wr).max(1e-9);

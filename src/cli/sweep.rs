@@ -426,7 +426,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             "started": manifest::rfc3339(started),
             "wall_seconds": wall,
             "peak_memory_bytes": manifest::peak_memory_bytes(),
-            "vector_instructions": belonging::model::lanes::Level::detect().name(),
+            "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
         });
         super::write_manifest_json(&out, &m)
     };

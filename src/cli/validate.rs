@@ -140,7 +140,7 @@ pub(super) fn validate(args: ValidateArgs) -> Result<()> {
             "started": manifest::rfc3339(started),
             "wall_seconds": whole.elapsed().as_secs_f64(),
             "peak_memory_bytes": manifest::peak_memory_bytes(),
-            "vector_instructions": belonging::model::lanes::Level::detect().name(),
+            "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
         });
         super::write_manifest_json(&out, &m)
     };

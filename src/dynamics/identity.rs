@@ -2,9 +2,9 @@
 //! and integration of the condition into identity in support groups. The identification
 //! updates are made in lanes (`model::lanes`), with the same bits as one at a time.
 
-use crate::model::lanes::{by_level, Level, CHUNK, LANES, WAITING};
-use crate::model::lists::RangeMut;
 use crate::model::{distance, distance_squared, exp, Attendee, Groups, Member, World, NONE};
+use crate::primitives::lanes::{by_level, Level, CHUNK, LANES, WAITING};
+use crate::primitives::lists::RangeMut;
 use crate::rng::{group_stream, Rng, PAR_MIN};
 use crate::scenario::validate::MAX_DIMS;
 use crate::scenario::{Config, IdentityRule};
@@ -246,7 +246,7 @@ fn identify(
             let updates = list.iter().filter(|m| q.met[m.group as usize]).count();
             // On the baseline (lanes measured no faster there), and for an agent with more
             // updates than can wait, the updates are made one at a time.
-            let alone = level == Level::Base || updates > WAITING;
+            let alone = level == Level::BASE || updates > WAITING;
             if !alone && w.n + updates > WAITING {
                 make(level, &mut w, lists, q);
             }

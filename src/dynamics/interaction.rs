@@ -29,11 +29,11 @@
 //! A tie's formulas (warmth, reinforcement, a new tie's chance and weight) are rules:
 //! `crate::rules::interaction` (ODD §6.3) and `crate::rules::ties::reinforce`.
 
-use crate::model::lists::RangeMut;
 use crate::model::{
     distance, exp, find_tie, prefetch, Attendee, Encounter, Groups, ListMut, Scratch, Side, Tie,
     World,
 };
+use crate::primitives::lists::RangeMut;
 use crate::rng::{below, group_stream, PAR_MIN};
 use crate::rules::interaction::{bond_chance, new_tie_weight, warmth, Encounters};
 use crate::rules::ties::reinforce;

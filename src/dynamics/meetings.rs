@@ -12,9 +12,9 @@
 //! draws are made in lanes (`model::lanes`): each agent's prepared in the order of its
 //! memberships, then made eight at a time, with the same bits as one at a time.
 
-use crate::model::lanes::{by_level, Level, CHUNK, LANES, WAITING};
-use crate::model::lists::RangeMut;
 use crate::model::{exp, Agents, Attendee, Groups, Lists, Member, World};
+use crate::primitives::lanes::{by_level, Level, CHUNK, LANES, WAITING};
+use crate::primitives::lists::RangeMut;
 use crate::rng::{agent_seed, group_stream, splitmix_f32, PAR_MIN, SPLITMIX_STEP};
 use crate::scenario::Config;
 use rand::RngExt;
@@ -249,7 +249,7 @@ fn decide(
             // On the baseline (no 64-bit multiply in vectors: lanes measured slower there,
             // 0.135 s against 0.12 s at 100k agents, 20 weeks), and for an agent with more
             // draws than can wait, the draws are made one at a time.
-            let alone = level == Level::Base || draws > WAITING;
+            let alone = level == Level::BASE || draws > WAITING;
             if !alone && w.n + draws > WAITING {
                 make(level, &mut w, lists, q.memory);
             }

@@ -9,18 +9,17 @@
 
 mod change;
 mod invariants;
-pub mod lanes;
-pub mod lists;
 mod maths;
 pub mod metrics;
 pub mod network;
-pub mod runs;
 mod scope;
 mod scratch;
 mod state;
 
-pub use lanes::prefetch;
-pub use lists::{ListMut, Lists};
+pub use crate::primitives::lanes::prefetch;
+pub use crate::primitives::lists::{ListMut, Lists};
+// (Kept while `dynamics::belonging` is being rewritten elsewhere; to be removed.)
+pub use crate::primitives::lanes;
 pub use maths::*;
 pub use scratch::*;
 pub use state::*;

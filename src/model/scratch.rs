@@ -37,7 +37,7 @@ pub struct Scratch {
     /// Interaction: the side at which each agent stopped for room for a new tie.
     pub cursor: Vec<u32>,
     /// Interaction: where each range of groups files each block's sides.
-    pub runs: runs::Runs,
+    pub runs: crate::primitives::runs::Runs,
     /// Two per-agent values that a phase reads for other agents at random, side by side (one
     /// cache line instead of two): (loneliness, regulation) in interaction, (loneliness,
     /// approach) in tie maintenance.
