@@ -5,7 +5,7 @@
 //! (holds, refuted or inconclusive; the rules are in [`verdict`]), and the charts of the
 //! target with the published figures and tolerance bands drawn in. `belonging validate`
 //! prints the reports, writes them (validation.csv, validation.md, validation.json) and draws
-//! their plots; `tests/engine/validation.rs` asserts that every target holds; and
+//! their plots; `tests/validation.rs` (the validation tier, run by `.ci/run`) asserts that every target holds; and
 //! docs/VALIDATION.md quotes them.
 
 use crate::experiment::{run_plan, JobResult, Plan};

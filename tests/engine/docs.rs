@@ -22,3 +22,31 @@ fn odd_appendix_holds_the_resolved_default_scenario() {
         "docs/ODD.md's appendix is out of date: paste the `scenario.ron` of a default run"
     );
 }
+
+/// docs/VALIDATION.md names every known limitation, with its target, in its section "Known
+/// limitations", so that a reader of the page is not told more than the model does.
+#[test]
+fn known_limitations_are_documented() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/VALIDATION.md"))
+        .unwrap();
+    let section = doc
+        .split("## Known limitations")
+        .nth(1)
+        .expect("docs/VALIDATION.md has a section '## Known limitations'");
+    // Lines are wrapped: compare with runs of white space made single spaces.
+    let section = section
+        .split("\n## ")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for k in belonging::validation::KNOWN_LIMITATIONS {
+        assert!(
+            section.contains(&format!("Target {}", k.target)) && section.contains(k.check),
+            "docs/VALIDATION.md's known limitations do not name target {}'s check '{}'",
+            k.target,
+            k.check
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Engine tests: mechanisms one at a time, invariants every step, determinism, a golden
-//! snapshot, validation targets of docs/ODD.md over replicates, property tests (proptest) and
-//! century-long runs of every built-in scenario. One binary (links once).
+//! snapshot, property tests (proptest) and century-long runs of every built-in scenario. One
+//! binary (links once). The validation targets over replicates are a tier of their own
+//! (`tests/validation.rs`, feature `validation-tests`, run by `.ci/run`).
 
 mod common;
 mod determinism;
@@ -11,4 +12,3 @@ mod invariants;
 mod long_runs;
 mod mechanisms;
 mod properties;
-mod validation;
