@@ -1,18 +1,23 @@
 //! Process 8: belonging and loneliness. Attachment, membership and collective identity each
 //! saturate; belonging is their weighted sum; loneliness moves towards the relative gap
 //! between need and belonging and towards tie-weighted neighbours' loneliness (contagion).
-//! The agents' slower states (approach, distress, regulation) follow. Agents are taken in
-//! lanes (`model::lanes`), eight at a time, with the same bits as one at a time.
+//! The agents' slower states (approach, distress, regulation) follow.
+//!
+//! The formulas are the rules of `crate::rules::belonging` (ODD §6.8); this module applies
+//! them to every group and agent, in parallel, in lanes or one agent at a time, and every
+//! path calls the same rules. Agents are taken in lanes (`model::lanes`), eight at a time,
+//! with the same bits as one at a time.
 
 use crate::model::lanes::{by_level, Level, LANES};
-use crate::model::{distance, exp, Groups, Lists, Member, Tie, World, FOLLOW_UP, NEVER};
+use crate::model::{distance, Groups, Lists, Member, Tie, World, FOLLOW_UP, NEVER};
 use crate::rng::PAR_MIN;
+use crate::rules::belonging::{self as rule, BelongingRates, Components};
 use crate::scenario::Config;
 use rayon::prelude::*;
 
-/// Coherence of each group: exp(-mean distance of members to the prototype / scale).
-/// Members perceive it when they meet, so it is updated for groups that met this step
-/// (`all` updates every group, as at the start).
+/// Coherence of each group (`rules::belonging::coherence`: exp(−mean distance of members to
+/// the prototype / scale)). Members perceive it when they meet, so it is updated for groups
+/// that met this step (`all` updates every group, as at the start).
 pub fn update_coherence(w: &mut World, cfg: &Config, all: bool) {
     let scale = cfg.scenario.identity.similarity_scale as f32;
     let d = w.dims;
@@ -33,107 +38,28 @@ pub fn update_coherence(w: &mut World, cfg: &Config, all: bool) {
                 return;
             }
             let members = &members[g];
-            *coherence = if members.is_empty() {
-                0.0
-            } else {
-                let p = &prototype[g * d..(g + 1) * d];
-                let total: f32 = members
-                    .iter()
-                    .map(|&i| distance(&identity[i as usize * d..(i as usize + 1) * d], p))
-                    .sum();
-                exp(-(total / members.len() as f32) / scale)
-            };
+            let p = &prototype[g * d..(g + 1) * d];
+            let total: f32 = members
+                .iter()
+                .map(|&i| distance(&identity[i as usize * d..(i as usize + 1) * d], p))
+                .sum();
+            *coherence = rule::coherence(scale, total, members.len());
         });
 }
 
-/// Saturation constants and normalised weights of the three components of belonging.
-#[derive(Clone, Copy)]
-struct Components {
-    wa: f32,
-    wm: f32,
-    wc: f32,
-    ka: f32,
-    km: f32,
-    kc: f32,
-    pooled: bool,
-}
-
-impl Components {
-    fn new(cfg: &Config) -> Self {
-        let b = &cfg.scenario.belonging;
-        let wsum = (b.weight_attachment + b.weight_membership + b.weight_collective) as f32;
-        Components {
-            wa: b.weight_attachment as f32 / wsum,
-            wm: b.weight_membership as f32 / wsum,
-            wc: b.weight_collective as f32 / wsum,
-            ka: b.kappa_attachment as f32,
-            km: b.kappa_membership as f32,
-            kc: b.kappa_collective as f32,
-            pooled: b.aggregation == crate::scenario::Aggregation::Pooled,
-        }
-    }
-
-    /// (attachment, membership, collective identity, belonging) of one agent.
-    #[inline]
-    fn of(&self, ties: &[Tie], list: &[Member], coherence: &[f32]) -> [f32; 4] {
-        let strength: f32 = ties.iter().map(|t| t.weight).sum();
-        self.of_strength(strength, list, coherence)
-    }
-
-    /// The same from the agent's tie strength (sum of its ties' weights, in list order).
-    #[inline]
-    fn of_strength(&self, strength: f32, list: &[Member], coherence: &[f32]) -> [f32; 4] {
-        let [sm, sc] = self.membership_sums(list, coherence);
-        self.saturated(strength, sm, sc)
-    }
-
-    /// Identification x attendance and identification x coherence, summed over the agent's
-    /// memberships in list order.
-    #[inline(always)]
-    fn membership_sums(&self, list: &[Member], coherence: &[f32]) -> [f32; 2] {
-        let (mut sm, mut sc) = (0.0f32, 0.0f32);
-        for m in list {
-            sm += m.ident * m.attend;
-            sc += m.ident * coherence[m.group as usize];
-        }
-        [sm, sc]
-    }
-
-    /// The components from tie strength and the two membership sums.
-    #[inline(always)]
-    fn saturated(&self, strength: f32, sm: f32, sc: f32) -> [f32; 4] {
-        let a = saturate(strength, self.ka);
-        let m = saturate(sm, self.km);
-        let c = saturate(sc, self.kc);
-        let b = if self.pooled {
-            // 1 − Π (1 − X)^w with 1 − X = e^(−x/κ): one saturation of the weighted inputs.
-            let x = self.wa * strength / self.ka + self.wm * sm / self.km + self.wc * sc / self.kc;
-            if x == 0.0 {
-                0.0
-            } else {
-                1.0 - exp(-x)
-            }
-        } else {
-            self.wa * a + self.wm * m + self.wc * c
-        };
-        [a, m, c, b.clamp(0.0, 1.0)]
-    }
-}
-
-/// 1 - e^(-x / k): a component of belonging with diminishing returns. Exactly 0 for x = 0,
-/// as the formula gives, without computing e^0 (agents with no group, or no tie).
-#[inline]
-fn saturate(x: f32, k: f32) -> f32 {
-    if x == 0.0 {
-        0.0
-    } else {
-        1.0 - exp(-x / k)
-    }
+/// The sums over an agent's memberships, in list order, that feed membership and collective
+/// identity (`rules::belonging::membership_sums`).
+#[inline(always)]
+fn membership_sums(list: &[Member], coherence: &[f32]) -> [f32; 2] {
+    rule::membership_sums(
+        list.iter()
+            .map(|m| (m.ident, m.attend, coherence[m.group as usize])),
+    )
 }
 
 /// Attachment, membership, collective identity and belonging of every agent.
 pub fn update_components(w: &mut World, cfg: &Config) {
-    let k = Components::new(cfg);
+    let k = Components::new(&cfg.scenario);
     let coherence = &w.groups.coherence;
     let ag = &mut w.agents;
     (
@@ -148,7 +74,10 @@ pub fn update_components(w: &mut World, cfg: &Config) {
         .with_min_len(PAR_MIN)
         .for_each(
             |(attachment, membership, collective, belonging, ties, list)| {
-                [*attachment, *membership, *collective, *belonging] = k.of(ties, list, coherence);
+                let strength: f32 = ties.iter().map(|t| t.weight).sum();
+                let [sm, sc] = membership_sums(list, coherence);
+                [*attachment, *membership, *collective, *belonging] =
+                    rule::components(&k, strength, sm, sc);
             },
         );
 }
@@ -156,14 +85,8 @@ pub fn update_components(w: &mut World, cfg: &Config) {
 /// What the belonging pass reads: its rates and the state at the start of the phase.
 struct Rates<'a> {
     k: Components,
+    r: BelongingRates,
     t: u32,
-    rate: f32,
-    contagion: f32,
-    approach_recovery: f32,
-    hypervigilance: f32,
-    from_loneliness: f32,
-    distress_recovery: f32,
-    regulation_recovery: f32,
     /// The tie sums tie maintenance left, if it ran this step.
     sums: Option<&'a [[f32; 2]]>,
     /// Everyone's loneliness at the start of the phase (when there are no sums).
@@ -225,7 +148,7 @@ fn update_chunk(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
 /// one kept: the same operations, in the same order, as for one agent alone).
 #[inline(always)]
 fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
-    let k = &q.k;
+    let (k, r) = (&q.k, &q.r);
     let (mut den, mut num) = ([0.0f32; N], [0.0f32; N]);
     let (mut sm, mut sc) = ([0.0f32; N], [0.0f32; N]);
     for l in 0..N {
@@ -241,7 +164,7 @@ fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
                 [den, num]
             }
         };
-        [sm[l], sc[l]] = k.membership_sums(&q.memberships[i], q.coherence);
+        [sm[l], sc[l]] = membership_sums(&q.memberships[i], q.coherence);
     }
     // Every value in a local array of lanes (no two of them can overlap, so the loop below
     // takes them into vector registers), written back after.
@@ -261,20 +184,13 @@ fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
     let mut parts = [[0.0f32; N]; 4];
     for l in 0..N {
         // Tie strength: the sum of the weights in list order (= den).
-        let c = k.saturated(den[l], sm[l], sc[l]);
+        let c = rule::components(k, den[l], sm[l], sc[l]);
         for (part, c) in parts.iter_mut().zip(c) {
             part[l] = c;
         }
-        let need = need[l];
-        let gap = ((need - c[3]).max(0.0) / need).min(1.0);
-        // The agent's own loneliness at the start of the phase (only it writes it).
-        let lo = lonely[l];
-        let pull = if den[l] > 0.0 {
-            q.contagion * (num[l] / den[l] - lo)
-        } else {
-            0.0
-        };
-        let lo = (lo + q.rate * (gap - lo) + pull).clamp(0.0, 1.0);
+        let gap = rule::gap(need[l], c[3]);
+        // From the agent's own loneliness at the start of the phase (only it writes it).
+        let lo = rule::loneliness_step(r, lonely[l], gap, num[l], den[l]);
         lonely[l] = lo;
         // Follow-up a year after the event (SIMIC and support-effect bookkeeping).
         let e = event[l];
@@ -283,16 +199,9 @@ fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
         // Slow states: approach returns to its baseline and is pushed down by loneliness
         // (hypervigilance); distress is relieved by regulation and fed by loneliness;
         // regulation returns to its baseline.
-        let a = approach[l];
-        approach[l] = (a + q.approach_recovery * (approach_base[l] - a)
-            - q.hypervigilance * lo * a)
-            .clamp(0.0, 1.0);
-        let d = distress[l];
-        distress[l] = (d + q.from_loneliness * lo * (1.0 - d)
-            - q.distress_recovery * regulation[l] * d)
-            .clamp(0.0, 1.0);
-        let r = regulation[l];
-        regulation[l] = (r + q.regulation_recovery * (regulation_base[l] - r)).clamp(0.0, 1.0);
+        approach[l] = rule::approach_step(r, approach[l], approach_base[l], lo);
+        distress[l] = rule::distress_step(r, distress[l], regulation[l], lo);
+        regulation[l] = rule::regulation_step(r, regulation[l], regulation_base[l]);
     }
     for (dst, part) in out.parts.iter_mut().zip(&parts) {
         dst.copy_from_slice(part);
@@ -315,19 +224,11 @@ pub fn run(w: &mut World, cfg: &Config) {
 /// reference the levels are tested against.
 fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
     update_coherence(w, cfg, false);
-    let k = Components::new(cfg);
-    let coherence = &w.groups.coherence;
-    let s = &cfg.scenario;
-    let b = &s.belonging;
-    let tr = &s.traits;
-    let (rate, contagion) = (b.rate as f32, b.contagion as f32);
-    let (approach_recovery, hypervigilance) =
-        (tr.approach_recovery as f32, tr.hypervigilance as f32);
-    let (from_loneliness, distress_recovery, regulation_recovery) = (
-        tr.distress_from_loneliness as f32,
-        tr.distress_recovery as f32,
-        tr.regulation_recovery as f32,
+    let (k, r) = (
+        Components::new(&cfg.scenario),
+        BelongingRates::new(&cfg.scenario),
     );
+    let coherence = &w.groups.coherence;
     let t = w.t;
     // The tie sums of this step's tie maintenance, if it left them and the ties have not
     // changed since (no process between changes anyone's loneliness: the same sums in the
@@ -341,14 +242,8 @@ fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
     let ag = &mut w.agents;
     let q = Rates {
         k,
+        r,
         t,
-        rate,
-        contagion,
-        approach_recovery,
-        hypervigilance,
-        from_loneliness,
-        distress_recovery,
-        regulation_recovery,
         sums,
         before: &before,
         coherence,
@@ -406,16 +301,16 @@ fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
             },
         );
     w.scratch_loneliness = before;
-    if b.group_contagion > 0.0 {
-        group_climate(w, b.group_contagion as f32);
+    if cfg.scenario.belonging.group_contagion > 0.0 {
+        group_climate(w, &r);
     }
 }
 
-/// The pull of each group's climate: every agent that came to meetings this week moves
-/// `pull` of the way from its loneliness towards the mean, over the meetings it came to, of
-/// each meeting's mean loneliness (all read before anyone moves; groups and agents in order,
-/// so the same bits for any number of threads).
-fn group_climate(w: &mut World, pull: f32) {
+/// The pull of each group's climate (`rules::belonging::climate_step`): every agent that came
+/// to meetings this week moves `group_contagion` of the way from its loneliness towards the
+/// mean, over the meetings it came to, of each meeting's mean loneliness (all read before
+/// anyone moves; groups and agents in order, so the same bits for any number of threads).
+fn group_climate(w: &mut World, r: &BelongingRates) {
     let mut climate = std::mem::take(&mut w.scratch.climate);
     let lonely = &w.agents.loneliness;
     let attendees = &w.groups.attendees;
@@ -447,7 +342,7 @@ fn group_climate(w: &mut World, pull: f32) {
                 }
             }
             if n > 0 {
-                *l = (*l + pull * (sum / n as f32 - *l)).clamp(0.0, 1.0);
+                *l = rule::climate_step(r, *l, sum / n as f32);
             }
         });
     w.scratch.climate = climate;

@@ -252,8 +252,8 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     super::belonging::update_components(&mut world, cfg);
     // Start everyone at the loneliness their belonging implies.
     for i in 0..n {
-        let need = world.agents.need[i];
-        world.agents.loneliness[i] = ((need - world.agents.belonging[i]).max(0.0) / need).min(1.0);
+        let a = &mut world.agents;
+        a.loneliness[i] = crate::rules::belonging::gap(a.need[i], a.belonging[i]);
     }
     world
 }

@@ -13,12 +13,15 @@
 //!
 //! The ODD section names the function and the function's doc names the ODD section.
 //!
-//! Dependencies: `crate::scenario` and leaf modules (`crate::rng`, `crate::stats`) only;
-//! never `model`, `dynamics` or a later stage (checked: `layering` in `src/lib.rs`). No
-//! `unsafe` here either: the compiler refuses it.
+//! Dependencies: `crate::scenario` and leaf modules (`crate::rng`, `crate::stats`, and the
+//! rules' own numeric helpers, `maths`: the portable `exp`, `logistic`, distances, which
+//! `model` re-exports) only; never `model`, `dynamics` or a later stage (checked: `layering`
+//! in `src/lib.rs`). No `unsafe` here either: the compiler refuses it.
 
 #![forbid(unsafe_code)]
 
+pub mod belonging;
 pub mod interaction;
+pub mod maths;
 pub mod ties;
 pub mod volunteering;
