@@ -5,11 +5,11 @@
 //!
 //! The formulas are the rules of `crate::rules::belonging` (ODD §6.8); this module applies
 //! them to every group and agent, in parallel, in lanes or one agent at a time, and every
-//! path calls the same rules. Agents are taken in lanes (`model::lanes`), eight at a time,
+//! path calls the same rules. Agents are taken in lanes (`primitives::lanes`), eight at a time,
 //! with the same bits as one at a time.
 
-use crate::model::lanes::{by_level, Level, LANES};
 use crate::model::{distance, Groups, Lists, Member, Tie, World, FOLLOW_UP, NEVER};
+use crate::primitives::lanes::{by_level, Level, LANES};
 use crate::rng::PAR_MIN;
 use crate::rules::belonging::{self as rule, BelongingRates, Components};
 use crate::scenario::Config;

@@ -1,6 +1,6 @@
 //! Process 5: identity dynamics (the rule a scenario chooses), identification with groups,
 //! and integration of the condition into identity in support groups. The identification
-//! updates are made in lanes (`model::lanes`), with the same bits as one at a time.
+//! updates are made in lanes (`primitives::lanes`), with the same bits as one at a time.
 
 use crate::model::{distance, distance_squared, exp, Attendee, Groups, Member, World, NONE};
 use crate::primitives::lanes::{by_level, Level, CHUNK, LANES, WAITING};

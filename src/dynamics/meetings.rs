@@ -9,7 +9,7 @@
 //! agent is filed as it decides; on several, each range of agents counts its attendees per
 //! group as it decides, then files them into the runs its groups keep for it (`model::runs`),
 //! so every membership is read twice in all, whatever the number of threads. The attendance
-//! draws are made in lanes (`model::lanes`): each agent's prepared in the order of its
+//! draws are made in lanes (`primitives::lanes`): each agent's prepared in the order of its
 //! memberships, then made eight at a time, with the same bits as one at a time.
 
 use crate::model::{exp, Agents, Attendee, Groups, Lists, Member, World};

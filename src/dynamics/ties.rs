@@ -7,7 +7,7 @@
 //! Each tie is stored on both agents. Both copies are updated independently with the same
 //! inputs and the same counter-based random number (a hash of the step's seed and the
 //! pair), so they stay identical without looking each other up, and agents can be processed
-//! in any order. An agent's ties are updated in lanes (`model::lanes`), eight at a time,
+//! in any order. An agent's ties are updated in lanes (`primitives::lanes`), eight at a time,
 //! with the same bits as one at a time.
 
 use crate::model::{Agents, Tie, World};

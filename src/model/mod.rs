@@ -18,8 +18,6 @@ mod state;
 
 pub use crate::primitives::lanes::prefetch;
 pub use crate::primitives::lists::{ListMut, Lists};
-// (Kept while `dynamics::belonging` is being rewritten elsewhere; to be removed.)
-pub use crate::primitives::lanes;
 pub use maths::*;
 pub use scratch::*;
 pub use state::*;

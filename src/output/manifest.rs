@@ -91,7 +91,7 @@ pub struct Manifest {
     /// `experiment::runner::estimate_run_bytes`), checked against the memory available.
     #[serde(default)]
     pub memory_estimate_bytes: Option<u64>,
-    /// The vector instructions the loops in lanes used (`model::lanes::Level::name`): speed
+    /// The vector instructions the loops in lanes used (`primitives::lanes::Level::name`): speed
     /// only, never a number (every level gives the same bits). Empty in manifests written
     /// before 0.2.0 recorded it, and until the run ends.
     #[serde(default)]

@@ -37,7 +37,7 @@ pub fn exp(x: f32) -> f32 {
                     + r * (1.0 / 24.0
                         + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
     // 2^k as a float; k in [-126, 127] after the clamp (subnormals flushed to 0). Without a
-    // branch, so that loops in lanes (`model::lanes`) take it into vector registers.
+    // branch, so that loops in lanes (`primitives::lanes`) take it into vector registers.
     let y = p * f32::from_bits(((k.max(-126) + 127) as u32) << 23);
     if k < -126 {
         0.0

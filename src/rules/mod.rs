@@ -8,7 +8,7 @@
 //! of vector instructions, one at a time in a test's reference — is the engine's business
 //! (`crate::dynamics`), which calls these functions from every path. The functions are
 //! `#[inline(always)]`, so they compile into each path (and into each instruction level's
-//! copy of a loop in lanes, `model::lanes`) with the same IEEE operations in the same
+//! copy of a loop in lanes, `primitives::lanes`) with the same IEEE operations in the same
 //! order: every path gives the same bits.
 //!
 //! The ODD section names the function and the function's doc names the ODD section.
