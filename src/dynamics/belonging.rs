@@ -93,7 +93,7 @@ struct Rates<'a> {
     before: &'a [f32],
     coherence: &'a [f32],
     need: &'a [f32],
-    ties: &'a Lists<Tie>,
+    ties: &'a Lists<Tie, true>,
     memberships: &'a Lists<Member>,
     event_step: &'a [u32],
     approach_base: &'a [f32],

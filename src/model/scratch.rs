@@ -90,12 +90,12 @@ pub struct Carry {
 
 impl Carry {
     /// Records that `tie_sums` now hold the sums of `ties` in step `t`.
-    pub fn stamp_tie_sums(&mut self, t: u32, ties: &Lists<Tie>) {
+    pub fn stamp_tie_sums(&mut self, t: u32, ties: &Lists<Tie, true>) {
         self.tie_sums_at = Some((t, ties.edits()));
     }
 
     /// The tie sums, if they were summed in step `t` and `ties` have not changed since.
-    pub fn fresh_tie_sums(&self, t: u32, ties: &Lists<Tie>) -> Option<&[[f32; 2]]> {
+    pub fn fresh_tie_sums(&self, t: u32, ties: &Lists<Tie, true>) -> Option<&[[f32; 2]]> {
         (self.tie_sums_at == Some((t, ties.edits()))).then_some(&self.tie_sums[..])
     }
 

@@ -91,8 +91,9 @@ pub struct Agents {
     pub belonging: Vec<f32>,
     /// Each agent's memberships, in one pool (`memberships[i]` is agent i's slice).
     pub memberships: Lists<Member>,
-    /// Each agent's ties, in one pool (`ties[i]` is agent i's slice).
-    pub ties: Lists<Tie>,
+    /// Each agent's ties, in one pool (`ties[i]` is agent i's slice); tracked: every change
+    /// counts in `ties.edits()`, which keeps the tie sums of `Carry` honest.
+    pub ties: Lists<Tie, true>,
     /// Axelrod culture: `World::features` traits (each in 0..traits) per agent; empty unless
     /// the identity rule is Axelrod.
     pub culture: Vec<u8>,

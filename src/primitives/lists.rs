@@ -40,7 +40,7 @@ fn grown(need: usize) -> usize {
 
 /// Lists of `T`, one per owner (`0..owners()`), in one pool. See the module docs.
 #[derive(Default)]
-pub struct Lists<T> {
+pub struct Lists<T, const TRACKED: bool = false> {
     /// Slots; entries past an owner's `len` (and outside every slot) hold stale values.
     pool: Vec<T>,
     /// Compaction buffer for the lists that moved since the last compaction (`spare_needed`).
@@ -56,12 +56,12 @@ pub struct Lists<T> {
     /// Settled (`settle`): every reservation keeps the moved lists under 1 / MOVED of the
     /// front region, so the compaction buffer needs no more than that.
     tidy: bool,
-    /// How many times the lists were lent out for change (`edits`).
+    /// How many times the lists were lent out for change (`edits`; tracked lists only).
     edits: u64,
 }
 
 /// A copy holds the lists and their layout; its compaction buffer is made when first needed.
-impl<T: Clone> Clone for Lists<T> {
+impl<T: Clone, const E: bool> Clone for Lists<T, E> {
     fn clone(&self) -> Self {
         Lists {
             pool: self.pool.clone(),
@@ -250,7 +250,7 @@ impl<T> Raw<T> {
     }
 }
 
-impl<T: Copy + Default + Send + Sync> Lists<T> {
+impl<T: Copy + Default + Send + Sync, const E: bool> Lists<T, E> {
     /// `owners` empty lists.
     pub fn new(owners: usize) -> Self {
         Lists {
@@ -317,12 +317,21 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         (0..self.owners()).map(move |i| &self[i])
     }
 
-    /// A count that changes whenever the lists are lent out for change (every `&mut` method
-    /// that can alter an entry or a length bumps it; making room does not): a value derived
-    /// from the lists is current only while this count is the one it was derived at.
+    /// For tracked lists (`Lists<T, true>`, the ties), a count that changes whenever the lists
+    /// are lent out for change (every `&mut` method that can alter an entry or a length bumps
+    /// it; making room does not): a value derived from the lists is current only while this
+    /// count is the one it was derived at. Always 0 for untracked lists, whose hot loops
+    /// (meetings' attendees, memberships) pay nothing for it.
     #[inline]
     pub fn edits(&self) -> u64 {
         self.edits
+    }
+
+    #[inline(always)]
+    fn edited(&mut self) {
+        if E {
+            self.edits = self.edits.wrapping_add(1);
+        }
     }
 
     /// Each list in owner order, in parallel.
@@ -340,7 +349,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Each owner's list with its room to grow, in parallel (see `reserve`).
     pub fn par_lists_mut(&mut self) -> impl IndexedParallelIterator<Item = ListMut<'_, T>> + '_ {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         let raw = Raw(self.pool.as_mut_ptr());
         let cap = &self.cap;
         self.meta.par_iter_mut().enumerate().map(move |(i, m)| {
@@ -363,7 +372,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
         &mut self,
         chunk: usize,
     ) -> impl IndexedParallelIterator<Item = RangeMut<'_, T>> + '_ {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         let pool = Raw(self.pool.as_mut_ptr());
         let chunk = chunk.max(1);
         self.meta
@@ -382,7 +391,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Owner i's list with its room to grow.
     #[inline]
     pub fn list_mut(&mut self, i: usize) -> ListMut<'_, T> {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         let (s, c) = (self.meta[i].start as usize, self.cap[i] as usize);
         ListMut {
             slot: &mut self.pool[s..s + c],
@@ -392,7 +401,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Calls `f` on every entry of every list, owner by owner.
     pub fn for_each_mut(&mut self, mut f: impl FnMut(&mut T)) {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         for i in 0..self.owners() {
             self[i].iter_mut().for_each(&mut f);
         }
@@ -401,7 +410,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Appends `x` to owner i's list (moving the list if its slot is full).
     #[inline]
     pub fn push(&mut self, i: usize, x: T) {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         if self.meta[i].len == self.cap[i] {
             self.reserve(i, 1);
         }
@@ -413,7 +422,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Removes entry k of owner i's list, replacing it with the last (as `Vec::swap_remove`).
     #[inline]
     pub fn swap_remove(&mut self, i: usize, k: usize) -> T {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         let s = self.meta[i].start as usize;
         let last = self.meta[i].len as usize - 1;
         assert!(
@@ -430,7 +439,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// Keeps the first `n` entries of owner i's list.
     #[inline]
     pub fn truncate(&mut self, i: usize, n: usize) {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         if n < self.meta[i].len as usize {
             self.meta[i].len = n as u32;
         }
@@ -442,7 +451,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     /// `Runs::par_fill` does): for lists refilled whole every week, whose sizes are counted
     /// first. The pool grows only if the lists' total outgrows it.
     pub fn lay_out_packed(&mut self, offsets: &[u32]) -> &mut [T] {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         let n = self.owners();
         assert_eq!(offsets.len(), n + 1, "one offset per owner and the end");
         let total = offsets[n] as usize;
@@ -468,7 +477,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
 
     /// Empties every list (their slots stay).
     pub fn clear_all(&mut self) {
-        self.edits = self.edits.wrapping_add(1);
+        self.edited();
         self.meta.iter_mut().for_each(|m| m.len = 0);
     }
 
@@ -702,7 +711,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
             end: total,
             front_end: total,
             tidy: old.tidy,
-            edits: old.edits.wrapping_add(1),
+            edits: old.edits.wrapping_add(u64::from(E)),
         };
     }
 
@@ -725,7 +734,7 @@ impl<T: Copy + Default + Send + Sync> Lists<T> {
     }
 }
 
-impl<T> Index<usize> for Lists<T> {
+impl<T, const E: bool> Index<usize> for Lists<T, E> {
     type Output = [T];
     #[inline]
     fn index(&self, i: usize) -> &[T] {
@@ -734,17 +743,19 @@ impl<T> Index<usize> for Lists<T> {
     }
 }
 
-impl<T> IndexMut<usize> for Lists<T> {
+impl<T, const E: bool> IndexMut<usize> for Lists<T, E> {
     #[inline]
     fn index_mut(&mut self, i: usize) -> &mut [T] {
-        self.edits = self.edits.wrapping_add(1);
+        if E {
+            self.edits = self.edits.wrapping_add(1);
+        }
         let s = self.meta[i].start as usize;
         &mut self.pool[s..s + self.meta[i].len as usize]
     }
 }
 
 /// Prints the lists only (as a `Vec<Vec<T>>` would), not where they lie.
-impl<T: fmt::Debug> fmt::Debug for Lists<T> {
+impl<T: fmt::Debug, const E: bool> fmt::Debug for Lists<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
             .entries((0..self.meta.len()).map(|i| &self[i]))
