@@ -1,5 +1,5 @@
-//! Criterion benchmarks of the engine. Run all: `cargo bench --bench engine`; one group:
-//! `cargo bench --bench engine -- step/` (or `job/`, `axelrod/`, `sweep/`).
+//! Criterion benchmarks of the engine. Run all: `cargo bench --features bench --bench engine`; one group:
+//! `cargo bench --features bench --bench engine -- step/` (or `job/`, `axelrod/`, `sweep/`).
 //! Figures and the machine they came from: benches/README.md.
 //!
 //! Throughput is reported in agent-steps (one agent, one week). "1 thread" benchmarks run in a
