@@ -51,9 +51,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
 fn scaffold(w: &mut World, cfg: &Config, g: usize, p: f64, rng: &mut Rng) {
     let s = &cfg.scenario;
     let joinable: Vec<usize> = (0..w.n_groups())
-        .filter(|&h| {
-            w.groups.active[h] && !w.is_support(h) && s.groups[w.groups.kind[h] as usize].joinable
-        })
+        .filter(|&h| super::membership::is_joinable(w, s, h))
         .collect();
     if joinable.is_empty() || p <= 0.0 {
         return;

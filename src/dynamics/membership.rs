@@ -13,7 +13,7 @@
 use super::init;
 use crate::model::{Agents, Groups, SpellEnd, World};
 use crate::rng::{self, agent_stream, Rng, PAR_MIN};
-use crate::scenario::Config;
+use crate::scenario::{Config, Scenario};
 use rand::RngExt;
 use rayon::prelude::*;
 
@@ -317,14 +317,18 @@ fn community(w: &mut World, cfg: &Config, key: u64) {
     }
     let mut joinable = std::mem::take(&mut w.scratch.groups);
     joinable.clear();
-    joinable.extend((0..w.n_groups()).filter(|&g| {
-        w.groups.active[g] && !w.is_support(g) && s.groups[w.groups.kind[g] as usize].joinable
-    }));
+    joinable.extend((0..w.n_groups()).filter(|&g| is_joinable(w, s, g)));
     if !joinable.is_empty() && m.join_rate > 0.0 {
         join(w, m, &joinable, &decided, rng::key(&[key, JOINS as u64]));
     }
     w.scratch.groups = joinable;
     w.scratch.decided = decided;
+}
+
+/// Group g is one that people looking for a group may join (room aside): active, ordinary and
+/// of a joinable kind. Shared by joining, a programme's scaffolding and volunteering.
+pub fn is_joinable(w: &World, s: &Scenario, g: usize) -> bool {
+    w.groups.active[g] && !w.is_support(g) && s.groups[w.groups.kind[g] as usize].joinable
 }
 
 /// Joining: each agent that decided to tries up to three of the joinable groups, drawn from

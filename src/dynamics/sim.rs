@@ -6,6 +6,7 @@
 
 use crate::model::{StepCounts, World};
 use crate::rng::{phase_key, stream, Phase};
+use crate::rules::volunteering::Invitations;
 use crate::scenario::Config;
 
 /// The processes of a step, in their order (`step_with` reports the end of each).
@@ -105,7 +106,7 @@ fn week(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process
         &mut stream(job_seed, t, Phase::Membership),
     );
     done(Process::Membership);
-    if cfg.scenario.volunteering.rate > 0.0 {
+    if !Invitations::new(&cfg.scenario).off() {
         super::volunteering::run(w, cfg, &mut stream(job_seed, t, Phase::Volunteering));
         done(Process::Volunteering);
     }

@@ -6,6 +6,7 @@
 //! agent order. Nothing is drawn when the process is off, so turning it on changes no other
 //! process's numbers until someone joins.
 
+use super::membership::is_joinable;
 use crate::model::{logistic, World};
 use crate::rng::Rng;
 use crate::rules::volunteering::{acceptance, is_lonely_friend, may_invite, Invitations};
@@ -19,12 +20,9 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     }
     let s = &cfg.scenario;
     let new_identification = s.membership.new_identification as f32;
-    // A community group i may invite to: active, ordinary, of a joinable kind, with room.
+    // A community group i may invite to: joinable, with room.
     let open = |w: &World, g: usize| {
-        w.groups.active[g]
-            && !w.is_support(g)
-            && s.groups[w.groups.kind[g] as usize].joinable
-            && w.groups.members[g].len() < w.groups.capacity[g] as usize
+        is_joinable(w, s, g) && w.groups.members[g].len() < w.groups.capacity[g] as usize
     };
     for i in 0..w.n() {
         if !may_invite(&r, w.agents.loneliness[i]) || !rng.random_bool(r.rate) {
@@ -45,8 +43,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
 }
 
 /// The group (uniform over i's open community groups) and the friend (uniform over i's
-/// lonely ties not in that group) of i's invitation, if there are both. The k-th eligible
-/// item is found by walking the list again (no buffer).
+/// lonely ties not in that group) of i's invitation, if there are both.
 fn choose(
     w: &World,
     i: usize,
@@ -54,17 +51,16 @@ fn choose(
     r: &Invitations,
     rng: &mut Rng,
 ) -> Option<(usize, usize)> {
-    let groups = || {
-        w.agents.memberships[i]
-            .iter()
-            .map(|m| m.group as usize)
-            .filter(|&g| open(w, g))
-    };
-    let n_groups = groups().count();
-    if n_groups == 0 {
-        return None;
-    }
-    let g = groups().nth(rng.random_range(0..n_groups))?;
+    let memberships = &w.agents.memberships[i];
+    let g = pick(
+        || {
+            memberships
+                .iter()
+                .map(|m| m.group as usize)
+                .filter(|&g| open(w, g))
+        },
+        rng,
+    )?;
     let friends = || {
         w.agents.ties[i]
             .iter()
@@ -73,9 +69,15 @@ fn choose(
                 is_lonely_friend(r, w.agents.loneliness[j]) && w.membership_index(j, g).is_none()
             })
     };
-    let n_friends = friends().count();
-    if n_friends == 0 {
+    Some((g, pick(friends, rng)?))
+}
+
+/// One of the items `items()` yields, uniformly, or none if it yields none: the items are
+/// counted, then walked again to the drawn one (no buffer).
+fn pick<I: Iterator<Item = usize>>(items: impl Fn() -> I, rng: &mut Rng) -> Option<usize> {
+    let n = items().count();
+    if n == 0 {
         return None;
     }
-    Some((g, friends().nth(rng.random_range(0..n_friends))?))
+    items().nth(rng.random_range(0..n))
 }

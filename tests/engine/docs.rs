@@ -2,14 +2,19 @@
 
 use crate::common::*;
 
+/// The text of `docs/FILE` after its heading `heading` (to the end of the file).
+fn after_heading(file: &str, heading: &str) -> String {
+    let path = format!("{}/docs/{file}", env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    doc.split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("docs/{file} has no heading '{heading}'"))
+        .to_string()
+}
+
 #[test]
 fn odd_appendix_holds_the_resolved_default_scenario() {
-    let odd = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ODD.md"))
-        .expect("docs/ODD.md");
-    let appendix = odd
-        .split("## Appendix: every default value")
-        .nth(1)
-        .expect("ODD has the appendix");
+    let appendix = after_heading("ODD.md", "## Appendix: every default value");
     let block = appendix
         .split("```ron\n")
         .nth(1)
@@ -27,12 +32,7 @@ fn odd_appendix_holds_the_resolved_default_scenario() {
 /// limitations", so that a reader of the page is not told more than the model does.
 #[test]
 fn known_limitations_are_documented() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/VALIDATION.md"))
-        .unwrap();
-    let section = doc
-        .split("## Known limitations")
-        .nth(1)
-        .expect("docs/VALIDATION.md has a section '## Known limitations'");
+    let section = after_heading("VALIDATION.md", "## Known limitations");
     // Lines are wrapped: compare with runs of white space made single spaces.
     let section = section
         .split("\n## ")
