@@ -363,9 +363,6 @@ fn add_group_ties(world: &mut World, edges: &[(u32, u32, f32)]) {
                 }
             }
         });
-    if !edges.is_empty() {
-        world.carry.ties_set = true;
-    }
 }
 
 /// Makes one side of the tie with `other` at least `weight` (a new side, marked seen at 0,

@@ -47,8 +47,8 @@ fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
         // Fixed network (classic scenarios): nothing is reinforced and nothing decays; only
         // ties weakened below the minimum elsewhere (exclusion) vanish. Same result as the
         // loop below, without its per-tie work, and none at all in a week in which no tie
-        // was set (the only way a tie can fall below the minimum).
-        if !std::mem::take(&mut w.carry.ties_set) {
+        // changed (the only way a tie can fall below the minimum): the ties' edit count tells.
+        if w.agents.ties.edits() == w.carry.ties_looked_at {
             return;
         }
         w.agents
@@ -56,6 +56,7 @@ fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
             .par_lists_mut()
             .with_min_len(PAR_MIN)
             .for_each(|mut list| list.retain(|t| rule::kept(&rates, t.weight)));
+        w.carry.ties_looked_at = w.agents.ties.edits();
         return;
     }
     let t = w.t;

@@ -14,7 +14,6 @@ impl World {
     /// Sets (creating if needed) tie (i, j) to `weight`, marked seen at `seen`, on both sides.
     pub fn set_tie(&mut self, i: usize, j: usize, weight: f32, seen: u32) {
         debug_assert!(i != j);
-        self.carry.ties_set = true;
         for (a, b) in [(i, j), (j, i)] {
             let ties = &mut self.agents.ties;
             match find_tie(&ties[a], b as u32) {
@@ -50,7 +49,6 @@ impl World {
     /// Creates tie (i, j), known to be absent, on both sides.
     pub fn add_tie(&mut self, i: usize, j: usize, weight: f32, seen: u32) {
         debug_assert!(i != j && self.tie_index(i, j as u32).is_none());
-        self.carry.ties_set = true;
         for (a, b) in [(i, j), (j, i)] {
             let other = b as u32;
             self.agents.ties.push(

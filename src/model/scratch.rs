@@ -80,9 +80,9 @@ pub struct Carry {
     pub tie_sums: Vec<[f32; 2]>,
     /// When `tie_sums` were summed: the step, and the ties' edit count (`Lists::edits`).
     tie_sums_at: Option<(u32, u64)>,
-    /// A tie was set with `World::set_tie` (possibly below the minimum weight) since the
-    /// fixed-network tie maintenance last looked.
-    pub ties_set: bool,
+    /// The ties' edit count (`Lists::edits`) when the fixed-network tie maintenance last
+    /// looked: while it is unchanged no tie can have fallen below the minimum weight.
+    pub ties_looked_at: u64,
     /// Where the last absorption test found a pair that can still change (an agent or a
     /// group): the next test starts there.
     pub absorb_from: usize,
