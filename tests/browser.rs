@@ -81,7 +81,17 @@ impl Browser {
                 ],
             },
         }}});
-        let r = http(&addr, "POST", "/session", Some(caps.to_string().as_bytes()));
+        // chromedriver sometimes closes the connection without an answer while Chromium
+        // starts on a loaded machine (seen once in CI, three browsers starting at once): ask
+        // again, up to three times, before reading the answer.
+        let mut r = http(&addr, "POST", "/session", Some(caps.to_string().as_bytes()));
+        for _ in 0..2 {
+            if !r.body.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+            r = http(&addr, "POST", "/session", Some(caps.to_string().as_bytes()));
+        }
         let v = r.json();
         let session = v["value"]["sessionId"]
             .as_str()
