@@ -19,6 +19,7 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod primitives;
+pub mod reference;
 pub mod rng;
 pub mod rules;
 pub mod scenario;
@@ -43,6 +44,7 @@ mod layering {
         "rules",
         "model",
         "dynamics",
+        "reference",
         "experiment",
         "output",
         "validation",

@@ -222,7 +222,7 @@ pub fn run(w: &mut World, cfg: &Config) {
 
 /// The process with `level`'s instructions, or (`None`) every agent alone, one at a time: the
 /// reference the levels are tested against.
-fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
+pub fn run_at(w: &mut World, cfg: &Config, level: Option<Level>) {
     update_coherence(w, cfg, false);
     let (k, r) = (
         Components::new(&cfg.scenario),

@@ -14,6 +14,12 @@ use rayon::prelude::*;
 pub mod classic;
 
 pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {
+    run_at(w, cfg, key, rng, Level::detect());
+}
+
+/// The process with `level`'s instructions for the identification updates (every level
+/// gives the same bits).
+pub fn run_at(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng, level: Level) {
     prototypes(w, cfg, key);
     let conform = match cfg.scenario.identity.rule {
         IdentityRule::Prototype => true,
@@ -22,7 +28,7 @@ pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {
             false
         }
     };
-    agents(w, cfg, conform);
+    agents_at(w, cfg, conform, level);
 }
 
 /// Each group that met moves its prototype towards the identification-weighted mean of its

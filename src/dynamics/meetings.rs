@@ -25,6 +25,12 @@ use rayon::prelude::*;
 pub const MAX_RANGES: usize = 8;
 
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
+    run_at(w, cfg, key, Level::detect());
+}
+
+/// The process with `level`'s instructions for the attendance draws (every level gives the
+/// same bits).
+pub fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
     if w.n_groups() == 0 {
         return; // no group to meet, and no membership to attend (classic scenarios)
     }
@@ -93,7 +99,6 @@ pub fn run(w: &mut World, cfg: &Config, key: u64) {
         condition,
         burden,
     };
-    let level = Level::detect();
     let n = memberships.owners();
     let n_groups = met.len();
     if rayon::current_num_threads() == 1 || n < 2 * PAR_MIN {

@@ -18,20 +18,26 @@ use rand::RngExt;
 use rayon::prelude::*;
 
 /// An agent's draws this week: it leaves at least one group.
-const LEAVES: u8 = 1;
+pub const LEAVES: u8 = 1;
 /// An agent's draws this week: it tries to join a community group (also the tag of the
 /// joiners' own streams for their choice of groups).
-const JOINS: u8 = 2;
+pub const JOINS: u8 = 2;
 
 /// `key`: the phase's key, from which each agent's own stream derives (community groups);
 /// `rng`: the phase's sequential stream (support groups).
 pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {
+    support_and_roles(w, cfg, rng);
+    community(w, cfg, key);
+}
+
+/// The sequential part of the process, from the phase's stream: support-group turnover and
+/// seeking (when the scenario has support groups), then regaining roles.
+pub fn support_and_roles(w: &mut World, cfg: &Config, rng: &mut Rng) {
     if !cfg.support_foci.is_empty() {
         support_turnover(w, cfg, rng);
         support_seeking(w, cfg, rng);
     }
     regain_roles(w, cfg, rng);
-    community(w, cfg, key);
 }
 
 /// Random groups looked at for one regained role: the first of the kind with room is joined.
@@ -296,6 +302,19 @@ fn community(w: &mut World, cfg: &Config, key: u64) {
             }
         });
     let decided = std::mem::take(&mut w.scratch.decided);
+    carry_out(w, cfg, key, &decided);
+    w.scratch.decided = decided;
+}
+
+/// Community groups' decisions (`decided[i]`: `LEAVES`, `JOINS`, with each leaving
+/// membership marked) carried out agent by agent, in order: leaving first (a group left
+/// empty dissolves), then joining, which depends on the room left in the groups.
+pub fn carry_out(w: &mut World, cfg: &Config, key: u64, decided: &[u8]) {
+    if w.n_groups() == 0 {
+        return;
+    }
+    let s = &cfg.scenario;
+    let m = &s.membership;
     for (i, &d) in decided.iter().enumerate() {
         if d & LEAVES == 0 {
             continue;
@@ -319,10 +338,9 @@ fn community(w: &mut World, cfg: &Config, key: u64) {
     joinable.clear();
     joinable.extend((0..w.n_groups()).filter(|&g| is_joinable(w, s, g)));
     if !joinable.is_empty() && m.join_rate > 0.0 {
-        join(w, m, &joinable, &decided, rng::key(&[key, JOINS as u64]));
+        join(w, m, &joinable, decided, rng::key(&[key, JOINS as u64]));
     }
     w.scratch.groups = joinable;
-    w.scratch.decided = decided;
 }
 
 /// Group g is one that people looking for a group may join (room aside): active, ordinary and

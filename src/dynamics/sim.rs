@@ -5,6 +5,7 @@
 //! not depend on the number of threads.
 
 use crate::model::{StepCounts, World};
+use crate::primitives::lanes::Level;
 use crate::rng::{phase_key, stream, Phase};
 use crate::rules::volunteering::Invitations;
 use crate::scenario::Config;
@@ -76,47 +77,73 @@ pub fn step_with(w: &mut World, cfg: &Config, job_seed: u64, done: impl FnMut(Pr
 }
 
 fn week(w: &mut World, cfg: &Config, job_seed: u64, mut done: impl FnMut(Process)) {
-    let t = w.t as u64;
+    let level = Level::detect();
     w.counts = StepCounts::default();
-    super::events::run(w, cfg, &mut stream(job_seed, t, Phase::Events));
-    done(Process::Events);
-    if !cfg.scenario.interventions.is_empty() {
-        super::interventions::run(w, cfg, &mut stream(job_seed, t, Phase::Interventions));
-        done(Process::Interventions);
+    for p in Process::ALL {
+        if runs(cfg, p) {
+            process(w, cfg, job_seed, p, level);
+            done(p);
+        }
     }
-    super::meetings::run(w, cfg, phase_key(job_seed, t, Phase::Meetings));
-    done(Process::Meetings);
-    super::interaction::run(w, cfg, phase_key(job_seed, t, Phase::Interaction));
-    done(Process::Interaction);
-    super::exclusion::run(w, cfg, &mut stream(job_seed, t, Phase::Exclusion));
-    done(Process::Exclusion);
-    super::identity::run(
-        w,
-        cfg,
-        phase_key(job_seed, t, Phase::Identity),
-        &mut stream(job_seed, t, Phase::Identity),
-    );
-    done(Process::Identity);
-    super::ties::run(w, cfg, phase_key(job_seed, t, Phase::Ties));
-    done(Process::Ties);
-    super::membership::run(
-        w,
-        cfg,
-        phase_key(job_seed, t, Phase::Membership),
-        &mut stream(job_seed, t, Phase::Membership),
-    );
-    done(Process::Membership);
-    if !Invitations::new(&cfg.scenario).off() {
-        super::volunteering::run(w, cfg, &mut stream(job_seed, t, Phase::Volunteering));
-        done(Process::Volunteering);
+}
+
+/// Whether process `p` runs in this scenario's weeks: interventions and volunteering only
+/// when the scenario has them, every other process always.
+pub fn runs(cfg: &Config, p: Process) -> bool {
+    match p {
+        Process::Interventions => !cfg.scenario.interventions.is_empty(),
+        Process::Volunteering => !Invitations::new(&cfg.scenario).off(),
+        _ => true,
     }
-    if cfg.scenario.belonging.enabled {
-        super::belonging::run(w, cfg);
-    } else {
-        // Loneliness and belonging stay as they are; groups' coherence (an output) still
-        // follows their members.
-        super::belonging::update_coherence(w, cfg, false);
+}
+
+/// Runs process `p` of week `w.t` alone, with `level`'s instructions where the process has
+/// lanes (every level gives the same bits), each process from its own random stream. The
+/// week is these in the order of `Process::ALL` (those that `runs`), after the week's counts
+/// are reset; belonging, the last, moves the clock on. The reference week
+/// (`crate::reference`) is tested against this one process at a time.
+pub fn process(w: &mut World, cfg: &Config, job_seed: u64, p: Process, level: Level) {
+    let t = w.t as u64;
+    match p {
+        Process::Events => super::events::run(w, cfg, &mut stream(job_seed, t, Phase::Events)),
+        Process::Interventions => {
+            super::interventions::run(w, cfg, &mut stream(job_seed, t, Phase::Interventions))
+        }
+        Process::Meetings => {
+            super::meetings::run_at(w, cfg, phase_key(job_seed, t, Phase::Meetings), level)
+        }
+        Process::Interaction => {
+            super::interaction::run(w, cfg, phase_key(job_seed, t, Phase::Interaction))
+        }
+        Process::Exclusion => {
+            super::exclusion::run(w, cfg, &mut stream(job_seed, t, Phase::Exclusion))
+        }
+        Process::Identity => super::identity::run_at(
+            w,
+            cfg,
+            phase_key(job_seed, t, Phase::Identity),
+            &mut stream(job_seed, t, Phase::Identity),
+            level,
+        ),
+        Process::Ties => super::ties::run_at(w, cfg, phase_key(job_seed, t, Phase::Ties), level),
+        Process::Membership => super::membership::run(
+            w,
+            cfg,
+            phase_key(job_seed, t, Phase::Membership),
+            &mut stream(job_seed, t, Phase::Membership),
+        ),
+        Process::Volunteering => {
+            super::volunteering::run(w, cfg, &mut stream(job_seed, t, Phase::Volunteering))
+        }
+        Process::Belonging => {
+            if cfg.scenario.belonging.enabled {
+                super::belonging::run_at(w, cfg, Some(level));
+            } else {
+                // Loneliness and belonging stay as they are; groups' coherence (an output)
+                // still follows their members.
+                super::belonging::update_coherence(w, cfg, false);
+            }
+            w.t += 1;
+        }
     }
-    w.t += 1;
-    done(Process::Belonging);
 }

@@ -12,3 +12,4 @@ mod invariants;
 mod long_runs;
 mod mechanisms;
 mod properties;
+mod reference;
