@@ -188,8 +188,10 @@ pub struct SweepArgs {
     /// Replicates per point (overrides the scenario's `replicates`).
     #[arg(long, short = 'r')]
     pub replicates: Option<u32>,
-    /// grid (every combination), zip (lists side by side) or lhs:N (Latin hypercube).
-    #[arg(long)]
+    /// grid (every combination), zip (lists side by side), lhs:N (Latin hypercube), or
+    /// FILE.csv: a design made elsewhere (SALib, EMA Workbench), its header the scenario
+    /// paths of the varied fields and each row a point (no --vary then).
+    #[arg(long, value_name = "grid|zip|lhs:N|FILE.csv")]
     pub design: Option<String>,
     /// The metric the plots draw, a column of timeseries.csv (default: the scenario's
     /// `sweep.metric`, loneliness_prevalence).

@@ -101,18 +101,34 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
     let resolved = scenario::resolve(source, &sets)?;
     let s = &resolved.scenario;
     let section = s.sweep.clone().unwrap_or_default();
-    let vary_args = if args.vary.is_empty() {
-        section.vary.clone()
+    let design_arg = args.design.as_deref().unwrap_or(&section.design);
+    let (vary, design) = if belonging::scenario::sweep::is_design_file(design_arg) {
+        // A design made elsewhere: its header names the varied fields, its rows are the
+        // points (zipped lists, point k = row k).
+        if !args.vary.is_empty() {
+            return Err(BadInput(format!(
+                "--design {design_arg} names the varied fields itself (its header); drop \
+                 --vary"
+            ))
+            .into());
+        }
+        let vary = belonging::scenario::sweep::design_file(Path::new(design_arg))
+            .map_err(|e| BadInput(e.to_string()))?;
+        (vary, Design::Zip)
     } else {
-        args.vary.clone()
+        let vary_args = if args.vary.is_empty() {
+            section.vary.clone()
+        } else {
+            args.vary.clone()
+        };
+        let vary = vary_args
+            .iter()
+            .map(|a| Vary::parse(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| BadInput(e.to_string()))?;
+        let design = Design::parse(design_arg).map_err(|e| BadInput(e.to_string()))?;
+        (vary, design)
     };
-    let vary = vary_args
-        .iter()
-        .map(|a| Vary::parse(a))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| BadInput(e.to_string()))?;
-    let design = Design::parse(args.design.as_deref().unwrap_or(&section.design))
-        .map_err(|e| BadInput(e.to_string()))?;
     let metric = args.metric.clone().unwrap_or(section.metric.clone());
     if belonging::model::metrics::index_of(&metric).is_none() {
         return Err(BadInput(format!(

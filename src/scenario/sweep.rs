@@ -204,6 +204,95 @@ fn split_top(spec: &str) -> Vec<&str> {
     out
 }
 
+/// Whether a `--design` argument names a design file (`FILE.csv`) rather than a design.
+pub fn is_design_file(arg: &str) -> bool {
+    arg.trim().to_ascii_lowercase().ends_with(".csv")
+}
+
+/// Most points a design file may hold (as many as one varied field may take).
+pub const MAX_DESIGN_ROWS: usize = MAX_VALUES;
+
+/// A design made elsewhere (SALib, the EMA Workbench, R, a spreadsheet): a CSV file whose
+/// header names the varied fields by their scenario paths and whose rows are the points,
+/// each value as `--set` takes it. Returned as lists of equal length, one per column, for
+/// the `zip` design: point k is row k. Refuses an empty or ragged file, a path named twice,
+/// an empty value and a value that would not read back as itself from a `--vary` list.
+pub fn design_file(path: &std::path::Path) -> Result<Vec<Vary>, SweepError> {
+    let err = |message: String| SweepError::Design {
+        arg: path.display().to_string(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read it: {e}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| err(format!("its header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if header.is_empty() || header.iter().all(String::is_empty) {
+        return Err(err(
+            "the header (the first line) must name the varied fields by their \
+                        scenario paths, e.g. support.capacity,events[0].hazard"
+                .into(),
+        ));
+    }
+    for (k, name) in header.iter().enumerate() {
+        if name.is_empty() {
+            return Err(err(format!("column {} of the header is empty", k + 1)));
+        }
+        if header[..k].contains(name) {
+            return Err(err(format!("{name} is named twice in the header")));
+        }
+    }
+    let mut columns: Vec<Vec<String>> = vec![Vec::new(); header.len()];
+    for (row, record) in reader.records().enumerate() {
+        let line = row + 2;
+        let record = record.map_err(|e| err(format!("line {line}: {e}")))?;
+        if columns[0].len() == MAX_DESIGN_ROWS {
+            return Err(err(format!("more than {MAX_DESIGN_ROWS} points")));
+        }
+        for (k, value) in record.iter().enumerate() {
+            if value.is_empty() {
+                return Err(err(format!("line {line}: no value for {}", header[k])));
+            }
+            columns[k].push(value.to_string());
+        }
+    }
+    if columns[0].is_empty() {
+        return Err(err("no points: the file has a header and no rows".into()));
+    }
+    header
+        .into_iter()
+        .zip(columns)
+        .map(|(path, values)| {
+            let spec = values.join(",");
+            let back = parse_values(&spec).ok().map(|(v, _)| v);
+            if back.as_ref() != Some(&values) {
+                let bad = values
+                    .iter()
+                    .position(|v| parse_values(v).map(|(b, _)| b) != Ok(vec![v.clone()]))
+                    .unwrap_or(0);
+                return Err(err(format!(
+                    "line {}: the value `{}` of {path} cannot be one value of a list (a comma \
+                     outside brackets, or `..`)",
+                    bad + 2,
+                    values[bad]
+                )));
+            }
+            Ok(Vary {
+                path,
+                spec,
+                values,
+                range: None,
+            })
+        })
+        .collect()
+}
+
 /// How varied fields combine into points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Design {
@@ -230,7 +319,7 @@ impl Design {
                     Ok(n) if n >= 1 => Ok(Design::Lhs(n)),
                     _ => Err(err("expected lhs:N with N a whole number of at least 1")),
                 },
-                None => Err(err("expected grid, zip or lhs:N")),
+                None => Err(err("expected grid, zip, lhs:N or a design file FILE.csv")),
             },
         }
     }

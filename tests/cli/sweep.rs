@@ -571,3 +571,115 @@ fn folders_of_another_version_are_neither_resumed_nor_merged() {
         .bad_input()
         .stderr_has(&["sweep format 1", "common random numbers"]);
 }
+
+/// `--design FILE.csv` (a design made elsewhere, e.g. by SALib): its header names the varied
+/// fields, each row is a point; the sweep is the one its columns as zipped `--vary` lists
+/// give, byte for byte. Bad files and a `--vary` beside one are refused with exit 2 before
+/// anything is written.
+#[test]
+fn a_design_file_runs_its_rows_as_points() {
+    let tmp = tempdir();
+    let design = tmp.path().join("design.csv");
+    std::fs::write(
+        &design,
+        "support.capacity,interaction.new_tie\n6,0.1\n14,0.2\n10,0.15\n",
+    )
+    .expect("write the design");
+    let common = |out: &Path| -> Vec<String> {
+        [
+            "sweep",
+            "classroom",
+            "--replicates",
+            "2",
+            "--set",
+            "population.size=80",
+            "--set",
+            "events[0].pulse.step=3",
+            "--steps",
+            "6",
+            "--quiet",
+            "--out",
+            out.to_str().expect("UTF-8"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = common(out);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        belonging(&refs)
+    };
+    let (from_file, zipped) = (tmp.path().join("file"), tmp.path().join("zip"));
+    run(&from_file, &["--design", design.to_str().expect("UTF-8")]).success();
+    run(
+        &zipped,
+        &[
+            "--vary",
+            "support.capacity=6,14,10",
+            "--vary",
+            "interaction.new_tie=0.1,0.2,0.15",
+            "--design",
+            "zip",
+        ],
+    )
+    .success();
+    for f in RESULTS {
+        assert_same_file(&from_file.join(f), &zipped.join(f));
+    }
+    assert_eq!(data_rows(&from_file.join("sweep.csv")), 3 * 2);
+    let csv = read_string(&from_file.join("sweep.csv"));
+    assert!(
+        csv.contains("\n4,2,0,"),
+        "job 4 = row 3 (point 2), replicate 0"
+    );
+
+    // Refusals: each exits 2, names the problem, and writes no folder.
+    for (name, text, says) in [
+        (
+            "ragged.csv",
+            "support.capacity,interaction.new_tie\n6,0.1\n14\n",
+            "line 3",
+        ),
+        (
+            "twice.csv",
+            "support.capacity,support.capacity\n6,8\n",
+            "named twice",
+        ),
+        ("empty.csv", "support.capacity\n", "no points"),
+        (
+            "blank.csv",
+            "support.capacity,interaction.new_tie\n6,\n",
+            "no value",
+        ),
+        ("unknown.csv", "support.nonsense\n6\n", "support.nonsense"),
+        (
+            "comma.csv",
+            "support.capacity\n\"6,7\"\n",
+            "cannot be one value",
+        ),
+    ] {
+        let file = tmp.path().join(name);
+        std::fs::write(&file, text).expect("write");
+        let out = tmp.path().join(format!("out-{name}"));
+        let r = run(&out, &["--design", file.to_str().expect("UTF-8")]);
+        assert_eq!(r.code, Some(2), "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{name}: {}", r.stderr);
+        assert!(!out.exists(), "{name}: a folder was written");
+    }
+    let both = run(
+        &tmp.path().join("both"),
+        &[
+            "--design",
+            design.to_str().expect("UTF-8"),
+            "--vary",
+            "support.capacity=6,8",
+        ],
+    );
+    assert_eq!(both.code, Some(2), "{}", both.stderr);
+    assert!(both.stderr.contains("drop --vary"), "{}", both.stderr);
+    let missing = run(&tmp.path().join("missing"), &["--design", "no-such.csv"]);
+    assert_eq!(missing.code, Some(2), "{}", missing.stderr);
+    assert!(missing.stderr.contains("no-such.csv"), "{}", missing.stderr);
+}
