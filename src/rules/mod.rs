@@ -23,5 +23,6 @@
 pub mod belonging;
 pub mod interaction;
 pub mod maths;
+pub mod meetings;
 pub mod ties;
 pub mod volunteering;
