@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod belonging;
+pub mod classic;
 pub mod identity;
 pub mod interaction;
 pub mod maths;
