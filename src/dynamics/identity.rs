@@ -1,11 +1,16 @@
 //! Process 5: identity dynamics (the rule a scenario chooses), identification with groups,
 //! and integration of the condition into identity in support groups. The identification
 //! updates are made in lanes (`primitives::lanes`), with the same bits as one at a time.
+//!
+//! The formulas are the rules of `crate::rules::identity` (ODD §6.5; the classic rules':
+//! `crate::rules::classic`); every path (in parallel, in lanes at every level of
+//! instructions, one at a time, and the tests' reference) calls them.
 
-use crate::model::{distance, distance_squared, exp, Attendee, Groups, Member, World, NONE};
+use crate::model::{distance_squared, Attendee, Groups, Member, World, NONE};
 use crate::primitives::lanes::{by_level, Level, CHUNK, LANES, WAITING};
 use crate::primitives::lists::RangeMut;
 use crate::rng::{group_stream, Rng, PAR_MIN};
+use crate::rules::identity::{self as rule, IdentityRates};
 use crate::scenario::validate::MAX_DIMS;
 use crate::scenario::{Config, IdentityRule};
 use rand_distr::{Distribution, Normal};
@@ -37,15 +42,15 @@ pub fn run_at(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng, level: Level
 /// pull them: the classic rule alone moves identities.
 ///
 /// Synchronous and parallel: every prototype moves from the identities at the start of the
-/// phase (groups in parallel, each with its own noise stream).
+/// phase (groups in parallel, each with its own noise stream). The rules:
+/// `rules::identity::weighted_sums` and `rules::identity::prototype_step`.
 pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
-    let id = &cfg.scenario.identity;
+    let r = IdentityRates::new(&cfg.scenario);
     let d = w.dims;
     if d == 0 {
         return;
     }
-    let noise = Normal::new(0.0f32, id.noise as f32).ok();
-    let drift = id.drift as f32;
+    let noise = Normal::new(0.0f32, r.noise).ok();
     let Groups {
         met,
         attendees,
@@ -65,31 +70,18 @@ pub fn prototypes(w: &mut World, cfg: &Config, key: u64) {
             // Identification-weighted mean: each attendee's identification is looked up once,
             // and every sum runs over the attendees in their order.
             let mut rng = group_stream(key, g);
-            let mut total = 0.0f32;
             let mut sums = [0.0f32; MAX_DIMS as usize];
-            for &Attendee { agent: i, ident: s } in att {
-                total += s;
-                let x = &identity[i as usize * d..(i as usize + 1) * d];
-                for (m, &x) in sums.iter_mut().zip(x) {
-                    *m += s * x;
-                }
-            }
+            let total = rule::weighted_sums(
+                &mut sums,
+                att.iter().map(|&Attendee { agent: i, ident: s }| {
+                    (s, &identity[i as usize * d..(i as usize + 1) * d])
+                }),
+            );
             for (p, &m) in proto.iter_mut().zip(&sums) {
-                let pull = if total > 0.0 {
-                    drift * (m / total - *p)
-                } else {
-                    0.0
-                };
                 let eps = noise.as_ref().map_or(0.0, |n| n.sample(&mut rng));
-                *p = (*p + pull + eps).clamp(0.0, 1.0);
+                *p = rule::prototype_step(&r, *p, m, total, eps);
             }
         });
-}
-
-/// Similarity of an identity to a prototype, in (0, 1].
-#[inline]
-pub fn similarity(a: &[f32], b: &[f32], scale: f64) -> f32 {
-    exp(-distance(a, b) / scale as f32)
 }
 
 /// The agents' side of the process, in one pass over the agents (in parallel; each agent
@@ -107,19 +99,9 @@ pub fn agents(w: &mut World, cfg: &Config, conform: bool) {
 
 /// The agents' side of the process with `level`'s instructions.
 fn agents_at(w: &mut World, cfg: &Config, conform: bool, level: Level) {
-    let s = &cfg.scenario;
-    let id = &s.identity;
+    let r = IdentityRates::new(&cfg.scenario);
     let d = w.dims;
-    let conformity = id.conformity as f32;
-    let anchoring = id.anchoring as f32;
-    let rate = id.identification_rate as f32;
-    let (w_sim, w_att, fate) = (
-        id.similarity_weight as f32,
-        id.attendance_weight as f32,
-        s.support.shared_fate as f32,
-    );
-    let integration_rate = s.support.integration_rate as f32;
-    if w.n_groups() == 0 && anchoring <= 0.0 {
+    if w.n_groups() == 0 && r.anchoring <= 0.0 {
         return; // no membership to update and no anchor to pull (classic scenarios)
     }
     let Groups {
@@ -140,14 +122,7 @@ fn agents_at(w: &mut World, cfg: &Config, conform: bool, level: Level) {
     let q = Identify {
         d,
         conform,
-        conformity,
-        anchoring,
-        rate,
-        w_sim,
-        w_att,
-        fate,
-        integration_rate,
-        scale: id.similarity_scale as f32,
+        r,
         support_kind: w.support_kind,
         kind,
         focus,
@@ -169,14 +144,7 @@ fn agents_at(w: &mut World, cfg: &Config, conform: bool, level: Level) {
 struct Identify<'a> {
     d: usize,
     conform: bool,
-    conformity: f32,
-    anchoring: f32,
-    rate: f32,
-    w_sim: f32,
-    w_att: f32,
-    fate: f32,
-    integration_rate: f32,
-    scale: f32,
+    r: IdentityRates,
     support_kind: u16,
     kind: &'a [u16],
     focus: &'a [u16],
@@ -238,16 +206,11 @@ fn identify(
                     if !(m.came && q.met[g]) {
                         continue;
                     }
-                    let rate = q.conformity * m.ident;
-                    for (x, &p) in xi.iter_mut().zip(proto(g)) {
-                        *x = (*x + rate * (p - *x)).clamp(0.0, 1.0);
-                    }
+                    rule::conform(&q.r, xi, proto(g), m.ident);
                 }
             }
-            if q.anchoring > 0.0 {
-                for (x, base) in xi.iter_mut().zip(&q.identity_base[i * d..(i + 1) * d]) {
-                    *x += q.anchoring * (*base - *x);
-                }
+            if q.r.anchoring > 0.0 {
+                rule::anchor(&q.r, xi, &q.identity_base[i * d..(i + 1) * d]);
             }
             let updates = list.iter().filter(|m| q.met[m.group as usize]).count();
             // On the baseline (lanes measured no faster there), and for an agent with more
@@ -286,7 +249,7 @@ fn identify(
                 let integ = &mut integration[i - owners.start];
                 for rec in lists.list_mut(i).as_slice() {
                     if q.met[rec.group as usize] && rec.came && shared_fate(i, rec.group as usize) {
-                        *integ += q.integration_rate * rec.ident * (1.0 - *integ);
+                        *integ = rule::integrate(&q.r, *integ, rec.ident);
                     }
                 }
             }
@@ -328,35 +291,26 @@ fn updates(w: &mut Waiting, q: &Identify<'_>) {
     }
 }
 
-/// Identification after one meeting: it moves towards a target that grows with similarity to
-/// the prototype (at squared distance `d2`), attendance and shared fate.
+/// Identification after one meeting (`rules::identity::identification`), with the similarity
+/// to the prototype at squared distance `d2` (`rules::identity::similarity`).
 #[inline(always)]
 fn identification(d2: f32, ident: f32, attend: f32, shared_fate: bool, q: &Identify<'_>) -> f32 {
-    let sim = exp(-d2.sqrt() / q.scale);
-    let target = q.w_sim * sim + q.w_att * attend + if shared_fate { q.fate } else { 0.0 };
-    (ident + q.rate * (target.min(1.0) - ident)).clamp(0.0, 1.0)
+    let sim = rule::similarity(&q.r, d2.sqrt());
+    rule::identification(&q.r, sim, ident, attend, shared_fate)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dynamics::init;
+    use crate::model::distance;
     use crate::scenario::{resolve, Override, Source};
 
     /// The agents' side of the process as the rule reads, one agent and one membership at a
     /// time.
     fn reference(w: &mut World, cfg: &Config, conform: bool) {
-        let s = &cfg.scenario;
-        let id = &s.identity;
+        let r = IdentityRates::new(&cfg.scenario);
         let d = w.dims;
-        let (conformity, anchoring) = (id.conformity as f32, id.anchoring as f32);
-        let rate = id.identification_rate as f32;
-        let (w_sim, w_att, fate) = (
-            id.similarity_weight as f32,
-            id.attendance_weight as f32,
-            s.support.shared_fate as f32,
-        );
-        let integration_rate = s.support.integration_rate as f32;
         let g = &w.groups;
         let a = &mut w.agents;
         for i in 0..a.need.len() {
@@ -366,32 +320,25 @@ mod tests {
                 for m in list.iter() {
                     let k = m.group as usize;
                     if m.came && g.met[k] {
-                        let rate = conformity * m.ident;
-                        for (x, &p) in xi.iter_mut().zip(&g.prototype[k * d..(k + 1) * d]) {
-                            *x = (*x + rate * (p - *x)).clamp(0.0, 1.0);
-                        }
+                        rule::conform(&r, xi, &g.prototype[k * d..(k + 1) * d], m.ident);
                     }
                 }
             }
-            if anchoring > 0.0 {
-                for (x, base) in xi.iter_mut().zip(&a.identity_base[i * d..(i + 1) * d]) {
-                    *x += anchoring * (*base - *x);
-                }
+            if r.anchoring > 0.0 {
+                rule::anchor(&r, xi, &a.identity_base[i * d..(i + 1) * d]);
             }
             for rec in list.iter_mut() {
                 let k = rec.group as usize;
                 if !g.met[k] {
                     continue;
                 }
-                let sim = similarity(xi, &g.prototype[k * d..(k + 1) * d], id.similarity_scale);
+                let sim = rule::similarity(&r, distance(xi, &g.prototype[k * d..(k + 1) * d]));
                 let shared_fate = g.kind[k] == w.support_kind
                     && g.focus[k] != NONE
                     && a.condition[i] == g.focus[k];
-                let target =
-                    w_sim * sim + w_att * rec.attend + if shared_fate { fate } else { 0.0 };
-                rec.ident = (rec.ident + rate * (target.min(1.0) - rec.ident)).clamp(0.0, 1.0);
+                rec.ident = rule::identification(&r, sim, rec.ident, rec.attend, shared_fate);
                 if shared_fate && rec.came {
-                    a.integration[i] += integration_rate * rec.ident * (1.0 - a.integration[i]);
+                    a.integration[i] = rule::integrate(&r, a.integration[i], rec.ident);
                 }
             }
         }

@@ -11,13 +11,17 @@
 //! so every membership is read twice in all, whatever the number of threads. The attendance
 //! draws are made in lanes (`primitives::lanes`): each agent's prepared in the order of its
 //! memberships, then made eight at a time, with the same bits as one at a time.
+//!
+//! The formulas are the rules of `crate::rules::meetings` (ODD §6.2); every path (one
+//! thread or several, in lanes at every level of instructions, one at a time, and the
+//! tests' reference) calls them.
 
-use crate::model::{exp, Agents, Attendee, Groups, Lists, Member, World};
+use crate::model::{Agents, Attendee, Groups, Lists, Member, World};
 use crate::primitives::lanes::{by_level, Level, CHUNK, LANES, WAITING};
 use crate::primitives::lists::RangeMut;
 use crate::rng::{agent_seed, group_stream, splitmix_f32, PAR_MIN, SPLITMIX_STEP};
+use crate::rules::meetings::{self as rule, Attendance};
 use crate::scenario::Config;
-use rand::RngExt;
 use rayon::prelude::*;
 
 /// Most ranges of agents deciding at once (one per thread up to this): each range keeps a
@@ -34,7 +38,7 @@ pub fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
     if w.n_groups() == 0 {
         return; // no group to meet, and no membership to attend (classic scenarios)
     }
-    let at = &cfg.scenario.attendance;
+    let at = Attendance::new(&cfg.scenario);
     let support_kind = w.support_kind;
     let Groups {
         kind,
@@ -50,18 +54,10 @@ pub fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
         .enumerate()
         .with_min_len(PAR_MIN)
         .for_each(|(g, met)| {
-            *met = active[g]
-                && !members[g].is_empty()
-                && group_stream(key, g).random_bool(meeting_rate[g] as f64);
+            *met = rule::meets(active[g], members[g].len(), meeting_rate[g], || {
+                group_stream(key, g)
+            });
         });
-    let memory = at.memory as f32;
-    let (k_approach, k_lonely, k_distress, k_resigned) = (
-        at.approach as f32,
-        at.loneliness as f32,
-        at.distress as f32,
-        at.resigned as f32,
-    );
-    let (k_ident, k_stigma) = (at.identification as f32, at.self_stigma as f32);
     let Agents {
         approach,
         loneliness,
@@ -78,13 +74,7 @@ pub fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
     let met = &*met;
     let q = Attend {
         key,
-        memory,
-        k_approach,
-        k_lonely,
-        k_distress,
-        k_resigned,
-        k_ident,
-        k_stigma,
+        at,
         support_kind,
         kind,
         met,
@@ -166,13 +156,7 @@ pub fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
 /// What an agent's attendance depends on.
 struct Attend<'a> {
     key: u64,
-    memory: f32,
-    k_approach: f32,
-    k_lonely: f32,
-    k_distress: f32,
-    k_resigned: f32,
-    k_ident: f32,
-    k_stigma: f32,
+    at: Attendance,
     support_kind: u16,
     kind: &'a [u16],
     met: &'a [bool],
@@ -187,6 +171,46 @@ struct Attend<'a> {
     /// Each agent's condition (an event kind) and each event kind's burden on attendance.
     condition: &'a [u16],
     burden: &'a [f32],
+}
+
+impl Attend<'_> {
+    /// Agent i's part of its attendance logits (`rules::meetings::person`, with its
+    /// condition's burden: `rules::meetings::burden`) and its self-stigma term, β_σ σ_i
+    /// (`rules::meetings::self_stigma`).
+    #[inline(always)]
+    fn person(&self, i: usize) -> (f32, f32) {
+        let active = self.condition_active[i];
+        let burden_k = self
+            .burden
+            .get(self.condition[i] as usize)
+            .copied()
+            .unwrap_or(0.0);
+        let burden = rule::burden(active, burden_k, self.integration[i]);
+        let person = rule::person(
+            &self.at,
+            self.approach[i],
+            self.loneliness[i],
+            self.distress[i],
+            self.resigned[i],
+            burden,
+        );
+        let sigma = rule::self_stigma(active, self.stigma[i], self.integration[i]);
+        (person, self.at.self_stigma * sigma)
+    }
+
+    /// The attendance logit of a membership of group g (`rules::meetings::logit`).
+    #[inline(always)]
+    fn logit(&self, g: usize, person: f32, ident: f32, stigma: f32) -> f32 {
+        let support = self.kind[g] == self.support_kind;
+        rule::logit(
+            &self.at,
+            self.attendance_logit[g],
+            person,
+            ident,
+            stigma,
+            support,
+        )
+    }
 }
 
 /// The agents' lists of memberships, one at a time.
@@ -256,49 +280,21 @@ fn decide(
             // draws than can wait, the draws are made one at a time.
             let alone = level == Level::BASE || draws > WAITING;
             if !alone && w.n + draws > WAITING {
-                make(level, &mut w, lists, q.memory);
+                make(level, &mut w, lists, &q.at);
             }
             let list = lists.of(i);
             let mut state = agent_seed(q.key, i);
-            let self_stigma = if q.condition_active[i] {
-                q.stigma[i] * (1.0 - q.integration[i])
-            } else {
-                0.0
-            };
-            // A condition one lives with limits participation everywhere (its burden), half
-            // of it eased as the condition is integrated (one learns to live with it).
-            let burden = if q.condition_active[i] {
-                q.burden
-                    .get(q.condition[i] as usize)
-                    .copied()
-                    .unwrap_or(0.0)
-                    * (1.0 - 0.5 * q.integration[i])
-            } else {
-                0.0
-            };
-            let person = q.k_approach * (q.approach[i] - 0.5)
-                - q.k_lonely * q.loneliness[i]
-                - q.k_distress * q.distress[i]
-                - if q.resigned[i] { q.k_resigned } else { 0.0 }
-                - burden;
-            // Outside support groups, self-stigma keeps people away.
-            let stigma_term = q.k_stigma * self_stigma;
+            let (person, stigma) = q.person(i);
             for (r, rec) in list.iter_mut().enumerate() {
                 let g = rec.group as usize;
                 rec.came = false;
                 if !q.met[g] {
                     continue;
                 }
-                let stigma_here = if q.kind[g] == q.support_kind {
-                    0.0
-                } else {
-                    stigma_term
-                };
                 state = state.wrapping_add(SPLITMIX_STEP);
-                let logit =
-                    q.attendance_logit[g] + person + q.k_ident * (rec.ident - 0.5) - stigma_here;
+                let logit = q.logit(g, person, rec.ident, stigma);
                 if alone {
-                    (rec.came, rec.attend) = draw(state, logit, rec.attend, q.memory);
+                    (rec.came, rec.attend) = draw(state, logit, rec.attend, &q.at);
                     continue;
                 }
                 let k = w.n;
@@ -309,7 +305,7 @@ fn decide(
                 w.n += 1;
             }
         }
-        make(level, &mut w, lists, q.memory);
+        make(level, &mut w, lists, &q.at);
         for i in first..last {
             then(i, lists.of(i));
         }
@@ -319,8 +315,8 @@ fn decide(
 
 /// Makes the waiting draws (in lanes) and records them in their memberships.
 #[inline(always)]
-fn make(level: Level, w: &mut Waiting, lists: &mut impl Memberships, memory: f32) {
-    draws_at(level, w, memory);
+fn make(level: Level, w: &mut Waiting, lists: &mut impl Memberships, at: &Attendance) {
+    draws_at(level, w, at);
     for k in 0..w.n {
         let (i, r) = w.at[k];
         let rec = &mut lists.of(i as usize)[r as usize];
@@ -330,25 +326,23 @@ fn make(level: Level, w: &mut Waiting, lists: &mut impl Memberships, memory: f32
     w.n = 0;
 }
 
-/// One attendance draw: whether the member comes (with probability 1 / (1 + e^-logit), the
-/// stream's state being `state`), and its running attendance after.
+/// One attendance draw: whether the member comes (`rules::meetings::attends`, the stream's
+/// state being `state`), and its running attendance after (`rules::meetings::record`).
 #[inline(always)]
-fn draw(state: u64, logit: f32, attend: f32, memory: f32) -> (bool, f32) {
-    let u = splitmix_f32(state);
-    // u < 1 / (1 + e^-x)  <=>  u e^-x < 1 - u  (no division).
-    let came = u * exp(-logit) < 1.0 - u;
-    (came, attend + memory * (f32::from(u8::from(came)) - attend))
+fn draw(state: u64, logit: f32, attend: f32, at: &Attendance) -> (bool, f32) {
+    let came = rule::attends(splitmix_f32(state), logit);
+    (came, rule::record(at, attend, came))
 }
 
 by_level! {
     /// The waiting draws, with `level`'s instructions.
-    fn draws_at(w: &mut Waiting, memory: f32) => draws
+    fn draws_at(w: &mut Waiting, at: &Attendance) => draws
 }
 
 /// Each waiting draw in a lane of its own, without a branch: the member comes with
 /// probability 1 / (1 + e^-logit), and its running attendance follows.
 #[inline(always)]
-fn draws(w: &mut Waiting, memory: f32) {
+fn draws(w: &mut Waiting, at: &Attendance) {
     for c in 0..w.n.div_ceil(LANES) {
         let lanes = c * LANES..(c + 1) * LANES;
         let state: &[u64; LANES] = w.state[lanes.clone()].try_into().expect("lanes");
@@ -356,7 +350,7 @@ fn draws(w: &mut Waiting, memory: f32) {
         let (mut came, mut attend) = ([false; LANES], [0.0f32; LANES]);
         attend.copy_from_slice(&w.attend[lanes.clone()]);
         for l in 0..LANES {
-            (came[l], attend[l]) = draw(state[l], logit[l], attend[l], memory);
+            (came[l], attend[l]) = draw(state[l], logit[l], attend[l], at);
         }
         w.came[lanes.clone()].copy_from_slice(&came);
         w.attend[lanes].copy_from_slice(&attend);
@@ -416,15 +410,20 @@ mod tests {
             draws.push(lists[i].iter().filter(|m| met[m.group as usize]).count());
         }
         assert!(draws[7] > WAITING && draws.contains(&0));
+        let at = Attendance {
+            memory: 0.3,
+            approach: 1.5,
+            loneliness: 1.0,
+            distress: 0.7,
+            resigned: 1.2,
+            identification: 2.0,
+            self_stigma: 1.1,
+        };
+        let burden = [0.0, 0.8, 0.3];
+        let condition: Vec<u16> = (0..n).map(|i| (i % 4) as u16).collect();
         let q = Attend {
             key: 99,
-            memory: 0.3,
-            k_approach: 1.5,
-            k_lonely: 1.0,
-            k_distress: 0.7,
-            k_resigned: 1.2,
-            k_ident: 2.0,
-            k_stigma: 1.1,
+            at,
             support_kind: 4,
             kind: &kind,
             met: &met,
@@ -436,37 +435,36 @@ mod tests {
             condition_active: &condition_active,
             stigma: &stigma,
             integration: &integration,
-            condition: &vec![0; n],
-            burden: &[],
+            condition: &condition,
+            burden: &burden,
         };
-        // One agent at a time, from its stream, as the rule reads.
+        // One agent at a time, from its stream, with the rules as docs/ODD.md §6.2 reads
+        // (condition 3 has no burden listed: none).
         let mut want = lists.clone();
         for i in 0..n {
             let mut rng = crate::rng::agent_stream(q.key, i);
-            let self_stigma = if condition_active[i] {
-                stigma[i] * (1.0 - integration[i])
-            } else {
-                0.0
-            };
-            let person = q.k_approach * (approach[i] - 0.5)
-                - q.k_lonely * loneliness[i]
-                - q.k_distress * distress[i]
-                - if resigned[i] { q.k_resigned } else { 0.0 };
+            let active = condition_active[i];
+            let burden_k = burden.get(condition[i] as usize).copied().unwrap_or(0.0);
+            let person = rule::person(
+                &at,
+                approach[i],
+                loneliness[i],
+                distress[i],
+                resigned[i],
+                rule::burden(active, burden_k, integration[i]),
+            );
+            let sigma = at.self_stigma * rule::self_stigma(active, stigma[i], integration[i]);
             for rec in want[i].iter_mut() {
                 let g = rec.group as usize;
                 rec.came = false;
                 if !met[g] {
                     continue;
                 }
-                let stigma_here = if kind[g] == q.support_kind {
-                    0.0
-                } else {
-                    q.k_stigma * self_stigma
-                };
-                let x = logit[g] + person + q.k_ident * (rec.ident - 0.5) - stigma_here;
+                let support = kind[g] == q.support_kind;
+                let x = rule::logit(&at, logit[g], person, rec.ident, sigma, support);
                 let u: f32 = rng.random();
-                rec.came = u * exp(-x) < 1.0 - u;
-                rec.attend += q.memory * (f32::from(u8::from(rec.came)) - rec.attend);
+                rec.came = rule::attends(u, x);
+                rec.attend = rule::record(&at, rec.attend, rec.came);
             }
         }
         for level in Level::available() {

@@ -21,7 +21,10 @@
 #![forbid(unsafe_code)]
 
 pub mod belonging;
+pub mod classic;
+pub mod identity;
 pub mod interaction;
 pub mod maths;
+pub mod meetings;
 pub mod ties;
 pub mod volunteering;

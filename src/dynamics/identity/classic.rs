@@ -8,9 +8,15 @@
 //! a uniformly chosen group that met this week and that the agent attended with at least one
 //! other attendee, then a uniformly chosen co-attendee. Agents without a partner skip their
 //! turn.
+//!
+//! What an encounter does, and when a pair is settled, are the rules of
+//! `crate::rules::classic` (ODD §6.5, §6.9); this module finds the pairs, and compares
+//! cultures of up to 8 features a word at a time, calling the same rules as the
+//! feature-by-feature path.
 
-use crate::model::World;
+use crate::model::{distance, World};
 use crate::rng::{scale, Rng, Xoshiro};
+use crate::rules::classic::{self as rule, Classic};
 use crate::scenario::{Config, IdentityRule, Scope};
 
 /// One week of the scenario's classic rule (BoundedConfidence or Axelrod).
@@ -41,7 +47,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
             }
         }
     }
-    let (eps, mu) = (id.epsilon as f32, id.mu as f32);
+    let c = Classic::new(&cfg.scenario);
     for &i in &order {
         let i = i as usize;
         let j = match id.scope {
@@ -71,7 +77,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
             }
         };
         match id.rule {
-            IdentityRule::BoundedConfidence => bounded_confidence(w, i, j, eps, mu),
+            IdentityRule::BoundedConfidence => bounded_confidence(w, i, j, &c),
             IdentityRule::Axelrod => axelrod(&mut w.agents.culture, w.features, i, j, &mut g),
             IdentityRule::Prototype => {}
         }
@@ -82,25 +88,25 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
 }
 
 /// Deffuant et al. (2000): if |x_i - x_j| < epsilon (Euclidean), x_i += mu (x_j - x_i) and
-/// x_j += mu (x_i - x_j), both from the positions before the encounter.
+/// x_j += mu (x_i - x_j), both from the positions before the encounter
+/// (`rules::classic::confident`, `rules::classic::converge`).
 #[inline]
-pub fn bounded_confidence(w: &mut World, i: usize, j: usize, eps: f32, mu: f32) {
+pub fn bounded_confidence(w: &mut World, i: usize, j: usize, c: &Classic) {
     let d = w.dims;
     let x = &mut w.agents.identity;
-    let dist = crate::model::distance(&x[i * d..(i + 1) * d], &x[j * d..(j + 1) * d]);
-    if dist >= eps {
+    if !rule::confident(c, distance(&x[i * d..(i + 1) * d], &x[j * d..(j + 1) * d])) {
         return;
     }
     for k in 0..d {
-        let (a, b) = (x[i * d + k], x[j * d + k]);
-        x[i * d + k] = (a + mu * (b - a)).clamp(0.0, 1.0);
-        x[j * d + k] = (b + mu * (a - b)).clamp(0.0, 1.0);
+        (x[i * d + k], x[j * d + k]) = rule::converge(c, x[i * d + k], x[j * d + k]);
     }
 }
 
 /// Axelrod (1997): with probability equal to the share of features on which i and j agree,
 /// i copies j's trait on one uniformly chosen feature on which they differ (nothing happens
-/// when they agree on all or none). Cultures of `f` features lie agent by agent in `c`.
+/// when they agree on all or none: `rules::classic::axelrod_interacts`,
+/// `rules::classic::axelrod_copies`, `rules::classic::axelrod_feature`). Cultures of `f`
+/// features lie agent by agent in `c`.
 #[inline(always)]
 pub fn axelrod(c: &mut [u8], f: usize, i: usize, j: usize, g: &mut Xoshiro) {
     match differing(c, f, i, j) {
@@ -120,15 +126,14 @@ pub fn axelrod(c: &mut [u8], f: usize, i: usize, j: usize, g: &mut Xoshiro) {
 fn axelrod_word(c: &mut [u8], f: usize, i: usize, j: usize, differ: u64, g: &mut Xoshiro) {
     let d = count_bytes(differ);
     let same = f - d;
-    let interacts = d != 0 && d != f;
+    let interacts = rule::axelrod_interacts(same, f);
     let (x, next) = g.peek();
     g.take_if(interacts, next);
-    // below(f) < same has probability same / f exactly.
-    let copies = interacts && scale(x, f) < same;
+    let copies = interacts && rule::axelrod_copies(x, same, f);
     let (x, next) = g.peek();
     g.take_if(copies, next);
-    // The r-th differing feature, r = below(d) (a feature < f whatever the draws).
-    let k = NTH_SET[gather_bytes(differ)][scale(x, d)] as usize;
+    // The r-th differing feature (a feature < f whatever the draws).
+    let k = NTH_SET[gather_bytes(differ)][rule::axelrod_feature(x, d)] as usize;
     let from = if copies { j } else { i };
     c[i * f + k] = c[from * f + k];
 }
@@ -164,15 +169,11 @@ fn gather_bytes(high: u64) -> usize {
 #[inline(never)]
 fn axelrod_bytes(c: &mut [u8], f: usize, i: usize, j: usize, g: &mut Xoshiro) {
     let same = agree_bytes(c, f, i, j);
-    if same == 0 || same == f {
-        return;
-    }
-    // below(f) < same has probability same / f exactly.
-    if scale(g.next_u32(), f) >= same {
+    if !rule::axelrod_interacts(same, f) || !rule::axelrod_copies(g.next_u32(), same, f) {
         return;
     }
     // The r-th differing feature, counting from the first.
-    let mut r = scale(g.next_u32(), f - same);
+    let mut r = rule::axelrod_feature(g.next_u32(), f - same);
     for k in 0..f {
         if c[i * f + k] != c[j * f + k] {
             if r == 0 {
@@ -241,14 +242,13 @@ pub fn absorbed(w: &mut World, cfg: &Config) -> bool {
                     Some(differ) => f - count_bytes(differ),
                     None => agree_bytes(c, f, i, j),
                 };
-                same == 0 || same == f
+                rule::axelrod_settled(same, f)
             })
         }
         IdentityRule::BoundedConfidence => {
-            let (eps, tol) = (id.epsilon as f32, cfg.scenario.stop.tolerance as f32);
+            let c = Classic::new(&cfg.scenario);
             w.find_scope_pair(from, |i, j| {
-                let d = crate::model::distance(w.identity_of(i), w.identity_of(j));
-                d >= eps || d < tol
+                rule::confidence_settled(&c, distance(w.identity_of(i), w.identity_of(j)))
             })
         }
     };
@@ -360,10 +360,15 @@ mod tests {
     fn bounded_confidence_moves_both_within_epsilon_only() {
         let mut w = tiny_world(0);
         w.agents.identity = vec![0.2, 0.3];
-        bounded_confidence(&mut w, 0, 1, 0.2, 0.5);
+        let c = Classic {
+            epsilon: 0.2,
+            mu: 0.5,
+            tolerance: 0.01,
+        };
+        bounded_confidence(&mut w, 0, 1, &c);
         assert_eq!(w.agents.identity, vec![0.25, 0.25]);
         w.agents.identity = vec![0.2, 0.5];
-        bounded_confidence(&mut w, 0, 1, 0.2, 0.5);
+        bounded_confidence(&mut w, 0, 1, &c);
         assert_eq!(w.agents.identity, vec![0.2, 0.5], "farther than epsilon");
     }
 
