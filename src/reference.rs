@@ -15,11 +15,15 @@
 
 use crate::dynamics::sim::{runs, Process};
 use crate::dynamics::{events, exclusion, identity, interventions, membership, volunteering};
-use crate::model::{find_tie, Attendee, Lists, Member, StepCounts, Tie, World, FOLLOW_UP, NEVER};
+use crate::model::{
+    find_tie, Attendee, Lists, Member, StepCounts, Tie, World, FOLLOW_UP, NEVER, NONE,
+};
 use crate::rng::{agent_stream, below, group_stream, pair_uniform, phase_key, stream, Phase};
 use crate::rules::belonging::{self as belong, BelongingRates, Components};
+use crate::rules::identity::{self as ident, IdentityRates};
 use crate::rules::interaction::{bond_chance, new_tie_weight, warmth, Encounters};
 use crate::rules::maths::{distance, distance_squared, exp};
+use crate::rules::meetings::{self as meet, Attendance};
 use crate::rules::ties::{self as tie_rule, TieRates};
 use crate::scenario::{Config, IdentityRule};
 use rand::RngExt;
@@ -84,58 +88,39 @@ fn meetings(w: &mut World, cfg: &Config, key: u64) {
     if w.n_groups() == 0 {
         return;
     }
-    let at = &cfg.scenario.attendance;
+    let at = Attendance::new(&cfg.scenario);
     let g = &mut w.groups;
     for x in 0..g.met.len() {
-        g.met[x] = g.active[x]
-            && !g.members[x].is_empty()
-            && group_stream(key, x).random_bool(g.meeting_rate[x] as f64);
+        let (active, members) = (g.active[x], g.members[x].len());
+        g.met[x] = meet::meets(active, members, g.meeting_rate[x], || group_stream(key, x));
     }
     let a = &mut w.agents;
     g.attendees.clear_all();
     for i in 0..a.memberships.owners() {
         let mut rng = agent_stream(key, i);
-        let active = a.condition_active[i];
-        let self_stigma = if active {
-            a.stigma[i] * (1.0 - a.integration[i])
-        } else {
-            0.0
-        };
-        let burden = if active {
-            cfg.event_burden
-                .get(a.condition[i] as usize)
-                .copied()
-                .unwrap_or(0.0)
-                * (1.0 - 0.5 * a.integration[i])
-        } else {
-            0.0
-        };
-        let person = at.approach as f32 * (a.approach[i] - 0.5)
-            - at.loneliness as f32 * a.loneliness[i]
-            - at.distress as f32 * a.distress[i]
-            - if a.resigned[i] {
-                at.resigned as f32
-            } else {
-                0.0
-            }
-            - burden;
-        let stigma_term = at.self_stigma as f32 * self_stigma;
+        let (active, integration) = (a.condition_active[i], a.integration[i]);
+        let kind_burden = cfg.event_burden.get(a.condition[i] as usize).copied();
+        let burden = meet::burden(active, kind_burden.unwrap_or(0.0), integration);
+        let person = meet::person(
+            &at,
+            a.approach[i],
+            a.loneliness[i],
+            a.distress[i],
+            a.resigned[i],
+            burden,
+        );
+        let stigma = at.self_stigma * meet::self_stigma(active, a.stigma[i], integration);
         for m in a.memberships.list_mut(i).as_mut_slice() {
             let x = m.group as usize;
             m.came = false;
             if !g.met[x] {
                 continue;
             }
-            let stigma_here = if g.kind[x] == w.support_kind {
-                0.0
-            } else {
-                stigma_term
-            };
-            let logit = g.attendance_logit[x] + person + at.identification as f32 * (m.ident - 0.5)
-                - stigma_here;
+            let support = g.kind[x] == w.support_kind;
+            let logit = meet::logit(&at, g.attendance_logit[x], person, m.ident, stigma, support);
             let u: f32 = rng.random();
-            m.came = u * exp(-logit) < 1.0 - u;
-            m.attend += at.memory as f32 * (f32::from(u8::from(m.came)) - m.attend);
+            m.came = meet::attends(u, logit);
+            m.attend = meet::record(&at, m.attend, m.came);
             if m.came {
                 let agent = i as u32;
                 g.attendees.push(
@@ -236,35 +221,26 @@ fn interaction(w: &mut World, cfg: &Config, key: u64) {
 /// weighted mean of its attendees' identities, plus noise from its own stream, within [0, 1].
 /// Every prototype moves from the identities at the start of the phase.
 fn prototypes(w: &mut World, cfg: &Config, key: u64) {
-    let id = &cfg.scenario.identity;
+    let r = IdentityRates::new(&cfg.scenario);
     let d = w.dims;
     if d == 0 {
         return;
     }
-    let noise = Normal::new(0.0f32, id.noise as f32).ok();
+    let noise = Normal::new(0.0f32, r.noise).ok();
     let g = &mut w.groups;
+    let identity = &w.agents.identity;
     for x in 0..g.kind.len() {
         let att = &g.attendees[x];
         if !g.met[x] || att.is_empty() {
             continue;
         }
         let mut rng = group_stream(key, x);
-        let (mut total, mut sums) = (0.0f32, vec![0.0f32; d]);
-        for at in att {
-            total += at.ident;
-            let xi = &w.agents.identity[at.agent as usize * d..][..d];
-            for (m, &v) in sums.iter_mut().zip(xi) {
-                *m += at.ident * v;
-            }
-        }
-        for (p, &m) in g.prototype[x * d..][..d].iter_mut().zip(&sums) {
-            let pull = if total > 0.0 {
-                id.drift as f32 * (m / total - *p)
-            } else {
-                0.0
-            };
+        let mut sums = vec![0.0f32; d];
+        let of = |at: &Attendee| (at.ident, &identity[at.agent as usize * d..][..d]);
+        let total = ident::weighted_sums(&mut sums, att.iter().map(of));
+        for (p, &sum) in g.prototype[x * d..][..d].iter_mut().zip(&sums) {
             let eps = noise.as_ref().map_or(0.0, |n| n.sample(&mut rng));
-            *p = (*p + pull + eps).clamp(0.0, 1.0);
+            *p = ident::prototype_step(&r, *p, sum, total, eps);
         }
     }
 }
@@ -275,55 +251,36 @@ fn prototypes(w: &mut World, cfg: &Config, key: u64) {
 /// group that met moves towards its target (similarity, attendance, shared fate); support-
 /// group attendees integrate their condition.
 fn identify(w: &mut World, cfg: &Config, conform: bool) {
-    let s = &cfg.scenario;
-    let id = &s.identity;
-    let anchoring = id.anchoring as f32;
-    if w.n_groups() == 0 && anchoring <= 0.0 {
+    let r = IdentityRates::new(&cfg.scenario);
+    if w.n_groups() == 0 && r.anchoring <= 0.0 {
         return;
     }
-    let d = w.dims;
+    let (d, support_kind) = (w.dims, w.support_kind);
     let g = &w.groups;
     let a = &mut w.agents;
     let proto = |x: usize| &g.prototype[x * d..][..d];
     for i in 0..a.memberships.owners() {
         let condition = a.condition[i];
-        let shared_fate = |x: usize| {
-            g.kind[x] == w.support_kind
-                && g.focus[x] != crate::model::NONE
-                && condition == g.focus[x]
-        };
+        let shared_fate =
+            |x: usize| g.kind[x] == support_kind && g.focus[x] != NONE && condition == g.focus[x];
         let xi = &mut a.identity[i * d..][..d];
         let list = a.memberships.list_mut(i).into_slice();
         if conform {
             for m in list.iter().filter(|m| m.came && g.met[m.group as usize]) {
-                let rate = id.conformity as f32 * m.ident;
-                for (v, &p) in xi.iter_mut().zip(proto(m.group as usize)) {
-                    *v = (*v + rate * (p - *v)).clamp(0.0, 1.0);
-                }
+                ident::conform(&r, xi, proto(m.group as usize), m.ident);
             }
         }
-        if anchoring > 0.0 {
-            for (v, base) in xi.iter_mut().zip(&a.identity_base[i * d..][..d]) {
-                *v += anchoring * (*base - *v);
-            }
+        if r.anchoring > 0.0 {
+            ident::anchor(&r, xi, &a.identity_base[i * d..][..d]);
         }
         for m in list.iter_mut().filter(|m| g.met[m.group as usize]) {
             let x = m.group as usize;
-            let sim = exp(-distance_squared(xi, proto(x)).sqrt() / id.similarity_scale as f32);
-            let fate = if shared_fate(x) {
-                s.support.shared_fate as f32
-            } else {
-                0.0
-            };
-            let target =
-                id.similarity_weight as f32 * sim + id.attendance_weight as f32 * m.attend + fate;
-            m.ident = (m.ident + id.identification_rate as f32 * (target.min(1.0) - m.ident))
-                .clamp(0.0, 1.0);
+            let sim = ident::similarity(&r, distance_squared(xi, proto(x)).sqrt());
+            m.ident = ident::identification(&r, sim, m.ident, m.attend, shared_fate(x));
         }
         for m in list.iter().filter(|m| g.met[m.group as usize] && m.came) {
             if shared_fate(m.group as usize) {
-                let integ = &mut a.integration[i];
-                *integ += s.support.integration_rate as f32 * m.ident * (1.0 - *integ);
+                a.integration[i] = ident::integrate(&r, a.integration[i], m.ident);
             }
         }
     }
