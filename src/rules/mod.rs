@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod belonging;
+pub mod events;
 pub mod interaction;
 pub mod maths;
 pub mod ties;
