@@ -22,6 +22,7 @@
 
 pub mod belonging;
 pub mod events;
+pub mod exclusion;
 pub mod interaction;
 pub mod maths;
 pub mod ties;
