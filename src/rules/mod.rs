@@ -25,5 +25,6 @@ pub mod events;
 pub mod exclusion;
 pub mod interaction;
 pub mod maths;
+pub mod membership;
 pub mod ties;
 pub mod volunteering;
