@@ -24,6 +24,7 @@ pub mod belonging;
 pub mod events;
 pub mod exclusion;
 pub mod interaction;
+pub mod interventions;
 pub mod maths;
 pub mod membership;
 pub mod ties;
