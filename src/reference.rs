@@ -24,6 +24,7 @@ use crate::rules::identity::{self as ident, IdentityRates};
 use crate::rules::interaction::{bond_chance, new_tie_weight, warmth, Encounters};
 use crate::rules::maths::{distance, distance_squared, exp};
 use crate::rules::meetings::{self as meet, Attendance};
+use crate::rules::membership::{self as member_rule, JoinRates};
 use crate::rules::ties::{self as tie_rule, TieRates};
 use crate::scenario::{Config, IdentityRule};
 use rand::RngExt;
@@ -330,31 +331,22 @@ fn community_decisions(w: &mut World, cfg: &Config, key: u64) -> Vec<u8> {
         return Vec::new();
     }
     let s = &cfg.scenario;
-    let m = &s.membership;
+    let r = JoinRates::new(s);
     let a = &mut w.agents;
     let mut decided = vec![0u8; a.memberships.owners()];
     for (i, decided) in decided.iter_mut().enumerate() {
-        let mut r = agent_stream(key, i);
+        let mut rng = agent_stream(key, i);
         for mb in a.memberships.list_mut(i).as_mut_slice() {
             let kind = w.groups.kind[mb.group as usize];
-            let k = (kind != w.support_kind).then(|| &s.groups[kind as usize]);
-            let turnover = if k.is_some_and(|k| k.joinable) {
-                m.turnover
-            } else {
-                0.0
-            };
-            let p = if mb.ident < m.leave_threshold as f32 {
-                m.leave_rate.max(turnover)
-            } else {
-                turnover
-            };
-            mb.leaving = k.is_some_and(|k| k.voluntary_exit) && p > 0.0 && r.random_bool(p);
+            let k = membership::ordinary_kind(s, kind, w.support_kind);
+            let p = member_rule::leave_probability(&r, k, mb.ident);
+            mb.leaving = p > 0.0 && rng.random_bool(p);
             if mb.leaving {
                 *decided |= membership::LEAVES;
             }
         }
-        let p = m.join_rate * a.approach[i] as f64 * (1.0 - a.membership[i] as f64);
-        if p > 0.0 && r.random_bool(p.min(1.0)) {
+        let p = member_rule::join_probability(&r, a.approach[i], a.membership[i]);
+        if p > 0.0 && rng.random_bool(p.min(1.0)) {
             *decided |= membership::JOINS;
         }
     }

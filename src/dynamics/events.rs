@@ -1,11 +1,15 @@
 //! Process 1: life events strike, break memberships and ties, and bring distress, stigma
-//! and an identity shift; conditions with a duration resolve.
+//! and an identity shift; conditions with a duration resolve. The rules are
+//! `rules::events` (ODD §6.1); here are the order of visits, the draws and the bookkeeping.
 
 use crate::model::{World, NEVER};
 use crate::rng::Rng;
+use crate::rules::events::{
+    adapt, add_distress, breaks_ties, duration, identity_step, loss_probability, resolved, shift,
+    strike_probability,
+};
 use crate::scenario::Config;
 use rand::RngExt;
-use rand_distr::{Distribution, Exp};
 
 pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     if cfg.scenario.events.is_empty() {
@@ -20,14 +24,11 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         if !a.condition_active[i] {
             continue;
         }
-        if t >= a.condition_end[i] {
+        if resolved(t, a.condition_end[i]) {
             a.condition_active[i] = false;
         } else if let Some(e) = events.get(a.condition[i] as usize) {
             // Adjustment to a condition one lives with (6.1: adaptation).
-            let r = e.adaptation as f32;
-            if r > 0.0 {
-                a.integration[i] += r * (1.0 - a.integration[i]);
-            }
+            a.integration[i] = adapt(e, a.integration[i]);
         }
     }
     let Some(step) = w.recorded_step() else {
@@ -38,11 +39,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
             continue;
         }
         for (k, e) in events.iter().enumerate() {
-            let pulse = e
-                .pulse
-                .filter(|p| p.step == step)
-                .map_or(0.0, |p| p.fraction);
-            let p = 1.0 - (1.0 - e.hazard) * (1.0 - pulse);
+            let p = strike_probability(e, step);
             if p > 0.0 && rng.random_bool(p) {
                 strike(w, cfg, i, k, rng);
                 break;
@@ -71,7 +68,7 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
         for m in &w.agents.memberships[i] {
             let g = m.group as usize;
             let kind = w.groups.kind[g] as usize;
-            if let Some(&(_, p)) = losses.iter().find(|(kk, _)| *kk == kind) {
+            if let Some(p) = loss_probability(losses, kind) {
                 if rng.random_bool(p) {
                     lost.push(g);
                 }
@@ -88,7 +85,7 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
     }
     w.agents.groups_kept[i] = ordinary_groups(w, i);
     // Lost ties.
-    if e.tie_loss > 0.0 {
+    if breaks_ties(e) {
         let mut lost = std::mem::take(&mut w.scratch.lost);
         lost.clear();
         for tie in &w.agents.ties[i] {
@@ -102,15 +99,11 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
         w.scratch.lost = lost;
     }
     let a = &mut w.agents;
-    a.distress[i] = (a.distress[i] + e.distress as f32).min(1.0);
+    a.distress[i] = add_distress(a.distress[i], e.distress as f32);
     a.condition[i] = k as u16;
     a.condition_active[i] = true;
-    a.condition_end[i] = match e.duration {
-        Some(mean) => {
-            let weeks = Exp::new(1.0 / mean).map_or(mean, |d| d.sample(rng));
-            t.saturating_add(weeks.ceil().max(1.0) as u32)
-                .min(NEVER - 1)
-        }
+    a.condition_end[i] = match duration(e, rng) {
+        Some(weeks) => t.saturating_add(weeks).min(NEVER - 1),
         None => NEVER,
     };
     a.stigma[i] = e.stigma as f32;
@@ -119,9 +112,9 @@ pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
     if e.identity_shift > 0.0 {
         let d = w.dims;
         for k in i * d..(i + 1) * d {
-            let step: f32 = e.identity_shift as f32 * rng.random_range(-1.0..=1.0);
-            a.identity[k] = (a.identity[k] + step).clamp(0.0, 1.0);
-            a.identity_base[k] = (a.identity_base[k] + step).clamp(0.0, 1.0);
+            let step = identity_step(e, rng);
+            a.identity[k] = shift(a.identity[k], step);
+            a.identity_base[k] = shift(a.identity_base[k], step);
         }
     }
     w.counts.new_events += 1;

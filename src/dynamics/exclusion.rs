@@ -1,10 +1,17 @@
 //! Process 4: outside support groups, a stigmatized attendee may be excluded: more so where
 //! the acceptance norm is low and the agent's identity is far from the group's prototype.
 //! Exclusion lowers identification, weakens the tie to the excluder and raises `exclusion`;
-//! only sustained exclusion (weeks in a row above a threshold) leads to resignation.
+//! only sustained exclusion (weeks in a row above a threshold) leads to resignation. The
+//! rules are `rules::exclusion` (ODD §6.4); here are the order of visits, the draws and the
+//! state changes.
 
 use crate::model::{distance, World};
 use crate::rng::Rng;
+use crate::rules::events::add_distress;
+use crate::rules::exclusion::{
+    exposed, fade, hit, identification_after, probability, resigned, tie_after, weeks_excluded,
+    withdraw, ExclusionRates,
+};
 use crate::scenario::Config;
 use rand::RngExt;
 
@@ -15,7 +22,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         // leave it so (resign_weeks >= 1). Nothing to do (classic scenarios).
         return;
     }
-    let x = &cfg.scenario.exclusion;
+    let r = ExclusionRates::new(&cfg.scenario);
     let sqrt_d = (w.dims as f32).sqrt();
     for g in 0..w.n_groups() {
         let size = w.groups.attendees[g].len();
@@ -27,15 +34,11 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         for xi in 0..size {
             let i = w.groups.attendees[g][xi].agent as usize;
             let a = &w.agents;
-            if !a.condition_active[i] || a.stigma[i] <= 0.0 {
+            if !exposed(a.condition_active[i], a.stigma[i]) {
                 continue;
             }
-            let far = distance(w.identity_of(i), w.prototype_of(g)) / sqrt_d;
-            let p = x.rate as f32
-                * a.stigma[i]
-                * (1.0 - 0.5 * a.integration[i])
-                * (1.0 - acceptance)
-                * (0.5 + far);
+            let dist = distance(w.identity_of(i), w.prototype_of(g));
+            let p = probability(&r, a.stigma[i], a.integration[i], acceptance, dist, sqrt_d);
             if p > 0.0 && rng.random_bool(p.min(1.0) as f64) {
                 let mut y = rng.random_range(0..size - 1);
                 if y >= xi {
@@ -52,35 +55,24 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
 /// Weekly: exclusion fades; sustained exclusion (`resign_weeks` weeks in a row above the
 /// threshold) turns into resignation; resignation lifts slowly once exclusion has faded.
 pub fn weekly(w: &mut World, cfg: &Config, rng: &mut Rng) {
-    let x = &cfg.scenario.exclusion;
+    let r = ExclusionRates::new(&cfg.scenario);
     for i in 0..w.n() {
         let a = &mut w.agents;
-        a.exclusion[i] *= 1.0 - x.decay as f32;
-        if a.exclusion[i] > x.threshold as f32 {
-            a.excluded_weeks[i] += 1;
-        } else {
-            a.excluded_weeks[i] = 0;
-        }
-        if a.excluded_weeks[i] >= x.resign_weeks {
-            a.resigned[i] = true;
-        } else if a.resigned[i]
-            && a.exclusion[i] < 0.5 * x.threshold as f32
-            && rng.random_bool(x.recovery)
-        {
-            a.resigned[i] = false;
-        }
+        a.exclusion[i] = fade(&r, a.exclusion[i]);
+        a.excluded_weeks[i] = weeks_excluded(&r, a.exclusion[i], a.excluded_weeks[i]);
+        a.resigned[i] = resigned(&r, a.excluded_weeks[i], a.resigned[i], a.exclusion[i], rng);
         if a.resigned[i] {
-            a.approach[i] -= x.resigned_withdrawal as f32 * a.approach[i];
+            a.approach[i] = withdraw(&r, a.approach[i]);
         }
     }
 }
 
 /// Agent j excludes agent i in group g.
 pub fn exclude(w: &mut World, cfg: &Config, i: usize, j: usize, g: usize) {
-    let x = &cfg.scenario.exclusion;
+    let r = ExclusionRates::new(&cfg.scenario);
     if let Some(k) = w.membership_index(i, g) {
         let m = &mut w.agents.memberships[i][k];
-        m.ident = (m.ident - x.identification_loss as f32).max(0.0);
+        m.ident = identification_after(&r, m.ident);
         let ident = m.ident;
         // The attendee's identification as the later phases of this step read it.
         let att = &mut w.groups.attendees[g];
@@ -90,15 +82,13 @@ pub fn exclude(w: &mut World, cfg: &Config, i: usize, j: usize, g: usize) {
     }
     if let Some(k) = w.tie_index(i, j as u32) {
         let tie = w.agents.ties[i][k];
-        let weight = tie.weight * (1.0 - x.tie_loss as f32);
-        if weight < cfg.scenario.ties.min_weight as f32 {
-            w.remove_tie(i, j);
-        } else {
-            w.set_tie(i, j, weight, tie.seen);
+        match tie_after(&r, tie.weight) {
+            Some(weight) => w.set_tie(i, j, weight, tie.seen),
+            None => w.remove_tie(i, j),
         }
     }
     let a = &mut w.agents;
-    a.exclusion[i] += x.hit as f32 * (1.0 - a.exclusion[i]);
-    a.distress[i] = (a.distress[i] + x.distress as f32).min(1.0);
+    a.exclusion[i] = hit(&r, a.exclusion[i]);
+    a.distress[i] = add_distress(a.distress[i], r.distress);
     w.counts.exclusions += 1;
 }

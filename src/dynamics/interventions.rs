@@ -8,17 +8,19 @@
 //! graduation; they dissolve after the last session, leaving the ties, approach and
 //! regulation they built, and each participant then joins a community (joinable) group with
 //! probability `scaffolding` (G4H's module on taking up new group memberships).
+//!
+//! The rules are `rules::interventions` (ODD §6.11; joining as a newcomer:
+//! `rules::membership`); here are the order of visits, the draws and the state changes.
 
 use crate::model::{World, NONE};
 use crate::rng::Rng;
-use crate::scenario::{Config, Intervention};
+use crate::rules::interventions::{
+    capacity, eligible, group_size, meeting_rate, over, Programmes, ACCEPTANCE,
+};
+use crate::rules::membership::{add_to_prototype, newcomer_attendance, JoinRates, JOIN_TRIES};
+use crate::scenario::Config;
 use rand::seq::SliceRandom;
 use rand::RngExt;
-
-/// Recorded week of the last session of a programme.
-fn last_session(p: &Intervention) -> u32 {
-    p.start + p.sessions.iter().copied().max().unwrap_or(0)
-}
 
 /// Runs before meetings each week: starts programmes, schedules their sessions, and
 /// dissolves them after their last session.
@@ -30,26 +32,27 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         if step == p.start {
             start(w, cfg, k, rng);
         }
-        let session = step >= p.start && p.sessions.contains(&(step - p.start));
-        let over = step > last_session(p);
+        let rate = meeting_rate(p, step);
+        let ended = over(p, step);
         for g in 0..w.n_groups() {
             if w.groups.programme[g] != k as u16 || !w.groups.active[g] {
                 continue;
             }
-            if over {
+            if ended {
                 scaffold(w, cfg, g, p.scaffolding, rng);
                 w.dissolve(g);
             } else {
-                w.groups.meeting_rate[g] = if session { 1.0 } else { 0.0 };
+                w.groups.meeting_rate[g] = rate;
             }
         }
     }
 }
 
 /// At the end of a programme each participant joins a random joinable group with room with
-/// probability `p` (up to three tries), as a new member.
+/// probability `p` (up to [`JOIN_TRIES`] tries), as a new member.
 fn scaffold(w: &mut World, cfg: &Config, g: usize, p: f64, rng: &mut Rng) {
     let s = &cfg.scenario;
+    let r = JoinRates::new(s);
     let joinable: Vec<usize> = (0..w.n_groups())
         .filter(|&h| super::membership::is_joinable(w, s, h))
         .collect();
@@ -61,15 +64,10 @@ fn scaffold(w: &mut World, cfg: &Config, g: usize, p: f64, rng: &mut Rng) {
         if !rng.random_bool(p) {
             continue;
         }
-        for _ in 0..3 {
+        for _ in 0..JOIN_TRIES {
             let h = joinable[rng.random_range(0..joinable.len())];
-            let attendance = crate::model::logistic(w.groups.attendance_logit[h]);
-            if w.join(
-                i as usize,
-                h,
-                s.membership.new_identification as f32,
-                attendance,
-            ) {
+            let attendance = newcomer_attendance(w.groups.attendance_logit[h]);
+            if w.join(i as usize, h, r.new_identification, attendance) {
                 w.counts.group_joins += 1;
                 break;
             }
@@ -79,29 +77,20 @@ fn scaffold(w: &mut World, cfg: &Config, g: usize, p: f64, rng: &mut Rng) {
 
 fn start(w: &mut World, cfg: &Config, k: usize, rng: &mut Rng) {
     let p = &cfg.scenario.interventions[k];
-    let sp = &cfg.scenario.support;
-    let threshold = cfg.scenario.belonging.threshold as f32;
-    let mut eligible: Vec<u32> = (0..w.n() as u32)
-        .filter(|&i| w.agents.loneliness[i as usize] > threshold)
+    let r = Programmes::new(&cfg.scenario);
+    let mut offered: Vec<u32> = (0..w.n() as u32)
+        .filter(|&i| eligible(&r, w.agents.loneliness[i as usize]))
         .collect();
-    eligible.shuffle(rng);
-    let capacity = if p.capacity == 0 {
-        usize::MAX
-    } else {
-        p.capacity as usize
-    };
-    let participants: Vec<u32> = eligible
+    offered.shuffle(rng);
+    let participants: Vec<u32> = offered
         .into_iter()
         .filter(|_| rng.random_bool(p.uptake))
-        .take(capacity)
+        .take(capacity(p))
         .collect();
-    let d = w.dims;
-    for chunk in participants.chunks(p.group_size.max(1) as usize) {
-        let mut proto = vec![0.0f32; d];
+    for chunk in participants.chunks(group_size(p)) {
+        let mut proto = vec![0.0f32; w.dims];
         for &i in chunk {
-            for (c, x) in proto.iter_mut().enumerate() {
-                *x += w.agents.identity[i as usize * d + c] / chunk.len() as f32;
-            }
+            add_to_prototype(&mut proto, w.identity_of(i as usize), chunk.len());
         }
         let kind = w.support_kind;
         let g = w.add_group(
@@ -110,12 +99,12 @@ fn start(w: &mut World, cfg: &Config, k: usize, rng: &mut Rng) {
             chunk.len() as u32,
             0.0,
             p.attendance,
-            1.0,
+            ACCEPTANCE,
             &proto,
         );
         w.groups.programme[g] = k as u16;
         for &i in chunk {
-            w.join(i as usize, g, sp.identification as f32, p.attendance as f32);
+            w.join(i as usize, g, r.identification, p.attendance as f32);
         }
     }
 }

@@ -9,11 +9,19 @@
 //! draws its own decisions from its own stream (in parallel: they depend only on its own
 //! state), and the decisions are carried out agent by agent in order, so the result is the
 //! same on any number of threads.
+//!
+//! The rules are `rules::membership` (ODD §6.7); here are the order of visits, the draws and
+//! the state changes.
 
 use super::init;
 use crate::model::{Agents, Groups, SpellEnd, World};
 use crate::rng::{self, agent_stream, Rng, PAR_MIN};
-use crate::scenario::{Config, Scenario};
+use crate::rules::membership::{
+    add_to_prototype, adjusted, dropout_probability, established, join_probability, joinable,
+    leave_probability, may_found, may_graduate, newcomer_attendance, regain_probability,
+    seek_probability, JoinRates, SupportRates, JOIN_TRIES, REGAIN_TRIES,
+};
+use crate::scenario::{Config, GroupKind, Scenario};
 use rand::RngExt;
 use rayon::prelude::*;
 
@@ -40,9 +48,6 @@ pub fn support_and_roles(w: &mut World, cfg: &Config, rng: &mut Rng) {
     regain_roles(w, cfg, rng);
 }
 
-/// Random groups looked at for one regained role: the first of the kind with room is joined.
-const REGAIN_TRIES: usize = 32;
-
 /// Regaining roles (6.7): for each kind of membership the agent's most recent event took, with
 /// probability `events[k].regain` × approach a week, it joins a group of that kind with room
 /// (returning to work, new friends, a new club) — looking at up to [`REGAIN_TRIES`] random
@@ -52,7 +57,7 @@ fn regain_roles(w: &mut World, cfg: &Config, rng: &mut Rng) {
     if events.iter().all(|e| e.regain <= 0.0) || w.n_groups() == 0 {
         return;
     }
-    let ident = cfg.scenario.membership.new_identification as f32;
+    let ident = JoinRates::new(&cfg.scenario).new_identification;
     for i in 0..w.n() {
         let lost = w.agents.lost[i];
         if lost == 0 {
@@ -61,7 +66,7 @@ fn regain_roles(w: &mut World, cfg: &Config, rng: &mut Rng) {
         let Some(e) = events.get(w.agents.condition[i] as usize) else {
             continue;
         };
-        let p = (e.regain * w.agents.approach[i] as f64).min(1.0);
+        let p = regain_probability(e, w.agents.approach[i]);
         if p <= 0.0 {
             continue;
         }
@@ -74,7 +79,7 @@ fn regain_roles(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 if w.groups.kind[g] as u32 != kind || w.is_support(g) {
                     continue;
                 }
-                let attendance = crate::model::logistic(w.groups.attendance_logit[g]);
+                let attendance = newcomer_attendance(w.groups.attendance_logit[g]);
                 if w.join(i, g, ident, attendance) {
                     w.counts.group_joins += 1;
                     w.agents.lost[i] &= !(1 << kind);
@@ -86,8 +91,7 @@ fn regain_roles(w: &mut World, cfg: &Config, rng: &mut Rng) {
 }
 
 fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
-    let sp = &cfg.scenario.support;
-    let threshold = cfg.scenario.belonging.threshold as f32;
+    let r = SupportRates::new(&cfg.scenario);
     for g in 0..w.n_groups() {
         if !(w.groups.active[g] && w.is_support(g)) || w.is_programme(g) {
             continue;
@@ -99,15 +103,10 @@ fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
             let ident = w
                 .membership_index(i, g)
                 .map_or(0.0, |k| a.memberships[i][k].ident);
-            // Adjusted: the condition resolved, or integrated into identity enough to live with.
-            let adjusted = !a.condition_active[i]
-                || sp
-                    .graduation_integration
-                    .is_some_and(|g| f64::from(a.integration[i]) >= g);
+            let settled = adjusted(&r, a.condition_active[i], a.integration[i]);
             let graduate =
-                adjusted && a.loneliness[i] <= threshold && rng.random_bool(sp.graduation);
-            let hazard = sp.dropout * (1.0 - ident as f64).powf(sp.dropout_shape) + sp.attrition;
-            let drop = !graduate && rng.random_bool(hazard.min(1.0));
+                may_graduate(&r, settled, a.loneliness[i]) && rng.random_bool(r.graduation);
+            let drop = !graduate && rng.random_bool(dropout_probability(&r, ident));
             if graduate || drop {
                 w.leave(i, g); // swap_remove: re-examine position x
                 let end = if graduate {
@@ -127,7 +126,7 @@ fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
             }
         }
         let size = w.groups.members[g].len() as u32;
-        if size >= sp.min_size {
+        if established(&r, size) {
             w.groups.established[g] = true;
         } else if w.groups.established[g] {
             w.dissolve(g);
@@ -137,8 +136,7 @@ fn support_turnover(w: &mut World, cfg: &Config, rng: &mut Rng) {
 }
 
 fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
-    let s = &cfg.scenario;
-    let sp = &s.support;
+    let r = SupportRates::new(&cfg.scenario);
     // The waiting list forgets those whose condition resolved or who found a group.
     for k in 0..w.waiting.len() {
         let mut list = std::mem::take(&mut w.waiting[k]);
@@ -167,12 +165,7 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
         if !cfg.support_foci.contains(&(k as usize)) || waits[i] || w.in_support_for(i, k) {
             continue;
         }
-        let again = if a.left_support[i] {
-            sp.return_rate
-        } else {
-            1.0
-        };
-        let p = again * sp.seek_rate * a.loneliness[i] as f64 * a.approach[i] as f64;
+        let p = seek_probability(&r, a.left_support[i], a.loneliness[i], a.approach[i]);
         if p > 0.0 && rng.random_bool(p.min(1.0)) {
             w.waiting[k as usize].push(i as u32);
         }
@@ -196,12 +189,7 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
                 return true;
             }
             let g = open[rng.random_range(0..open.len())];
-            let joined = w.join(
-                i as usize,
-                g,
-                sp.identification as f32,
-                sp.attendance as f32,
-            );
+            let joined = w.join(i as usize, g, r.identification, r.attendance);
             if joined {
                 w.counts.support_joins += 1;
             }
@@ -210,27 +198,17 @@ fn support_seeking(w: &mut World, cfg: &Config, rng: &mut Rng) {
         let mut founded = 0;
         let mut founders = std::mem::take(&mut w.scratch.founders);
         let mut proto = std::mem::take(&mut w.scratch.proto);
-        while list.len() >= sp.found_size as usize
-            && (sp.max_groups == 0 || existing + founded < sp.max_groups)
-        {
+        while may_found(&r, list.len(), existing + founded) {
             founders.clear();
-            founders.extend(list.drain(..sp.found_size as usize));
-            let d = w.dims;
+            founders.extend(list.drain(..r.found_size as usize));
             proto.clear();
-            proto.resize(d, 0.0);
+            proto.resize(w.dims, 0.0);
             for &i in &founders {
-                for (c, p) in proto.iter_mut().enumerate() {
-                    *p += w.agents.identity[i as usize * d + c] / founders.len() as f32;
-                }
+                add_to_prototype(&mut proto, w.identity_of(i as usize), founders.len());
             }
             let g = init::add_support_group(w, cfg, k as u16, &proto);
             for &i in &founders {
-                if w.join(
-                    i as usize,
-                    g,
-                    sp.identification as f32,
-                    sp.attendance as f32,
-                ) {
+                if w.join(i as usize, g, r.identification, r.attendance) {
                     w.counts.support_joins += 1;
                 }
             }
@@ -254,7 +232,7 @@ fn community(w: &mut World, cfg: &Config, key: u64) {
         return; // no membership to leave, no group to join (classic scenarios)
     }
     let s = &cfg.scenario;
-    let m = &s.membership;
+    let r = JoinRates::new(s);
     let support_kind = w.support_kind;
     let Groups { kind, .. } = &w.groups;
     let Agents {
@@ -272,32 +250,20 @@ fn community(w: &mut World, cfg: &Config, key: u64) {
         .enumerate()
         .with_min_len(PAR_MIN)
         .for_each(|(i, (list, decided))| {
-            let mut r = agent_stream(key, i);
+            let mut rng = agent_stream(key, i);
             // Leaving voluntary groups one no longer identifies with.
             for mb in list.iter_mut() {
-                let g = mb.group as usize;
-                let k = (kind[g] != support_kind).then(|| &s.groups[kind[g] as usize]);
-                let voluntary = k.is_some_and(|k| k.voluntary_exit);
-                let turnover = if k.is_some_and(|k| k.joinable) {
-                    m.turnover
-                } else {
-                    0.0
-                };
-                let p = if mb.ident < m.leave_threshold as f32 {
-                    m.leave_rate.max(turnover)
-                } else {
-                    turnover
-                };
-                mb.leaving = voluntary && p > 0.0 && r.random_bool(p);
+                let k = ordinary_kind(s, kind[mb.group as usize], support_kind);
+                let p = leave_probability(&r, k, mb.ident);
+                mb.leaving = p > 0.0 && rng.random_bool(p);
                 if mb.leaving {
                     *decided |= LEAVES;
                 }
             }
             // Joining (substitution of lost memberships): more with approach and unmet need
             // for membership.
-            let unmet = 1.0 - membership[i] as f64;
-            let p = m.join_rate * approach[i] as f64 * unmet;
-            if p > 0.0 && r.random_bool(p.min(1.0)) {
+            let p = join_probability(&r, approach[i], membership[i]);
+            if p > 0.0 && rng.random_bool(p.min(1.0)) {
                 *decided |= JOINS;
             }
         });
@@ -314,7 +280,7 @@ pub fn carry_out(w: &mut World, cfg: &Config, key: u64, decided: &[u8]) {
         return;
     }
     let s = &cfg.scenario;
-    let m = &s.membership;
+    let r = JoinRates::new(s);
     for (i, &d) in decided.iter().enumerate() {
         if d & LEAVES == 0 {
             continue;
@@ -337,36 +303,39 @@ pub fn carry_out(w: &mut World, cfg: &Config, key: u64, decided: &[u8]) {
     let mut joinable = std::mem::take(&mut w.scratch.groups);
     joinable.clear();
     joinable.extend((0..w.n_groups()).filter(|&g| is_joinable(w, s, g)));
-    if !joinable.is_empty() && m.join_rate > 0.0 {
-        join(w, m, &joinable, decided, rng::key(&[key, JOINS as u64]));
+    if !joinable.is_empty() && r.join_rate > 0.0 {
+        join(w, &r, &joinable, decided, rng::key(&[key, JOINS as u64]));
     }
     w.scratch.groups = joinable;
 }
 
-/// Group g is one that people looking for a group may join (room aside): active, ordinary and
-/// of a joinable kind. Shared by joining, a programme's scaffolding and volunteering.
+/// Group g is one that people looking for a group may join (room aside):
+/// `rules::membership::joinable`. Shared by joining, a programme's scaffolding and
+/// volunteering.
 pub fn is_joinable(w: &World, s: &Scenario, g: usize) -> bool {
-    w.groups.active[g] && !w.is_support(g) && s.groups[w.groups.kind[g] as usize].joinable
+    joinable(
+        w.groups.active[g],
+        ordinary_kind(s, w.groups.kind[g], w.support_kind),
+    )
 }
 
-/// Joining: each agent that decided to tries up to three of the joinable groups, drawn from
+/// The scenario's group kind `kind`, or none for the support kind.
+pub fn ordinary_kind(s: &Scenario, kind: u16, support_kind: u16) -> Option<&GroupKind> {
+    (kind != support_kind).then(|| &s.groups[kind as usize])
+}
+
+/// Joining: each agent that decided to tries up to [`JOIN_TRIES`] of the joinable groups, drawn from
 /// its own stream (`key`), in agent order.
-fn join(
-    w: &mut World,
-    m: &crate::scenario::Membership,
-    joinable: &[usize],
-    decided: &[u8],
-    key: u64,
-) {
+fn join(w: &mut World, r: &JoinRates, joinable: &[usize], decided: &[u8], key: u64) {
     for (i, &d) in decided.iter().enumerate() {
         if d & JOINS == 0 {
             continue;
         }
-        let mut r = agent_stream(key, i);
-        for _ in 0..3 {
-            let g = joinable[r.random_range(0..joinable.len())];
-            let attendance = crate::model::logistic(w.groups.attendance_logit[g]);
-            if w.join(i, g, m.new_identification as f32, attendance) {
+        let mut rng = agent_stream(key, i);
+        for _ in 0..JOIN_TRIES {
+            let g = joinable[rng.random_range(0..joinable.len())];
+            let attendance = newcomer_attendance(w.groups.attendance_logit[g]);
+            if w.join(i, g, r.new_identification, attendance) {
                 w.counts.group_joins += 1;
                 break;
             }

@@ -7,8 +7,9 @@
 //! process's numbers until someone joins.
 
 use super::membership::is_joinable;
-use crate::model::{logistic, World};
+use crate::model::World;
 use crate::rng::Rng;
+use crate::rules::membership::{newcomer_attendance, JoinRates};
 use crate::rules::volunteering::{acceptance, is_lonely_friend, may_invite, Invitations};
 use crate::scenario::Config;
 use rand::RngExt;
@@ -19,7 +20,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         return;
     }
     let s = &cfg.scenario;
-    let new_identification = s.membership.new_identification as f32;
+    let new_identification = JoinRates::new(s).new_identification;
     // A community group i may invite to: joinable, with room.
     let open = |w: &World, g: usize| {
         is_joinable(w, s, g) && w.groups.members[g].len() < w.groups.capacity[g] as usize
@@ -33,7 +34,7 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
         };
         let p = acceptance(&r, w.agents.approach[j]);
         if p > 0.0 && rng.random_bool(p.min(1.0) as f64) {
-            let attendance = logistic(w.groups.attendance_logit[g]);
+            let attendance = newcomer_attendance(w.groups.attendance_logit[g]);
             if w.join(j, g, new_identification, attendance) {
                 w.counts.group_joins += 1;
                 w.counts.invitations += 1;

@@ -22,9 +22,13 @@
 
 pub mod belonging;
 pub mod classic;
+pub mod events;
+pub mod exclusion;
 pub mod identity;
 pub mod interaction;
+pub mod interventions;
 pub mod maths;
 pub mod meetings;
+pub mod membership;
 pub mod ties;
 pub mod volunteering;
