@@ -213,6 +213,11 @@ fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
     out.regulation.copy_from_slice(&regulation);
 }
 
+/// Room for the run (`reserve::reserve_for_run`): each group's climate.
+pub fn reserve(world: &mut World, room: &super::reserve::Room) {
+    world.scratch.climate.reserve(room.groups + room.more_groups);
+}
+
 /// Coherence of the groups that met, then every agent's components of belonging and its
 /// loneliness and slow states, in one pass over the agents (in parallel: an agent reads its
 /// own components and the loneliness of its ties' partners at the start of the pass).

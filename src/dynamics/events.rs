@@ -48,6 +48,11 @@ pub fn run(w: &mut World, cfg: &Config, rng: &mut Rng) {
     }
 }
 
+/// Room for the run (`reserve::reserve_for_run`): the memberships or ties one event breaks.
+pub fn reserve(world: &mut World, _room: &super::reserve::Room) {
+    world.scratch.lost.reserve(64);
+}
+
 /// Agent i is struck by event kind k now.
 pub fn strike(w: &mut World, cfg: &Config, i: usize, k: usize, rng: &mut Rng) {
     let e = &cfg.scenario.events[k];

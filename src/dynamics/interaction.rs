@@ -360,6 +360,35 @@ fn run_in(w: &mut World, cfg: &Config, key: u64, direct: bool) -> usize {
     stopped
 }
 
+/// Room for the run (`reserve::reserve_for_run`), every group meeting in full: small worlds
+/// keep each group's encounters; larger ones file each side with its block of agents as it is
+/// drawn (each range of groups counting each block's sides), and note where agents stop and
+/// the room they need for new ties; the partners' values side by side.
+pub fn reserve(world: &mut World, room: &super::reserve::Room) {
+    let (n, ng, more) = (room.agents, room.groups, room.more_groups);
+    let encounters = room.encounters;
+    let sc = &mut world.scratch;
+    let draws: Vec<u32> = room.full.iter().map(|&m| m * encounters as u32).collect();
+    if direct(n) {
+        while sc.encounters.owners() < ng {
+            sc.encounters.add_owner();
+        }
+        sc.encounters.reserve_owners(more);
+        sc.encounters.reserve_each(&draws);
+        sc.encounters.reserve_room(room.more_memberships * encounters);
+    } else {
+        sc.runs.reserve(MAX_RANGES, n.div_ceil(BLOCK));
+    }
+    let sides: usize = draws.iter().map(|&d| 2 * d as usize).sum::<usize>()
+        + 2 * room.more_memberships * encounters;
+    sc.sides.reserve(sides);
+    sc.offsets.reserve(n + 1);
+    sc.cursor.reserve(n);
+    sc.bonds.reserve(n);
+    sc.pair.reserve(n);
+    sc.rooms.reserve(ng + more);
+}
+
 /// One group's encounters, from its own stream: each attendee meets `encounters` others drawn
 /// at random; `seen` is given each encounter in the order drawn.
 #[inline]

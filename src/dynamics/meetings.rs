@@ -153,6 +153,19 @@ pub fn run_at(w: &mut World, cfg: &Config, key: u64, level: Level) {
         });
 }
 
+/// Room for the run (`reserve::reserve_for_run`): each group's room this week, and on
+/// several threads each range of agents' count of attendees per group and the groups'
+/// offsets.
+pub fn reserve(world: &mut World, room: &super::reserve::Room) {
+    let sc = &mut world.scratch;
+    let groups = room.groups + room.more_groups;
+    sc.rooms.reserve(groups);
+    if !super::interaction::direct(room.agents) {
+        sc.runs.reserve(MAX_RANGES, groups);
+        sc.offsets.reserve(groups + 1);
+    }
+}
+
 /// What an agent's attendance depends on.
 struct Attend<'a> {
     key: u64,

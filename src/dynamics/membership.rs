@@ -31,6 +31,23 @@ pub const LEAVES: u8 = 1;
 /// joiners' own streams for their choice of groups).
 pub const JOINS: u8 = 2;
 
+/// Room for the run (`reserve::reserve_for_run`): who waits and what each agent decided, the
+/// lists of groups looked at, a new group's founders and their mean identity, the support
+/// log and the waiting lists.
+pub fn reserve(world: &mut World, room: &super::reserve::Room) {
+    let n = room.agents;
+    let sc = &mut world.scratch;
+    sc.waits.reserve(n);
+    sc.decided.reserve(n);
+    sc.groups.reserve(room.groups + room.more_groups);
+    sc.founders.reserve(64);
+    sc.proto.reserve(64);
+    world.support_log.reserve(n / 2 + 64);
+    for list in &mut world.waiting {
+        list.reserve(n / 8 + 16);
+    }
+}
+
 /// `key`: the phase's key, from which each agent's own stream derives (community groups);
 /// `rng`: the phase's sequential stream (support groups).
 pub fn run(w: &mut World, cfg: &Config, key: u64, rng: &mut Rng) {

@@ -1,16 +1,33 @@
-//! Room for the run, sized once at start-up (called by `init::build`): the processes'
-//! working lists and the state that grows as a run settles, so that a settled run allocates
-//! nothing (measured: `examples/alloc_count.rs`).
+//! Room for the run, sized once at start-up (called by `init::build`): the state that grows
+//! as a run settles (here), and each process's working buffers (by the process itself, its
+//! `reserve`), so that a settled run allocates nothing (measured: `examples/alloc_count.rs`
+//! and `tests/no_alloc.rs`). Past this headroom the structures still grow as needed.
 
 use crate::model::World;
 
+/// What the processes size their buffers by: the world's size at the start and the headroom
+/// the run is given.
+#[derive(Debug, Clone)]
+pub struct Room {
+    /// Agents.
+    pub agents: usize,
+    /// Groups at the start.
+    pub groups: usize,
+    /// Groups that may be founded during the run (headroom).
+    pub more_groups: usize,
+    /// Each group's members at the start: the largest attendee list of a meeting in full.
+    pub full: Vec<u32>,
+    /// Memberships the run may add (headroom).
+    pub more_memberships: usize,
+    /// Encounters per attendee and meeting.
+    pub encounters: usize,
+}
+
 /// Sizes, at start-up, what the step loop would otherwise grow: room for groups founded
-/// during the run, for every group meeting in full with `encounters` draws per attendee,
-/// and for the logs and waiting lists; so that a settled run allocates nothing (measured:
-/// `examples/alloc_count.rs`). Past this headroom the structures still grow as needed.
+/// during the run and for memberships and ties as the run settles, then each process's own
+/// buffers (each process knows its own).
 pub fn reserve_for_run(world: &mut World, encounters: usize) {
-    let n = world.n();
-    let ng = world.n_groups();
+    let (n, ng) = (world.n(), world.n_groups());
     let more = ng / 4 + 64;
     let g = &mut world.groups;
     g.kind.reserve(more);
@@ -27,60 +44,33 @@ pub fn reserve_for_run(world: &mut World, encounters: usize) {
     g.programme.reserve(more);
     g.members.reserve_owners(more);
     g.attendees.reserve_owners(more);
-
-    // Every group meeting in full: the largest attendee and encounter lists.
-    let full: Vec<u32> = (0..ng).map(|k| g.members.len_of(k) as u32).collect();
-    g.attendees.reserve_each(&full);
-    // Memberships grow as the run settles (substitution, support groups).
-    let grow = g.members.total() / 4 + 64;
-    g.attendees.reserve_room(grow);
-    g.members.reserve_room(grow);
+    let room = Room {
+        agents: n,
+        groups: ng,
+        more_groups: more,
+        full: (0..ng).map(|k| g.members.len_of(k) as u32).collect(),
+        more_memberships: g.members.total() / 4 + 64,
+        encounters,
+    };
+    // Every group meeting in full: the largest attendee lists.
+    g.attendees.reserve_each(&room.full);
+    g.attendees.reserve_room(room.more_memberships);
+    g.members.reserve_room(room.more_memberships);
     // Networks and memberships change size as the run settles.
     let a = &mut world.agents;
     a.ties.reserve_room(a.ties.total() / 4 + 64);
     a.memberships.reserve_room(a.memberships.total() / 4 + 64);
-    let sc = &mut world.scratch;
-    let draws: Vec<u32> = full.iter().map(|&m| m * encounters as u32).collect();
-    if super::interaction::direct(n) {
-        // Small worlds keep each group's encounters; larger ones file each side with its
-        // block of agents as it is drawn.
-        while sc.encounters.owners() < ng {
-            sc.encounters.add_owner();
-        }
-        sc.encounters.reserve_owners(more);
-        sc.encounters.reserve_each(&draws);
-        sc.encounters.reserve_room(grow * encounters);
-    } else {
-        // (Interaction counts each block's sides per range of groups; meetings, on
-        // several threads, each group's attendees per range of agents.)
-        let blocks = n.div_ceil(super::interaction::BLOCK);
-        sc.runs.reserve(super::interaction::MAX_RANGES, blocks);
-        sc.runs.reserve(super::meetings::MAX_RANGES, ng + more);
-        sc.offsets.reserve(ng + more + 1);
-    }
-    let sides: usize = draws.iter().map(|&d| 2 * d as usize).sum::<usize>() + 2 * grow * encounters;
-    sc.sides.reserve(sides);
-    sc.offsets.reserve(n + 1);
-    sc.cursor.reserve(n);
-    sc.bonds.reserve(n);
-    sc.pair.reserve(n);
-    world.carry.tie_sums.reserve(n);
-    sc.waits.reserve(n);
-    sc.decided.reserve(n);
-    sc.rooms.reserve(ng + more);
+    // Each process's buffers.
+    super::events::reserve(world, &room);
+    super::meetings::reserve(world, &room);
+    super::interaction::reserve(world, &room);
+    super::ties::reserve(world, &room);
+    super::membership::reserve(world, &room);
+    super::belonging::reserve(world, &room);
     // From here on the pools keep their moved lists few (see `Lists::settle`).
     world.agents.memberships.settle();
     world.agents.ties.settle();
     world.groups.members.settle();
     world.groups.attendees.settle();
-    sc.encounters.settle();
-    sc.groups.reserve(ng + more);
-    sc.climate.reserve(ng + more);
-    sc.lost.reserve(64);
-    sc.founders.reserve(64);
-    sc.proto.reserve(64);
-    world.support_log.reserve(n / 2 + 64);
-    for list in &mut world.waiting {
-        list.reserve(n / 8 + 16);
-    }
+    world.scratch.encounters.settle();
 }

@@ -26,6 +26,13 @@ const AHEAD: usize = 2;
 /// many agents (2 MB) outgrow a core's L2 cache.
 const FAR: usize = 1 << 18;
 
+/// Room for the run (`reserve::reserve_for_run`): the partners' values side by side and the
+/// tie sums left for belonging.
+pub fn reserve(world: &mut World, room: &super::reserve::Room) {
+    world.scratch.pair.reserve(room.agents);
+    world.carry.tie_sums.reserve(room.agents);
+}
+
 /// `key`: the phase's key; agents are processed in parallel.
 pub fn run(w: &mut World, cfg: &Config, key: u64) {
     run_at(w, cfg, key, Level::detect());
