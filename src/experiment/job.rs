@@ -6,6 +6,7 @@ use crate::dynamics;
 use crate::dynamics::init;
 use crate::model::{metrics, World, NEVER};
 use crate::rng::{self, Phase};
+use crate::rules::belonging::is_lonely;
 use crate::scenario::{Config, StopRule};
 use rand::seq::SliceRandom;
 
@@ -225,7 +226,7 @@ pub fn run_job_probed(
             if since <= after {
                 let b = &mut result.aligned[before + since];
                 b.loneliness_sum += a.loneliness[i] as f64;
-                b.lonely_count += f64::from(u8::from(a.loneliness[i] > threshold));
+                b.lonely_count += f64::from(u8::from(is_lonely(a.loneliness[i], threshold)));
                 b.belonging_sum += a.belonging[i] as f64;
                 b.n += 1;
             }
@@ -235,7 +236,7 @@ pub fn run_job_probed(
                     let l = history[(t as usize - k) % before * n + i];
                     let b = &mut result.aligned[before - k];
                     b.loneliness_sum += l as f64;
-                    b.lonely_count += f64::from(u8::from(l > threshold));
+                    b.lonely_count += f64::from(u8::from(is_lonely(l, threshold)));
                     b.n += 1;
                     // Belonging history is not kept; the before-event belonging is left out.
                 }

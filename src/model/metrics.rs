@@ -4,6 +4,7 @@
 //! as empty CSV fields.
 
 use super::World;
+use crate::rules::belonging::is_lonely;
 use crate::scenario::IdentityRule;
 
 pub use crate::catalogue::{bounds, index_of, COUNT, M, NAMES};
@@ -128,7 +129,7 @@ impl AgentOutcome {
             })
             .map(|i| match self.value {
                 Value::Loneliness => a.loneliness[i] as f64,
-                Value::Lonely => f64::from(u8::from(a.loneliness[i] > threshold as f32)),
+                Value::Lonely => f64::from(u8::from(is_lonely(a.loneliness[i], threshold as f32))),
                 Value::Belonging => a.belonging[i] as f64,
                 Value::Attachment => a.attachment[i] as f64,
                 Value::Membership => a.membership[i] as f64,
@@ -162,7 +163,7 @@ impl Acc {
         let ag = &w.agents;
         self.n += 1.0;
         self.lonely_sum += ag.loneliness[i] as f64;
-        self.lonely_count += f64::from(u8::from(ag.loneliness[i] > threshold));
+        self.lonely_count += f64::from(u8::from(is_lonely(ag.loneliness[i], threshold)));
         self.b += ag.belonging[i] as f64;
         self.a += ag.attachment[i] as f64;
         self.m += ag.membership[i] as f64;

@@ -4,6 +4,7 @@
 
 use crate::experiment::job::{JobResult, Snapshot};
 use crate::model::{metrics, NEVER, NONE};
+use crate::rules::belonging::is_lonely;
 use crate::scenario::{Config, IdentityRule};
 use std::fmt::Write;
 
@@ -436,7 +437,7 @@ fn agent_row(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot, i: usize) {
             out.push(',');
             num32(out, v);
         }
-        let _ = write!(out, ",{}", u8::from(a.loneliness[i] > th));
+        let _ = write!(out, ",{}", u8::from(is_lonely(a.loneliness[i], th)));
         for v in [
             a.belonging[i],
             a.attachment[i],

@@ -173,6 +173,14 @@ pub fn components(k: &Components, strength: f32, sm: f32, sc: f32) -> [f32; 4] {
     [a, m, c, belonging(k, [a, m, c], [strength, sm, sc])]
 }
 
+/// ODD §6.8: an agent is lonely when its loneliness is above `belonging.threshold` (the
+/// prevalence every table and target counts; support-group graduation, programmes and
+/// volunteering ask the same question). The one definition of "lonely".
+#[inline(always)]
+pub fn is_lonely(loneliness: f32, threshold: f32) -> bool {
+    loneliness > threshold
+}
+
 /// ODD §6.8: the relative gap between need and belonging, min(1, max(0, need − B) / need).
 /// `need` > 0: the validation requires a positive mean (`population.need.mean`) and each
 /// agent's need is drawn at least 0.01 (`dynamics::init`).

@@ -32,7 +32,7 @@ impl Programmes {
 /// ODD §6.11: whether an agent of loneliness `l` is offered a place (L > the threshold).
 #[inline(always)]
 pub fn eligible(r: &Programmes, l: f32) -> bool {
-    l > r.lonely
+    super::belonging::is_lonely(l, r.lonely)
 }
 
 /// ODD §6.11: the most participants a programme takes (`capacity`; 0: no limit).

@@ -106,7 +106,7 @@ pub fn adjusted(r: &SupportRates, condition_active: bool, integration: f32) -> b
 /// it then does with probability `graduation`.
 #[inline(always)]
 pub fn may_graduate(r: &SupportRates, adjusted: bool, l: f32) -> bool {
-    adjusted && l <= r.lonely
+    adjusted && !super::belonging::is_lonely(l, r.lonely)
 }
 
 /// ODD §6.7: a member's weekly probability of dropping out,

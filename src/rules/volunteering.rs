@@ -45,7 +45,7 @@ pub fn may_invite(r: &Invitations, l: f32) -> bool {
 /// ODD §6.12: whether a friend of loneliness `l` is someone to invite.
 #[inline(always)]
 pub fn is_lonely_friend(r: &Invitations, l: f32) -> bool {
-    l > r.lonely
+    super::belonging::is_lonely(l, r.lonely)
 }
 
 /// ODD §6.12: the probability that an invited agent of approach `approach` accepts,

@@ -5,6 +5,7 @@
 //! so a story is complete from the first recorded week, whoever is clicked later.
 
 use super::town::{SupportExit, Town};
+use crate::rules::belonging::is_lonely;
 
 /// Weeks a change of loneliness must last before the story tells it (a person hovering at
 /// the threshold does not become lonely and not lonely again every week).
@@ -256,7 +257,11 @@ impl Tracker {
             event_week: vec![None; n],
             active: vec![false; n],
             resigned: vec![false; n],
-            lonely: town.loneliness().iter().map(|&l| l > th).collect(),
+            lonely: town
+                .loneliness()
+                .iter()
+                .map(|&l| is_lonely(l, th))
+                .collect(),
             run: vec![0; n],
             events: Vec::new(),
             dropped: 0,
@@ -364,13 +369,13 @@ impl Tracker {
             }
             if belonging {
                 let l = town.loneliness()[i];
-                if (l > th) != self.lonely[i] {
+                if is_lonely(l, th) != self.lonely[i] {
                     self.run[i] += 1;
                     if self.run[i] >= LONELY_WEEKS {
-                        self.lonely[i] = l > th;
+                        self.lonely[i] = is_lonely(l, th);
                         self.run[i] = 0;
                         let start = week + 1 - u32::from(LONELY_WEEKS);
-                        let what = if l > th {
+                        let what = if is_lonely(l, th) {
                             What::BecameLonely {
                                 loneliness: l,
                                 threshold: th,

@@ -34,6 +34,7 @@ use super::{
     Tolerance, Tweak, ValidationError, PERCENT, RATIO,
 };
 use crate::model::{World, NEVER};
+use crate::rules::belonging::is_lonely;
 
 /// Weeks between the event and the last recorded week from which the ill count as
 /// long-term ill.
@@ -48,7 +49,7 @@ pub fn tallies(w: &World, threshold: f32) -> (Tally, Tally, Vec<Tally>) {
     let (mut never, mut long) = (Tally::default(), Tally::default());
     let mut by_year: Vec<Tally> = Vec::new();
     for i in 0..w.n() {
-        let lonely = w.agents.loneliness[i] > threshold;
+        let lonely = is_lonely(w.agents.loneliness[i], threshold);
         let e = w.agents.event_step[i];
         if e == NEVER {
             never.add(lonely);

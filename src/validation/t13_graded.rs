@@ -46,6 +46,7 @@ use super::{
     Series, Tally, Tolerance, Tweak, ValidationError, PERCENT, RATIO,
 };
 use crate::model::World;
+use crate::rules::belonging::is_lonely;
 
 /// Classes of ordinary groups: at most 1, 2, 3, 4 or more.
 pub const CLASSES: usize = 4;
@@ -85,7 +86,7 @@ pub fn grades(w: &World, threshold: f32) -> Grades {
     let mut by_groups = [Class::default(); CLASSES];
     let mut few: Vec<(f32, bool)> = Vec::new();
     for i in 0..w.n() {
-        let lonely = w.agents.loneliness[i] > threshold;
+        let lonely = is_lonely(w.agents.loneliness[i], threshold);
         let groups = w.agents.memberships[i]
             .iter()
             .filter(|m| {

@@ -37,6 +37,7 @@ use super::{
     Tweak, ValidationError,
 };
 use crate::model::World;
+use crate::rules::belonging::is_lonely;
 use std::collections::VecDeque;
 
 /// Largest distance measured.
@@ -48,7 +49,12 @@ const DEGREE_CAP: usize = 30;
 /// 1..=MAX_DISTANCE (index 0 = distance 1); NaN where undefined.
 pub fn excess_by_distance(w: &World, threshold: f32) -> Vec<f64> {
     let n = w.n();
-    let lonely: Vec<bool> = w.agents.loneliness.iter().map(|&l| l > threshold).collect();
+    let lonely: Vec<bool> = w
+        .agents
+        .loneliness
+        .iter()
+        .map(|&l| is_lonely(l, threshold))
+        .collect();
     let base = lonely.iter().filter(|&&x| x).count() as f64 / n as f64;
     // Share lonely by degree (capped).
     let deg = |i: usize| w.agents.ties[i].len().min(DEGREE_CAP);
@@ -112,7 +118,7 @@ pub fn degree_gap(w: &World, threshold: f32) -> f64 {
     let (mut a, mut na, mut b, mut nb) = (0.0, 0.0, 0.0, 0.0);
     for i in 0..w.n() {
         let d = w.agents.ties[i].len() as f64;
-        if w.agents.loneliness[i] > threshold {
+        if is_lonely(w.agents.loneliness[i], threshold) {
             a += d;
             na += 1.0;
         } else {
