@@ -19,8 +19,10 @@
 //! bits (sums run sequentially in a fixed order, resampling draws from one Xoshiro256++ stream).
 
 pub mod morris;
+pub mod sobol;
 
 pub use morris::{morris_design, morris_indices, MorrisDesign, MorrisIndex, Step};
+pub use sobol::{saltelli_design, sobol_indices, SaltelliDesign, SobolIndex, SobolIndices};
 
 /// Why a design or an estimate cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
