@@ -8,6 +8,7 @@
 //! (Morris elementary effects, Sobol' indices by Saltelli's scheme, bootstrap intervals) and
 //! [`abc`] (ABC-SMC, generation by generation).
 
+pub mod abc;
 pub mod sensitivity;
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
