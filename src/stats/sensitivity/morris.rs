@@ -321,6 +321,12 @@ pub struct MorrisIndex {
 /// outputs `y`, one per design row in row order.
 pub fn elementary_effects(design: &MorrisDesign, y: &[f64]) -> Result<Vec<Vec<f64>>, Error> {
     let (k, r) = (design.factors, design.trajectories);
+    if k == 0 {
+        return Err(Error::NoFactors);
+    }
+    if r < 2 {
+        return Err(Error::TooFewTrajectories(r));
+    }
     check_outputs(y, r * (k + 1))?;
     if design.steps.len() != r * k || design.points.len() != r * (k + 1) {
         return Err(Error::OutputCount {
@@ -489,6 +495,17 @@ mod tests {
             morris_indices(&d, &[0.0; 8], &b),
             Err(Error::OutputCount { .. })
         ));
+        // A hand-made design with too few trajectories is refused, not resampled.
+        let one = MorrisDesign {
+            trajectories: 0,
+            points: Vec::new(),
+            steps: Vec::new(),
+            ..d.clone()
+        };
+        assert_eq!(
+            morris_indices(&one, &[], &b),
+            Err(Error::TooFewTrajectories(0))
+        );
         let mut y = vec![0.0; 9];
         y[4] = f64::INFINITY;
         assert!(matches!(
