@@ -215,7 +215,10 @@ fn update<const N: usize>(first: usize, out: &mut Out<'_>, q: &Rates<'_>) {
 
 /// Room for the run (`reserve::reserve_for_run`): each group's climate.
 pub fn reserve(world: &mut World, room: &super::reserve::Room) {
-    world.scratch.climate.reserve(room.groups + room.more_groups);
+    world
+        .scratch
+        .climate
+        .reserve(room.groups + room.more_groups);
 }
 
 /// Coherence of the groups that met, then every agent's components of belonging and its

@@ -375,7 +375,8 @@ pub fn reserve(world: &mut World, room: &super::reserve::Room) {
         }
         sc.encounters.reserve_owners(more);
         sc.encounters.reserve_each(&draws);
-        sc.encounters.reserve_room(room.more_memberships * encounters);
+        sc.encounters
+            .reserve_room(room.more_memberships * encounters);
     } else {
         sc.runs.reserve(MAX_RANGES, n.div_ceil(BLOCK));
     }

@@ -2,6 +2,14 @@
 //! inside the range of the quantity summarised ([`Bounds`]); paired and agent-level effect
 //! sizes for `belonging compare`. Sums run sequentially in replicate order, so results do
 //! not depend on thread count.
+//!
+//! Two submodules hold the numerical cores of `belonging sensitivity` and `belonging
+//! calibrate`, pure functions on the unit hypercube and on plain outputs: [`sensitivity`]
+//! (Morris elementary effects, Sobol' indices by Saltelli's scheme, bootstrap intervals) and
+//! [`abc`] (ABC-SMC, generation by generation).
+
+pub mod abc;
+pub mod sensitivity;
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
