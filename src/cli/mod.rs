@@ -12,7 +12,7 @@ use inspect::{check, list, plot};
 use run::run;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use sweep::{merge, sweep};
+use sweep::{merge, sensitivity, sweep};
 use validate::validate;
 
 /// belonging: an agent-based simulation of loneliness, belonging and collective identity
@@ -57,6 +57,13 @@ pub enum Command {
     /// Run a parameter sweep: every point of the varied fields x every replicate, streamed to
     /// disk job by job; resumable, shardable across machines (SLURM job arrays).
     Sweep(SweepArgs),
+    /// Which varied fields drive a result: a sweep with a Morris (elementary effects) or
+    /// Sobol' (Saltelli's scheme) design over ranges `--vary PATH=LO..HI`, with common random
+    /// numbers; writes the sweep's tables plus design.csv and indices.csv (Morris mu, mu_star,
+    /// sigma or Sobol' S1, ST per field, metric and statistic, with bootstrap 95% intervals)
+    /// and plots/sensitivity.png. Resumable and shardable like a sweep (`sweep --resume`,
+    /// `merge`).
+    Sensitivity(SensitivityArgs),
     /// Treatment against control: run two scenarios (or one with per-arm overrides) with the
     /// same replicates and seeds; report the difference of a metric (paired 95% CI) and the
     /// agent-level Cohen's d (95% CI over replicate pairs), with a plot of both.
@@ -244,6 +251,20 @@ pub struct SweepArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// morris:R[:P] (R trajectories on a grid of P levels, default 4: R (k + 1) points for k
+    /// fields) or sobol:N (N base points, a power of two: N (k + 2) points).
+    #[arg(
+        long,
+        value_name = "morris:R[:P]|sobol:N",
+        required_unless_present = "resume"
+    )]
+    pub method: Option<String>,
+    #[command(flatten)]
+    pub sweep: SweepArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Target numbers to check (default: all).
     pub targets: Vec<u32>,
@@ -423,6 +444,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         } => plot(&dir, full_scale, metric.as_deref()),
         Command::List => list(),
         Command::Sweep(args) => sweep(args),
+        Command::Sensitivity(args) => sensitivity(args),
         Command::Compare(args) => compare(args),
         Command::Merge { dirs, out, force } => merge(&dirs, &out, force),
         Command::Validate(args) => validate(args),

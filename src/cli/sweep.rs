@@ -517,9 +517,52 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     Ok(())
 }
 
+/// `belonging sensitivity`: a sweep whose design is the method's (Morris or Sobol'), which
+/// writes the indices with its tables when it is complete.
+pub(super) fn sensitivity(args: super::SensitivityArgs) -> Result<()> {
+    let mut sweep_args = args.sweep;
+    if let Some(d) = &sweep_args.design {
+        return Err(BadInput(format!(
+            "--design {d}: `sensitivity` takes its design from --method (morris:R[:P] or \
+             sobol:N); a design made elsewhere runs with `sweep --design FILE.csv`"
+        ))
+        .into());
+    }
+    match (&args.method, &sweep_args.resume) {
+        (Some(_), Some(_)) => {
+            return Err(BadInput(
+                "--method with --resume: the folder's sweep.json holds the method".into(),
+            )
+            .into())
+        }
+        (Some(m), None) => {
+            let design = belonging::experiment::sweep::Design::parse(m)
+                .ok()
+                .filter(|d| d.is_sensitivity())
+                .ok_or_else(|| {
+                    BadInput(format!(
+                        "--method {m}: expected morris:R[:P] (R >= 2 trajectories, P an even \
+                         number of levels, default 4) or sobol:N (N a power of two >= 2)"
+                    ))
+                })?;
+            if sweep_args.vary.is_empty() {
+                return Err(BadInput(
+                    "sensitivity needs the fields to vary: --vary PATH=LO..HI (repeat for more)"
+                        .into(),
+                )
+                .into());
+            }
+            sweep_args.design = Some(design.label());
+        }
+        (None, _) => {}
+    }
+    sweep(sweep_args)
+}
+
 /// Writes the sweep's final tables and plots (all jobs present).
 fn finish_sweep(out: &Path, spec: &belonging::output::sweep::SweepSpec) -> Result<()> {
     belonging::output::sweep::finish(out, spec)?;
+    belonging::output::sensitivity::finish(out, spec)?;
     belonging::plot::register_fonts();
     belonging::plot::plot_sweep_metric(out, &spec.metric)
         .with_context(|| format!("plots of {}", out.display()))?;

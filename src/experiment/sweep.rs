@@ -13,6 +13,7 @@
 use super::plan::{Job, Plan};
 use crate::rng::{self, Phase};
 pub use crate::scenario::Seeds;
+use crate::stats::sensitivity;
 use rand::seq::SliceRandom;
 
 pub use crate::scenario::sweep::{tidy_number, Design, Range, SweepError, Vary, MAX_VALUES};
@@ -41,7 +42,31 @@ pub struct PointSet {
     len: u64,
     /// Latin hypercube: each field's permutation of the strata.
     strata: Vec<Vec<u32>>,
+    /// Morris and Sobol' designs: every point in the unit cube, one coordinate per field, in
+    /// the estimator's layout (`stats::sensitivity`).
+    sensitivity: Option<SensitivityDesign>,
 }
+
+/// A design laid out for a sensitivity estimator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SensitivityDesign {
+    Morris(sensitivity::MorrisDesign),
+    Sobol(sensitivity::SaltelliDesign),
+}
+
+impl SensitivityDesign {
+    /// Every point in the unit cube, in the design's order.
+    pub fn points(&self) -> &[Vec<f64>] {
+        match self {
+            SensitivityDesign::Morris(d) => &d.points,
+            SensitivityDesign::Sobol(d) => &d.points,
+        }
+    }
+}
+
+/// Candidate trajectories per trajectory kept in a Morris design (Campolongo et al. 2007
+/// choose the r of many random trajectories with the largest spread).
+pub const MORRIS_CANDIDATES: usize = 10;
 
 impl PointSet {
     /// The points of `vary` under `design`; refuses a field varied twice, zip lists of
@@ -55,10 +80,68 @@ impl PointSet {
                 )));
             }
         }
+        if let Some(v) = vary.iter().find(|v| v.range.is_some_and(|r| r.stepless)) {
+            if matches!(design, Design::Grid | Design::Zip) {
+                return Err(SweepError::Spec(format!(
+                    "{}={}: a range without a step is sampled, which `{}` does not do; give \
+                     a step (START..END:STEP) or use lhs:N, morris:R or sobol:N",
+                    v.path,
+                    v.spec,
+                    design.label()
+                )));
+            }
+        }
+        let sens = match design {
+            Design::Morris { .. } | Design::Sobol(_) if vary.is_empty() => {
+                return Err(SweepError::Spec(format!(
+                    "{} needs at least one varied field (--vary PATH=LO..HI)",
+                    design.label()
+                )))
+            }
+            Design::Morris {
+                trajectories,
+                levels,
+            } => {
+                let r = trajectories as usize;
+                if (r as u64).saturating_mul(vary.len() as u64 + 1) > MAX_JOBS {
+                    return Err(SweepError::Spec(format!(
+                        "{} is more than {MAX_JOBS} points",
+                        design.label()
+                    )));
+                }
+                let key = rng::key(&[seed, 0x4d6f_7272_6973]);
+                sensitivity::morris_design(
+                    vary.len(),
+                    r,
+                    levels as usize,
+                    MORRIS_CANDIDATES * r,
+                    key,
+                )
+                .map(SensitivityDesign::Morris)
+                .map_err(|e| SweepError::Spec(format!("{}: {e}", design.label())))?
+                .into()
+            }
+            Design::Sobol(n) => {
+                if u64::from(n).saturating_mul(vary.len() as u64 + 2) > MAX_JOBS {
+                    return Err(SweepError::Spec(format!(
+                        "{} is more than {MAX_JOBS} points",
+                        design.label()
+                    )));
+                }
+                sensitivity::saltelli_design(vary.len(), n as usize, None)
+                    .map(SensitivityDesign::Sobol)
+                    .map_err(|e| SweepError::Spec(format!("{}: {e}", design.label())))?
+                    .into()
+            }
+            _ => None,
+        };
         let len = if vary.is_empty() {
             1
         } else {
             match design {
+                Design::Morris { .. } | Design::Sobol(_) => {
+                    sens.as_ref().map_or(0, |d| d.points().len() as u64)
+                }
                 Design::Grid => vary
                     .iter()
                     .try_fold(1u64, |acc, v| acc.checked_mul(v.values.len() as u64))
@@ -109,6 +192,7 @@ impl PointSet {
             seed,
             len,
             strata,
+            sensitivity: sens,
         })
     }
 
@@ -120,9 +204,29 @@ impl PointSet {
         self.len == 0
     }
 
-    /// Bytes these points hold besides their varied values (the hypercube's permutations).
+    /// Bytes these points hold besides their varied values (the hypercube's permutations,
+    /// a sensitivity design's unit-cube points).
     pub fn bytes(&self) -> u64 {
-        self.strata.iter().map(|s| 4 * s.len() as u64).sum()
+        let strata: u64 = self.strata.iter().map(|s| 4 * s.len() as u64).sum();
+        let unit: u64 = self.sensitivity.as_ref().map_or(0, |d| {
+            d.points().iter().map(|p| 8 * p.len() as u64 + 24).sum()
+        });
+        strata + unit
+    }
+
+    /// The Morris or Sobol' design, laid out for its estimator (`None` for other designs).
+    pub fn sensitivity(&self) -> Option<&SensitivityDesign> {
+        self.sensitivity.as_ref()
+    }
+
+    /// The design.
+    pub fn design(&self) -> Design {
+        self.design
+    }
+
+    /// The varied fields.
+    pub fn vary(&self) -> &[Vary] {
+        &self.vary
     }
 
     /// Point `k`'s values, one per varied field (in `--vary` order); `k < len()`.
@@ -146,33 +250,49 @@ impl PointSet {
                 .map(|(d, v)| {
                     let draw = rng::key(&[self.seed, k, d as u64]);
                     let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
-                    let u = (f64::from(self.strata[d][k as usize]) + unit) / f64::from(n);
-                    match v.range {
-                        Some(r) => {
-                            let x = if r.log {
-                                (r.lo.ln() + u * (r.hi.ln() - r.lo.ln())).exp()
-                            } else {
-                                r.lo + u * (r.hi - r.lo)
-                            };
-                            if r.integer {
-                                format!("{}", x.round() as i64)
-                            } else {
-                                tidy_number(x)
-                            }
-                        }
-                        None => {
-                            let i = ((u * v.values.len() as f64) as usize).min(v.values.len() - 1);
-                            v.values[i].clone()
-                        }
-                    }
+                    at_unit(
+                        v,
+                        (f64::from(self.strata[d][k as usize]) + unit) / f64::from(n),
+                    )
                 })
                 .collect(),
+            Design::Morris { .. } | Design::Sobol(_) => {
+                let unit = self.sensitivity.as_ref().map(|d| &d.points()[k as usize]);
+                vary.iter()
+                    .zip(unit.into_iter().flatten())
+                    .map(|(v, &u)| at_unit(v, u))
+                    .collect()
+            }
         }
     }
 
     /// Every point (for small sweeps, tests and plots).
     pub fn all(&self) -> Vec<Vec<String>> {
         (0..self.len).map(|k| self.point(k)).collect()
+    }
+}
+
+/// The value of a varied field at `u` in [0, 1]: a range's point that far along (on a log
+/// scale for a log range, rounded for a whole-number range), or a list's value whose share
+/// of the unit interval holds `u`.
+fn at_unit(v: &Vary, u: f64) -> String {
+    match v.range {
+        Some(r) => {
+            let x = if r.log {
+                (r.lo.ln() + u * (r.hi.ln() - r.lo.ln())).exp()
+            } else {
+                r.lo + u * (r.hi - r.lo)
+            };
+            if r.integer {
+                format!("{}", x.round() as i64)
+            } else {
+                tidy_number(x)
+            }
+        }
+        None => {
+            let i = ((u * v.values.len() as f64) as usize).min(v.values.len() - 1);
+            v.values[i].clone()
+        }
     }
 }
 
@@ -339,7 +459,8 @@ mod tests {
             "=1",
             "x=",
             "x=1..",
-            "x=1..2",
+            "x=2..1",
+            "x=1..1",
             "x=2..1:1",
             "x=1..2:0",
             "x=0..1:log1",
@@ -399,6 +520,58 @@ mod tests {
             points(std::slice::from_ref(&v), Design::Lhs(n), 7).unwrap()
         );
         assert_ne!(p, points(&[v], Design::Lhs(n), 8).unwrap());
+    }
+
+    /// Morris and Sobol' designs over continuous ranges: as many points as the estimator's
+    /// layout needs, every value inside its range (rounded for whole-number ranges), the same
+    /// points from the same seed; grid and zip refuse a range without a step.
+    #[test]
+    fn sensitivity_designs_sample_the_ranges_in_the_estimators_layout() {
+        let v = [vary("a=0.1..0.3"), vary("b=2..8"), vary("c=x,y")];
+        assert_eq!(v[0].values, ["0.1", "0.3"]);
+        assert!(v[1].range.is_some_and(|r| r.integer && r.stepless));
+        let m = Design::parse("morris:5").unwrap();
+        assert_eq!(
+            m,
+            Design::Morris {
+                trajectories: 5,
+                levels: 4
+            }
+        );
+        let set = PointSet::new(&v, m, 3).unwrap();
+        assert_eq!(set.len(), 5 * (3 + 1));
+        let s = PointSet::new(&v, Design::Sobol(8), 3).unwrap();
+        assert_eq!(s.len(), 8 * (3 + 2));
+        for set in [&set, &s] {
+            assert!(set.sensitivity().is_some());
+            for k in 0..set.len() {
+                let p = set.point(k);
+                let a: f64 = p[0].parse().unwrap();
+                let b: i64 = p[1].parse().expect("a whole number");
+                assert!((0.1..=0.3).contains(&a), "{p:?}");
+                assert!((2..=8).contains(&b), "{p:?}");
+                assert!(p[2] == "x" || p[2] == "y", "{p:?}");
+            }
+        }
+        assert_eq!(set, PointSet::new(&v, m, 3).unwrap());
+        // Morris: consecutive points of a trajectory differ in one field.
+        for k in 1..4 {
+            let (x, y) = (set.point(k - 1), set.point(k));
+            assert_eq!(
+                x.iter().zip(&y).filter(|(a, b)| a != b).count(),
+                1,
+                "{x:?} {y:?}"
+            );
+        }
+        for d in [Design::Grid, Design::Zip] {
+            let e = PointSet::new(&v[..1], d, 1).unwrap_err().to_string();
+            assert!(e.contains("without a step"), "{e}");
+        }
+        for bad in ["morris:1", "morris:4:3", "sobol:6", "sobol:0"] {
+            assert!(Design::parse(bad).is_err(), "{bad}");
+        }
+        assert!(PointSet::new(&[], m, 1).is_err());
+        assert!(Vary::parse("a=0.3..0.1").is_err());
     }
 
     fn values(v: &[&str]) -> PointSet {

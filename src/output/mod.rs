@@ -9,6 +9,7 @@ pub mod fault;
 pub mod lock;
 pub mod manifest;
 mod seal;
+pub mod sensitivity;
 pub mod sweep;
 pub mod tables;
 

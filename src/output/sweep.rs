@@ -123,6 +123,8 @@ pub const FILES: &[&str] = &[
     "scenario.ron",
     "sweep.csv",
     "sweep_summary.csv",
+    "design.csv",
+    "indices.csv",
     "manifest.json",
 ];
 

@@ -23,6 +23,8 @@ pub struct Range {
     pub log: bool,
     /// Both ends and the step are whole numbers: samples are rounded.
     pub integer: bool,
+    /// Given as START..END without a step: only designs that sample ranges take it.
+    pub stepless: bool,
 }
 
 /// One varied field: its path, the text it was given as, and its values (as the text a
@@ -37,8 +39,9 @@ pub struct Vary {
 
 impl Vary {
     /// Parses `PATH=VALUES`: a comma-separated list (`6,10,14`, `true,false`), a stepped range
-    /// `START..END:STEP` (both ends included), or a log range `START..END:logN` (N values,
-    /// evenly spaced on a log scale, both ends included).
+    /// `START..END:STEP` (both ends included), a log range `START..END:logN` (N values,
+    /// evenly spaced on a log scale, both ends included), or a continuous range `START..END`
+    /// (for the designs that sample ranges: `lhs:N`, `morris:R`, `sobol:N`).
     pub fn parse(arg: &str) -> Result<Vary, SweepError> {
         let err = |message: String| SweepError::Vary {
             arg: arg.to_string(),
@@ -115,9 +118,28 @@ fn parse_values(spec: &str) -> Result<(Vec<String>, Option<Range>), String> {
         }
         return Ok((values, None));
     };
-    let (b, step) = rest
-        .split_once(':')
-        .ok_or_else(|| "a range needs a step: START..END:STEP or START..END:logN".to_string())?;
+    let Some((b, step)) = rest.split_once(':') else {
+        // START..END without a step: a continuous range, for the designs that sample ranges
+        // (lhs:N, morris:R, sobol:N); its values are its two ends (grid and zip refuse it).
+        let (lo, hi) = (number(a)?, number(rest)?);
+        if hi <= lo {
+            return Err(format!(
+                "the range ends ({hi}) at or below its start ({lo})"
+            ));
+        }
+        let integer = decimals(a) == 0 && decimals(rest) == 0 && lo.fract() == 0.0;
+        let range = Range {
+            lo,
+            hi,
+            log: false,
+            integer,
+            stepless: true,
+        };
+        return Ok((
+            vec![a.trim().to_string(), rest.trim().to_string()],
+            Some(range),
+        ));
+    };
     let (lo, hi) = (number(a)?, number(b)?);
     if hi < lo {
         return Err(format!("the range ends ({hi}) below its start ({lo})"));
@@ -149,6 +171,7 @@ fn parse_values(spec: &str) -> Result<(Vec<String>, Option<Range>), String> {
             hi,
             log: true,
             integer: false,
+            stepless: false,
         };
         return Ok((values, Some(range)));
     }
@@ -179,6 +202,7 @@ fn parse_values(spec: &str) -> Result<(Vec<String>, Option<Range>), String> {
         hi,
         log: false,
         integer,
+        stepless: false,
     };
     Ok((values, Some(range)))
 }
@@ -303,6 +327,12 @@ pub enum Design {
     /// Latin hypercube with N samples: each field's range cut into N strata, each stratum
     /// used once; ranges are sampled within the stratum, lists pick their stratum's value.
     Lhs(u32),
+    /// Morris's elementary effects: `trajectories` one-at-a-time trajectories on a grid of
+    /// `levels` levels per field (Campolongo et al. 2007's improved spread), for `sensitivity`.
+    Morris { trajectories: u32, levels: u32 },
+    /// Saltelli's scheme for Sobol' indices: `n` base points from a Sobol' sequence, n (k + 2)
+    /// points in all for k fields, for `sensitivity`.
+    Sobol(u32),
 }
 
 impl Design {
@@ -314,13 +344,43 @@ impl Design {
         match arg.trim() {
             "grid" => Ok(Design::Grid),
             "zip" => Ok(Design::Zip),
-            other => match other.strip_prefix("lhs:") {
-                Some(n) => match n.trim().parse::<u32>() {
-                    Ok(n) if n >= 1 => Ok(Design::Lhs(n)),
-                    _ => Err(err("expected lhs:N with N a whole number of at least 1")),
-                },
-                None => Err(err("expected grid, zip, lhs:N or a design file FILE.csv")),
-            },
+            other => {
+                if let Some(n) = other.strip_prefix("lhs:") {
+                    return match n.trim().parse::<u32>() {
+                        Ok(n) if n >= 1 => Ok(Design::Lhs(n)),
+                        _ => Err(err("expected lhs:N with N a whole number of at least 1")),
+                    };
+                }
+                if let Some(rest) = other.strip_prefix("morris:") {
+                    let mut parts = rest.split(':').map(|x| x.trim().parse::<u32>());
+                    return match (parts.next(), parts.next(), parts.next()) {
+                        (Some(Ok(r)), None, None) if r >= 2 => Ok(Design::Morris {
+                            trajectories: r,
+                            levels: 4,
+                        }),
+                        (Some(Ok(r)), Some(Ok(p)), None) if r >= 2 && p >= 2 && p % 2 == 0 => {
+                            Ok(Design::Morris {
+                                trajectories: r,
+                                levels: p,
+                            })
+                        }
+                        _ => Err(err(
+                            "expected morris:R or morris:R:P with R >= 2 trajectories \
+                                      and P an even number of levels (default 4)",
+                        )),
+                    };
+                }
+                if let Some(n) = other.strip_prefix("sobol:") {
+                    return match n.trim().parse::<u32>() {
+                        Ok(n) if n >= 2 && n.is_power_of_two() => Ok(Design::Sobol(n)),
+                        _ => Err(err("expected sobol:N with N a power of two of at least 2 \
+                                      (base points; N (k + 2) points in all for k fields)")),
+                    };
+                }
+                Err(err(
+                    "expected grid, zip, lhs:N, morris:R[:P], sobol:N or a design file FILE.csv",
+                ))
+            }
         }
     }
 
@@ -329,6 +389,17 @@ impl Design {
             Design::Grid => "grid".into(),
             Design::Zip => "zip".into(),
             Design::Lhs(n) => format!("lhs:{n}"),
+            Design::Morris {
+                trajectories,
+                levels,
+            } => format!("morris:{trajectories}:{levels}"),
+            Design::Sobol(n) => format!("sobol:{n}"),
         }
+    }
+
+    /// A design for `sensitivity`: its points are laid out for an estimator (Morris's
+    /// trajectories, Saltelli's blocks), which reads the outputs in the design's order.
+    pub fn is_sensitivity(&self) -> bool {
+        matches!(self, Design::Morris { .. } | Design::Sobol(_))
     }
 }

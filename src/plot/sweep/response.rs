@@ -205,7 +205,10 @@ fn spread(points: &mut [RPoint]) {
 pub(crate) fn plan(data: &SweepData) -> Response {
     let metric = &data.metric;
     let fields = &data.fields;
-    let lhs = data.design.starts_with("lhs");
+    // Designs that sample ranges: every point differs in every field.
+    let lhs = ["lhs", "morris", "sobol"]
+        .iter()
+        .any(|d| data.design.starts_with(d));
     let zip = data.design == "zip";
     let scatter = lhs || fields.len() >= 3;
     let n_text = data.n_text("point");
@@ -244,13 +247,24 @@ pub(crate) fn plan(data: &SweepData) -> Response {
             .collect();
         let paths: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
         let what = if lhs {
+            let name = match data.design.split(':').next() {
+                Some("morris") => "Morris design",
+                Some("sobol") => "Sobol' design (Saltelli's scheme)",
+                _ => "Latin hypercube",
+            };
+            let (differ, more) = match name {
+                "Latin hypercube" => ("every point differs in every varied field", ""),
+                _ => (
+                    "points differ in one or more varied fields",
+                    "; the sensitivity indices: indices.csv and plots/sensitivity.png",
+                ),
+            };
             notes.push(format!(
-                "Latin hypercube ({}): every point differs in every varied field, so each panel \
-                 shows all {points_count} points against one field, the other fields not \
-                 separated (see sweep_summary.csv).",
+                "{name} ({}): {differ}, so each panel shows all {points_count} points against \
+                 one field, the other fields not separated (see sweep_summary.csv{more}).",
                 data.design
             ));
-            format!("the {points_count} points of a Latin hypercube")
+            format!("the {points_count} points of a {name}")
         } else {
             notes.push(format!(
                 "{} varied fields ({}): each panel shows all {points_count} points against one \
