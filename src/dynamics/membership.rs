@@ -329,6 +329,7 @@ pub fn carry_out(w: &mut World, cfg: &Config, key: u64, decided: &[u8]) {
 /// Group g is one that people looking for a group may join (room aside):
 /// `rules::membership::joinable`. Shared by joining, a programme's scaffolding and
 /// volunteering.
+#[inline]
 pub fn is_joinable(w: &World, s: &Scenario, g: usize) -> bool {
     joinable(
         w.groups.active[g],
@@ -337,6 +338,7 @@ pub fn is_joinable(w: &World, s: &Scenario, g: usize) -> bool {
 }
 
 /// The scenario's group kind `kind`, or none for the support kind.
+#[inline]
 pub fn ordinary_kind(s: &Scenario, kind: u16, support_kind: u16) -> Option<&GroupKind> {
     (kind != support_kind).then(|| &s.groups[kind as usize])
 }
