@@ -539,6 +539,9 @@ fn speed_at_2000_and_10000_people() {
     // the town runs at both sizes while the page draws. The figures and their command are in
     // docs/STUDIO.md and benches/README.md.
     for (n, rate) in [2000, 10000].iter().zip(&rates) {
-        assert!(*rate > 0.0, "{n} people: no week ran in 10 s while the page drew");
+        assert!(
+            *rate > 0.0,
+            "{n} people: no week ran in 10 s while the page drew"
+        );
     }
 }
