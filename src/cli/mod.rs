@@ -64,6 +64,11 @@ pub enum Command {
     /// and plots/sensitivity.png. Resumable and shardable like a sweep (`sweep --resume`,
     /// `merge`).
     Sensitivity(SensitivityArgs),
+    /// Estimate varied fields from target values of the metrics: approximate Bayesian
+    /// computation by sequential Monte Carlo (ABC-SMC) over prior ranges `--vary PATH=LO..HI`
+    /// against `--target METRIC[@WEEK]=VALUE±SD`; writes posterior.csv (weighted particles),
+    /// generations.csv and plots/posterior.png. Resumable (`--resume DIR`).
+    Calibrate(CalibrateArgs),
     /// Treatment against control: run two scenarios (or one with per-arm overrides) with the
     /// same replicates and seeds; report the difference of a metric (paired 95% CI) and the
     /// agent-level Cohen's d (95% CI over replicate pairs), with a plot of both.
@@ -265,6 +270,56 @@ pub struct SensitivityArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Scenario file or built-in name (default: the built-in `default` scenario).
+    pub scenario: Option<String>,
+    /// A field to estimate and its uniform prior: PATH=LO..HI (repeat for more fields).
+    #[arg(long = "vary", value_name = "PATH=LO..HI")]
+    pub vary: Vec<String>,
+    /// A value to match: METRIC[@WEEK]=VALUE±SD (`+-` for `±`), the metric (a column of
+    /// timeseries.csv) at recorded week WEEK (default: the last), averaged over the
+    /// replicates; SD scales its distance. Repeat for more targets.
+    #[arg(long = "target", value_name = "METRIC[@WEEK]=VALUE±SD")]
+    pub target: Vec<String>,
+    /// Particles per generation (default 100).
+    #[arg(long, value_name = "N")]
+    pub particles: Option<u32>,
+    /// Generations (default 4): generation 0 from the prior, each later one at the median
+    /// of the previous one's distances.
+    #[arg(long, value_name = "G")]
+    pub generations: Option<u32>,
+    /// Replicates per candidate (overrides the scenario's `replicates`).
+    #[arg(long, short = 'r')]
+    pub replicates: Option<u32>,
+    /// Base seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Recorded weeks (overrides the scenario's `steps`).
+    #[arg(long)]
+    pub steps: Option<u32>,
+    /// Override any scenario field (before the candidates' own values).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output folder (default: output/<scenario>-calibrate-<timestamp>/).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: SLURM_CPUS_PER_TASK when set, else all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Write into an existing, non-empty output folder (keeps the simulated candidates of
+    /// the same calibration).
+    #[arg(long)]
+    pub force: bool,
+    /// No per-generation lines and no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Complete the calibration in DIR with the calibration stored there, simulating only
+    /// the candidates not yet in it (arguments given as well must not change it).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "force"])]
+    pub resume: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Target numbers to check (default: all).
     pub targets: Vec<u32>,
@@ -390,6 +445,7 @@ macro_rules! tell {
     }};
 }
 
+mod calibrate;
 mod compare;
 mod inspect;
 mod meta;
@@ -445,6 +501,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::List => list(),
         Command::Sweep(args) => sweep(args),
         Command::Sensitivity(args) => sensitivity(args),
+        Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Compare(args) => compare(args),
         Command::Merge { dirs, out, force } => merge(&dirs, &out, force),
         Command::Validate(args) => validate(args),

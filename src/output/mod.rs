@@ -5,6 +5,7 @@
 //! tables, writes `summary.csv`, and only then may the manifest say `complete`.
 
 pub mod atomic;
+pub mod calibrate;
 pub mod fault;
 pub mod lock;
 pub mod manifest;

@@ -24,6 +24,7 @@
 //! to a hidden temporary name in `plots/`, then renamed).
 
 mod belonging;
+mod calibrate;
 mod compare;
 mod context;
 mod data;
@@ -38,6 +39,7 @@ mod sweep;
 mod trajectories;
 mod validation;
 
+pub use calibrate::plot_posterior;
 pub use compare::plot_compare_dir;
 /// The viridis scale, shared with the studio's replays.
 pub(crate) use style::viridis;

@@ -4,6 +4,7 @@
 //! Runs are tiny (tens of agents, a few weeks) so the whole binary takes seconds.
 
 mod bad_input;
+mod calibrate;
 mod common;
 mod concurrency;
 mod interrupt;
