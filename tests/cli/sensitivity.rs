@@ -313,7 +313,7 @@ fn bad_methods_and_misused_options_are_refused() {
         // A range without a step is for sensitivity designs; a grid needs values or a step.
         (
             vec!["sweep", "classroom", "--vary", "support.capacity=6..14"],
-            "a range needs a step",
+            "a range without a step is sampled, which `grid` does not do",
         ),
     ];
     for (mut all, needle) in cases {
