@@ -33,6 +33,11 @@ const STATISTIC: &str = "mean";
 const S1_COLOR: RGBColor = style::BLUE;
 const ST_COLOR: RGBColor = style::VERMILLION;
 
+/// indices.csv's rows of one metric: each parameter with its columns by name.
+pub(crate) type IndexRows = Vec<(String, HashMap<String, f64>)>;
+/// Tick positions and labels of an axis.
+type Ticks = [(f64, String)];
+
 /// An estimate and its interval, in drawn units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Est {
@@ -183,10 +188,7 @@ pub(crate) fn place_labels(
 
 /// The rows of indices.csv for `metric` and statistic `mean`: for each parameter (in file
 /// order), its columns by name.
-fn read_indices(
-    path: &Path,
-    metric: &str,
-) -> Result<Vec<(String, HashMap<String, f64>)>, PlotError> {
+fn read_indices(path: &Path, metric: &str) -> Result<IndexRows, PlotError> {
     let csv_err = |line: u64, message: String| PlotError::Csv {
         path: path.to_path_buf(),
         line,
@@ -491,7 +493,7 @@ impl Sensitivity {
         &self,
         area: &Area<DB>,
         max: (f64, f64),
-        ticks: (&[(f64, String)], &[(f64, String)]),
+        ticks: (&Ticks, &Ticks),
         labels: (&str, &str),
         points: &[MorrisPoint],
     ) -> DrawResult {

@@ -815,8 +815,8 @@ mod sensitivity_plot {
         // The largest σ is an interval end (7.3): its axis covers it with a margin; μ*'s
         // axis fits μ* (3.0) alone.
         let (x, y) = sensitivity::morris_max(&[p(2.0, 3.0, 4.0, 7.3), p(0.0, 0.0, 0.0, 0.0)]);
-        assert!(y >= 7.3 * 1.05 && y <= 10.0, "{y}");
-        assert!(x >= 3.0 * 1.05 && x <= 4.0, "{x}");
+        assert!((7.3 * 1.05..=10.0).contains(&y), "{y}");
+        assert!((3.0 * 1.05..=4.0).contains(&x), "{x}");
         // Nothing moved: unit axes rather than empty ones.
         assert_eq!(
             sensitivity::morris_max(&[p(0.0, 0.0, 0.0, 0.0)]),
