@@ -266,7 +266,7 @@ fn designs_and_bad_sweep_specifications() {
     for (args, needle) in [
         (
             vec!["--vary", "support.capacity=1..2"],
-            "a range needs a step",
+            "a range without a step is sampled",
         ),
         (
             vec!["--vary", "support.capacity=6,10", "--design", "cube"],
