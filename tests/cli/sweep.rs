@@ -270,7 +270,7 @@ fn designs_and_bad_sweep_specifications() {
         ),
         (
             vec!["--vary", "support.capacity=6,10", "--design", "cube"],
-            "grid, zip or lhs:N",
+            "expected grid, zip, lhs:N, morris:R[:P], sobol:N",
         ),
         (
             vec![
