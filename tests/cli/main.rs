@@ -11,6 +11,7 @@ mod interrupt;
 mod meta;
 mod output_safety;
 mod resume;
+mod sensitivity;
 mod studio;
 mod subcommands;
 mod sweep;

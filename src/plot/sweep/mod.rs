@@ -9,6 +9,8 @@
 //! - `heatmap`: for two-field grids, the mean per cell on a viridis scale spanning the
 //!   cells' intervals, with a colour bar, and a mark between neighbours whose intervals
 //!   overlap.
+//! - `sensitivity`: for a Morris or Sobol' design with its indices.csv, the μ*–σ plane or the
+//!   S1 and ST bars of the metric, with their bootstrap intervals.
 //!
 //! The decisions (axis kinds, ticks, scales, overlaps) are plain functions in `axis.rs`.
 
@@ -17,6 +19,7 @@ mod categories;
 mod draw;
 mod heatmap;
 mod response;
+mod sensitivity;
 #[cfg(test)]
 mod tests;
 
@@ -78,6 +81,9 @@ pub fn plot_sweep_metric(dir: &Path, metric: &str) -> Result<Vec<PathBuf>, PlotE
     })?;
     let mut written = super::render(&out, &response::plan(&data))?;
     if let Some(fig) = heatmap::plan(&data) {
+        written.extend(super::render(&out, &fig)?);
+    }
+    if let Some(fig) = sensitivity::from_dir(dir, &spec, &data.metric)? {
         written.extend(super::render(&out, &fig)?);
     }
     Ok(written)

@@ -748,3 +748,204 @@ fn svg_elements(svg: &str) -> Vec<(String, String)> {
 fn svg_texts(svg: &str) -> Vec<String> {
     svg_elements(svg).into_iter().map(|(_, t)| t).collect()
 }
+
+// ---------------------------------------------------------------- sensitivity
+
+mod sensitivity_plot {
+    use super::super::sensitivity::{self, Body, Est, MorrisPoint};
+    use super::*;
+    use std::collections::HashMap;
+
+    const FIELDS: [&str; 3] = [
+        "support.capacity=6..14",
+        "interaction.new_tie=0.05..0.3",
+        "output.sample_agents=10..50",
+    ];
+
+    /// indices.csv rows of one metric: (parameter, column → value) for `values[k]` given in
+    /// the order of `columns` (each with its `_ci_low`, `_ci_high`).
+    fn rows(columns: &[&str], values: &[[f64; 9]]) -> Vec<(String, HashMap<String, f64>)> {
+        FIELDS
+            .iter()
+            .zip(values)
+            .map(|(f, v)| {
+                let mut map = HashMap::new();
+                for (c, name) in columns.iter().enumerate() {
+                    map.insert(name.to_string(), v[3 * c]);
+                    map.insert(format!("{name}_ci_low"), v[3 * c + 1]);
+                    map.insert(format!("{name}_ci_high"), v[3 * c + 2]);
+                }
+                (f.split('=').next().unwrap().to_string(), map)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn clip_unit_keeps_values_in_range_and_says_when_it_clipped() {
+        assert_eq!(sensitivity::clip_unit(0.3), (0.3, false));
+        assert_eq!(sensitivity::clip_unit(0.0), (0.0, false));
+        assert_eq!(sensitivity::clip_unit(-0.02), (0.0, true));
+        assert_eq!(sensitivity::clip_unit(1.2), (1.0, true));
+        assert!(sensitivity::clip_unit(f64::NAN).0.is_nan());
+        assert!(!sensitivity::clip_unit(f64::NAN).1);
+    }
+
+    #[test]
+    fn estimates_under_the_bars_read_plainly() {
+        assert_eq!(sensitivity::estimate_text(0.0), "0");
+        assert_eq!(sensitivity::estimate_text(0.314), "0.31");
+        assert_eq!(sensitivity::estimate_text(-1.6401), "−1.64");
+    }
+
+    #[test]
+    fn morris_axes_start_at_zero_and_cover_every_interval() {
+        let p = |m: f64, mh: f64, s: f64, sh: f64| MorrisPoint {
+            label: "x".into(),
+            mu_star: Est {
+                value: m,
+                lo: m / 2.0,
+                hi: mh,
+            },
+            sigma: Est {
+                value: s,
+                lo: s / 2.0,
+                hi: sh,
+            },
+        };
+        // The largest σ is an interval end (7.3): its axis covers it with a margin; μ*'s
+        // axis fits μ* (3.0) alone.
+        let (x, y) = sensitivity::morris_max(&[p(2.0, 3.0, 4.0, 7.3), p(0.0, 0.0, 0.0, 0.0)]);
+        assert!((7.3 * 1.05..=10.0).contains(&y), "{y}");
+        assert!((3.0 * 1.05..=4.0).contains(&x), "{x}");
+        // Nothing moved: unit axes rather than empty ones.
+        assert_eq!(
+            sensitivity::morris_max(&[p(0.0, 0.0, 0.0, 0.0)]),
+            (1.0, 1.0)
+        );
+        assert_eq!(sensitivity::morris_max(&[]), (1.0, 1.0));
+    }
+
+    #[test]
+    fn labels_never_overlap_and_stay_put_when_they_can() {
+        let sizes = [(120, 24), (120, 24), (120, 24)];
+        // Apart: each label above-right of its point.
+        let apart = sensitivity::place_labels(&[(100, 500), (400, 300), (700, 100)], &sizes, 1500);
+        assert_eq!(apart, vec![(112, 470), (412, 270), (712, 70)]);
+        // Three points at the same spot (fields without effect at 0, 0): stacked, no overlap.
+        let same = sensitivity::place_labels(&[(100, 800); 3], &sizes, 1500);
+        for i in 0..3 {
+            for j in 0..i {
+                let (a, b) = (same[i], same[j]);
+                let overlap =
+                    a.0 < b.0 + 120 && b.0 < a.0 + 120 && a.1 < b.1 + 24 && b.1 < a.1 + 24;
+                assert!(!overlap, "labels {i} and {j} overlap: {same:?}");
+            }
+        }
+        // Near the right edge the label goes to the left of its point.
+        let edge = sensitivity::place_labels(&[(1450, 300)], &sizes[..1], 1500);
+        assert_eq!(edge, vec![(1450 - 12 - 120, 270)]);
+    }
+
+    #[test]
+    fn morris_plan_draws_every_field_in_percentage_points_and_explains_the_line() {
+        let spec = spec(&FIELDS, Design::parse("morris:4").unwrap());
+        let view = MetricView::new("loneliness_prevalence").unwrap();
+        let r = rows(
+            &["mu", "mu_star", "sigma"],
+            &[
+                [0.05, 0.01, 0.08, 0.06, 0.04, 0.09, 0.02, 0.01, 0.03],
+                [-0.1, -0.2, 0.0, 0.12, 0.1, 0.2, 0.05, 0.02, 0.07],
+                [0.0; 9],
+            ],
+        );
+        let fig = sensitivity::plan(&spec, &view, &r);
+        let Body::Morris {
+            x_max,
+            points,
+            x_label,
+            ..
+        } = &fig.body
+        else {
+            panic!("not a Morris figure");
+        };
+        assert_eq!(points.len(), 3);
+        // Shares drawn in percent: 0.12 → 12 percentage points.
+        assert!((points[1].mu_star.value - 12.0).abs() < 1e-9);
+        assert!(x_label.contains("percentage points"));
+        assert!(*x_max >= 20.0, "covers the 0.2 interval end: {x_max}");
+        assert_eq!(points[2].mu_star.value, 0.0);
+        assert!(fig.notes.iter().any(|n| n.contains("σ = μ*")));
+        assert!(fig.notes.iter().any(|n| n.contains("not replicate noise")));
+    }
+
+    #[test]
+    fn sobol_plan_clips_to_the_unit_interval_and_counts_what_it_clipped() {
+        let spec = spec(&FIELDS, Design::parse("sobol:4").unwrap());
+        let view = MetricView::new("loneliness_prevalence").unwrap();
+        let pad = |v: [f64; 6]| [v[0], v[1], v[2], v[3], v[4], v[5], 0.0, 0.0, 0.0];
+        let r = rows(
+            &["S1", "ST"],
+            &[
+                pad([0.4, -0.1, 0.9, 0.6, 0.3, 1.3]),
+                pad([-0.05, -0.3, 0.2, 0.1, 0.0, 0.4]),
+                pad([0.0; 6]),
+            ],
+        );
+        let fig = sensitivity::plan(&spec, &view, &r);
+        let Body::Sobol { bars } = &fig.body else {
+            panic!("not a Sobol' figure");
+        };
+        assert_eq!(bars[0].s1.lo, 0.0);
+        assert_eq!(bars[0].st.hi, 1.0);
+        assert_eq!(bars[1].s1.value, 0.0);
+        for b in bars {
+            for e in [b.s1, b.st] {
+                for x in [e.value, e.lo, e.hi] {
+                    assert!((0.0..=1.0).contains(&x), "{x} drawn outside [0, 1]");
+                }
+            }
+        }
+        // -0.1, 1.3, -0.05, -0.3: four values drawn at the bound.
+        assert!(
+            fig.notes
+                .iter()
+                .any(|n| n.contains("4 estimates or interval ends")),
+            "{:?}",
+            fig.notes
+        );
+    }
+
+    #[test]
+    fn a_sensitivity_folder_gets_its_plot_and_other_designs_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let spec = spec(&FIELDS, Design::parse("sobol:4").unwrap());
+        write_folder(dir, &spec, "loneliness_prevalence", |_| (0.2, 0.1, 0.3, 3));
+        // Without indices.csv (not finished): no sensitivity plot, the others still drawn.
+        let written = plot_sweep(dir).unwrap();
+        assert!(!written.iter().any(|p| p.ends_with("sensitivity.png")));
+        let mut csv = String::from(
+            "parameter,metric,statistic,S1,S1_ci_low,S1_ci_high,ST,ST_ci_low,ST_ci_high\n",
+        );
+        for f in FIELDS {
+            let path = f.split('=').next().unwrap();
+            for m in metrics::NAMES {
+                for s in ["final", "mean"] {
+                    writeln!(csv, "{path},{m},{s},0.2,0.1,0.3,0.4,0.3,0.5").unwrap();
+                }
+            }
+        }
+        std::fs::write(dir.join("indices.csv"), csv).unwrap();
+        let written = plot_sweep(dir).unwrap();
+        assert!(written.iter().any(|p| p.ends_with("sensitivity.png")));
+        let svg = std::fs::read_to_string(dir.join("plots/sensitivity.svg")).unwrap();
+        for label in [
+            "support.capacity",
+            "interaction.new_tie",
+            "output.sample_agents",
+            "S1 (first order)",
+        ] {
+            assert!(svg_texts(&svg).iter().any(|t| t.contains(label)), "{label}");
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! `belonging sensitivity` end to end: Morris and Sobol' analyses of a tiny classroom run
+//! (design.csv, indices.csv, plots/sensitivity), the field without effect, resume after a
+//! kill, shards merged, and refusals.
+//!
+//! Tolerances: none. Every comparison is exact (bytes of files, or indices equal to 0.0):
+//! the runs are deterministic for a seed and thread count-independent, and under common
+//! random numbers a field without effect gives identical outputs at every point, so its
+//! differences (Morris) and products of differences (Sobol') are exactly 0.
+
+use crate::common::*;
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The varied fields: two that act on the model and one that does not (output.sample_agents
+/// only chooses whom trajectories.csv follows, and a sweep writes no trajectories).
+const VARY: &[&str] = &[
+    "--vary",
+    "support.capacity=6..14",
+    "--vary",
+    "interaction.new_tie=0.05..0.3",
+    "--vary",
+    "output.sample_agents=10..50",
+];
+const NULL_FIELD: &str = "output.sample_agents";
+
+/// A sensitivity analysis of the tiny classroom (60 agents, 12 weeks, 2 replicates) into
+/// `out` by `method`, with `extra` arguments.
+fn args(out: &Path, method: &str, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = ["sensitivity", "classroom", "--method", method]
+        .iter()
+        .chain(VARY)
+        .chain([
+            &"--replicates",
+            &"2",
+            &"--steps",
+            &"12",
+            &"--set",
+            &"population.size=60",
+            &"--set",
+            &"burn_in=2",
+            &"--set",
+            &"events[0].pulse.step=3",
+            &"--quiet",
+            &"--out",
+        ])
+        .map(|s| s.to_string())
+        .collect();
+    v.push(out.to_str().expect("UTF-8 temp path").to_string());
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+fn analyse(out: &Path, method: &str, extra: &[&str]) -> Output {
+    let a = args(out, method, extra);
+    let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    belonging(&refs)
+}
+
+/// indices.csv as its header and rows of (column → text).
+fn indices(dir: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let text = read_string(&dir.join("indices.csv"));
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let rows = lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// Checks indices.csv of an analysis of [`VARY`] with index columns `columns`: its header,
+/// one row per field × metric × statistic, every index and interval of the null field exactly
+/// 0 for every metric, and some effect of the other fields on loneliness prevalence.
+#[track_caller]
+fn check_indices(dir: &Path, columns: &[&str]) {
+    let (header, rows) = indices(dir);
+    let mut want = vec!["parameter".to_string(), "metric".into(), "statistic".into()];
+    for c in columns {
+        want.extend([c.to_string(), format!("{c}_ci_low"), format!("{c}_ci_high")]);
+    }
+    assert_eq!(header, want);
+    let metrics = belonging::model::metrics::NAMES;
+    assert_eq!(rows.len(), 3 * metrics.len() * 2);
+    let value_columns = &want[3..];
+    for m in metrics {
+        for stat in ["final", "mean"] {
+            let row = rows
+                .iter()
+                .find(|r| {
+                    r["parameter"] == NULL_FIELD && r["metric"] == *m && r["statistic"] == stat
+                })
+                .unwrap_or_else(|| panic!("no row of {NULL_FIELD}, {m}, {stat}"));
+            for c in value_columns {
+                let v: f64 = row[c].parse().unwrap_or_else(|_| {
+                    panic!("{NULL_FIELD} {m} {stat} {c}: `{}` is not a number", row[c])
+                });
+                assert_eq!(v, 0.0, "{NULL_FIELD} {m} {stat} {c} must be exactly 0");
+            }
+        }
+    }
+    let moved = rows.iter().any(|r| {
+        r["parameter"] != NULL_FIELD
+            && r["metric"] == "loneliness_prevalence"
+            && r[columns[1]].parse::<f64>().is_ok_and(|v| v != 0.0)
+    });
+    assert!(
+        moved,
+        "the fields that act on the model show no effect at all"
+    );
+}
+
+/// The files of an analysis that must be byte-identical however it was run.
+const RESULTS: &[&str] = &[
+    "design.csv",
+    "indices.csv",
+    "sweep.csv",
+    "sweep_summary.csv",
+    "sweep.json",
+];
+
+#[track_caller]
+fn assert_same_results(a: &Path, b: &Path) {
+    for f in RESULTS {
+        assert_same_file(&a.join(f), &b.join(f));
+    }
+}
+
+#[test]
+fn morris_writes_design_indices_and_plot_the_same_for_any_thread_count() {
+    let tmp = tempdir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    analyse(&a, "morris:4", &["--threads", "1"]).success();
+    analyse(&b, "morris:4", &["--threads", "2"]).success();
+    assert_same_results(&a, &b);
+    // 4 trajectories of k + 1 = 4 points, 2 replicates each.
+    assert_eq!(data_rows(&a.join("design.csv")), 16);
+    assert_eq!(data_rows(&a.join("sweep.csv")), 32);
+    let design = read_string(&a.join("design.csv"));
+    assert!(design.starts_with(
+        "point,group,role,support.capacity,interaction.new_tie,output.sample_agents,\
+         unit:support.capacity,unit:interaction.new_tie,unit:output.sample_agents\n0,0,start,"
+    ));
+    check_indices(&a, &["mu", "mu_star", "sigma"]);
+    for f in ["sensitivity.png", "sensitivity.svg", "response.png"] {
+        assert!(read(&a.join("plots").join(f)).len() > 1000, "plots/{f}");
+    }
+    let svg = read_string(&a.join("plots/sensitivity.svg"));
+    assert!(
+        svg.contains("σ = μ*"),
+        "the note explains the reference line"
+    );
+}
+
+#[test]
+fn sobol_writes_design_indices_and_plot() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("s");
+    analyse(&dir, "sobol:4", &[]).success();
+    // N = 4 base rows of k + 2 = 5 points (A, AB_i, B), 2 replicates each.
+    assert_eq!(data_rows(&dir.join("design.csv")), 20);
+    assert_eq!(data_rows(&dir.join("sweep.csv")), 40);
+    let design = read_string(&dir.join("design.csv"));
+    let roles: Vec<&str> = design
+        .lines()
+        .skip(1)
+        .take(5)
+        .map(|l| l.split(',').nth(2).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "A",
+            "AB:support.capacity",
+            "AB:interaction.new_tie",
+            "AB:output.sample_agents",
+            "B"
+        ]
+    );
+    check_indices(&dir, &["S1", "ST"]);
+    for f in ["sensitivity.png", "sensitivity.svg"] {
+        assert!(read(&dir.join("plots").join(f)).len() > 1000, "plots/{f}");
+    }
+    // `belonging plot DIR` redraws it from the folder alone, the same bytes (SVG).
+    let before = read(&dir.join("plots/sensitivity.svg"));
+    std::fs::remove_file(dir.join("plots/sensitivity.svg")).expect("remove");
+    belonging(&["plot", dir.to_str().expect("UTF-8")]).success();
+    assert_eq!(read(&dir.join("plots/sensitivity.svg")), before);
+}
+
+#[test]
+fn a_killed_analysis_resumes_to_the_same_bytes() {
+    let tmp = tempdir();
+    let (full, killed) = (tmp.path().join("full"), tmp.path().join("killed"));
+    analyse(&full, "morris:4", &["--threads", "2"]).success();
+
+    let a = args(&killed, "morris:4", &["--threads", "1"]);
+    let mut child = bin()
+        .args(&a)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the analysis");
+    // Kill it (SIGKILL) as soon as its first job is on disk.
+    let started = Instant::now();
+    let jobs = killed.join("jobs");
+    while std::fs::read_dir(&jobs).map_or(0, |d| {
+        d.filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".csv"))
+            .count()
+    }) == 0
+    {
+        assert!(started.elapsed() < TIMEOUT, "no job finished in time");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().expect("kill the analysis");
+    let _ = child.wait();
+    assert_ne!(manifest(&killed)["status"], "complete");
+    assert!(
+        !killed.join("indices.csv").exists(),
+        "no indices from a killed run"
+    );
+
+    belonging(&[
+        "sensitivity",
+        "--resume",
+        killed.to_str().expect("UTF-8"),
+        "--quiet",
+    ])
+    .success();
+    assert_eq!(manifest(&killed)["status"], "complete");
+    assert_same_results(&full, &killed);
+}
+
+#[test]
+fn two_shards_merged_give_the_one_machine_indices() {
+    let tmp = tempdir();
+    let full = tmp.path().join("full");
+    analyse(&full, "sobol:4", &[]).success();
+    let shards: Vec<_> = (0..2).map(|i| tmp.path().join(format!("s{i}"))).collect();
+    for (i, dir) in shards.iter().enumerate() {
+        analyse(dir, "sobol:4", &["--shard", &format!("{i}/2")]).success();
+        assert!(
+            !dir.join("indices.csv").exists(),
+            "a shard writes no indices"
+        );
+    }
+    let merged = tmp.path().join("merged");
+    let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
+    belonging(&[
+        "merge",
+        &s(&shards[0]),
+        &s(&shards[1]),
+        "--out",
+        &s(&merged),
+    ])
+    .success();
+    assert_same_results(&full, &merged);
+    assert!(read(&merged.join("plots/sensitivity.png")).len() > 1000);
+}
+
+#[test]
+fn bad_methods_and_misused_options_are_refused() {
+    let tmp = tempdir();
+    let out = tmp.path().join("bad");
+    let o_s = out.to_str().expect("UTF-8").to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["sensitivity", "classroom", "--method", "morris:1"],
+            "--method morris:1: expected morris:R[:P]",
+        ),
+        (
+            vec!["sensitivity", "classroom", "--method", "morris"],
+            "--method morris: expected",
+        ),
+        (
+            vec!["sensitivity", "classroom", "--method", "sobol:3"],
+            "--method sobol:3: expected",
+        ),
+        (
+            vec!["sensitivity", "classroom", "--method", "lhs:4"],
+            "--method lhs:4: expected",
+        ),
+        (
+            vec!["sensitivity", "classroom", "--method", "cube"],
+            "--method cube: expected",
+        ),
+        (
+            vec![
+                "sensitivity",
+                "classroom",
+                "--method",
+                "morris:4",
+                "--design",
+                "grid",
+            ],
+            "`sensitivity` takes its design from --method",
+        ),
+        (
+            vec!["sensitivity", "--resume", &o_s, "--method", "morris:4"],
+            "--method with --resume",
+        ),
+        // A range without a step is for sensitivity designs; a grid needs values or a step.
+        (
+            vec!["sweep", "classroom", "--vary", "support.capacity=6..14"],
+            "a range without a step is sampled, which `grid` does not do",
+        ),
+    ];
+    for (mut all, needle) in cases {
+        if all[0] == "sensitivity" && !all.contains(&"--resume") {
+            all.extend(["--vary", "support.capacity=6..14"]);
+        }
+        if !all.contains(&"--resume") {
+            all.extend(["--out", o_s.as_str()]);
+        }
+        let o = belonging(&all);
+        o.bad_input();
+        assert!(o.stderr.contains(needle), "{all:?}: {}", o.stderr);
+        assert!(!out.exists(), "{all:?} created its output folder");
+    }
+}
