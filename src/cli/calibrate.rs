@@ -210,23 +210,7 @@ impl Setup {
 /// folder is touched.
 fn build_setup(args: &CalibrateArgs, source: &Source) -> Result<Setup> {
     use belonging::scenario::sweep::Vary;
-    let mut sets = Vec::new();
-    for s in &args.set {
-        sets.push(Override::parse(s)?);
-    }
-    for (path, v) in [
-        ("replicates", args.replicates.map(|r| r.to_string())),
-        ("seed", args.seed.map(|s| s.to_string())),
-        ("steps", args.steps.map(|s| s.to_string())),
-    ] {
-        if let Some(value) = v {
-            sets.push(Override {
-                path: path.into(),
-                value,
-            });
-        }
-    }
-    let resolved = scenario::resolve(source, &sets)?;
+    let resolved = super::resolve_with(source, &args.set, args.replicates, args.seed, args.steps)?;
     let s = &resolved.scenario;
     if args.vary.is_empty() {
         return Err(BadInput(

@@ -519,6 +519,35 @@ pub fn dispatch(cli: Cli) -> Result<()> {
 /// ([`belonging::experiment::interrupt`]) — no new job starts, running jobs stop at their next
 /// step, finished jobs are kept — and the command exits with 130; a second signal quits at
 /// once (130).
+/// The scenario of `source` with the `--set` overrides, then `--replicates`, `--seed` and
+/// `--steps` where given (sweep, sensitivity and calibrate).
+fn resolve_with(
+    source: &belonging::scenario::Source,
+    set: &[String],
+    replicates: Option<u32>,
+    seed: Option<u64>,
+    steps: Option<u32>,
+) -> Result<belonging::scenario::Config> {
+    use belonging::scenario::Override;
+    let mut sets = Vec::new();
+    for s in set {
+        sets.push(Override::parse(s)?);
+    }
+    for (path, v) in [
+        ("replicates", replicates.map(|r| r.to_string())),
+        ("seed", seed.map(|s| s.to_string())),
+        ("steps", steps.map(|s| s.to_string())),
+    ] {
+        if let Some(value) = v {
+            sets.push(Override {
+                path: path.into(),
+                value,
+            });
+        }
+    }
+    Ok(belonging::scenario::resolve(source, &sets)?)
+}
+
 fn stop_on_signals() {
     let installed = ctrlc::set_handler(|| {
         if belonging::experiment::interrupt::request() {

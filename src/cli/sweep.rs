@@ -82,23 +82,7 @@ impl SweepSetup {
 fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
     use belonging::experiment::sweep::{Design, PointSet, Vary};
     use belonging::output::sweep::{SweepSpec, VarySpec};
-    let mut sets = Vec::new();
-    for s in &args.set {
-        sets.push(Override::parse(s)?);
-    }
-    for (path, v) in [
-        ("replicates", args.replicates.map(|r| r.to_string())),
-        ("seed", args.seed.map(|s| s.to_string())),
-        ("steps", args.steps.map(|s| s.to_string())),
-    ] {
-        if let Some(value) = v {
-            sets.push(Override {
-                path: path.into(),
-                value,
-            });
-        }
-    }
-    let resolved = scenario::resolve(source, &sets)?;
+    let resolved = super::resolve_with(source, &args.set, args.replicates, args.seed, args.steps)?;
     let s = &resolved.scenario;
     let section = s.sweep.clone().unwrap_or_default();
     let design_arg = args.design.as_deref().unwrap_or(&section.design);
