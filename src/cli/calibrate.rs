@@ -14,11 +14,20 @@
 //! Every simulated candidate is written to the folder as its replicates end; the generations
 //! are recomputed from those files, so `--resume` after any stop simulates nothing twice and
 //! writes the same bytes.
+//!
+//! Sharded (a SLURM job array): `--resume DIR --shard I/N` recomputes the generations from
+//! the candidates in DIR and every DIR/shards/K/, simulates its share (index % N == I) of the
+//! first batch that lacks candidates into its own DIR/shards/I/ (locked: one writer per
+//! folder), and stops. `--resume DIR --gather` (DIR's one writer) copies the shards'
+//! candidates into DIR and assembles as far as they reach; rounds of shards then gather
+//! repeat until the calibration is complete. A candidate's file is the same bytes whoever
+//! simulates it, so the results are those of one machine.
 
 use super::{
     all_cores, default_out, same_version, stop_on_signals, threads_arg, BadInput, CalibrateArgs,
 };
 use anyhow::{Context, Result};
+use belonging::experiment::sweep::Shard;
 use belonging::experiment::{self, Job, JobResult, Plan, RunError};
 use belonging::model::metrics;
 use belonging::output::calibrate::{self as out_cal, CalibrateSpec, CandidateFile};
@@ -111,6 +120,29 @@ fn parse_target(arg: &str, steps: u32, record_every: u32) -> Result<Target, BadI
         value,
         sd,
     })
+}
+
+/// How this process takes part in the calibration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// The folder's writer: simulates every missing candidate.
+    Whole,
+    /// The folder's writer: simulates nothing, stops where candidates are missing.
+    Gather,
+    /// One shard: simulates its share of the first batch that lacks candidates, into its
+    /// own folder, and stops.
+    Shard(Shard),
+}
+
+/// Where a generation got to.
+enum Step {
+    Done(Generation),
+    /// Batch `batch` lacks `missing` candidates (after this process simulated its share).
+    Waiting {
+        batch: u64,
+        missing: usize,
+        simulated: usize,
+    },
 }
 
 /// A calibration ready to run.
@@ -331,14 +363,33 @@ fn stored_args(stored: &CalibrateSpec) -> CalibrateArgs {
         force: false,
         quiet: false,
         resume: None,
+        shard: None,
+        gather: false,
     }
 }
 
 pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     stop_on_signals();
     let resuming = args.resume.is_some();
-    let mut lock = match &args.resume {
-        Some(dir) if dir.is_dir() => Some(belonging::output::lock::acquire(dir)?),
+    if let (Some(a), None) = (&args.shard, &args.resume) {
+        return Err(BadInput(format!(
+            "--shard {a} simulates a share of a calibration that exists: give its folder with \
+             --resume DIR (start one with `belonging calibrate ... --out DIR --gather`)"
+        ))
+        .into());
+    }
+    let mode = match (&args.shard, args.gather) {
+        (Some(a), _) => Mode::Shard(
+            Shard::parse(a, |k| std::env::var(k).ok()).map_err(|e| BadInput(e.to_string()))?,
+        ),
+        (None, true) => Mode::Gather,
+        (None, false) => Mode::Whole,
+    };
+    // A shard writes only into its own folder; the calibration's folder has one writer.
+    let mut lock = match (&args.resume, mode) {
+        (Some(dir), Mode::Whole | Mode::Gather) if dir.is_dir() => {
+            Some(belonging::output::lock::acquire(dir)?)
+        }
         _ => None,
     };
     let (out, setup) = match &args.resume {
@@ -417,14 +468,11 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             (out, setup)
         }
     };
+    if let Mode::Shard(shard) = mode {
+        return run_shard(&setup, &out, shard, args.threads, args.quiet);
+    }
     let spec = &setup.spec;
-    let threads = threads_arg(args.threads, || {
-        std::env::var("SLURM_CPUS_PER_TASK")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n >= 1)
-            .unwrap_or_else(all_cores)
-    })?;
+    let threads = threads_of(args.threads)?;
     let estimate = experiment::runner::check_memory_of(
         &setup.corner,
         (spec.batch * spec.replicates) as usize,
@@ -452,7 +500,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     let started = manifest::now_secs();
     let clock = Instant::now();
     let simulated = Mutex::new(0usize);
-    let write_manifest = |status: &str, done: usize| -> Result<()> {
+    let write_manifest = |status: &str, done: usize, waiting: serde_json::Value| -> Result<()> {
         let wall = (status != "running").then(|| clock.elapsed().as_secs_f64());
         let m = serde_json::json!({
             "tool": "belonging",
@@ -468,6 +516,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             "particles": spec.particles,
             "generations": spec.generations,
             "generations_done": done,
+            "waiting_for": waiting,
             "replicates": spec.replicates,
             "candidates_simulated_now": *simulated.lock().unwrap_or_else(|e| e.into_inner()),
             "memory_estimate_bytes": estimate,
@@ -479,12 +528,29 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         });
         super::write_manifest_json(&out, &m)
     };
-    write_manifest("running", 0)?;
+    let none = serde_json::Value::Null;
+    write_manifest("running", 0, none.clone())?;
     let abc = setup.abc()?;
     let mut gens: Vec<Generation> = Vec::new();
+    let mut waiting = None;
     let result = (|| -> Result<()> {
         for t in 0..u64::from(spec.generations) {
-            let g = generation(&setup, &abc, &out, gens.last(), t, threads, &simulated)?;
+            let g = match generation(
+                &setup,
+                &abc,
+                &out,
+                gens.last(),
+                t,
+                threads,
+                mode,
+                &simulated,
+            )? {
+                Step::Done(g) => g,
+                Step::Waiting { batch, missing, .. } => {
+                    waiting = Some((t, batch, missing));
+                    return Ok(());
+                }
+            };
             if !args.quiet {
                 tell!(
                     "belonging: generation {t}: epsilon {:.4}, acceptance {:.3} ({} of {}), \
@@ -499,12 +565,12 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             out_cal::write_generation(&out, &setup.paths, &g)?;
             gens.push(g);
             out_cal::write_generations(&out, &gens)?;
-            write_manifest("running", gens.len())?;
+            write_manifest("running", gens.len(), none.clone())?;
         }
         Ok(())
     })();
     if let Err(e) = result {
-        let _ = write_manifest("partial", gens.len());
+        let _ = write_manifest("partial", gens.len(), none.clone());
         let what = if e
             .chain()
             .any(|c| matches!(c.downcast_ref::<RunError>(), Some(RunError::Interrupted)))
@@ -522,12 +588,40 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             out.display()
         ));
     }
+    if let Some((t, batch, missing)) = waiting {
+        write_manifest(
+            "waiting",
+            gens.len(),
+            serde_json::json!({"generation": t, "batch": batch, "candidates": missing}),
+        )?;
+        if !args.quiet {
+            tell!(
+                "belonging: calibration in {dir} waits for {missing} candidate(s) of generation \
+                 {t}, batch {batch}: run the shards (`belonging calibrate --resume {dir} \
+                 --shard I/N` for each I) and gather again (`belonging calibrate --resume \
+                 {dir} --gather`), or simulate them here (`belonging calibrate --resume {dir}`)",
+                dir = out.display()
+            );
+        }
+        return Ok(());
+    }
     let last = gens.last().context("no generation")?;
     out_cal::write_posterior(&out, &setup.paths, last)?;
     belonging::plot::register_fonts();
     belonging::plot::plot_posterior(&out, &setup.paths, &setup.lo, &setup.hi, last)
         .with_context(|| format!("plots of {}", out.display()))?;
-    write_manifest("complete", gens.len())?;
+    let kept = out_cal::remove_shards(&out);
+    write_manifest("complete", gens.len(), none)?;
+    if !kept.is_empty() {
+        tell!(
+            "belonging: {} shard folder(s) still in use were left in place: {}",
+            kept.len(),
+            kept.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if !args.quiet {
         let mut lines = Vec::new();
         for (d, p) in setup.paths.iter().enumerate() {
@@ -552,8 +646,164 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     Ok(())
 }
 
-/// Generation `t`: proposes batches, simulates the candidates not yet in the folder, and
-/// assembles the generation once enough are accepted.
+/// The worker threads: `--threads`, else SLURM_CPUS_PER_TASK when set, else all cores.
+fn threads_of(arg: Option<usize>) -> Result<usize> {
+    threads_arg(arg, || {
+        std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or_else(all_cores)
+    })
+}
+
+/// `--resume DIR --shard I/N`: simulates this shard's share of the first batch that lacks
+/// candidates into DIR/shards/I/ and stops (nothing when the calibration is whole).
+fn run_shard(
+    setup: &Setup,
+    out: &Path,
+    shard: Shard,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<()> {
+    let spec = &setup.spec;
+    let threads = threads_of(threads)?;
+    experiment::runner::check_memory_of(
+        &setup.corner,
+        (spec.batch * spec.replicates) as usize,
+        spec.replicates as usize,
+        threads,
+        0,
+    )
+    .context("not enough memory for this calibration")?;
+    let own = out_cal::shard_dir(out, shard.index);
+    let mut lock = belonging::output::lock::create_and_acquire(&own)?;
+    lock.claim();
+    out_cal::remove_temporaries(&own);
+    let abc = setup.abc()?;
+    let simulated = Mutex::new(0usize);
+    let clock = Instant::now();
+    let mut gens: Vec<Generation> = Vec::new();
+    for t in 0..u64::from(spec.generations) {
+        let step = generation(
+            setup,
+            &abc,
+            out,
+            gens.last(),
+            t,
+            threads,
+            Mode::Shard(shard),
+            &simulated,
+        )
+        .with_context(|| {
+            format!(
+                "shard {}/{} of the calibration in {}; its simulated candidates are kept in \
+                 {}: run it again to complete its share",
+                shard.index,
+                shard.count,
+                out.display(),
+                own.display()
+            )
+        })?;
+        match step {
+            Step::Done(g) => gens.push(g),
+            Step::Waiting {
+                batch,
+                missing,
+                simulated: now,
+            } => {
+                if !quiet {
+                    tell!(
+                        "belonging: shard {}/{}: simulated {now} candidate(s) of generation {t}, \
+                         batch {batch} in {:.2} s ({} of the batch still missing from the \
+                         other shards); gather with `belonging calibrate --resume {} --gather`",
+                        shard.index,
+                        shard.count,
+                        clock.elapsed().as_secs_f64(),
+                        missing - now,
+                        out.display()
+                    );
+                }
+                return Ok(());
+            }
+        }
+    }
+    if !quiet {
+        tell!(
+            "belonging: shard {}/{}: nothing left to simulate (all {} generations are whole); \
+             gather with `belonging calibrate --resume {} --gather`",
+            shard.index,
+            shard.count,
+            spec.generations,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Candidate `index` of generation `t` with parameters `theta`, from the calibration's
+/// folder or else any shard's. The folder's writer (`shard` None) copies a shard's candidate
+/// into the folder (the same bytes) and removes a damaged file of its own; a shard only reads.
+fn find_candidate(
+    setup: &Setup,
+    out: &Path,
+    shards: &[std::path::PathBuf],
+    t: u64,
+    index: usize,
+    theta: &[f64],
+    writer: bool,
+) -> Result<Option<Vec<Vec<f64>>>> {
+    let spec = &setup.spec;
+    let read = |dir: &Path| {
+        out_cal::read_candidate(
+            dir,
+            &spec.calibrate_hash,
+            t,
+            index,
+            theta,
+            setup.targets.len(),
+            spec.replicates as usize,
+        )
+    };
+    match read(out) {
+        CandidateFile::Good(v) => return Ok(Some(v)),
+        CandidateFile::Missing => {}
+        CandidateFile::Bad(why) if writer => {
+            let path = out_cal::candidate_path(out, t, index);
+            tell!(
+                "belonging: {}: {why}; the candidate is simulated again",
+                path.display()
+            );
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+        // Not this process's file to remove: the folder's writer will.
+        CandidateFile::Bad(_) => {}
+    }
+    for dir in shards {
+        // A shard's damaged or partial file is passed over (simulated again elsewhere).
+        if let CandidateFile::Good(v) = read(dir) {
+            if writer {
+                out_cal::write_candidate(
+                    out,
+                    &spec.calibrate_hash,
+                    t,
+                    index,
+                    theta,
+                    &spec.targets,
+                    &v,
+                )?;
+            }
+            return Ok(Some(v));
+        }
+    }
+    Ok(None)
+}
+
+/// Generation `t`: proposes batches, finds the candidates already simulated (in the folder
+/// or its shards' folders), simulates the missing ones as `mode` allows, and assembles the
+/// generation once enough are accepted.
+#[allow(clippy::too_many_arguments)]
 fn generation(
     setup: &Setup,
     abc: &Abc,
@@ -561,8 +811,9 @@ fn generation(
     previous: Option<&Generation>,
     t: u64,
     threads: usize,
+    mode: Mode,
     simulated: &Mutex<usize>,
-) -> Result<Generation> {
+) -> Result<Step> {
     let spec = &setup.spec;
     let epsilon = match previous {
         None => f64::INFINITY,
@@ -578,7 +829,8 @@ fn generation(
         }
     };
     let batch = spec.batch as usize;
-    let reps = spec.replicates as usize;
+    let shards = out_cal::shard_dirs(out);
+    let writer = !matches!(mode, Mode::Shard(_));
     let mut candidates: Vec<Vec<f64>> = Vec::new();
     let mut distances: Vec<f64> = Vec::new();
     for b in 0..MAX_BATCHES {
@@ -588,33 +840,41 @@ fn generation(
         let first = candidates.len();
         let mut values: Vec<Option<Vec<Vec<f64>>>> = vec![None; batch];
         for (i, theta) in proposed.iter().enumerate() {
-            let index = first + i;
-            match out_cal::read_candidate(
-                out,
-                &spec.calibrate_hash,
-                t,
-                index,
-                theta,
-                setup.targets.len(),
-                reps,
-            ) {
-                CandidateFile::Good(v) => values[i] = Some(v),
-                CandidateFile::Missing => {}
-                CandidateFile::Bad(why) => {
-                    let path = out_cal::candidate_path(out, t, index);
-                    tell!(
-                        "belonging: {}: {why}; the candidate is simulated again",
-                        path.display()
-                    );
-                    std::fs::remove_file(&path)
-                        .with_context(|| format!("cannot remove {}", path.display()))?;
-                }
-            }
+            values[i] = find_candidate(setup, out, &shards, t, first + i, theta, writer)?;
         }
         let todo: Vec<usize> = (0..batch).filter(|&i| values[i].is_none()).collect();
         if !todo.is_empty() {
-            simulate(setup, out, t, first, &proposed, &todo, threads, &mut values)?;
-            *simulated.lock().unwrap_or_else(|e| e.into_inner()) += todo.len();
+            let (mine, into) = match mode {
+                Mode::Whole => (todo.clone(), out.to_path_buf()),
+                Mode::Gather => (Vec::new(), out.to_path_buf()),
+                Mode::Shard(s) => (
+                    todo.iter()
+                        .copied()
+                        .filter(|&i| (first + i) as u64 % u64::from(s.count) == u64::from(s.index))
+                        .collect(),
+                    out_cal::shard_dir(out, s.index),
+                ),
+            };
+            if !mine.is_empty() {
+                simulate(
+                    setup,
+                    &into,
+                    t,
+                    first,
+                    &proposed,
+                    &mine,
+                    threads,
+                    &mut values,
+                )?;
+                *simulated.lock().unwrap_or_else(|e| e.into_inner()) += mine.len();
+            }
+            if mine.len() < todo.len() || !writer {
+                return Ok(Step::Waiting {
+                    batch: b,
+                    missing: todo.len(),
+                    simulated: mine.len(),
+                });
+            }
         }
         for v in values {
             let v = v.context("a candidate was not simulated")?;
@@ -625,7 +885,7 @@ fn generation(
             .assemble(previous, epsilon, &candidates, &distances)
             .map_err(|e| anyhow::anyhow!("generation {t}: {e}"))?
         {
-            Assembly::Complete(g) => return Ok(g),
+            Assembly::Complete(g) => return Ok(Step::Done(g)),
             Assembly::NeedMore { .. } => {}
         }
     }
@@ -640,7 +900,8 @@ fn generation(
 }
 
 /// Simulates the candidates `todo` (positions in `proposed`, candidate `first + i` of
-/// generation `t`), writing each to the folder when its replicates end.
+/// generation `t`), writing each to the folder `out` (the calibration's or a shard's) when
+/// its replicates end.
 #[allow(clippy::too_many_arguments)]
 fn simulate(
     setup: &Setup,

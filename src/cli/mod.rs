@@ -317,6 +317,21 @@ pub struct CalibrateArgs {
     /// the candidates not yet in it (arguments given as well must not change it).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "force"])]
     pub resume: Option<PathBuf>,
+    /// With --resume DIR: simulate only this shard's candidates (index % N == I) of the next
+    /// batch that lacks candidates, into DIR/shards/I/, and stop; `slurm` takes I and N from
+    /// the SLURM job array. Then `--resume DIR --gather` assembles (examples/slurm/).
+    #[arg(
+        long,
+        value_name = "I/N|slurm",
+        requires = "resume",
+        conflicts_with = "gather"
+    )]
+    pub shard: Option<String>,
+    /// Simulate nothing: assemble the generations from the candidates in the folder and its
+    /// shards' folders, and stop at the first batch that lacks candidates (manifest status
+    /// `waiting`, exit 0); the posterior is written once every generation is whole.
+    #[arg(long)]
+    pub gather: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,10 @@
 //! DIR/generations.csv                  per completed generation: ε, acceptance, ESS, counts
 //! DIR/posterior.csv                    the last generation's particles and weights
 //! DIR/plots/posterior.png, .svg        weighted marginal histograms and pairwise scatter
-//! DIR/manifest.json                    status (running, partial, complete), timing, machine
+//! DIR/manifest.json                    status (running, waiting, partial, complete), timing
+//! DIR/shards/I/candidates/...          candidates simulated by `--shard I/N` (each shard
+//!                                      folder locked by its one writer); gathered into
+//!                                      DIR/candidates and removed when the calibration ends
 //! ```
 //!
 //! Everything but the manifest is a function of calibrate.json, scenario.ron and the candidate
@@ -28,6 +31,7 @@ pub const FORMAT: u32 = 1;
 pub const SPEC: &str = "calibrate.json";
 const CANDIDATES: &str = "candidates";
 const GENERATIONS: &str = "generations";
+const SHARDS: &str = "shards";
 /// Files a calibration writes at the top of its folder (removed first under --force).
 pub const FILES: &[&str] = &[
     SPEC,
@@ -126,6 +130,7 @@ pub fn create(
         for sub in ["plots", GENERATIONS]
             .into_iter()
             .chain((!same).then_some(CANDIDATES))
+            .chain((!same).then_some(SHARDS))
         {
             let p = dir.join(sub);
             if p.exists() {
@@ -150,6 +155,48 @@ pub fn remove_temporaries(dir: &Path) {
             super::remove_temporaries(&e.path());
         }
     }
+}
+
+/// The folder shard `index` of a calibration in `dir` writes its candidates into.
+pub fn shard_dir(dir: &Path, index: u32) -> PathBuf {
+    dir.join(SHARDS).join(index.to_string())
+}
+
+/// The shard folders in `dir`, in the order of their numbers.
+pub fn shard_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir(dir.join(SHARDS))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_str()?.parse::<u32>().ok()?;
+            e.path().is_dir().then(|| (n, e.path()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Removes the shard folders once their candidates are in `dir`'s own: each only when its
+/// lock can be taken (a shard still running keeps its folder). Returns the folders kept.
+pub fn remove_shards(dir: &Path) -> Vec<PathBuf> {
+    let mut kept = Vec::new();
+    for s in shard_dirs(dir) {
+        match super::lock::acquire(&s) {
+            Ok(lock) => {
+                let gone = std::fs::remove_dir_all(&s).is_ok();
+                drop(lock);
+                if !gone {
+                    kept.push(s);
+                }
+            }
+            Err(_) => kept.push(s),
+        }
+    }
+    if kept.is_empty() {
+        let _ = std::fs::remove_dir(dir.join(SHARDS));
+    }
+    kept
 }
 
 /// The file of candidate `index` (0-based, in proposal order over the generation's batches)

@@ -1,5 +1,6 @@
 //! `belonging calibrate` end to end: recovery of a known parameter, resume after SIGKILL,
-//! the same bytes for any --threads, and refusals of bad targets and ranges.
+//! the same bytes for any --threads, shards gathered round by round, and refusals of bad
+//! targets and ranges.
 
 use crate::common::*;
 use std::path::Path;
@@ -240,6 +241,80 @@ fn a_calibration_killed_in_generation_1_resumes_to_the_same_bytes() {
     ])
     .bad_input()
     .stderr_has(&["different calibration"]);
+}
+
+/// Two shards at once per round (as a SLURM job array would), a gather after each: the
+/// results are the one-machine calibration's, byte for byte, and the shard folders are gone
+/// at the end.
+#[test]
+fn shards_gathered_round_by_round_give_the_one_machine_results() {
+    let tmp = tempdir();
+    let whole = tmp.path().join("whole");
+    two_params(&whole, &["--threads", "2"]).success();
+    let dir = tmp.path().join("sharded");
+    let d = dir.to_str().expect("UTF-8 temp path");
+    two_params(&dir, &["--gather"]).success();
+    assert_eq!(manifest(&dir)["status"], "waiting");
+    assert_eq!(manifest(&dir)["waiting_for"]["generation"], 0);
+    assert!(
+        !dir.join("candidates/gen-000").exists(),
+        "--gather simulates nothing"
+    );
+    // A shard needs the calibration's folder; it does not start one.
+    belonging(&["calibrate", "--shard", "0/2", "--out", d])
+        .bad_input()
+        .stderr_has(&["--resume"]);
+    belonging(&["calibrate", "--resume", d, "--shard", "2/2"])
+        .bad_input()
+        .stderr_has(&["2/2"]);
+    let mut rounds = 0;
+    while manifest(&dir)["status"] != "complete" {
+        rounds += 1;
+        // 3 generations of 40 particles: a few batches each; more rounds than this is a bug.
+        assert!(rounds <= 20, "no end after {rounds} rounds");
+        std::thread::scope(|s| {
+            let shards: Vec<_> = (0..2)
+                .map(|i| {
+                    s.spawn(move || {
+                        let shard = format!("{i}/2");
+                        belonging(&[
+                            "calibrate",
+                            "--resume",
+                            d,
+                            "--shard",
+                            &shard,
+                            "--threads",
+                            "1",
+                        ])
+                    })
+                })
+                .collect();
+            for h in shards {
+                h.join().expect("a shard thread").success();
+            }
+        });
+        assert!(dir.join("shards/0").is_dir() && dir.join("shards/1").is_dir());
+        belonging(&["calibrate", "--resume", d, "--gather", "--quiet"]).success();
+    }
+    assert!(
+        rounds >= 3,
+        "one round per batch: {rounds} rounds for 3 generations"
+    );
+    for f in RESULTS {
+        assert_same_file(&whole.join(f), &dir.join(f));
+    }
+    assert_eq!(
+        snapshot(&whole.join("candidates")),
+        snapshot(&dir.join("candidates"))
+    );
+    assert!(
+        !dir.join("shards").exists(),
+        "the gathered shards are removed"
+    );
+    // A shard of a complete calibration has nothing to do, and says so.
+    belonging(&["calibrate", "--resume", d, "--shard", "0/2"])
+        .success()
+        .stderr_has(&["nothing left to simulate"]);
 }
 
 #[test]
