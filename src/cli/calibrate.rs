@@ -145,6 +145,14 @@ enum Step {
     },
 }
 
+/// What this process simulated: candidates, and the seconds their runs took (the rest of
+/// the wall time is the analysis: reading candidates, proposing, assembling, writing).
+#[derive(Debug, Default)]
+struct Simulated {
+    candidates: usize,
+    seconds: f64,
+}
+
 /// A calibration ready to run.
 struct Setup {
     spec: CalibrateSpec,
@@ -499,7 +507,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     out_cal::remove_temporaries(&out);
     let started = manifest::now_secs();
     let clock = Instant::now();
-    let simulated = Mutex::new(0usize);
+    let simulated = Mutex::new(Simulated::default());
     let write_manifest = |status: &str, done: usize, waiting: serde_json::Value| -> Result<()> {
         let wall = (status != "running").then(|| clock.elapsed().as_secs_f64());
         let m = serde_json::json!({
@@ -518,12 +526,16 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             "generations_done": done,
             "waiting_for": waiting,
             "replicates": spec.replicates,
-            "candidates_simulated_now": *simulated.lock().unwrap_or_else(|e| e.into_inner()),
+            "candidates_simulated_now": simulated.lock().unwrap_or_else(|e| e.into_inner()).candidates,
             "memory_estimate_bytes": estimate,
             "threads": threads,
             "command": std::env::args().collect::<Vec<_>>(),
             "started": manifest::rfc3339(started),
             "wall_seconds": wall,
+            "phase_seconds": wall.map(|w| {
+                let sim = simulated.lock().unwrap_or_else(|e| e.into_inner()).seconds;
+                serde_json::json!({"simulation": sim, "analysis": w - sim})
+            }),
             "peak_memory_bytes": manifest::peak_memory_bytes(),
         });
         super::write_manifest_json(&out, &m)
@@ -681,7 +693,7 @@ fn run_shard(
     lock.claim();
     out_cal::remove_temporaries(&own);
     let abc = setup.abc()?;
-    let simulated = Mutex::new(0usize);
+    let simulated = Mutex::new(Simulated::default());
     let clock = Instant::now();
     let mut gens: Vec<Generation> = Vec::new();
     for t in 0..u64::from(spec.generations) {
@@ -812,7 +824,7 @@ fn generation(
     t: u64,
     threads: usize,
     mode: Mode,
-    simulated: &Mutex<usize>,
+    simulated: &Mutex<Simulated>,
 ) -> Result<Step> {
     let spec = &setup.spec;
     let epsilon = match previous {
@@ -856,6 +868,7 @@ fn generation(
                 ),
             };
             if !mine.is_empty() {
+                let clock = Instant::now();
                 simulate(
                     setup,
                     &into,
@@ -866,7 +879,9 @@ fn generation(
                     threads,
                     &mut values,
                 )?;
-                *simulated.lock().unwrap_or_else(|e| e.into_inner()) += mine.len();
+                let mut s = simulated.lock().unwrap_or_else(|e| e.into_inner());
+                s.candidates += mine.len();
+                s.seconds += clock.elapsed().as_secs_f64();
             }
             if mine.len() < todo.len() || !writer {
                 return Ok(Step::Waiting {

@@ -405,6 +405,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     };
     let started = manifest::now_secs();
     let clock = Instant::now();
+    let phases = std::cell::RefCell::new(serde_json::Value::Null);
     let write_manifest = |status: &str, done: usize, wall: Option<f64>| -> Result<()> {
         let m = serde_json::json!({
             "tool": "belonging",
@@ -425,6 +426,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             "command": std::env::args().collect::<Vec<_>>(),
             "started": manifest::rfc3339(started),
             "wall_seconds": wall,
+            "phase_seconds": *phases.borrow(),
             "peak_memory_bytes": manifest::peak_memory_bytes(),
             "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
         });
@@ -484,7 +486,10 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         }
         return Ok(());
     }
-    finish_sweep(&out, spec)?;
+    let runs = clock.elapsed().as_secs_f64();
+    let mut p = finish_sweep(&out, spec)?;
+    p["runs"] = serde_json::json!(runs);
+    *phases.borrow_mut() = p;
     write_manifest("complete", n_done, Some(clock.elapsed().as_secs_f64()))?;
     if !args.quiet {
         tell!(
@@ -543,14 +548,23 @@ pub(super) fn sensitivity(args: super::SensitivityArgs) -> Result<()> {
     sweep(sweep_args)
 }
 
-/// Writes the sweep's final tables and plots (all jobs present).
-fn finish_sweep(out: &Path, spec: &belonging::output::sweep::SweepSpec) -> Result<()> {
+/// Writes the sweep's final tables and plots (all jobs present). Returns the seconds each
+/// part took: `tables` (sweep.csv and its summary from the jobs' files), `indices` (a
+/// sensitivity analysis's design.csv and indices.csv; 0 otherwise) and `plots`.
+fn finish_sweep(
+    out: &Path,
+    spec: &belonging::output::sweep::SweepSpec,
+) -> Result<serde_json::Value> {
+    let clock = Instant::now();
     belonging::output::sweep::finish(out, spec)?;
+    let tables = clock.elapsed().as_secs_f64();
     belonging::output::sensitivity::finish(out, spec)?;
+    let indices = clock.elapsed().as_secs_f64() - tables;
     belonging::plot::register_fonts();
     belonging::plot::plot_sweep_metric(out, &spec.metric)
         .with_context(|| format!("plots of {}", out.display()))?;
-    Ok(())
+    let plots = clock.elapsed().as_secs_f64() - tables - indices;
+    Ok(serde_json::json!({"tables": tables, "indices": indices, "plots": plots}))
 }
 
 pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
@@ -654,7 +668,7 @@ pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
         .filter(|(_, o)| o.is_none())
         .map(|(j, _)| j)
         .collect();
-    let manifest = |status: &str| {
+    let manifest = |status: &str, phases: serde_json::Value| {
         let m = serde_json::json!({
             "tool": "belonging",
             "version": env!("CARGO_PKG_VERSION"),
@@ -667,13 +681,14 @@ pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
             "jobs": spec.jobs,
             "jobs_done": spec.jobs as usize - missing.len(),
             "merged_from": dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
+            "phase_seconds": phases,
         });
         serde_json::to_string_pretty(&m).unwrap_or_default() + "\n"
     };
     if !missing.is_empty() {
         belonging::output::atomic::write(
             &out.join("manifest.json"),
-            manifest("partial").as_bytes(),
+            manifest("partial", serde_json::Value::Null).as_bytes(),
         )?;
         let shown: Vec<String> = missing.iter().take(20).map(|j| j.to_string()).collect();
         anyhow::bail!(
@@ -687,8 +702,11 @@ pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
             out.display()
         );
     }
-    finish_sweep(out, &spec)?;
-    belonging::output::atomic::write(&out.join("manifest.json"), manifest("complete").as_bytes())?;
+    let phases = finish_sweep(out, &spec)?;
+    belonging::output::atomic::write(
+        &out.join("manifest.json"),
+        manifest("complete", phases).as_bytes(),
+    )?;
     say!("merged {} jobs into {}", spec.jobs, out.display())?;
     Ok(())
 }

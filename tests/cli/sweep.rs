@@ -79,6 +79,19 @@ fn sweep_writes_tidy_tables_and_plots_identically_for_any_thread_count() {
     let n_metrics = belonging::model::metrics::NAMES.len();
     assert_eq!(data_rows(&a.join("sweep_summary.csv")), 6 * n_metrics * 2);
     assert_eq!(manifest(&a)["status"], "complete");
+    // Where the time went: the phases are parts of the wall time (they are timed one after
+    // the other inside it; 1 ms of slack for the rounding of separate clock readings).
+    let m = manifest(&a);
+    let phase = |k: &str| m["phase_seconds"][k].as_f64().unwrap_or(f64::NAN);
+    let sum: f64 = ["runs", "tables", "indices", "plots"]
+        .map(phase)
+        .iter()
+        .sum();
+    let wall = m["wall_seconds"].as_f64().expect("wall_seconds");
+    assert!(
+        sum <= wall + 1e-3 && sum >= 0.5 * wall,
+        "phases {sum} of wall {wall}"
+    );
     for plot in ["response", "heatmap"] {
         let png = read(&a.join("plots").join(format!("{plot}.png")));
         assert!(png.len() > 1000, "plots/{plot}.png");
