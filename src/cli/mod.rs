@@ -189,7 +189,7 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SweepArgs {
     /// Scenario file or built-in name (default: the built-in `default` scenario).
     pub scenario: Option<String>,
