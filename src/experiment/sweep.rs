@@ -252,10 +252,10 @@ impl PointSet {
             )));
         }
         let line = |row: usize| row + 2;
-        // Every value as a number, within its range, and its place on the unit cube.
-        let mut x = vec![vec![0.0; k]; rows];
-        let mut unit = vec![vec![0.0; k]; rows];
-        for (d, (c, v)) in columns.iter().zip(ranges).enumerate() {
+        // Every value as a number, within its range, and its place on the unit cube, row by
+        // row (the first offending row is named).
+        let mut bounds = Vec::with_capacity(k);
+        for v in ranges {
             let Some(r) = v.range else {
                 return Err(spec(format!(
                     "--vary {}={}: a field of a design file needs a range LO..HI (it checks the \
@@ -263,8 +263,13 @@ impl PointSet {
                     v.path, v.spec
                 )));
             };
-            let slack = 1e-9 * (r.hi - r.lo);
-            for (row, text) in c.values.iter().enumerate() {
+            bounds.push(r);
+        }
+        let mut x = vec![vec![0.0; k]; rows];
+        let mut unit = vec![vec![0.0; k]; rows];
+        for row in 0..rows {
+            for (d, (c, r)) in columns.iter().zip(&bounds).enumerate() {
+                let text = &c.values[row];
                 let value = text
                     .trim()
                     .parse::<f64>()
@@ -277,16 +282,17 @@ impl PointSet {
                             c.path
                         ))
                     })?;
+                let slack = 1e-9 * (r.hi - r.lo);
                 if value < r.lo - slack || value > r.hi + slack {
                     return Err(spec(format!(
                         "line {}: the value {text} of {} is outside its range {} (--vary)",
                         line(row),
                         c.path,
-                        v.spec
+                        ranges[d].spec
                     )));
                 }
                 x[row][d] = value;
-                unit[row][d] = unit_of(&r, value);
+                unit[row][d] = unit_of(r, value);
             }
         }
         let names = |ds: &[usize]| -> String {
