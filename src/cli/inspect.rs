@@ -132,9 +132,9 @@ fn folder_kind(dir: &Path) -> Result<Folder> {
             dir.display()
         ),
         None => format!(
-            "{}: not a results folder (no summary.csv, sweep.json, compare.csv or \
-             validation.json); give a folder written by `belonging run`, `sweep`, `compare` or \
-             `validate`",
+            "{}: not a results folder (no summary.csv, sweep.json, compare.csv, \
+             validation.json or calibrate.json); give a folder written by `belonging run`, \
+             `sweep`, `compare`, `validate` or `calibrate`",
             dir.display()
         ),
     })

@@ -39,10 +39,11 @@ pub enum Command {
         #[arg(required = true)]
         scenarios: Vec<String>,
     },
-    /// Redraw the plots of a results folder from its files alone: a run, a sweep, a
-    /// comparison or a validation folder.
+    /// Redraw the plots of a results folder from its files alone: a run, a sweep (or
+    /// sensitivity analysis), a comparison, a validation or a calibration folder.
     Plot {
-        /// A folder written by `belonging run`, `sweep`, `compare` or `validate`.
+        /// A folder written by `belonging run`, `sweep`, `sensitivity`, `merge`, `compare`,
+        /// `validate` or `calibrate` (a complete calibration: its posterior.csv).
         dir: PathBuf,
         /// Draw every axis of a bounded metric over its whole range (loneliness and scores
         /// 0–1, shares 0–100%), so that two runs' plots can be set side by side.
