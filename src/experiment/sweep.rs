@@ -691,6 +691,51 @@ mod tests {
         Vary::parse(arg).unwrap()
     }
 
+    /// A design file's Morris steps: a step within 1e-6 of the grid's Δ (text rounded to 9
+    /// digits) is exactly Δ, another is its measured share of the range; the points are the
+    /// file's text; a Sobol' block is read as A, AB_i, B.
+    #[test]
+    fn a_given_design_takes_its_steps_from_the_values_and_ranges() {
+        let ranges = [vary("a=0..1"), vary("b=10..20")];
+        let cols = |a: &str, b: &str| [vary(&format!("a={a}")), vary(&format!("b={b}"))];
+        // Trajectory 0 moves a by 2/3 (to 9 digits) then b by 5 (0.5 of 10..20).
+        let c = cols(
+            "0,0.666666667,0.666666667,0.333333333,1,1",
+            "10,10,15,20,20,10",
+        );
+        let morris = Design::Morris {
+            trajectories: 2,
+            levels: 4,
+        };
+        let set = PointSet::given(&c, &ranges, morris, 1).unwrap();
+        assert!(set.is_given());
+        assert_eq!(set.point(1), vec!["0.666666667".to_string(), "10".into()]);
+        let Some(SensitivityDesign::Morris(d)) = set.sensitivity() else {
+            panic!("a Morris design")
+        };
+        assert_eq!(d.step_sizes, Some(vec![2.0 / 3.0, 0.5, 2.0 / 3.0, 1.0]));
+        assert_eq!(
+            d.steps.iter().map(|s| (s.factor, s.up)).collect::<Vec<_>>(),
+            [(0, true), (1, true), (0, true), (1, false)]
+        );
+        // One field moved twice in a trajectory: refused, naming the line.
+        let twice = cols("0,0.6,0.3,0.3,1,1", "10,10,10,20,20,10");
+        let e = PointSet::given(&twice, &ranges, morris, 1).unwrap_err();
+        assert!(
+            e.to_string().contains("line 4 (row 2, trajectory 0)"),
+            "{e}"
+        );
+        // Sobol': blocks A, AB_a, AB_b, B.
+        let set = PointSet::given(
+            &cols("0.1,0.2,0.1,0.2,0,1,0,1", "11,11,19,19,10,10,20,20"),
+            &ranges,
+            Design::Sobol(2),
+            1,
+        )
+        .unwrap();
+        assert_eq!(set.len(), 8);
+    }
+
     #[test]
     fn values_lists_and_ranges() {
         assert_eq!(vary("support.capacity=6,10,14").values, ["6", "10", "14"]);
