@@ -71,6 +71,7 @@ enum Folder {
     Sweep,
     Compare,
     Validation,
+    Calibrate,
 }
 
 fn folder_kind(dir: &Path) -> Result<Folder> {
@@ -82,6 +83,19 @@ fn folder_kind(dir: &Path) -> Result<Folder> {
     }
     if dir.join("compare.csv").is_file() {
         return Ok(Folder::Compare);
+    }
+    if dir.join(belonging::output::calibrate::SPEC).is_file() {
+        // Its plots are drawn from posterior.csv, written when the calibration is complete.
+        if !dir.join("posterior.csv").is_file() {
+            return Err(BadInput(format!(
+                "{}: this calibration is not complete (no posterior.csv): complete it with \
+                 `belonging calibrate --resume {}`, which draws its plots",
+                dir.display(),
+                dir.display()
+            ))
+            .into());
+        }
+        return Ok(Folder::Calibrate);
     }
     if dir.join("validation.json").is_file() {
         return Ok(Folder::Validation);
@@ -118,9 +132,9 @@ fn folder_kind(dir: &Path) -> Result<Folder> {
             dir.display()
         ),
         None => format!(
-            "{}: not a results folder (no summary.csv, sweep.json, compare.csv or \
-             validation.json); give a folder written by `belonging run`, `sweep`, `compare` or \
-             `validate`",
+            "{}: not a results folder (no summary.csv, sweep.json, compare.csv, \
+             validation.json or calibrate.json); give a folder written by `belonging run`, \
+             `sweep`, `compare`, `validate` or `calibrate`",
             dir.display()
         ),
     })
@@ -163,6 +177,10 @@ pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result
         }
         Folder::Compare => belonging::plot::plot_compare_dir(dir),
         Folder::Validation => belonging::plot::plot_validation_dir(dir),
+        Folder::Calibrate => {
+            let p = read_calibration(dir)?;
+            belonging::plot::plot_posterior(dir, &p.paths, &p.lo, &p.hi, &p.last)
+        }
     };
     let files = drawn.map_err(|e| match e {
         // A damaged results folder is bad input, not a failure of the tool.
@@ -184,6 +202,44 @@ pub(super) fn plot(dir: &Path, full_scale: bool, metric: Option<&str>) -> Result
         say!("{}", f.display())?;
     }
     Ok(())
+}
+
+/// What a calibration folder's plots are drawn from: its calibrate.json (the varied fields
+/// and their prior ranges) and posterior.csv (with generations.csv's last row: the
+/// generation's index and ε, which the title gives) — what `belonging calibrate` drew them
+/// from. A damaged file is bad input.
+struct Posterior {
+    paths: Vec<String>,
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+    last: belonging::stats::abc::Generation,
+}
+
+fn read_calibration(dir: &Path) -> Result<Posterior> {
+    use belonging::output::calibrate as out_cal;
+    let damaged = |e: String| BadInput(format!("{e}; is this a complete calibration folder?"));
+    let spec = out_cal::read_spec(dir).map_err(|e| damaged(e.to_string()))?;
+    let (mut paths, mut lo, mut hi) = (Vec::new(), Vec::new(), Vec::new());
+    for a in &spec.vary {
+        let v = belonging::experiment::sweep::Vary::parse(a)
+            .map_err(|e| damaged(format!("{}: {e}", dir.join(out_cal::SPEC).display())))?;
+        let r = v.range.ok_or_else(|| {
+            damaged(format!(
+                "{}: vary `{a}` is not a range LO..HI",
+                dir.join(out_cal::SPEC).display()
+            ))
+        })?;
+        paths.push(v.path);
+        lo.push(r.lo);
+        hi.push(r.hi);
+    }
+    let last = out_cal::read_posterior(dir, &paths).map_err(|e| damaged(e.to_string()))?;
+    Ok(Posterior {
+        paths,
+        lo,
+        hi,
+        last,
+    })
 }
 
 pub(super) fn list() -> Result<()> {

@@ -39,10 +39,11 @@ pub enum Command {
         #[arg(required = true)]
         scenarios: Vec<String>,
     },
-    /// Redraw the plots of a results folder from its files alone: a run, a sweep, a
-    /// comparison or a validation folder.
+    /// Redraw the plots of a results folder from its files alone: a run, a sweep (or
+    /// sensitivity analysis), a comparison, a validation or a calibration folder.
     Plot {
-        /// A folder written by `belonging run`, `sweep`, `compare` or `validate`.
+        /// A folder written by `belonging run`, `sweep`, `sensitivity`, `merge`, `compare`,
+        /// `validate` or `calibrate` (a complete calibration: its posterior.csv).
         dir: PathBuf,
         /// Draw every axis of a bounded metric over its whole range (loneliness and scores
         /// 0–1, shares 0–100%), so that two runs' plots can be set side by side.
@@ -62,7 +63,8 @@ pub enum Command {
     /// numbers; writes the sweep's tables plus design.csv and indices.csv (Morris mu, mu_star,
     /// sigma or Sobol' S1, ST per field, metric and statistic, with bootstrap 95% intervals)
     /// and plots/sensitivity.png. Resumable and shardable like a sweep (`sweep --resume`,
-    /// `merge`).
+    /// `merge`). `--design FILE.csv` runs a design made elsewhere (SALib) laid out as
+    /// --method says.
     Sensitivity(SensitivityArgs),
     /// Estimate varied fields from target values of the metrics: approximate Bayesian
     /// computation by sequential Monte Carlo (ABC-SMC) over prior ranges `--vary PATH=LO..HI`
@@ -189,7 +191,7 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SweepArgs {
     /// Scenario file or built-in name (default: the built-in `default` scenario).
     pub scenario: Option<String>,
@@ -202,7 +204,10 @@ pub struct SweepArgs {
     pub replicates: Option<u32>,
     /// grid (every combination), zip (lists side by side), lhs:N (Latin hypercube), or
     /// FILE.csv: a design made elsewhere (SALib, EMA Workbench), its header the scenario
-    /// paths of the varied fields and each row a point (no --vary then).
+    /// paths of the varied fields and each row a point (no --vary then). For `sensitivity`:
+    /// FILE.csv only, its rows in SALib's order for --method (Morris trajectories, or Sobol'
+    /// blocks A, AB_1..AB_k, B) and a --vary PATH=LO..HI for every column (checks the values,
+    /// scales Morris's steps).
     #[arg(long, value_name = "grid|zip|lhs:N|FILE.csv")]
     pub design: Option<String>,
     /// The metric the plots draw, a column of timeseries.csv (default: the scenario's

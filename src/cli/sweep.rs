@@ -76,17 +76,82 @@ impl SweepSetup {
     }
 }
 
+/// A Morris or Sobol' design made elsewhere, for `sensitivity --design FILE.csv`: the file's
+/// columns (header order) and where they came from (the file, or a folder's sweep.json on
+/// resume). The sweep's `--design` is then the method, and its `--vary` the fields' ranges.
+struct GivenDesign {
+    label: String,
+    columns: Vec<belonging::experiment::sweep::Vary>,
+}
+
 /// Builds the sweep from a scenario source and the sweep's arguments, and checks it before
 /// anything is allocated for its points: their number, the first point's configuration, then
 /// every point's (small sweeps) or every value of each field on its own (large ones).
-fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
+fn sweep_setup(
+    args: &SweepArgs,
+    source: &Source,
+    given: Option<&GivenDesign>,
+) -> Result<SweepSetup> {
     use belonging::experiment::sweep::{Design, PointSet, Vary};
     use belonging::output::sweep::{SweepSpec, VarySpec};
     let resolved = super::resolve_with(source, &args.set, args.replicates, args.seed, args.steps)?;
     let s = &resolved.scenario;
     let section = s.sweep.clone().unwrap_or_default();
     let design_arg = args.design.as_deref().unwrap_or(&section.design);
-    let (vary, design) = if belonging::scenario::sweep::is_design_file(design_arg) {
+    let mut ranges: Vec<Vary> = Vec::new();
+    let (vary, design) = if let Some(given) = given {
+        // A Morris or Sobol' design made elsewhere: --vary gives every column's range, the
+        // file the points, --design (here the method) their layout.
+        let bad = |m: String| BadInput(format!("--design {}: {m}", given.label));
+        ranges = args
+            .vary
+            .iter()
+            .map(|a| Vary::parse(a))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| BadInput(e.to_string()))?;
+        for (k, r) in ranges.iter().enumerate() {
+            if ranges[..k].iter().any(|o| o.path == r.path) {
+                return Err(BadInput(format!(
+                    "{} is varied twice; give each field one --vary",
+                    r.path
+                ))
+                .into());
+            }
+            if !given.columns.iter().any(|c| c.path == r.path) {
+                return Err(bad(format!(
+                    "--vary {}={}: the file has no column {} (its header: {})",
+                    r.path,
+                    r.spec,
+                    r.path,
+                    given
+                        .columns
+                        .iter()
+                        .map(|c| c.path.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ))
+                .into());
+            }
+        }
+        if let Some(c) = given
+            .columns
+            .iter()
+            .find(|c| !ranges.iter().any(|r| r.path == c.path))
+        {
+            return Err(bad(format!(
+                "its column {} has no range: give --vary {}=LO..HI for every column",
+                c.path, c.path
+            ))
+            .into());
+        }
+        // The columns in --vary's order.
+        let columns: Vec<Vary> = ranges
+            .iter()
+            .filter_map(|r| given.columns.iter().find(|c| c.path == r.path).cloned())
+            .collect();
+        let design = Design::parse(design_arg).map_err(|e| BadInput(e.to_string()))?;
+        (columns, design)
+    } else if belonging::scenario::sweep::is_design_file(design_arg) {
         // A design made elsewhere: its header names the varied fields, its rows are the
         // points (zipped lists, point k = row k).
         if !args.vary.is_empty() {
@@ -126,7 +191,11 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
     } else {
         section.seeds
     };
-    let points = PointSet::new(&vary, design, s.seed).map_err(|e| BadInput(e.to_string()))?;
+    let points = match given {
+        Some(g) => PointSet::given(&vary, &ranges, design, s.seed)
+            .map_err(|e| BadInput(format!("--design {}: {e}", g.label)))?,
+        None => PointSet::new(&vary, design, s.seed).map_err(|e| BadInput(e.to_string()))?,
+    };
     let jobs = points.len().saturating_mul(u64::from(s.replicates));
     if jobs > belonging::experiment::sweep::MAX_JOBS {
         return Err(BadInput(format!(
@@ -159,6 +228,7 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
                 values: v.values.clone(),
             })
             .collect(),
+        ranges: ranges.iter().map(|r| r.spec.clone()).collect(),
         n_points: points.len(),
         jobs: jobs as u32,
         sweep_hash: String::new(),
@@ -223,6 +293,11 @@ fn sweep_setup(args: &SweepArgs, source: &Source) -> Result<SweepSetup> {
 }
 
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
+    sweep_given(args, None)
+}
+
+/// A sweep, on a design made elsewhere for `sensitivity` when `given` is set.
+fn sweep_given(args: SweepArgs, given: Option<GivenDesign>) -> Result<()> {
     // The handler first: a signal from now on stops the sweep cleanly.
     stop_on_signals();
     use belonging::experiment::sweep::Shard;
@@ -242,14 +317,40 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             })?;
             same_version(dir, &stored.version)?;
             let source = Source::File(dir.join("scenario.ron"));
+            // A sensitivity design made elsewhere: its rows are the stored lists, its ranges
+            // the stored ranges.
+            let stored_given = if stored.ranges.is_empty() {
+                None
+            } else {
+                let columns = stored
+                    .vary
+                    .iter()
+                    .map(|v| {
+                        belonging::experiment::sweep::Vary::parse(&format!("{}={}", v.path, v.spec))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| BadInput(format!("{}: {e}", dir.join("sweep.json").display())))?;
+                Some(GivenDesign {
+                    label: dir.join("sweep.json").display().to_string(),
+                    columns,
+                })
+            };
             // The stored sweep, rebuilt from the folder's own scenario and values.
             let stored_args = SweepArgs {
                 scenario: None,
-                vary: stored
-                    .vary
-                    .iter()
-                    .map(|v| format!("{}={}", v.path, v.spec))
-                    .collect(),
+                vary: match &stored_given {
+                    Some(_) => stored
+                        .vary
+                        .iter()
+                        .zip(&stored.ranges)
+                        .map(|(v, r)| format!("{}={r}", v.path))
+                        .collect(),
+                    None => stored
+                        .vary
+                        .iter()
+                        .map(|v| format!("{}={}", v.path, v.spec))
+                        .collect(),
+                },
                 replicates: None,
                 design: Some(stored.design.clone()),
                 metric: Some(args.metric.clone().unwrap_or(stored.metric.clone())),
@@ -265,7 +366,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                 shard: None,
                 resume: None,
             };
-            let setup = sweep_setup(&stored_args, &source)?;
+            let setup = sweep_setup(&stored_args, &source, stored_given.as_ref())?;
             if setup.spec.sweep_hash != stored.sweep_hash {
                 return Err(BadInput(format!(
                     "{}: its scenario.ron or sweep.json has changed since the sweep started \
@@ -279,7 +380,16 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             // A sweep given on the command line as well must be the same sweep.
             if args.scenario.is_some() || !args.vary.is_empty() {
                 let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
-                let given = sweep_setup(&args, &source)?;
+                let given = match &stored_given {
+                    // The rows are the folder's; the command line gives the ranges.
+                    Some(g) => {
+                        let mut a = stored_args.clone();
+                        a.scenario = args.scenario.clone();
+                        a.vary = args.vary.clone();
+                        sweep_setup(&a, &source, Some(g))?
+                    }
+                    None => sweep_setup(&args, &source, None)?,
+                };
                 if given.spec.sweep_hash != stored.sweep_hash {
                     return Err(BadInput(format!(
                         "{}: this folder holds a different sweep (scenario {} hash {}, sweep \
@@ -300,7 +410,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         }
         None => {
             let source = Source::from_arg(args.scenario.as_deref().unwrap_or("default"));
-            let setup = sweep_setup(&args, &source)?;
+            let setup = sweep_setup(&args, &source, given.as_ref())?;
             let out = args.out.clone().unwrap_or_else(|| {
                 default_out(
                     &format!("{}-sweep", setup.spec.scenario),
@@ -510,12 +620,17 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
 /// writes the indices with its tables when it is complete.
 pub(super) fn sensitivity(args: super::SensitivityArgs) -> Result<()> {
     let mut sweep_args = args.sweep;
-    if let Some(d) = &sweep_args.design {
-        return Err(BadInput(format!(
-            "--design {d}: `sensitivity` takes its design from --method (morris:R[:P] or \
-             sobol:N); a design made elsewhere runs with `sweep --design FILE.csv`"
-        ))
-        .into());
+    // A design made elsewhere (FILE.csv): --method says how its rows are laid out.
+    let file = sweep_args.design.take();
+    if let Some(d) = &file {
+        if !belonging::scenario::sweep::is_design_file(d) {
+            return Err(BadInput(format!(
+                "--design {d}: `sensitivity` takes its design from --method (morris:R[:P] or \
+                 sobol:N), or runs a design made elsewhere with --design FILE.csv (rows in \
+                 SALib's order for --method, a --vary PATH=LO..HI for every column)"
+            ))
+            .into());
+        }
     }
     match (&args.method, &sweep_args.resume) {
         (Some(_), Some(_)) => {
@@ -545,7 +660,15 @@ pub(super) fn sensitivity(args: super::SensitivityArgs) -> Result<()> {
         }
         (None, _) => {}
     }
-    sweep(sweep_args)
+    let given = match file {
+        Some(f) => Some(GivenDesign {
+            columns: belonging::scenario::sweep::design_file(Path::new(&f))
+                .map_err(|e| BadInput(e.to_string()))?,
+            label: f,
+        }),
+        None => None,
+    };
+    sweep_given(sweep_args, given)
 }
 
 /// Writes the sweep's final tables and plots (all jobs present). Returns the seconds each

@@ -45,6 +45,9 @@ pub struct PointSet {
     /// Morris and Sobol' designs: every point in the unit cube, one coordinate per field, in
     /// the estimator's layout (`stats::sensitivity`).
     sensitivity: Option<SensitivityDesign>,
+    /// The points are the varied lists' values, row k of each (a design made elsewhere, laid
+    /// out for `design`'s estimator: [`PointSet::given`]).
+    given: bool,
 }
 
 /// A design laid out for a sensitivity estimator.
@@ -193,7 +196,246 @@ impl PointSet {
             len,
             strata,
             sensitivity: sens,
+            given: false,
         })
+    }
+
+    /// A Morris or Sobol' design made elsewhere (SALib's `morris.sample`, `sobol.sample` with
+    /// `calc_second_order=False`): `columns` holds each field's values, one list per field in
+    /// the order of `ranges` (`PATH=LO..HI`, the same paths), row k of every list being point
+    /// k; `design` (`morris:R[:P]` or `sobol:N`) says how the rows are laid out. Point k's
+    /// values are the lists' own text, so a row runs exactly as written.
+    ///
+    /// Checked here, each refusal naming the first offending row (line = row + 2, after the
+    /// header): every value a number within its range (up to a rounding of 1e-9 of the range,
+    /// as LO + u (HI - LO) may give); Morris: R (k + 1) rows, R trajectories of k + 1 rows in
+    /// which consecutive rows differ in exactly one field and every field moves exactly once;
+    /// Sobol': N (k + 2) rows, N blocks A, AB_1 .. AB_k, B in which AB_i equals A except field
+    /// i, which equals B's. Rows are compared as the parsed numbers (`f64`), exactly, with no
+    /// tolerance: a sampler writes a value it did not change as the same text, so an unchanged
+    /// value reads back as the same number.
+    ///
+    /// The unit-cube coordinate of a value is its place in its range (on a log scale for a log
+    /// range). A Morris step's size Δ is the change in the moved field divided by its range's
+    /// width; a step within 1e-6 (relative) of the grid's Δ = P / (2(P - 1)) is taken as
+    /// exactly that Δ (the values' text is rounded: SALib's estimator, and this program's own
+    /// designs, divide by that Δ), any other as measured.
+    pub fn given(
+        columns: &[Vary],
+        ranges: &[Vary],
+        design: Design,
+        seed: u64,
+    ) -> Result<PointSet, SweepError> {
+        let k = ranges.len();
+        let spec = |m: String| SweepError::Spec(m);
+        if k == 0 || columns.len() != k {
+            return Err(spec(format!(
+                "a design file needs one column per varied field: {} columns, {k} fields",
+                columns.len()
+            )));
+        }
+        for (c, r) in columns.iter().zip(ranges) {
+            if c.path != r.path {
+                return Err(spec(format!(
+                    "the design's column {} is not the varied field {}",
+                    c.path, r.path
+                )));
+            }
+        }
+        let rows = columns[0].values.len();
+        if let Some(c) = columns.iter().find(|c| c.values.len() != rows) {
+            return Err(spec(format!(
+                "the design's column {} has {} values, {} has {rows}",
+                c.path,
+                c.values.len(),
+                columns[0].path
+            )));
+        }
+        let line = |row: usize| row + 2;
+        // Every value as a number, within its range, and its place on the unit cube, row by
+        // row (the first offending row is named).
+        let mut bounds = Vec::with_capacity(k);
+        for v in ranges {
+            let Some(r) = v.range else {
+                return Err(spec(format!(
+                    "--vary {}={}: a field of a design file needs a range LO..HI (it checks the \
+                     values and scales the design)",
+                    v.path, v.spec
+                )));
+            };
+            bounds.push(r);
+        }
+        let mut x = vec![vec![0.0; k]; rows];
+        let mut unit = vec![vec![0.0; k]; rows];
+        for row in 0..rows {
+            for (d, (c, r)) in columns.iter().zip(&bounds).enumerate() {
+                let text = &c.values[row];
+                let value = text
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or_else(|| {
+                        spec(format!(
+                            "line {}: the value `{text}` of {} is not a number",
+                            line(row),
+                            c.path
+                        ))
+                    })?;
+                let slack = 1e-9 * (r.hi - r.lo);
+                if value < r.lo - slack || value > r.hi + slack {
+                    return Err(spec(format!(
+                        "line {}: the value {text} of {} is outside its range {} (--vary)",
+                        line(row),
+                        c.path,
+                        ranges[d].spec
+                    )));
+                }
+                x[row][d] = value;
+                unit[row][d] = unit_of(r, value);
+            }
+        }
+        let names = |ds: &[usize]| -> String {
+            ds.iter()
+                .map(|&d| ranges[d].path.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sens = match design {
+            Design::Morris {
+                trajectories,
+                levels,
+            } => {
+                let r = trajectories as usize;
+                if rows != r * (k + 1) {
+                    return Err(spec(format!(
+                        "{} with {k} fields needs {r} trajectories x {} rows = {} rows; the \
+                         design file has {rows}",
+                        design.label(),
+                        k + 1,
+                        r * (k + 1)
+                    )));
+                }
+                let p = levels as f64;
+                let delta = p / (2.0 * (p - 1.0));
+                let mut steps = Vec::with_capacity(r * k);
+                let mut sizes = Vec::with_capacity(r * k);
+                for t in 0..r {
+                    let mut moved = vec![false; k];
+                    for m in 1..=k {
+                        let (a, b) = (t * (k + 1) + m - 1, t * (k + 1) + m);
+                        let changed: Vec<usize> = (0..k).filter(|&d| x[b][d] != x[a][d]).collect();
+                        let [d] = changed[..] else {
+                            return Err(spec(format!(
+                                "line {} (row {b}, trajectory {t}): {} from the row before; in a \
+                                 Morris trajectory (k + 1 = {} rows) each row changes exactly one field",
+                                line(b),
+                                if changed.is_empty() {
+                                    "changes no field".to_string()
+                                } else {
+                                    format!("changes {}", names(&changed))
+                                },
+                                k + 1
+                            )));
+                        };
+                        if moved[d] {
+                            return Err(spec(format!(
+                                "line {} (row {b}, trajectory {t}): changes {} a second time; in \
+                                 a Morris trajectory every field moves exactly once",
+                                line(b),
+                                ranges[d].path
+                            )));
+                        }
+                        moved[d] = true;
+                        let size = (unit[b][d] - unit[a][d]).abs();
+                        if size == 0.0 {
+                            return Err(spec(format!(
+                                "line {} (row {b}, trajectory {t}): {} moves by nothing on its \
+                                 range",
+                                line(b),
+                                ranges[d].path
+                            )));
+                        }
+                        steps.push(sensitivity::Step {
+                            factor: d,
+                            up: unit[b][d] > unit[a][d],
+                        });
+                        sizes.push(if (size - delta).abs() <= 1e-6 * delta {
+                            delta
+                        } else {
+                            size
+                        });
+                    }
+                }
+                SensitivityDesign::Morris(sensitivity::MorrisDesign {
+                    factors: k,
+                    trajectories: r,
+                    levels: levels as usize,
+                    delta,
+                    points: unit,
+                    steps,
+                    step_sizes: Some(sizes),
+                })
+            }
+            Design::Sobol(n) => {
+                let n = n as usize;
+                if rows != n * (k + 2) {
+                    return Err(spec(format!(
+                        "{} with {k} fields needs {n} blocks x {} rows (A, AB_1 .. AB_{k}, B) = \
+                         {} rows; the design file has {rows}",
+                        design.label(),
+                        k + 2,
+                        n * (k + 2)
+                    )));
+                }
+                for j in 0..n {
+                    let (a, b) = (j * (k + 2), j * (k + 2) + k + 1);
+                    for i in 0..k {
+                        let ab = a + 1 + i;
+                        let wrong: Vec<usize> = (0..k)
+                            .filter(|&d| x[ab][d] != if d == i { x[b][d] } else { x[a][d] })
+                            .collect();
+                        if !wrong.is_empty() {
+                            return Err(spec(format!(
+                                "line {} (row {ab}, block {j}'s AB for {}): must equal A (line \
+                                 {}) except {}, which must equal B's (line {}); it differs in {}",
+                                line(ab),
+                                ranges[i].path,
+                                line(a),
+                                ranges[i].path,
+                                line(b),
+                                names(&wrong)
+                            )));
+                        }
+                    }
+                }
+                SensitivityDesign::Sobol(sensitivity::SaltelliDesign {
+                    factors: k,
+                    base: n,
+                    points: unit,
+                })
+            }
+            other => {
+                return Err(spec(format!(
+                    "{}: a design file is read as morris:R[:P] or sobol:N",
+                    other.label()
+                )))
+            }
+        };
+        Ok(PointSet {
+            vary: columns.to_vec(),
+            design,
+            seed,
+            len: rows as u64,
+            strata: Vec::new(),
+            sensitivity: Some(sens),
+            given: true,
+        })
+    }
+
+    /// Whether the points are a design made elsewhere ([`PointSet::given`]).
+    pub fn is_given(&self) -> bool {
+        self.given
     }
 
     pub fn len(&self) -> u64 {
@@ -232,6 +474,9 @@ impl PointSet {
     /// Point `k`'s values, one per varied field (in `--vary` order); `k < len()`.
     pub fn point(&self, k: u64) -> Vec<String> {
         let vary = &self.vary;
+        if self.given {
+            return vary.iter().map(|v| v.values[k as usize].clone()).collect();
+        }
         match self.design {
             Design::Grid => {
                 let mut row = vec![String::new(); vary.len()];
@@ -294,6 +539,17 @@ fn at_unit(v: &Vary, u: f64) -> String {
             v.values[i].clone()
         }
     }
+}
+
+/// The place of `x` in the range `r` (0 at LO, 1 at HI; on a log scale for a log range), kept
+/// in [0, 1]: the inverse of [`at_unit`] for ranges.
+fn unit_of(r: &Range, x: f64) -> f64 {
+    let u = if r.log {
+        (x.ln() - r.lo.ln()) / (r.hi.ln() - r.lo.ln())
+    } else {
+        (x - r.lo) / (r.hi - r.lo)
+    };
+    u.clamp(0.0, 1.0)
 }
 
 /// The points of a sweep, all at once (small sweeps and tests; see [`PointSet`]).
@@ -433,6 +689,51 @@ mod tests {
 
     fn vary(arg: &str) -> Vary {
         Vary::parse(arg).unwrap()
+    }
+
+    /// A design file's Morris steps: a step within 1e-6 of the grid's Δ (text rounded to 9
+    /// digits) is exactly Δ, another is its measured share of the range; the points are the
+    /// file's text; a Sobol' block is read as A, AB_i, B.
+    #[test]
+    fn a_given_design_takes_its_steps_from_the_values_and_ranges() {
+        let ranges = [vary("a=0..1"), vary("b=10..20")];
+        let cols = |a: &str, b: &str| [vary(&format!("a={a}")), vary(&format!("b={b}"))];
+        // Trajectory 0 moves a by 2/3 (to 9 digits) then b by 5 (0.5 of 10..20).
+        let c = cols(
+            "0,0.666666667,0.666666667,0.333333333,1,1",
+            "10,10,15,20,20,10",
+        );
+        let morris = Design::Morris {
+            trajectories: 2,
+            levels: 4,
+        };
+        let set = PointSet::given(&c, &ranges, morris, 1).unwrap();
+        assert!(set.is_given());
+        assert_eq!(set.point(1), vec!["0.666666667".to_string(), "10".into()]);
+        let Some(SensitivityDesign::Morris(d)) = set.sensitivity() else {
+            panic!("a Morris design")
+        };
+        assert_eq!(d.step_sizes, Some(vec![2.0 / 3.0, 0.5, 2.0 / 3.0, 1.0]));
+        assert_eq!(
+            d.steps.iter().map(|s| (s.factor, s.up)).collect::<Vec<_>>(),
+            [(0, true), (1, true), (0, true), (1, false)]
+        );
+        // One field moved twice in a trajectory: refused, naming the line.
+        let twice = cols("0,0.6,0.3,0.3,1,1", "10,10,10,20,20,10");
+        let e = PointSet::given(&twice, &ranges, morris, 1).unwrap_err();
+        assert!(
+            e.to_string().contains("line 4 (row 2, trajectory 0)"),
+            "{e}"
+        );
+        // Sobol': blocks A, AB_a, AB_b, B.
+        let set = PointSet::given(
+            &cols("0.1,0.2,0.1,0.2,0,1,0,1", "11,11,19,19,10,10,20,20"),
+            &ranges,
+            Design::Sobol(2),
+            1,
+        )
+        .unwrap();
+        assert_eq!(set.len(), 8);
     }
 
     #[test]

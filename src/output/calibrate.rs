@@ -391,3 +391,94 @@ pub fn write_generations(
     let path = dir.join("generations.csv");
     atomic::write(&path, s.as_bytes()).map_err(io_err(&path))
 }
+
+/// Reads a complete calibration's last generation back (for `belonging plot DIR`): the
+/// particles and weights of posterior.csv, whose header must be `paths` and `weight`, and
+/// from generations.csv's last row the generation's index, ε, acceptance rate and proposals.
+/// Numbers are written as the shortest text that reads back to the same `f64`, so the
+/// generation read equals the one written, bit for bit — except `distances`, which
+/// posterior.csv does not hold (left empty; generations/gen-TTT.csv has them).
+pub fn read_posterior(
+    dir: &Path,
+    paths: &[String],
+) -> Result<crate::stats::abc::Generation, OutputError> {
+    let bad = |path: &Path, message: String| OutputError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(message),
+    };
+    let number = |path: &Path, line: usize, text: &str| -> Result<f64, OutputError> {
+        text.trim()
+            .parse::<f64>()
+            .map_err(|_| bad(path, format!("line {line}: `{text}` is not a number")))
+    };
+    let path = dir.join("posterior.csv");
+    let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let want: Vec<String> = paths
+        .iter()
+        .map(|p| tables::csv_field(p))
+        .chain(["weight".to_string()])
+        .collect();
+    if header != want {
+        return Err(bad(
+            &path,
+            format!(
+                "its header is `{}`, expected `{}` (calibrate.json's fields and weight)",
+                header.join(","),
+                want.join(",")
+            ),
+        ));
+    }
+    let (mut particles, mut weights) = (Vec::new(), Vec::new());
+    for (k, l) in lines.enumerate() {
+        let fields: Vec<&str> = l.split(',').collect();
+        if fields.len() != want.len() {
+            return Err(bad(
+                &path,
+                format!(
+                    "line {}: {} fields, {} expected",
+                    k + 2,
+                    fields.len(),
+                    want.len()
+                ),
+            ));
+        }
+        let values = fields
+            .iter()
+            .map(|f| number(&path, k + 2, f))
+            .collect::<Result<Vec<_>, _>>()?;
+        weights.push(values[paths.len()]);
+        particles.push(values[..paths.len()].to_vec());
+    }
+    if particles.is_empty() {
+        return Err(bad(&path, "no particles".into()));
+    }
+    let gpath = dir.join("generations.csv");
+    let text = std::fs::read_to_string(&gpath).map_err(io_err(&gpath))?;
+    let n = text.lines().count();
+    let last: Vec<&str> = text
+        .lines()
+        .last()
+        .filter(|_| n >= 2)
+        .unwrap_or_default()
+        .split(',')
+        .collect();
+    if last.len() != 6 {
+        return Err(bad(&gpath, "no complete generation".into()));
+    }
+    let whole = |text: &str| -> Result<u64, OutputError> {
+        text.trim()
+            .parse::<u64>()
+            .map_err(|_| bad(&gpath, format!("line {n}: `{text}` is not a whole number")))
+    };
+    Ok(crate::stats::abc::Generation {
+        index: whole(last[0])?,
+        particles,
+        weights,
+        distances: Vec::new(),
+        epsilon: number(&gpath, n, last[1])?,
+        proposed: whole(last[4])? as usize,
+        acceptance_rate: number(&gpath, n, last[2])?,
+    })
+}

@@ -53,6 +53,12 @@ pub struct SweepSpec {
     /// replicates by the point's position).
     pub seeds: crate::scenario::Seeds,
     pub vary: Vec<VarySpec>,
+    /// A Morris or Sobol' design made elsewhere (`sensitivity --design FILE.csv`): each
+    /// varied field's range `LO..HI` as given with `--vary`, in the order of `vary`, whose
+    /// lists are then the file's columns (point k = row k) laid out as `design` says. Empty
+    /// for every other sweep (and then left out of sweep.json, so their hashes are unchanged).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<String>,
     /// The number of points; each is produced from its index ([`SweepSpec::point_set`]).
     pub n_points: u64,
     pub jobs: u32,
@@ -85,6 +91,16 @@ impl SweepSpec {
             .collect::<Result<Vec<_>, _>>()
             .map_err(bad)?;
         let design = Design::parse(&self.design).map_err(bad)?;
+        if !self.ranges.is_empty() {
+            let ranges = self
+                .vary
+                .iter()
+                .zip(&self.ranges)
+                .map(|(v, r)| Vary::parse(&format!("{}={r}", v.path)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(bad)?;
+            return PointSet::given(&vary, &ranges, design, self.seed).map_err(bad);
+        }
         PointSet::new(&vary, design, self.seed).map_err(bad)
     }
 

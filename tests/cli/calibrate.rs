@@ -377,3 +377,57 @@ fn bad_targets_and_ranges_are_refused_without_a_folder() {
     .bad_input();
     assert!(!out.exists());
 }
+
+/// Asserts that `belonging plot DIR` redraws a finished calibration's plots from the folder
+/// alone (calibrate.json, posterior.csv, generations.csv) to the same bytes as the
+/// calibration drew them, PNG and SVG.
+#[test]
+fn plot_redraws_a_calibrations_posterior_to_the_same_bytes() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("cal");
+    two_params(&dir, &[]).success();
+    let plots = dir.join("plots");
+    let files = ["posterior.png", "posterior.svg"];
+    let before: Vec<Vec<u8>> = files.iter().map(|f| read(&plots.join(f))).collect();
+    std::fs::remove_dir_all(&plots).expect("remove the plots");
+    let o = belonging(&["plot", dir.to_str().expect("UTF-8")]);
+    o.success();
+    for (f, bytes) in files.iter().zip(&before) {
+        assert!(o.stdout.contains(f), "plot lists {f}: {}", o.stdout);
+        assert!(
+            read(&plots.join(f)) == *bytes,
+            "plots/{f} redrawn by `belonging plot` differs from the one `calibrate` drew"
+        );
+    }
+}
+
+/// Asserts that `belonging plot DIR` on a calibration without posterior.csv (not complete)
+/// is refused (exit 2) with a message naming `belonging calibrate --resume DIR`, and draws
+/// nothing.
+#[test]
+fn plot_refuses_an_incomplete_calibration_and_names_the_resume() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("cal");
+    calibrate(
+        &dir,
+        &[
+            "--vary",
+            "events[0].pulse.fraction=0.05..0.5",
+            "--target",
+            "affected=19±1",
+            "--particles",
+            "8",
+            "--generations",
+            "1",
+        ],
+    )
+    .success();
+    // As a calibration stopped before its last generation leaves it: no posterior, no plots.
+    std::fs::remove_file(dir.join("posterior.csv")).expect("remove posterior.csv");
+    std::fs::remove_dir_all(dir.join("plots")).expect("remove the plots");
+    let d = dir.to_str().expect("UTF-8");
+    belonging(&["plot", d])
+        .bad_input()
+        .stderr_has(&["not complete", &format!("belonging calibrate --resume {d}")]);
+    assert!(!dir.join("plots").exists(), "nothing is drawn");
+}

@@ -329,3 +329,260 @@ fn bad_methods_and_misused_options_are_refused() {
         assert!(!out.exists(), "{all:?} created its output folder");
     }
 }
+
+// ---- A design made elsewhere: `sensitivity --method M --design FILE.csv --vary ...` ----
+
+/// Continuous fields for the design-file tests: a file's values are read back as numbers, so
+/// these avoid whole-number fields (whose values a design rounds, changing Morris's steps).
+const FILE_VARY: &[&str] = &[
+    "--vary",
+    "interaction.new_tie=0.05..0.3",
+    "--vary",
+    "ties.decay=0.15..0.35",
+    "--vary",
+    "support.dropout=0.01..0.1",
+];
+
+/// A sensitivity analysis of the tiny classroom over [`FILE_VARY`] by `method`, into `out`,
+/// with `extra` arguments (a `--design FILE.csv`, a shard, ...).
+fn file_analysis(out: &Path, method: &str, extra: &[&str]) -> Output {
+    let mut a: Vec<&str> = vec!["sensitivity", "classroom", "--method", method];
+    a.extend(FILE_VARY);
+    a.extend([
+        "--replicates",
+        "2",
+        "--steps",
+        "12",
+        "--set",
+        "population.size=60",
+        "--set",
+        "burn_in=2",
+        "--set",
+        "events[0].pulse.step=3",
+        "--quiet",
+        "--out",
+        out.to_str().expect("UTF-8 temp path"),
+    ]);
+    a.extend(extra);
+    belonging(&a)
+}
+
+/// A design file from a finished analysis's design.csv: the columns `columns` (scenario paths)
+/// in that order, the rows in design.csv's order — SALib's order (Morris: each trajectory's
+/// k + 1 rows in a row; Sobol': each base row's A, AB_1 .. AB_k, B).
+fn design_file_from(dir: &Path, columns: &[&str]) -> String {
+    let text = read_string(&dir.join("design.csv"));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let at: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            header
+                .iter()
+                .position(|h| h == c)
+                .unwrap_or_else(|| panic!("design.csv has no column {c}"))
+        })
+        .collect();
+    let mut out = columns.join(",") + "\n";
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        let row: Vec<&str> = at.iter().map(|&k| f[k]).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The header in another order than `--vary`'s: a file's columns are matched by name.
+const FILE_COLUMNS: &[&str] = &["support.dropout", "interaction.new_tie", "ties.decay"];
+
+/// Asserts that a Morris design written in SALib's order from the points of our own
+/// `--method morris:4` run gives byte-identical indices.csv (and sweep_summary.csv: the same
+/// points ran), stores its ranges in sweep.json, and resumes to the same bytes.
+#[test]
+fn a_morris_design_file_in_salib_order_gives_the_methods_own_indices() {
+    let tmp = tempdir();
+    let own = tmp.path().join("own");
+    file_analysis(&own, "morris:4", &[]).success();
+    let file = tmp.path().join("morris.csv");
+    std::fs::write(&file, design_file_from(&own, FILE_COLUMNS)).expect("write design");
+    let f = file.to_str().expect("UTF-8");
+
+    let given = tmp.path().join("given");
+    file_analysis(&given, "morris:4", &["--design", f]).success();
+    assert_same_file(&own.join("indices.csv"), &given.join("indices.csv"));
+    assert_same_file(
+        &own.join("sweep_summary.csv"),
+        &given.join("sweep_summary.csv"),
+    );
+    let spec: serde_json::Value =
+        serde_json::from_str(&read_string(&given.join("sweep.json"))).expect("sweep.json");
+    assert_eq!(spec["design"], "morris:4:4");
+    assert_eq!(
+        spec["ranges"],
+        serde_json::json!(["0.05..0.3", "0.15..0.35", "0.01..0.1"])
+    );
+
+    // One job now, the rest on resume (the folder's sweep.json alone): the same bytes.
+    let resumed = tmp.path().join("resumed");
+    file_analysis(&resumed, "morris:4", &["--design", f, "--job", "0"]).success();
+    assert!(!resumed.join("indices.csv").exists());
+    belonging(&[
+        "sensitivity",
+        "--resume",
+        resumed.to_str().expect("UTF-8"),
+        "--quiet",
+    ])
+    .success();
+    assert_same_results(&given, &resumed);
+}
+
+/// Asserts that a Sobol' design (A, AB_1 .. AB_k, B per base row, as SALib's
+/// `sobol.sample(..., calc_second_order=False)`) written from our own `--method sobol:4` run
+/// gives byte-identical indices.csv, also when run as two shards and merged.
+#[test]
+fn a_sobol_design_file_in_salib_order_gives_the_methods_own_indices_sharded_and_merged() {
+    let tmp = tempdir();
+    let own = tmp.path().join("own");
+    file_analysis(&own, "sobol:4", &[]).success();
+    let file = tmp.path().join("sobol.csv");
+    std::fs::write(&file, design_file_from(&own, FILE_COLUMNS)).expect("write design");
+    let f = file.to_str().expect("UTF-8");
+    let shards: Vec<_> = (0..2).map(|i| tmp.path().join(format!("s{i}"))).collect();
+    for (i, dir) in shards.iter().enumerate() {
+        file_analysis(
+            dir,
+            "sobol:4",
+            &["--design", f, "--shard", &format!("{i}/2")],
+        )
+        .success();
+    }
+    let merged = tmp.path().join("merged");
+    let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
+    belonging(&[
+        "merge",
+        &s(&shards[0]),
+        &s(&shards[1]),
+        "--out",
+        &s(&merged),
+    ])
+    .success();
+    assert_same_file(&own.join("indices.csv"), &merged.join("indices.csv"));
+    assert_same_file(
+        &own.join("sweep_summary.csv"),
+        &merged.join("sweep_summary.csv"),
+    );
+    assert!(read(&merged.join("plots/sensitivity.png")).len() > 1000);
+}
+
+/// A valid Morris design of morris:2 over interaction.new_tie=0.05..0.3 and
+/// ties.decay=0.1..0.35: two trajectories of three rows, each row moving one field.
+const MORRIS_FILE: &str = "interaction.new_tie,ties.decay\n\
+    0.1,0.2\n0.3,0.2\n0.3,0.3\n\
+    0.2,0.3\n0.2,0.1\n0.1,0.1\n";
+
+/// A valid Sobol' design of sobol:2 over the same fields: two blocks A, AB_1, AB_2, B.
+const SOBOL_FILE: &str = "interaction.new_tie,ties.decay\n\
+    0.1,0.2\n0.25,0.2\n0.1,0.3\n0.25,0.3\n\
+    0.2,0.15\n0.06,0.15\n0.2,0.33\n0.06,0.33\n";
+
+/// Asserts that each malformed design file, or a file whose columns and --vary fields
+/// disagree, is refused (exit 2) with a message naming the problem and its first offending
+/// line, and that no output folder is created.
+#[test]
+fn malformed_design_files_are_refused_before_any_folder_exists() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    let o = out.to_str().expect("UTF-8").to_string();
+    let vary = [
+        "--vary",
+        "interaction.new_tie=0.05..0.3",
+        "--vary",
+        "ties.decay=0.1..0.35",
+    ];
+    let with = |text: &str, line: usize, value: &str| -> String {
+        // `text` with line `line` (1-based, the header is line 1) replaced by `value`.
+        text.lines()
+            .enumerate()
+            .map(|(k, l)| if k + 1 == line { value } else { l })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    };
+    let cases: Vec<(&str, String, &str, Vec<&str>)> = vec![
+        (
+            "morris:2",
+            MORRIS_FILE.lines().take(6).collect::<Vec<_>>().join("\n") + "\n",
+            "morris:2:4 with 2 fields needs 2 trajectories x 3 rows = 6 rows; the design file \
+             has 5",
+            vary.to_vec(),
+        ),
+        (
+            "morris:2",
+            with(MORRIS_FILE, 3, "0.3,0.25"),
+            "line 3 (row 1, trajectory 0): changes interaction.new_tie, ties.decay from the \
+             row before",
+            vary.to_vec(),
+        ),
+        (
+            "morris:2",
+            with(MORRIS_FILE, 4, "0.2,0.2"),
+            "line 4 (row 2, trajectory 0): changes interaction.new_tie a second time",
+            vary.to_vec(),
+        ),
+        (
+            "sobol:2",
+            SOBOL_FILE.lines().take(8).collect::<Vec<_>>().join("\n") + "\n",
+            "sobol:2 with 2 fields needs 2 blocks x 4 rows",
+            vary.to_vec(),
+        ),
+        (
+            "sobol:2",
+            with(SOBOL_FILE, 4, "0.25,0.3"),
+            "line 4 (row 2, block 0's AB for ties.decay): must equal A (line 2) except \
+             ties.decay, which must equal B's (line 5); it differs in interaction.new_tie",
+            vary.to_vec(),
+        ),
+        (
+            "morris:2",
+            with(MORRIS_FILE, 6, "0.2,0.4"),
+            "line 6: the value 0.4 of ties.decay is outside its range 0.1..0.35",
+            vary.to_vec(),
+        ),
+        (
+            "morris:2",
+            MORRIS_FILE.into(),
+            "its column ties.decay has no range: give --vary ties.decay=LO..HI for every column",
+            vary[..2].to_vec(),
+        ),
+        (
+            "morris:2",
+            MORRIS_FILE.into(),
+            "--vary support.dropout=0.01..0.1: the file has no column support.dropout",
+            [&vary[..], &["--vary", "support.dropout=0.01..0.1"]].concat(),
+        ),
+    ];
+    for (k, (method, text, needle, vary)) in cases.into_iter().enumerate() {
+        let file = tmp.path().join(format!("design-{k}.csv"));
+        std::fs::write(&file, &text).expect("write design");
+        let mut all = vec![
+            "sensitivity",
+            "classroom",
+            "--method",
+            method,
+            "--design",
+            file.to_str().expect("UTF-8"),
+            "--out",
+            o.as_str(),
+        ];
+        all.extend(vary);
+        let r = belonging(&all);
+        r.bad_input();
+        assert!(
+            r.stderr.contains(needle),
+            "case {k} ({method}):\n{text}\nexpected `{needle}` in: {}",
+            r.stderr
+        );
+        assert!(!out.exists(), "case {k} created its output folder");
+    }
+}

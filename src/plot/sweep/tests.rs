@@ -37,6 +37,7 @@ fn spec(args: &[&str], design: Design) -> SweepSpec {
         steps: 10,
         design: design.label(),
         vary: args.iter().map(|a| vary_spec(a)).collect(),
+        ranges: Vec::new(),
         n_points: pts.len() as u64,
         jobs: 0,
         sweep_hash: String::new(),

@@ -28,7 +28,8 @@
 //!
 //! **Indices.** The elementary effect of factor i in trajectory t is
 //! EE_i^t = (y(after) - y(before)) / (d·Δ) at the step that moved i (exactly 0 when the two
-//! outputs are equal); over the r trajectories, μ_i = mean EE, μ*_i = mean |EE| (Campolongo
+//! outputs are equal; a design made elsewhere may give each step its own size instead of Δ,
+//! `MorrisDesign::step_sizes`); over the r trajectories, μ_i = mean EE, μ*_i = mean |EE| (Campolongo
 //! et al. 2007), σ_i = sample standard deviation of EE (denominator r - 1). Intervals:
 //! bootstrap percentile, resampling whole trajectories.
 
@@ -57,6 +58,9 @@ pub struct MorrisDesign {
     pub delta: f64,
     pub points: Vec<Vec<f64>>,
     pub steps: Vec<Step>,
+    /// Each step's size on the unit cube, in the order of `steps`, for a design made elsewhere
+    /// whose steps need not all be Δ; `None`: every step is ±`delta` (the designs made here).
+    pub step_sizes: Option<Vec<f64>>,
 }
 
 impl MorrisDesign {
@@ -300,6 +304,7 @@ pub fn morris_design(
         delta: p as f64 / (2.0 * (p - 1) as f64),
         points,
         steps,
+        step_sizes: None,
     })
 }
 
@@ -339,7 +344,12 @@ pub fn elementary_effects(design: &MorrisDesign, y: &[f64]) -> Result<Vec<Vec<f6
         for m in 1..=k {
             let step = design.steps[t * k + m - 1];
             let diff = y[t * (k + 1) + m] - y[t * (k + 1) + m - 1];
-            let signed = if step.up { design.delta } else { -design.delta };
+            let size = design
+                .step_sizes
+                .as_ref()
+                .and_then(|s| s.get(t * k + m - 1).copied())
+                .unwrap_or(design.delta);
+            let signed = if step.up { size } else { -size };
             if let Some(e) = row.get_mut(step.factor) {
                 *e = if diff == 0.0 { 0.0 } else { diff / signed };
             }
