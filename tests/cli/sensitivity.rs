@@ -242,29 +242,30 @@ fn a_killed_analysis_resumes_to_the_same_bytes() {
     assert_same_results(&full, &killed);
 }
 
-#[test]
-fn two_shards_merged_give_the_one_machine_indices() {
-    let tmp = tempdir();
-    let full = tmp.path().join("full");
-    analyse(&full, "sobol:4", &[]).success();
-    let shards: Vec<_> = (0..2).map(|i| tmp.path().join(format!("s{i}"))).collect();
+/// Runs `shard(dir, "I/2")` into two shard folders (each must write no indices) and merges
+/// them into `merged`.
+fn two_shards_merged(tmp: &Path, merged: &Path, shard: impl Fn(&Path, &str) -> Output) {
+    let shards: Vec<_> = (0..2).map(|i| tmp.join(format!("s{i}"))).collect();
     for (i, dir) in shards.iter().enumerate() {
-        analyse(dir, "sobol:4", &["--shard", &format!("{i}/2")]).success();
+        shard(dir, &format!("{i}/2")).success();
         assert!(
             !dir.join("indices.csv").exists(),
             "a shard writes no indices"
         );
     }
-    let merged = tmp.path().join("merged");
     let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
-    belonging(&[
-        "merge",
-        &s(&shards[0]),
-        &s(&shards[1]),
-        "--out",
-        &s(&merged),
-    ])
-    .success();
+    belonging(&["merge", &s(&shards[0]), &s(&shards[1]), "--out", &s(merged)]).success();
+}
+
+#[test]
+fn two_shards_merged_give_the_one_machine_indices() {
+    let tmp = tempdir();
+    let full = tmp.path().join("full");
+    analyse(&full, "sobol:4", &[]).success();
+    let merged = tmp.path().join("merged");
+    two_shards_merged(tmp.path(), &merged, |dir, i| {
+        analyse(dir, "sobol:4", &["--shard", i])
+    });
     assert_same_results(&full, &merged);
     assert!(read(&merged.join("plots/sensitivity.png")).len() > 1000);
 }
@@ -348,21 +349,8 @@ const FILE_VARY: &[&str] = &[
 fn file_analysis(out: &Path, method: &str, extra: &[&str]) -> Output {
     let mut a: Vec<&str> = vec!["sensitivity", "classroom", "--method", method];
     a.extend(FILE_VARY);
-    a.extend([
-        "--replicates",
-        "2",
-        "--steps",
-        "12",
-        "--set",
-        "population.size=60",
-        "--set",
-        "burn_in=2",
-        "--set",
-        "events[0].pulse.step=3",
-        "--quiet",
-        "--out",
-        out.to_str().expect("UTF-8 temp path"),
-    ]);
+    a.extend(TINY);
+    a.extend(["--out", out.to_str().expect("UTF-8 temp path")]);
     a.extend(extra);
     belonging(&a)
 }
@@ -448,25 +436,10 @@ fn a_sobol_design_file_in_salib_order_gives_the_methods_own_indices_sharded_and_
     let file = tmp.path().join("sobol.csv");
     std::fs::write(&file, design_file_from(&own, FILE_COLUMNS)).expect("write design");
     let f = file.to_str().expect("UTF-8");
-    let shards: Vec<_> = (0..2).map(|i| tmp.path().join(format!("s{i}"))).collect();
-    for (i, dir) in shards.iter().enumerate() {
-        file_analysis(
-            dir,
-            "sobol:4",
-            &["--design", f, "--shard", &format!("{i}/2")],
-        )
-        .success();
-    }
     let merged = tmp.path().join("merged");
-    let s = |p: &Path| p.to_str().expect("UTF-8").to_string();
-    belonging(&[
-        "merge",
-        &s(&shards[0]),
-        &s(&shards[1]),
-        "--out",
-        &s(&merged),
-    ])
-    .success();
+    two_shards_merged(tmp.path(), &merged, |dir, i| {
+        file_analysis(dir, "sobol:4", &["--design", f, "--shard", i])
+    });
     assert_same_file(&own.join("indices.csv"), &merged.join("indices.csv"));
     assert_same_file(
         &own.join("sweep_summary.csv"),
