@@ -510,34 +510,32 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     let simulated = Mutex::new(Simulated::default());
     let write_manifest = |status: &str, done: usize, waiting: serde_json::Value| -> Result<()> {
         let wall = (status != "running").then(|| clock.elapsed().as_secs_f64());
-        let m = serde_json::json!({
-            "tool": "belonging",
-            "version": env!("CARGO_PKG_VERSION"),
-            "commit": manifest::COMMIT,
-            "dirty": manifest::dirty(),
-            "kind": "calibrate",
-            "status": status,
-            "scenario": spec.scenario,
-            "calibrate_hash": spec.calibrate_hash,
-            "parameters": setup.paths,
-            "targets": spec.targets,
-            "particles": spec.particles,
-            "generations": spec.generations,
-            "generations_done": done,
-            "waiting_for": waiting,
-            "replicates": spec.replicates,
-            "candidates_simulated_now": simulated.lock().unwrap_or_else(|e| e.into_inner()).candidates,
-            "memory_estimate_bytes": estimate,
-            "threads": threads,
-            "command": std::env::args().collect::<Vec<_>>(),
-            "started": manifest::rfc3339(started),
-            "wall_seconds": wall,
-            "phase_seconds": wall.map(|w| {
-                let sim = simulated.lock().unwrap_or_else(|e| e.into_inner()).seconds;
-                serde_json::json!({"simulation": sim, "analysis": w - sim})
+        let m = super::manifest_json(
+            "calibrate",
+            status,
+            serde_json::json!({
+                "scenario": spec.scenario,
+                "calibrate_hash": spec.calibrate_hash,
+                "parameters": setup.paths,
+                "targets": spec.targets,
+                "particles": spec.particles,
+                "generations": spec.generations,
+                "generations_done": done,
+                "waiting_for": waiting,
+                "replicates": spec.replicates,
+                "candidates_simulated_now": simulated.lock().unwrap_or_else(|e| e.into_inner()).candidates,
+                "memory_estimate_bytes": estimate,
+                "threads": threads,
+                "command": std::env::args().collect::<Vec<_>>(),
+                "started": manifest::rfc3339(started),
+                "wall_seconds": wall,
+                "phase_seconds": wall.map(|w| {
+                    let sim = simulated.lock().unwrap_or_else(|e| e.into_inner()).seconds;
+                    serde_json::json!({"simulation": sim, "analysis": w - sim})
+                }),
+                "peak_memory_bytes": manifest::peak_memory_bytes(),
             }),
-            "peak_memory_bytes": manifest::peak_memory_bytes(),
-        });
+        );
         super::write_manifest_json(&out, &m)
     };
     let none = serde_json::Value::Null;

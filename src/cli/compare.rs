@@ -180,27 +180,25 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 "set": with(k, &[]).iter().map(|o| format!("{}={}", o.path, o.value)).collect::<Vec<_>>(),
             })
         };
-        let m = serde_json::json!({
-            "tool": "belonging",
-            "version": env!("CARGO_PKG_VERSION"),
-            "commit": manifest::COMMIT,
-            "dirty": manifest::dirty(),
-            "kind": "compare",
-            "status": status,
-            "treatment": arm(0),
-            "control": arm(1),
-            "metric": args.metric,
-            "at": at,
-            "seed": seed,
-            "replicates": replicates,
-            "seeds": if seeds == Seeds::Common { "common" } else { "independent" },
-            "threads": threads,
-            "command": std::env::args().collect::<Vec<_>>(),
-            "started": manifest::rfc3339(started),
-            "wall_seconds": clock.elapsed().as_secs_f64(),
-            "peak_memory_bytes": manifest::peak_memory_bytes(),
-            "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
-        });
+        let m = super::manifest_json(
+            "compare",
+            status,
+            serde_json::json!({
+                "treatment": arm(0),
+                "control": arm(1),
+                "metric": args.metric,
+                "at": at,
+                "seed": seed,
+                "replicates": replicates,
+                "seeds": if seeds == Seeds::Common { "common" } else { "independent" },
+                "threads": threads,
+                "command": std::env::args().collect::<Vec<_>>(),
+                "started": manifest::rfc3339(started),
+                "wall_seconds": clock.elapsed().as_secs_f64(),
+                "peak_memory_bytes": manifest::peak_memory_bytes(),
+                "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
+            }),
+        );
         super::write_manifest_json(&out, &m)
     };
     write_manifest("running")?;

@@ -403,6 +403,28 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Writes `m` as `out/manifest.json`, atomically (the manifest of sweep, compare and
 /// validate, rewritten as their status changes).
+/// A manifest: who wrote the folder (`tool`, `version`, the build's `commit` and `dirty`),
+/// what (`kind`) and how far it got (`status`), then the command's own `fields` (a JSON
+/// object; the keys come out sorted, as every manifest's).
+pub(crate) fn manifest_json(
+    kind: &str,
+    status: &str,
+    fields: serde_json::Value,
+) -> serde_json::Value {
+    let mut m = serde_json::json!({
+        "tool": "belonging",
+        "version": env!("CARGO_PKG_VERSION"),
+        "commit": belonging::output::manifest::COMMIT,
+        "dirty": belonging::output::manifest::dirty(),
+        "kind": kind,
+        "status": status,
+    });
+    if let (Some(m), serde_json::Value::Object(f)) = (m.as_object_mut(), fields) {
+        m.extend(f);
+    }
+    m
+}
+
 pub(crate) fn write_manifest_json(out: &Path, m: &serde_json::Value) -> Result<()> {
     use anyhow::Context;
     let path = out.join("manifest.json");

@@ -517,29 +517,27 @@ fn sweep_given(args: SweepArgs, given: Option<GivenDesign>) -> Result<()> {
     let clock = Instant::now();
     let phases = std::cell::RefCell::new(serde_json::Value::Null);
     let write_manifest = |status: &str, done: usize, wall: Option<f64>| -> Result<()> {
-        let m = serde_json::json!({
-            "tool": "belonging",
-            "version": env!("CARGO_PKG_VERSION"),
-            "commit": manifest::COMMIT,
-            "dirty": manifest::dirty(),
-            "kind": "sweep",
-            "status": status,
-            "scenario": spec.scenario,
-            "sweep_hash": spec.sweep_hash,
-            "points": spec.n_points,
-            "memory_estimate_bytes": estimate,
-            "replicates": spec.replicates,
-            "jobs": spec.jobs,
-            "jobs_done": done,
-            "shard": shard.map(|s| format!("{}/{}", s.index, s.count)),
-            "threads": threads,
-            "command": std::env::args().collect::<Vec<_>>(),
-            "started": manifest::rfc3339(started),
-            "wall_seconds": wall,
-            "phase_seconds": *phases.borrow(),
-            "peak_memory_bytes": manifest::peak_memory_bytes(),
-            "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
-        });
+        let m = super::manifest_json(
+            "sweep",
+            status,
+            serde_json::json!({
+                "scenario": spec.scenario,
+                "sweep_hash": spec.sweep_hash,
+                "points": spec.n_points,
+                "memory_estimate_bytes": estimate,
+                "replicates": spec.replicates,
+                "jobs": spec.jobs,
+                "jobs_done": done,
+                "shard": shard.map(|s| format!("{}/{}", s.index, s.count)),
+                "threads": threads,
+                "command": std::env::args().collect::<Vec<_>>(),
+                "started": manifest::rfc3339(started),
+                "wall_seconds": wall,
+                "phase_seconds": *phases.borrow(),
+                "peak_memory_bytes": manifest::peak_memory_bytes(),
+                "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
+            }),
+        );
         super::write_manifest_json(&out, &m)
     };
     write_manifest("running", done.iter().filter(|d| **d).count(), None)?;
@@ -792,20 +790,18 @@ pub(super) fn merge(dirs: &[PathBuf], out: &Path, force: bool) -> Result<()> {
         .map(|(j, _)| j)
         .collect();
     let manifest = |status: &str, phases: serde_json::Value| {
-        let m = serde_json::json!({
-            "tool": "belonging",
-            "version": env!("CARGO_PKG_VERSION"),
-            "commit": manifest::COMMIT,
-            "dirty": manifest::dirty(),
-            "kind": "sweep",
-            "status": status,
-            "scenario": spec.scenario,
-            "sweep_hash": spec.sweep_hash,
-            "jobs": spec.jobs,
-            "jobs_done": spec.jobs as usize - missing.len(),
-            "merged_from": dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
-            "phase_seconds": phases,
-        });
+        let m = super::manifest_json(
+            "sweep",
+            status,
+            serde_json::json!({
+                "scenario": spec.scenario,
+                "sweep_hash": spec.sweep_hash,
+                "jobs": spec.jobs,
+                "jobs_done": spec.jobs as usize - missing.len(),
+                "merged_from": dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
+                "phase_seconds": phases,
+            }),
+        );
         serde_json::to_string_pretty(&m).unwrap_or_default() + "\n"
     };
     if !missing.is_empty() {

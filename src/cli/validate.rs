@@ -126,22 +126,20 @@ pub(super) fn validate(args: ValidateArgs) -> Result<()> {
     let started = manifest::now_secs();
     let whole = Instant::now();
     let write_manifest = |status: &str| -> Result<()> {
-        let m = serde_json::json!({
-            "tool": "belonging",
-            "version": env!("CARGO_PKG_VERSION"),
-            "commit": manifest::COMMIT,
-            "dirty": manifest::dirty(),
-            "kind": "validation",
-            "status": status,
-            "targets": targets,
-            "replicates": args.replicates,
-            "threads": threads,
-            "command": std::env::args().collect::<Vec<_>>(),
-            "started": manifest::rfc3339(started),
-            "wall_seconds": whole.elapsed().as_secs_f64(),
-            "peak_memory_bytes": manifest::peak_memory_bytes(),
-            "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
-        });
+        let m = super::manifest_json(
+            "validation",
+            status,
+            serde_json::json!({
+                "targets": targets,
+                "replicates": args.replicates,
+                "threads": threads,
+                "command": std::env::args().collect::<Vec<_>>(),
+                "started": manifest::rfc3339(started),
+                "wall_seconds": whole.elapsed().as_secs_f64(),
+                "peak_memory_bytes": manifest::peak_memory_bytes(),
+                "vector_instructions": belonging::primitives::lanes::Level::detect().name(),
+            }),
+        );
         super::write_manifest_json(&out, &m)
     };
     write_manifest("running")?;
