@@ -113,36 +113,22 @@ pub fn create(
     scenario_ron: &str,
     force: bool,
 ) -> Result<super::lock::FolderLock, OutputError> {
-    let not_writable = |source| OutputError::NotWritable {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let (mut lock, full) = super::lock::take_for_results(dir, force)?;
-    lock.claim();
-    if full {
-        let same = read_spec(dir).is_ok_and(|s| s.calibrate_hash == spec.calibrate_hash);
-        for name in FILES {
-            let p = dir.join(name);
-            if p.exists() {
-                std::fs::remove_file(&p).map_err(not_writable)?;
-            }
-        }
-        for sub in ["plots", GENERATIONS]
-            .into_iter()
-            .chain((!same).then_some(CANDIDATES))
-            .chain((!same).then_some(SHARDS))
-        {
-            let p = dir.join(sub);
-            if p.exists() {
-                std::fs::remove_dir_all(&p).map_err(not_writable)?;
-            }
-        }
-    }
-    std::fs::create_dir_all(dir.join(CANDIDATES)).map_err(not_writable)?;
-    std::fs::create_dir_all(dir.join(GENERATIONS)).map_err(not_writable)?;
-    atomic::write(&dir.join("scenario.ron"), scenario_ron.as_bytes()).map_err(not_writable)?;
-    atomic::write(&dir.join(SPEC), spec.to_json().as_bytes()).map_err(not_writable)?;
-    Ok(lock)
+    let json = spec.to_json();
+    super::take_resumable(
+        dir,
+        force,
+        || read_spec(dir).is_ok_and(|s| s.calibrate_hash == spec.calibrate_hash),
+        &super::Resumable {
+            files: FILES,
+            derived: &["plots", GENERATIONS],
+            work: &[CANDIDATES, SHARDS],
+            made: &[CANDIDATES, GENERATIONS],
+            first: &[
+                ("scenario.ron", scenario_ron.as_bytes()),
+                (SPEC, json.as_bytes()),
+            ],
+        },
+    )
 }
 
 /// Removes the temporary files a killed calibration left.

@@ -493,6 +493,62 @@ impl ResultsDir {
 /// Removes the temporary files of atomic writes (`.NAME.tmp-PID`, `.NAME.tmp.png`) that a
 /// killed process left in `dir`. Best effort: a folder that cannot be read or written is
 /// reported by the writability probe that follows.
+/// What a resumable command's folder holds (a sweep's, a calibration's), for
+/// [`take_resumable`].
+pub(crate) struct Resumable<'a> {
+    /// Files at the top, removed under `--force`.
+    pub files: &'a [&'a str],
+    /// Folders always removed under `--force` (plots, derived tables).
+    pub derived: &'a [&'a str],
+    /// Folders of finished work: kept under `--force` when the folder holds the same
+    /// command (its simulated jobs or candidates are still good), else removed.
+    pub work: &'a [&'a str],
+    /// Folders created (empty) for the work to come.
+    pub made: &'a [&'a str],
+    /// Written first, atomically, in this order (the scenario, then the spec).
+    pub first: &'a [(&'a str, &'a [u8])],
+}
+
+/// Takes a new folder for a resumable command: locks it, refuses one that holds results
+/// unless `force` (then removes what `layout` names, keeping the finished work when `same`
+/// says the folder holds this very command), creates the work folders and writes `first`.
+pub(crate) fn take_resumable(
+    dir: &Path,
+    force: bool,
+    same: impl FnOnce() -> bool,
+    layout: &Resumable,
+) -> Result<lock::FolderLock, OutputError> {
+    let not_writable = |source| OutputError::NotWritable {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let (mut lock, full) = lock::take_for_results(dir, force)?;
+    lock.claim();
+    if full {
+        let same = same();
+        for name in layout.files {
+            let p = dir.join(name);
+            if p.exists() {
+                std::fs::remove_file(&p).map_err(not_writable)?;
+            }
+        }
+        let work = layout.work.iter().filter(|_| !same);
+        for sub in layout.derived.iter().chain(work) {
+            let p = dir.join(sub);
+            if p.exists() {
+                std::fs::remove_dir_all(&p).map_err(not_writable)?;
+            }
+        }
+    }
+    for sub in layout.made {
+        std::fs::create_dir_all(dir.join(sub)).map_err(not_writable)?;
+    }
+    for (name, bytes) in layout.first {
+        atomic::write(&dir.join(name), bytes).map_err(not_writable)?;
+    }
+    Ok(lock)
+}
+
 pub(crate) fn remove_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
