@@ -220,6 +220,37 @@ pub(crate) fn y_axis<DB: DrawingBackend>(
     )
 }
 
+/// One numeric x tick at pixel column `px` of `frame`: a minor grid line, the tick mark below
+/// the axis and its label centred under it, its top at `label_top`.
+pub(crate) fn x_tick<DB: DrawingBackend>(
+    area: &Area<DB>,
+    frame: &Frame,
+    px: i32,
+    label: &str,
+    label_top: i32,
+) -> DrawResult {
+    line(
+        area,
+        vec![(px, frame.top), (px, frame.bottom)],
+        style::GRID_MINOR.to_rgba(),
+        1,
+    )?;
+    line(
+        area,
+        vec![(px, frame.bottom), (px, frame.bottom + 8)],
+        style::INK.to_rgba(),
+        2,
+    )?;
+    text(
+        area,
+        label,
+        (px, label_top),
+        style::TICK_PX,
+        (HPos::Center, VPos::Top),
+        &style::INK,
+    )
+}
+
 /// Height in pixels of `count` note lines.
 pub(crate) fn notes_height(count: usize) -> i32 {
     count as i32 * 32 + if count > 0 { 10 } else { 0 }

@@ -590,27 +590,8 @@ impl Response {
                     if px < frame.left - 2 || px > frame.right + 2 {
                         continue;
                     }
-                    draw::line(
-                        area,
-                        vec![(px, frame.top), (px, frame.bottom)],
-                        style::GRID_MINOR.to_rgba(),
-                        1,
-                    )?;
-                    draw::line(
-                        area,
-                        vec![(px, frame.bottom), (px, frame.bottom + 8)],
-                        style::INK.to_rgba(),
-                        2,
-                    )?;
                     let row = if stagger && k % 2 == 1 { 30 } else { 0 };
-                    draw::text(
-                        area,
-                        t,
-                        (px, below + row),
-                        style::TICK_PX,
-                        (HPos::Center, VPos::Top),
-                        &style::INK,
-                    )?;
+                    draw::x_tick(area, &frame, px, t, below + row)?;
                 }
             }
             _ => {}

@@ -510,27 +510,7 @@ impl Sensitivity {
         };
         draw::y_axis(area, &frame, ticks.1, Some(labels.1))?;
         for (x, t) in ticks.0 {
-            let px = frame.px_x(*x);
-            draw::line(
-                area,
-                vec![(px, frame.top), (px, frame.bottom)],
-                style::GRID_MINOR.to_rgba(),
-                1,
-            )?;
-            draw::line(
-                area,
-                vec![(px, frame.bottom), (px, frame.bottom + 8)],
-                style::INK.to_rgba(),
-                2,
-            )?;
-            draw::text(
-                area,
-                t,
-                (px, frame.bottom + 12),
-                style::TICK_PX,
-                (HPos::Center, VPos::Top),
-                &style::INK,
-            )?;
+            draw::x_tick(area, &frame, frame.px_x(*x), t, frame.bottom + 12)?;
         }
         draw::text(
             area,
