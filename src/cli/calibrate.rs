@@ -476,11 +476,14 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
             (out, setup)
         }
     };
-    if let Mode::Shard(shard) = mode {
-        return run_shard(&setup, &out, shard, args.threads, args.quiet);
-    }
     let spec = &setup.spec;
-    let threads = threads_of(args.threads)?;
+    let threads = threads_arg(args.threads, || {
+        std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or_else(all_cores)
+    })?;
     let estimate = experiment::runner::check_memory_of(
         &setup.corner,
         (spec.batch * spec.replicates) as usize,
@@ -489,6 +492,9 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         0,
     )
     .context("not enough memory for this calibration")?;
+    if let Mode::Shard(shard) = mode {
+        return run_shard(&setup, &out, shard, threads, args.quiet);
+    }
     if experiment::interrupt::requested() {
         return Err(RunError::Interrupted).context("calibration stopped before it started");
     }
@@ -656,36 +662,10 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
     Ok(())
 }
 
-/// The worker threads: `--threads`, else SLURM_CPUS_PER_TASK when set, else all cores.
-fn threads_of(arg: Option<usize>) -> Result<usize> {
-    threads_arg(arg, || {
-        std::env::var("SLURM_CPUS_PER_TASK")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n >= 1)
-            .unwrap_or_else(all_cores)
-    })
-}
-
 /// `--resume DIR --shard I/N`: simulates this shard's share of the first batch that lacks
 /// candidates into DIR/shards/I/ and stops (nothing when the calibration is whole).
-fn run_shard(
-    setup: &Setup,
-    out: &Path,
-    shard: Shard,
-    threads: Option<usize>,
-    quiet: bool,
-) -> Result<()> {
+fn run_shard(setup: &Setup, out: &Path, shard: Shard, threads: usize, quiet: bool) -> Result<()> {
     let spec = &setup.spec;
-    let threads = threads_of(threads)?;
-    experiment::runner::check_memory_of(
-        &setup.corner,
-        (spec.batch * spec.replicates) as usize,
-        spec.replicates as usize,
-        threads,
-        0,
-    )
-    .context("not enough memory for this calibration")?;
     let own = out_cal::shard_dir(out, shard.index);
     let mut lock = belonging::output::lock::create_and_acquire(&own)?;
     lock.claim();
