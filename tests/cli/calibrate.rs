@@ -5,27 +5,12 @@
 use crate::common::*;
 use std::path::Path;
 
-/// The tiny classroom (60 agents, 12 weeks, burn-in 2, the pulse at week 3), 2 replicates.
-const SCENARIO: &[&str] = &[
-    "classroom",
-    "--set",
-    "population.size=60",
-    "--set",
-    "steps=12",
-    "--set",
-    "replicates=2",
-    "--set",
-    "burn_in=2",
-    "--set",
-    "events[0].pulse.step=3",
-    "--quiet",
-];
-
 const FRACTION: &str = "events[0].pulse.fraction";
 
 fn calibrate(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["calibrate"];
-    args.extend_from_slice(SCENARIO);
+    // The tiny classroom (60 agents, 12 weeks, burn-in 2, the pulse at week 3), 2 replicates.
+    let mut args = vec!["calibrate", "classroom"];
+    args.extend_from_slice(TINY);
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--out", out.to_str().expect("UTF-8 temp path")]);
     belonging(&args)
@@ -91,8 +76,8 @@ fn posterior_quantile(dir: &Path, q: f64) -> f64 {
 fn targets_simulated_at_known_values_are_recovered() {
     let tmp = tempdir();
     let run = tmp.path().join("truth");
-    let mut args = vec!["run"];
-    args.extend_from_slice(SCENARIO);
+    let mut args = vec!["run", "classroom"];
+    args.extend_from_slice(TINY);
     let set = format!("{FRACTION}=0.25");
     args.extend_from_slice(&["--set", &set, "--out", run.to_str().unwrap()]);
     belonging(&args).success();
@@ -139,21 +124,24 @@ fn targets_simulated_at_known_values_are_recovered() {
     assert_eq!(manifest(&out)["status"], "complete");
 }
 
+/// Two fields from two targets, 3 generations of 40 particles.
+const TWO_PARAMS: &[&str] = &[
+    "--vary",
+    "events[0].pulse.fraction=0.05..0.5",
+    "--vary",
+    "events[0].distress=0..1",
+    "--target",
+    "affected=19±1",
+    "--target",
+    "loneliness_mean_affected=0.3±0.02",
+    "--particles",
+    "40",
+    "--generations",
+    "3",
+];
+
 fn two_params(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "--vary",
-        "events[0].pulse.fraction=0.05..0.5",
-        "--vary",
-        "events[0].distress=0..1",
-        "--target",
-        "affected=19±1",
-        "--target",
-        "loneliness_mean_affected=0.3±0.02",
-        "--particles",
-        "40",
-        "--generations",
-        "3",
-    ];
+    let mut args = TWO_PARAMS.to_vec();
     args.extend_from_slice(extra);
     calibrate(out, &args)
 }
@@ -204,30 +192,10 @@ fn a_calibration_killed_in_generation_1_resumes_to_the_same_bytes() {
     let whole = tmp.path().join("whole");
     two_params(&whole, &["--threads", "2"]).success();
     let killed = tmp.path().join("killed");
-    let mut args: Vec<String> = vec!["calibrate".into()];
-    args.extend(SCENARIO.iter().map(|s| s.to_string()));
-    args.extend(
-        [
-            "--vary",
-            "events[0].pulse.fraction=0.05..0.5",
-            "--vary",
-            "events[0].distress=0..1",
-            "--target",
-            "affected=19±1",
-            "--target",
-            "loneliness_mean_affected=0.3±0.02",
-            "--particles",
-            "40",
-            "--generations",
-            "3",
-            "--threads",
-            "2",
-            "--out",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    args.push(killed.to_str().unwrap().into());
+    let mut args = vec!["calibrate", "classroom"];
+    args.extend_from_slice(TINY);
+    args.extend_from_slice(TWO_PARAMS);
+    args.extend_from_slice(&["--threads", "2", "--out", killed.to_str().unwrap()]);
     let gen1 = killed.join("candidates/gen-001");
     let s = signal_when(
         bin().args(&args),

@@ -249,6 +249,15 @@ pub struct Signalled {
     pub exit_after_signal: Duration,
 }
 
+/// How many `.csv` files `dir` holds (0 when it does not exist yet): a sweep's finished jobs.
+pub fn csv_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |d| {
+        d.filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".csv"))
+            .count()
+    })
+}
+
 /// Starts `cmd`, waits until `ready()` holds (polled every 2 ms), sends it `signal`
 /// (`libc::SIGINT`, `libc::SIGTERM`) and collects its output. Fails if the command ends
 /// before it is ready (the signal would test nothing) or does not end within [`TIMEOUT`].

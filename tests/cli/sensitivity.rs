@@ -10,7 +10,6 @@
 use crate::common::*;
 use std::collections::HashMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// The varied fields: two that act on the model and one that does not (output.sample_agents
 /// only chooses whom trajectories.csv follows, and a sweep writes no trajectories).
@@ -198,6 +197,7 @@ fn sobol_writes_design_indices_and_plot() {
     assert_eq!(read(&dir.join("plots/sensitivity.svg")), before);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_killed_analysis_resumes_to_the_same_bytes() {
     let tmp = tempdir();
@@ -205,26 +205,10 @@ fn a_killed_analysis_resumes_to_the_same_bytes() {
     analyse(&full, "morris:4", &["--threads", "2"]).success();
 
     let a = args(&killed, "morris:4", &["--threads", "1"]);
-    let mut child = bin()
-        .args(&a)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the analysis");
     // Kill it (SIGKILL) as soon as its first job is on disk.
-    let started = Instant::now();
     let jobs = killed.join("jobs");
-    while std::fs::read_dir(&jobs).map_or(0, |d| {
-        d.filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".csv"))
-            .count()
-    }) == 0
-    {
-        assert!(started.elapsed() < TIMEOUT, "no job finished in time");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    child.kill().expect("kill the analysis");
-    let _ = child.wait();
+    let s = signal_when(bin().args(&a), || csv_files(&jobs) > 0, libc::SIGKILL);
+    assert_eq!(s.output.code, None, "killed by the signal");
     assert_ne!(manifest(&killed)["status"], "complete");
     assert!(
         !killed.join("indices.csv").exists(),
