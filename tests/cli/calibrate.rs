@@ -171,18 +171,19 @@ fn the_same_results_for_any_number_of_threads() {
         snapshot(&b.join("candidates"))
     );
     assert!(a.join("plots/posterior.png").is_file());
-    // The simulation and the analysis split the wall time (to rounding).
+    // The simulation is timed inside the wall time: more than nothing, and not more than it
+    // (the analysis is the rest, so it cannot be negative).
     let m = manifest(&a);
     let sim = m["phase_seconds"]["simulation"]
         .as_f64()
         .expect("simulation");
     let analysis = m["phase_seconds"]["analysis"].as_f64().expect("analysis");
     let wall = m["wall_seconds"].as_f64().expect("wall_seconds");
-    assert!(sim > 0.0 && analysis >= 0.0, "{sim} {analysis}");
     assert!(
-        (sim + analysis - wall).abs() < 1e-9,
-        "{sim} + {analysis} != {wall}"
+        sim > 0.0 && sim <= wall,
+        "simulation {sim} s of wall {wall} s"
     );
+    assert!(analysis >= 0.0, "analysis {analysis} s");
 }
 
 #[cfg(unix)]
