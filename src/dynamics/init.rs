@@ -5,7 +5,7 @@ use crate::rng::{self, Phase};
 use crate::scenario::{Config, Dist, Generator, GroupKind, IdentityRule};
 use rand::seq::SliceRandom;
 use rand::RngExt;
-use rand_distr::{Beta, Distribution, Poisson};
+use rand_distr::{Beta, Distribution, Normal, Poisson};
 
 /// A trait's distribution: a Beta with the given mean and sd, or a constant (sd = 0, or a
 /// mean at a bound).
@@ -121,6 +121,14 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     // groups' member lists); the agents' own lists of memberships are made from them once
     // the agents are numbered.
     let mut idents: Vec<f32> = Vec::new();
+    // Each agent's neighbourhood (equal blocks of the first numbering; ODD §5 step 3).
+    let hoods = s.network.neighbourhoods.max(1) as usize;
+    let local = hoods > 1 && s.network.generator == Generator::Groups;
+    let mut home: Vec<u32> = if local {
+        (0..n).map(|i| (i * hoods / n) as u32).collect()
+    } else {
+        Vec::new()
+    };
     for (k, kind) in s.groups.iter().enumerate() {
         // Each agent takes floor(m) memberships of this kind, plus one with probability frac(m).
         let whole = kind.memberships.floor() as usize;
@@ -131,6 +139,9 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
             slots.extend(std::iter::repeat_n(i, m));
         }
         slots.shuffle(&mut rng);
+        if local {
+            place_slots(&mut slots, &home, s.network.locality, &mut rng);
+        }
         let extra = Poisson::new((kind.size - 2.0).max(0.0) + 1e-9).ok();
         let ident = |rng: &mut rng::Rng| {
             (kind.identification + rng.random_range(-0.15..=0.15)).clamp(0.0, 1.0) as f32
@@ -173,11 +184,22 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         // that making them, and everything after, walks memory in order).
         let order = locality_order(&world, cfg, &mut rng);
         world.relabel(&order);
+        if local {
+            home = order.iter().map(|&o| home[o as usize]).collect();
+        }
     }
     add_memberships(&mut world, cfg, &idents);
     drop(idents);
     // The agents' traits and identities, each agent from its own stream (in parallel).
     draw_traits(&mut world.agents, cfg, job_seed);
+    if local && s.network.place_belonging > 0.0 {
+        // Each neighbourhood's place belonging, taken off its residents' need to belong.
+        let place = Normal::new(0.0, s.network.place_belonging).expect("validated spread");
+        let given: Vec<f64> = (0..hoods).map(|_| place.sample(&mut rng)).collect();
+        for (need, &h) in world.agents.need.iter_mut().zip(&home) {
+            *need = place_need(*need, given[h as usize]);
+        }
+    }
     // Ties inside ordinary groups: drawn group by group, then made (see `add_group_ties`).
     let mut edges: Vec<(u32, u32, f32)> = Vec::new();
     for g in 0..world.n_groups() {
@@ -201,9 +223,19 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
     if s.network.generator == Generator::Groups {
         // Acquaintance ties across groups.
         let cross = (s.network.cross_ties * n as f64 / 2.0).round() as usize;
+        // The agents of each neighbourhood, for acquaintances made close to home.
+        let mut residents: Vec<Vec<u32>> = vec![Vec::new(); if local { hoods } else { 0 }];
+        for (i, &h) in home.iter().enumerate() {
+            residents[h as usize].push(i as u32);
+        }
         for _ in 0..cross {
             let i = rng.random_range(0..n);
-            let j = rng.random_range(0..n);
+            let j = if local && rng.random_bool(s.network.locality) {
+                let near = &residents[home[i] as usize];
+                near[rng.random_range(0..near.len())] as usize
+            } else {
+                rng.random_range(0..n)
+            };
             if i != j && world.tie_index(i, j as u32).is_none() {
                 let w = (s.network.cross_weight * rng.random_range(0.75..1.25)).clamp(0.05, 1.0);
                 world.add_tie(i, j, w as f32, 0);
@@ -256,6 +288,39 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         a.loneliness[i] = crate::rules::belonging::gap(a.need[i], a.belonging[i]);
     }
     world
+}
+
+/// ODD §5 step 3: puts each of the (shuffled) group places `slots` in a neighbourhood, its
+/// agent's own (`home`) with chance `locality`, else one drawn uniformly from all
+/// `max(home) + 1`, and orders the places neighbourhood by neighbourhood (keeping the shuffled
+/// order within each), so that the groups cut from consecutive places are local.
+fn place_slots<R: rand::Rng + ?Sized>(
+    slots: &mut Vec<u32>,
+    home: &[u32],
+    locality: f64,
+    rng: &mut R,
+) {
+    let hoods = home.iter().max().map_or(1, |&h| h + 1);
+    let mut keyed: Vec<(u32, u32)> = slots
+        .iter()
+        .map(|&i| {
+            let h = if rng.random_bool(locality) {
+                home[i as usize]
+            } else {
+                rng.random_range(0..hoods)
+            };
+            (h, i)
+        })
+        .collect();
+    keyed.sort_by_key(|&(h, _)| h); // stable: the shuffled order within a neighbourhood
+    slots.clear();
+    slots.extend(keyed.into_iter().map(|(_, i)| i));
+}
+
+/// ODD §5 step 3: an agent's need to belong after its neighbourhood's place belonging
+/// `place` is taken off, kept within [0.01, 1] as every drawn need is.
+pub fn place_need(need: f32, place: f64) -> f32 {
+    (f64::from(need) - place).clamp(0.01, 1.0) as f32
 }
 
 /// Each agent's need, approach, regulation (and their baselines) and identity position, from
@@ -471,6 +536,84 @@ mod tests {
             .build()
             .unwrap()
             .install(f)
+    }
+
+    /// The share of ties whose two agents have different needs, and the number of distinct
+    /// needs, in a town whose need is constant but for its neighbourhoods' place belonging
+    /// (so an agent's need tells its neighbourhood).
+    fn cross_neighbourhood(locality: f64) -> (f64, usize) {
+        let w = build(
+            &config(&[
+                "population.size=6000",
+                "population.need=(mean: 0.5, sd: 0.0)",
+                "network.neighbourhoods=10",
+                &format!("network.locality={locality}"),
+                "network.place_belonging=0.2",
+            ]),
+            5,
+        );
+        let need = &w.agents.need;
+        let (mut across, mut all) = (0usize, 0usize);
+        for (i, ties) in w.agents.ties.iter().enumerate() {
+            for t in ties {
+                all += 1;
+                across += usize::from(need[i] != need[t.other as usize]);
+            }
+        }
+        let mut distinct: Vec<u32> = need.iter().map(|x| x.to_bits()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        (across as f64 / all as f64, distinct.len())
+    }
+
+    /// Neighbourhoods: with locality 1 every group place and acquaintance is at home, so a tie
+    /// crosses neighbourhoods only in a group cut across the boundary of two (at most nine
+    /// per kind: tolerance 3% of ties, where 90% would cross in a mixed town); with locality 0
+    /// the places are anywhere and about 1 − 1/10 of ties cross (binomial sd over the ~20,000
+    /// pairs is 0.2%, but pairs in one group are not independent: tolerance ±5 points). Each
+    /// neighbourhood's place belonging gives its residents one need: ten values.
+    #[test]
+    fn neighbourhoods_make_the_town_local() {
+        let (local, values) = cross_neighbourhood(1.0);
+        assert_eq!(values, 10, "one need per neighbourhood");
+        assert!(
+            local < 0.03,
+            "{local} of ties cross neighbourhoods at locality 1"
+        );
+        let (mixed, _) = cross_neighbourhood(0.0);
+        assert!(
+            (mixed - 0.9).abs() < 0.05,
+            "{mixed} cross at locality 0, not about 0.9"
+        );
+    }
+
+    /// One neighbourhood (the default) draws nothing for locality or place belonging: the
+    /// town is the one built without them, whatever they are set to.
+    #[test]
+    fn one_neighbourhood_is_the_town_without_them() {
+        let plain = build(&config(&["population.size=3000"]), 9);
+        let set = build(
+            &config(&[
+                "population.size=3000",
+                "network.locality=0.2",
+                "network.place_belonging=0.5",
+            ]),
+            9,
+        );
+        assert_eq!(plain.agents.need, set.agents.need);
+        let ties = |w: &World| -> Vec<(u32, u32)> {
+            w.agents
+                .ties
+                .iter()
+                .flatten()
+                .map(|t| (t.other, t.weight.to_bits()))
+                .collect()
+        };
+        assert_eq!(ties(&plain), ties(&set));
+        assert_eq!(
+            plain.groups.members.iter().collect::<Vec<_>>(),
+            set.groups.members.iter().collect::<Vec<_>>()
+        );
     }
 
     fn config(sets: &[&str]) -> Config {

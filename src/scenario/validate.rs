@@ -194,7 +194,25 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 fn network(c: &mut Checker, s: &Scenario) {
     let nw = &s.network;
     let n = s.population.size as u64;
+    if nw.neighbourhoods > 1 && nw.generator != Generator::Groups {
+        c.push(
+            "network.neighbourhoods",
+            format!(
+                "neighbourhoods divide the Groups town; a {:?} network has none: set 1, got {}",
+                nw.generator, nw.neighbourhoods
+            ),
+        );
+    }
     if nw.generator == Generator::Groups {
+        if u64::from(nw.neighbourhoods) > n.max(1) {
+            c.push(
+                "network.neighbourhoods",
+                format!(
+                    "must be at most population.size ({n}): a neighbourhood needs a resident, got {}",
+                    nw.neighbourhoods
+                ),
+            );
+        }
         return;
     }
     if nw.tie_weight.is_finite() && nw.tie_weight < s.ties.min_weight {

@@ -294,6 +294,22 @@ const CASES: &[Case] = &[
         ],
     ),
     case(
+        "neighbourhoods_on_a_lattice.ron",
+        &[
+            "network.neighbourhoods",
+            "a Lattice network has none",
+            "got 4",
+        ],
+    ),
+    case(
+        "more_neighbourhoods_than_agents.ron",
+        &[
+            "network.neighbourhoods",
+            "at most population.size (50)",
+            "got 51",
+        ],
+    ),
+    case(
         "absorption_with_prototype.ron",
         &["stop.rule", "Absorption", "BoundedConfidence and Axelrod"],
     ),

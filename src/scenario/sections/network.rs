@@ -16,6 +16,17 @@ pub struct Network {
     pub cross_ties: f64,
     /// Initial weight of those ties (`Groups` generator only).
     pub cross_weight: f64,
+    /// Neighbourhoods the town is divided into, of equal size (`Groups` generator only; 1: one
+    /// town without locality, the default).
+    pub neighbourhoods: u32,
+    /// With more than one neighbourhood: the chance that each of an agent's starting group
+    /// places and acquaintance ties is in its own neighbourhood (else anywhere in the town).
+    pub locality: f64,
+    /// With more than one neighbourhood: the spread (sd) of the neighbourhoods' place
+    /// belonging, each neighbourhood's drawn from N(0, sd) and taken off its residents' need
+    /// to belong (kept at least 0.01; negative: a neighbourhood that withholds belonging
+    /// adds to the need). 0: every neighbourhood alike, the default.
+    pub place_belonging: f64,
     /// Weight of every tie made by a classic generator (all but `Groups`).
     pub tie_weight: f64,
     /// Lattice: columns; width × height must equal population.size.
@@ -68,6 +79,9 @@ impl Default for Network {
             generator: Generator::Groups,
             cross_ties: 1.0,
             cross_weight: 0.3,
+            neighbourhoods: 1,
+            locality: 0.9,
+            place_belonging: 0.0,
             tie_weight: 0.5,
             width: 0,
             height: 0,
@@ -86,6 +100,9 @@ impl Network {
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
         c.range("network.cross_ties", self.cross_ties, 0.0, 100.0);
         c.unit("network.cross_weight", self.cross_weight);
+        c.unit("network.locality", self.locality);
+        c.range("network.place_belonging", self.place_belonging, 0.0, 1.0);
+        c.count("network.neighbourhoods", self.neighbourhoods, 1, 1 << 20);
         if self.generator == Generator::Groups {
             return;
         }
