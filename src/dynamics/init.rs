@@ -246,6 +246,8 @@ pub fn build(cfg: &Config, job_seed: u64) -> World {
         let edges = crate::model::network::generate(&s.network, n, &mut rng);
         crate::model::network::apply(&mut world, &edges, s.network.tie_weight as f32);
     }
+    // Each agent's neighbourhood stays with it (agents.csv); empty in a town of one.
+    world.agents.neighbourhood = home;
     // Prototypes start at the members' mean identity.
     for g in 0..world.n_groups() {
         let mut mean = vec![0.0f32; dims];
@@ -560,6 +562,17 @@ mod tests {
                 across += usize::from(need[i] != need[t.other as usize]);
             }
         }
+        // Ten neighbourhoods of 600, each agent's need its neighbourhood's.
+        let mut residents = [0usize; 10];
+        for (i, &h) in w.agents.neighbourhood.iter().enumerate() {
+            residents[h as usize] += 1;
+            let first = w.agents.neighbourhood.iter().position(|&g| g == h).unwrap();
+            assert_eq!(
+                need[i], need[first],
+                "agent {i}'s need is not its neighbourhood's"
+            );
+        }
+        assert_eq!(residents, [600; 10]);
         let mut distinct: Vec<u32> = need.iter().map(|x| x.to_bits()).collect();
         distinct.sort_unstable();
         distinct.dedup();
@@ -601,6 +614,10 @@ mod tests {
             9,
         );
         assert_eq!(plain.agents.need, set.agents.need);
+        assert!(
+            set.agents.neighbourhood.is_empty(),
+            "one neighbourhood stores none"
+        );
         let ties = |w: &World| -> Vec<(u32, u32)> {
             w.agents
                 .ties

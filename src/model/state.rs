@@ -50,6 +50,9 @@ pub struct Agents {
     pub regulation: Vec<f32>,
     pub regulation_base: Vec<f32>,
     pub distress: Vec<f32>,
+    /// Each agent's neighbourhood (`network.neighbourhoods`, ODD §5); empty in a town of one
+    /// neighbourhood, where every agent's is 0.
+    pub neighbourhood: Vec<u32>,
     /// Identity positions, `dims` values per agent.
     pub identity: Vec<f32>,
     /// Personal identity each agent returns to (anchoring), `dims` values per agent.
@@ -238,6 +241,7 @@ impl Agents {
             regulation,
             regulation_base,
             distress,
+            neighbourhood,
             identity,
             identity_base,
             condition,
@@ -291,6 +295,7 @@ impl Agents {
         by(condition_active, order, 1);
         by(resigned, order, 1);
         by(condition_end, order, 1);
+        by(neighbourhood, order, 1);
         by(event_step, order, 1);
         by(excluded_weeks, order, 1);
         by(groups_before, order, 1);

@@ -134,7 +134,7 @@ impl Table {
                  belonging,attachment,membership,collective,affected,event_step,condition,\
                  condition_active,stigma,integration,exclusion,resigned,degree,strength,groups,\
                  support_groups,groups_before,groups_kept,groups_joined,loneliness_before,\
-                 loneliness_year{xs}"
+                 loneliness_year,neighbourhood{xs}"
             ),
             Table::Ties => "replicate,step,a,b,weight".into(),
             Table::Memberships => {
@@ -483,6 +483,7 @@ fn agent_row(out: &mut String, cfg: &Config, rep: u32, s: &Snapshot, i: usize) {
         } else {
             out.push_str(",,,,,");
         }
+        let _ = write!(out, ",{}", a.neighbourhood.get(i).copied().unwrap_or(0));
         for &x in w.identity_of(i) {
             out.push(',');
             num32(out, x);

@@ -42,6 +42,7 @@ pub fn first_difference(x: &World, y: &World) -> Option<String> {
         regulation,
         regulation_base,
         distress,
+        neighbourhood,
         identity,
         identity_base,
         condition,
@@ -97,6 +98,7 @@ pub fn first_difference(x: &World, y: &World) -> Option<String> {
         out.floats(name, u, v);
     }
     out.eq("condition", condition, &ya.condition);
+    out.eq("neighbourhood", neighbourhood, &ya.neighbourhood);
     out.eq("condition_active", condition_active, &ya.condition_active);
     out.eq("condition_end", condition_end, &ya.condition_end);
     out.eq("event_step", event_step, &ya.event_step);
