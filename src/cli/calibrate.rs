@@ -24,7 +24,7 @@
 //! simulates it, so the results are those of one machine.
 
 use super::{
-    all_cores, default_out, same_version, stop_on_signals, threads_arg, BadInput, CalibrateArgs,
+    array_task_threads, default_out, same_version, stop_on_signals, BadInput, CalibrateArgs,
 };
 use anyhow::{Context, Result};
 use belonging::experiment::sweep::Shard;
@@ -477,13 +477,7 @@ pub(super) fn calibrate(args: CalibrateArgs) -> Result<()> {
         }
     };
     let spec = &setup.spec;
-    let threads = threads_arg(args.threads, || {
-        std::env::var("SLURM_CPUS_PER_TASK")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n >= 1)
-            .unwrap_or_else(all_cores)
-    })?;
+    let threads = array_task_threads(args.threads)?;
     let estimate = experiment::runner::check_memory_of(
         &setup.corner,
         (spec.batch * spec.replicates) as usize,

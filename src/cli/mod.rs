@@ -401,8 +401,6 @@ pub const MAX_THREADS: usize = 1024;
 /// Exit code of a run or sweep stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
-/// Writes `m` as `out/manifest.json`, atomically (the manifest of sweep, compare and
-/// validate, rewritten as their status changes).
 /// A manifest: who wrote the folder (`tool`, `version`, the build's `commit` and `dirty`),
 /// what (`kind`) and how far it got (`status`), then the command's own `fields` (a JSON
 /// object; the keys come out sorted, as every manifest's).
@@ -425,6 +423,8 @@ pub(crate) fn manifest_json(
     m
 }
 
+/// Writes `m` as `out/manifest.json`, atomically (the manifest of sweep, compare and
+/// validate, rewritten as their status changes).
 pub(crate) fn write_manifest_json(out: &Path, m: &serde_json::Value) -> Result<()> {
     use anyhow::Context;
     let path = out.join("manifest.json");
@@ -643,6 +643,18 @@ fn threads_arg(given: Option<usize>, default: impl FnOnce() -> usize) -> Result<
         Some(t) => Ok(t),
         None => Ok(default()),
     }
+}
+
+/// The worker threads of a command that may run as a task of a SLURM job array (sweep,
+/// calibrate): `--threads`, else SLURM_CPUS_PER_TASK when set, else all cores.
+fn array_task_threads(given: Option<usize>) -> Result<usize> {
+    threads_arg(given, || {
+        std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .unwrap_or_else(all_cores)
+    })
 }
 
 /// All cores.

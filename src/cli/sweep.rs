@@ -2,8 +2,8 @@
 //! `belonging merge` (shards' folders joined into one sweep).
 
 use super::{
-    all_cores, default_out, progress_bar, same_version, stop_on_signals, threads_arg,
-    version_label, BadInput, SweepArgs,
+    array_task_threads, default_out, progress_bar, same_version, stop_on_signals, version_label,
+    BadInput, SweepArgs,
 };
 use anyhow::{Context, Result};
 use belonging::experiment::{self, Plan, RunError};
@@ -446,13 +446,7 @@ fn sweep_given(args: SweepArgs, given: Option<GivenDesign>) -> Result<()> {
         }
         None => None,
     };
-    let threads = threads_arg(args.threads, || {
-        std::env::var("SLURM_CPUS_PER_TASK")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n >= 1)
-            .unwrap_or_else(all_cores)
-    })?;
+    let threads = array_task_threads(args.threads)?;
     // Memory, before anything is allocated for the jobs: the worlds of the jobs running at
     // once (the most demanding point's), one point's series at the end, the job list.
     let in_scope = match (args.job, shard) {

@@ -490,9 +490,6 @@ impl ResultsDir {
     }
 }
 
-/// Removes the temporary files of atomic writes (`.NAME.tmp-PID`, `.NAME.tmp.png`) that a
-/// killed process left in `dir`. Best effort: a folder that cannot be read or written is
-/// reported by the writability probe that follows.
 /// What a resumable command's folder holds (a sweep's, a calibration's), for
 /// [`take_resumable`].
 pub(crate) struct Resumable<'a> {
@@ -549,6 +546,9 @@ pub(crate) fn take_resumable(
     Ok(lock)
 }
 
+/// Removes the temporary files of atomic writes (`.NAME.tmp-PID`, `.NAME.tmp.png`) that a
+/// killed process left in `dir`. Best effort: a folder that cannot be read or written is
+/// reported by the writability probe that follows.
 pub(crate) fn remove_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

@@ -24,7 +24,7 @@ pub struct Network {
     pub locality: f64,
     /// With more than one neighbourhood: the spread (sd) of the neighbourhoods' place
     /// belonging, each neighbourhood's drawn from N(0, sd) and taken off its residents' need
-    /// to belong (kept at least 0.01; negative: a neighbourhood that withholds belonging
+    /// to belong (kept within [0.01, 1]; negative: a neighbourhood that withholds belonging
     /// adds to the need). 0: every neighbourhood alike, the default.
     pub place_belonging: f64,
     /// Weight of every tie made by a classic generator (all but `Groups`).
